@@ -1,0 +1,91 @@
+//! The unified social credit code (统一社会信用代码), GB 32100-2015: 18
+//! characters from a 31-symbol set, positions 3–8 a region code (digits), and
+//! a check character at position 18 computed mod 31.
+
+/// The 31 symbols in value order (no I, O, S, V, Z).
+const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// W_i = 3^(i-1) mod 31.
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// What is wrong with a credit code, if anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreditCodeFault {
+    /// Not 18 characters.
+    Length(usize),
+    /// A character outside the charset, at a 1-based position.
+    Character { position: usize, found: char },
+    /// Positions 3–8 must be digits (the administrative region code).
+    RegionNotDigits,
+    /// Well-formed, but the check character is not the one computed.
+    CheckCharacter { expected: char, found: char },
+}
+
+fn value_of(c: u8) -> Option<u32> {
+    CHARSET.iter().position(|&x| x == c).map(|p| p as u32)
+}
+
+/// The check character for the first 17 characters, if they are all in the charset.
+pub fn check_character(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (i, &c) in b.iter().enumerate() {
+        sum += value_of(c)? * WEIGHTS[i];
+    }
+    let c18 = (31 - sum % 31) % 31;
+    Some(CHARSET[c18 as usize] as char)
+}
+
+/// Check a code; `Ok(())` when it is a valid GB 32100 code.
+pub fn check(code: &str) -> Result<(), CreditCodeFault> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(CreditCodeFault::Length(chars.len()));
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii() || value_of(c as u8).is_none() {
+            return Err(CreditCodeFault::Character { position: i + 1, found: c });
+        }
+    }
+    if !chars[2..8].iter().all(|c| c.is_ascii_digit()) {
+        return Err(CreditCodeFault::RegionNotDigits);
+    }
+    let expected = check_character(&code[..17]).expect("charset checked above");
+    if chars[17] != expected {
+        return Err(CreditCodeFault::CheckCharacter { expected, found: chars[17] });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_codes_from_the_domain_brief_are_valid() {
+        for code in ["91350100M000100Y43", "91350200776049653A", "91310110666007217T"] {
+            assert_eq!(check(code), Ok(()), "{code}");
+        }
+    }
+
+    #[test]
+    fn worked_example_check_character() {
+        // Σ = 1261, 1261 mod 31 = 21, 31 − 21 = 10 → 'A'
+        assert_eq!(check_character("91350200776049653"), Some('A'));
+        // Σ = 966, mod 31 = 5, 31 − 5 = 26 → 'T'
+        assert_eq!(check_character("91310110666007217"), Some('T'));
+    }
+
+    #[test]
+    fn faults() {
+        assert_eq!(check("91350200776049653B"), Err(CreditCodeFault::CheckCharacter { expected: 'A', found: 'B' }));
+        assert_eq!(check("9135020077604965"), Err(CreditCodeFault::Length(16)));
+        assert_eq!(check("91350200776049653I"), Err(CreditCodeFault::Character { position: 18, found: 'I' }));
+        assert_eq!(check("91A50200776049653A"), Err(CreditCodeFault::RegionNotDigits));
+        assert_eq!(check("9135020077604965３A"), Err(CreditCodeFault::Character { position: 17, found: '３' }));
+        // the public whitelist case: real-looking but the checksum says 9
+        assert_eq!(check("91350203M0001QAY9B"), Err(CreditCodeFault::CheckCharacter { expected: '9', found: 'B' }));
+    }
+}

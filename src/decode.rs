@@ -1,0 +1,170 @@
+//! Reading untrusted JSON into typed records without ever giving up early or
+//! panicking. Serde stops at the first bad field; we want *every* bad field,
+//! each as a [`Problem`] with its JSON Pointer. So: decode, and on a type error
+//! report it, take the bad value out, and decode again (bounded). Unknown fields
+//! are reported too — a field we would silently drop is data an officer loses.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::check::{escape, Ptr};
+use crate::problem::{Problem, ProblemCode, Text};
+
+/// Upper bound on repairs, so hostile input cannot make decoding slow.
+const MAX_REPAIRS: usize = 64;
+
+/// The typed record (when the input was an object) and the structural problems found on the way.
+pub struct Decoded<T> {
+    pub record: Option<T>,
+    pub problems: Vec<Problem>,
+    /// Pointers of values taken out as unreadable; later checks stay quiet about them.
+    pub removed: Vec<String>,
+}
+
+impl<T> Decoded<T> {
+    /// Whether a later content check at `path` would only repeat a structural problem.
+    pub fn is_shadowed(&self, path: &str) -> bool {
+        self.removed.iter().any(|r| path == r || (path.starts_with(r.as_str()) && path.as_bytes().get(r.len()) == Some(&b'/')))
+    }
+}
+
+/// Decode `value` into `T`, reporting every wrong type and unknown field.
+pub fn decode<T: DeserializeOwned>(mut value: Value) -> Decoded<T> {
+    let mut problems = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    if !value.is_object() {
+        problems.push(Problem::new(
+            ProblemCode::NotAnObject,
+            "",
+            Text::new(format!("记录应为对象，实际为{}", kind_zh(&value)), format!("a record must be an object, not {}", kind_en(&value))),
+        ));
+        return Decoded { record: None, problems, removed };
+    }
+    for _ in 0..MAX_REPAIRS {
+        let mut unknown: Vec<String> = Vec::new();
+        let attempt = {
+            let mut on_unknown = |path: serde_ignored::Path| unknown.push(ignored_pointer(&path));
+            let de = serde_ignored::Deserializer::new(&value, &mut on_unknown);
+            serde_path_to_error::deserialize::<_, T>(de)
+        };
+        match attempt {
+            Ok(record) => {
+                for at in unknown {
+                    let key = at.rsplit('/').next().unwrap_or_default().to_string();
+                    problems.push(Problem::new(
+                        ProblemCode::UnknownField,
+                        at,
+                        Text::new(format!("无法识别的字段“{}”", key), format!("unknown field \"{}\"", key)),
+                    ));
+                }
+                return Decoded { record: Some(record), problems, removed };
+            }
+            Err(err) => {
+                let at = error_pointer(err.path());
+                let detail = err.inner().to_string();
+                if !removed.contains(&at) {
+                    problems.push(type_problem(&at, &detail, value.pointer(&at)));
+                }
+                match take_out(&mut value, &at, &removed) {
+                    Some(gone) => removed.push(gone),
+                    None => break,
+                }
+            }
+        }
+    }
+    Decoded { record: None, problems, removed }
+}
+
+fn type_problem(at: &str, detail: &str, found: Option<&Value>) -> Problem {
+    let field = at.rsplit('/').next().unwrap_or_default();
+    if detail.starts_with("invalid type") || detail.starts_with("invalid length") {
+        let found_zh = found.map(kind_zh).unwrap_or("未知");
+        Problem::new(
+            ProblemCode::WrongType,
+            at,
+            Text::new(format!("字段“{}”类型不正确（收到{}）", field, found_zh), format!("field \"{}\": {}", field, detail)),
+        )
+    } else {
+        Problem::new(
+            ProblemCode::InvalidValue,
+            at,
+            Text::new(format!("字段“{}”的取值或格式无效", field), format!("field \"{}\": {}", field, detail)),
+        )
+    }
+}
+
+/// Take the unreadable value at `at` out of the tree. An object member is
+/// removed; a list element is first replaced by an empty object (lists of
+/// records then keep their indices), and if that is not readable either the
+/// whole list goes. Returns the pointer of what was taken out.
+fn take_out(root: &mut Value, at: &str, removed: &[String]) -> Option<String> {
+    let (parent_at, last) = at.rsplit_once('/')?;
+    let key = unescape(last);
+    let parent = root.pointer_mut(parent_at)?;
+    match parent {
+        Value::Object(map) => {
+            map.remove(&key)?;
+            Some(at.to_string())
+        }
+        Value::Array(items) => {
+            let i: usize = key.parse().ok()?;
+            let already_tried = removed.iter().any(|r| r == at);
+            if !already_tried && !items.get(i)?.is_object() {
+                items[i] = Value::Object(Default::default());
+                Some(at.to_string())
+            } else {
+                take_out(root, parent_at, removed)
+            }
+        }
+        _ => None,
+    }
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn error_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut p = Ptr::root();
+    for seg in path.iter() {
+        p = match seg {
+            Segment::Seq { index } => p.index(*index),
+            Segment::Map { key } => p.key(key),
+            Segment::Enum { .. } | Segment::Unknown => p,
+        };
+    }
+    p.into()
+}
+
+fn ignored_pointer(path: &serde_ignored::Path) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}/{}", ignored_pointer(parent), index),
+        Path::Map { parent, key } => format!("{}/{}", ignored_pointer(parent), escape(key)),
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => ignored_pointer(parent),
+    }
+}
+
+fn kind_zh(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "空值",
+        Value::Bool(_) => "布尔值",
+        Value::Number(_) => "数字",
+        Value::String(_) => "文本",
+        Value::Array(_) => "列表",
+        Value::Object(_) => "对象",
+    }
+}
+
+fn kind_en(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

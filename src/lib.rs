@@ -1,0 +1,37 @@
+//! # xuncha core (巡查)
+//!
+//! Plain Rust, no wasm types: the officer's tablet runs it as WebAssembly
+//! (through the thin [`wasm`] edge) and HQ links it natively, so the same code
+//! judges every record on both sides.
+//!
+//! Two verdicts are kept apart everywhere:
+//! - **problems** ([`problem`]): the *record* is wrong or incomplete;
+//! - **findings** (the compliance rules): the *operator* broke a rule.
+//!
+//! Modules follow the domain: [`visit`] and its four kinds of check
+//! ([`price`], [`metrology`], [`equipment`], [`sampling`]).
+
+pub mod check;
+pub mod credit_code;
+pub mod decode;
+pub mod equipment;
+pub mod error;
+pub mod ids;
+pub mod metrology;
+pub mod price;
+pub mod problem;
+pub mod sampling;
+pub mod time;
+pub mod validate;
+pub mod visit;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::CoreError;
+pub use problem::{Problem, ProblemCode, Severity, Text};
+pub use validate::{check_follow_up, check_visit, check_visit_json, Checked, ValidationReport};
+pub use visit::Visit;
+
+/// Version of this core, reported to the UI and to HQ.
+pub const CORE_VERSION: &str = env!("CARGO_PKG_VERSION");

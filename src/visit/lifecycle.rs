@@ -1,0 +1,163 @@
+//! A visit's life: draft → finalised → (amended by a new record). A finalised
+//! record is legal evidence and never changes; a correction is a new record
+//! that points at the original, with a reason, and both are kept.
+
+use serde_json::Value;
+
+use super::{Amendment, ConfirmedWarning, RecordStatus, Visit};
+use crate::error::CoreError;
+use crate::problem::{Problem, Severity, Text};
+use crate::time::Timestamp;
+use crate::validate::{check_visit, ValidationReport};
+
+/// Why a visit could not be finalised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinaliseError {
+    /// The input is not a visit at all.
+    Unreadable(Vec<Problem>),
+    AlreadyFinalised,
+    /// Errors remain: fix them first.
+    Blocked(Vec<Problem>),
+    /// Warnings the officer has not confirmed yet.
+    NeedsConfirmation(Vec<Problem>),
+}
+
+impl CoreError for FinaliseError {
+    fn code(&self) -> &'static str {
+        match self {
+            FinaliseError::Unreadable(_) => "NOT_A_VISIT",
+            FinaliseError::AlreadyFinalised => "ALREADY_FINALISED",
+            FinaliseError::Blocked(_) => "FINALISE_BLOCKED",
+            FinaliseError::NeedsConfirmation(_) => "NEEDS_CONFIRMATION",
+        }
+    }
+    fn message(&self) -> Text {
+        match self {
+            FinaliseError::Unreadable(_) => Text::new("无法读取这条检查记录", "this is not a readable visit record"),
+            FinaliseError::AlreadyFinalised => Text::new("该记录已定稿，只能另行更正", "the record is already finalised; amend it instead"),
+            FinaliseError::Blocked(p) => Text::new(format!("还有 {} 处错误需要改正才能定稿", p.len()), format!("{} errors must be fixed before finalising", p.len())),
+            FinaliseError::NeedsConfirmation(p) => Text::new(format!("有 {} 项提示需要确认", p.len()), format!("{} warnings need confirming", p.len())),
+        }
+    }
+    fn problems(&self) -> &[Problem] {
+        match self {
+            FinaliseError::Unreadable(p) | FinaliseError::Blocked(p) | FinaliseError::NeedsConfirmation(p) => p,
+            FinaliseError::AlreadyFinalised => &[],
+        }
+    }
+}
+
+/// Finalise a draft at `now`. Warnings must be among `confirmed` (or confirmed
+/// earlier); the confirmations are written into the record as evidence.
+/// An absent end time is taken as `now`: finalising is the end of the visit.
+pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) -> Result<Visit, FinaliseError> {
+    let checked = check_visit(value, now);
+    let Some(mut visit) = checked.record else { return Err(FinaliseError::Unreadable(checked.report.problems)) };
+    if visit.status == Some(RecordStatus::Finalised) {
+        return Err(FinaliseError::AlreadyFinalised);
+    }
+    // What could not be read was left out of `visit`; finalising that would lose it.
+    let unreadable: Vec<Problem> = checked.report.problems.into_iter().filter(|p| p.code.is_structural()).collect();
+    if !unreadable.is_empty() {
+        return Err(FinaliseError::Blocked(unreadable));
+    }
+    visit.status = Some(RecordStatus::Finalised);
+    visit.ended_at = visit.ended_at.or(Some(now));
+    visit.finalised_at = Some(now);
+    let value = serde_json::to_value(&visit).expect("a visit always serialises");
+    let report = check_visit(value, now).report;
+    if !report.ok {
+        return Err(FinaliseError::Blocked(errors(&report)));
+    }
+    let mut all_confirmed = visit.confirmed_warnings.clone();
+    all_confirmed.extend(confirmed.iter().cloned());
+    let unconfirmed: Vec<Problem> = report
+        .problems
+        .into_iter()
+        .filter(|p| p.severity == Severity::Warning && !all_confirmed.iter().any(|c| c.code == p.code && c.path == p.path))
+        .collect();
+    if !unconfirmed.is_empty() {
+        return Err(FinaliseError::NeedsConfirmation(unconfirmed));
+    }
+    for c in confirmed {
+        if !visit.confirmed_warnings.contains(c) {
+            visit.confirmed_warnings.push(c.clone());
+        }
+    }
+    Ok(visit)
+}
+
+fn errors(report: &ValidationReport) -> Vec<Problem> {
+    report.problems.iter().filter(|p| p.severity == Severity::Error).cloned().collect()
+}
+
+/// Why an amendment could not be started.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AmendError {
+    Unreadable(Vec<Problem>),
+    /// Only finalised records are amended; a draft is simply edited.
+    NotFinalised,
+    ReasonRequired,
+    BadNewId,
+}
+
+impl CoreError for AmendError {
+    fn code(&self) -> &'static str {
+        match self {
+            AmendError::Unreadable(_) => "NOT_A_VISIT",
+            AmendError::NotFinalised => "NOT_FINALISED",
+            AmendError::ReasonRequired => "REASON_REQUIRED",
+            AmendError::BadNewId => "BAD_ID",
+        }
+    }
+    fn message(&self) -> Text {
+        match self {
+            AmendError::Unreadable(_) => Text::new("无法读取原检查记录", "the original is not a readable visit record"),
+            AmendError::NotFinalised => Text::new("草稿可以直接修改，无需更正", "a draft is edited directly; only finalised records are amended"),
+            AmendError::ReasonRequired => Text::new("请填写更正原因", "a reason for the amendment is required"),
+            AmendError::BadNewId => Text::new("新记录标识不是有效的 UUID", "the new record id is not a valid UUID"),
+        }
+    }
+    fn problems(&self) -> &[Problem] {
+        match self {
+            AmendError::Unreadable(p) => p,
+            _ => &[],
+        }
+    }
+}
+
+/// Start an amendment of a finalised visit: a new draft with a new id that
+/// copies the original's content for correcting, and points back at it.
+pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Result<Visit, AmendError> {
+    if reason.trim().is_empty() {
+        return Err(AmendError::ReasonRequired);
+    }
+    if !crate::ids::is_uuid(new_id) {
+        return Err(AmendError::BadNewId);
+    }
+    let checked = check_visit(original, now);
+    let Some(orig) = checked.record else { return Err(AmendError::Unreadable(checked.report.problems)) };
+    if orig.status != Some(RecordStatus::Finalised) {
+        return Err(AmendError::NotFinalised);
+    }
+    let mut draft = orig.clone();
+    draft.id = Some(new_id.to_string());
+    draft.status = Some(RecordStatus::Draft);
+    draft.amends = Some(Amendment { original_id: orig.id.clone(), reason: Some(reason.trim().to_string()) });
+    draft.finalised_at = None;
+    draft.confirmed_warnings.clear();
+    Ok(draft)
+}
+
+/// May `incoming` replace `stored`? A finalised record may only be replaced
+/// by an identical copy (a replay), never by a changed one.
+pub fn may_replace(stored: &Visit, incoming: &Visit) -> Result<(), Problem> {
+    if stored.status == Some(RecordStatus::Finalised) && stored != incoming {
+        return Err(Problem::new(
+            crate::problem::ProblemCode::StatusChange,
+            "",
+            Text::new("该记录已定稿，不能修改；请提交更正记录", "this record is finalised and cannot change; submit an amendment"),
+        ));
+    }
+    Ok(())
+}

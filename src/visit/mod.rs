@@ -1,0 +1,171 @@
+//! The inspection visit (一次现场检查): one stop at one operator, by at least
+//! two officers, holding any mix of the four kinds of check.
+//!
+//! Every field is optional in the *type* so that an incomplete draft can be
+//! read and shown; what is required is decided by validation, which says so
+//! in the officer's words instead of failing to parse.
+
+pub mod lifecycle;
+mod validate;
+
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+use crate::equipment::EquipmentCheck;
+use crate::metrology::InstrumentCheck;
+use crate::price::PriceCheck;
+use crate::problem::ProblemCode;
+use crate::sampling::Sample;
+use crate::time::Timestamp;
+
+pub use validate::validate_visit_fields;
+
+/// The record schema this core reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Visit {
+    pub schema_version: Option<u32>,
+    /// UUID v7 made on the device.
+    pub id: Option<String>,
+    pub status: Option<RecordStatus>,
+    /// Set when this record corrects a finalised one; the original is kept as it was.
+    pub amends: Option<Amendment>,
+    pub operator: Option<Operator>,
+    pub site: Option<Site>,
+    pub officers: Vec<Officer>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub location: Option<GeoPoint>,
+    /// Photos and signature images, by content hash; the bytes travel separately.
+    pub attachments: Vec<Attachment>,
+    pub signature: Option<Signature>,
+    pub refusal: Option<SignatureRefusal>,
+    pub price_checks: Vec<PriceCheck>,
+    pub instrument_checks: Vec<InstrumentCheck>,
+    pub equipment_checks: Vec<EquipmentCheck>,
+    pub samples: Vec<Sample>,
+    pub notes: Option<String>,
+    pub finalised_at: Option<Timestamp>,
+    /// Warnings the officer saw and confirmed before finalising.
+    pub confirmed_warnings: Vec<ConfirmedWarning>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RecordStatus {
+    #[default]
+    Draft,
+    /// Legal evidence from here on: never edited in place.
+    Finalised,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Amendment {
+    /// The id of the record this one corrects.
+    pub original_id: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Operator {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    /// 统一社会信用代码 (GB 32100-2015), or "无" with `noCreditCodeReason`.
+    pub credit_code: Option<String>,
+    /// Why there is no code (e.g. an individual stall without a licence).
+    pub no_credit_code_reason: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Site {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub kind: Option<SiteKind>,
+    /// The market or mall this site belongs to, for summaries by market.
+    pub market_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SiteKind {
+    FarmersMarket,
+    Supermarket,
+    Shop,
+    Pharmacy,
+    PetrolStation,
+    Restaurant,
+    Mall,
+    ResidentialBuilding,
+    Factory,
+    Other,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Officer {
+    pub name: Option<String>,
+    /// 执法证号.
+    pub certificate_no: Option<String>,
+    /// The officer's account id at HQ, when known.
+    pub user_id: Option<String>,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GeoPoint {
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub accuracy_m: Option<f64>,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Attachment {
+    /// SHA-256 of the bytes, 64 lowercase hex digits.
+    pub sha256: Option<String>,
+    pub media_type: Option<String>,
+    pub size_bytes: Option<u64>,
+    pub caption: Option<String>,
+    pub taken_at: Option<Timestamp>,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Signature {
+    pub signer_name: Option<String>,
+    /// The signature image, listed in `attachments`.
+    pub image_sha256: Option<String>,
+    pub signed_at: Option<Timestamp>,
+}
+
+/// The operator refused to sign (拒绝签字): a note and a witness.
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SignatureRefusal {
+    pub note: Option<String>,
+    pub witness_name: Option<String>,
+    pub witness_contact: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmedWarning {
+    pub code: ProblemCode,
+    pub path: String,
+}
