@@ -3,8 +3,13 @@
 //! each as a [`Problem`] with its JSON Pointer. So: decode, and on a type error
 //! report it, take the bad value out, and decode again (bounded). Unknown fields
 //! are reported too — a field we would silently drop is data an officer loses.
+//! They are found by comparing the input with the record written back out:
+//! every field of the model is written (absent options aside), so a key in the
+//! input that is missing from the output is one the model does not have. (This
+//! keeps the wasm small: one deserializer instead of a stack of wrappers.)
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::check::{escape, Ptr};
@@ -29,7 +34,7 @@ impl<T> Decoded<T> {
 }
 
 /// Decode `value` into `T`, reporting every wrong type and unknown field.
-pub fn decode<T: DeserializeOwned>(mut value: Value) -> Decoded<T> {
+pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
     let mut problems = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     if !value.is_object() {
@@ -41,14 +46,11 @@ pub fn decode<T: DeserializeOwned>(mut value: Value) -> Decoded<T> {
         return Decoded { record: None, problems, removed };
     }
     for _ in 0..MAX_REPAIRS {
-        let mut unknown: Vec<String> = Vec::new();
-        let attempt = {
-            let mut on_unknown = |path: serde_ignored::Path| unknown.push(ignored_pointer(&path));
-            let de = serde_ignored::Deserializer::new(&value, &mut on_unknown);
-            serde_path_to_error::deserialize::<_, T>(de)
-        };
-        match attempt {
+        match serde_path_to_error::deserialize::<_, T>(&value) {
             Ok(record) => {
+                let written = serde_json::to_value(&record).unwrap_or(Value::Null);
+                let mut unknown = Vec::new();
+                unknown_keys(&value, &written, &mut String::new(), &mut unknown);
                 for at in unknown {
                     let key = at.rsplit('/').next().unwrap_or_default().to_string();
                     problems.push(Problem::new(
@@ -137,13 +139,32 @@ fn error_pointer(path: &serde_path_to_error::Path) -> String {
     p.into()
 }
 
-fn ignored_pointer(path: &serde_ignored::Path) -> String {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => format!("{}/{}", ignored_pointer(parent), index),
-        Path::Map { parent, key } => format!("{}/{}", ignored_pointer(parent), escape(key)),
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => ignored_pointer(parent),
+/// Keys (with a non-null value) present in `input` but not in `written`, as pointers.
+fn unknown_keys(input: &Value, written: &Value, at: &mut String, out: &mut Vec<String>) {
+    match (input, written) {
+        (Value::Object(i), Value::Object(w)) => {
+            for (k, v) in i {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape(k));
+                match w.get(k) {
+                    Some(wv) => unknown_keys(v, wv, at, out),
+                    None if !v.is_null() => out.push(at.clone()),
+                    None => {}
+                }
+                at.truncate(len);
+            }
+        }
+        (Value::Array(i), Value::Array(w)) => {
+            for (n, (v, wv)) in i.iter().zip(w).enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&n.to_string());
+                unknown_keys(v, wv, at, out);
+                at.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -42,7 +42,7 @@ pub struct Checked<T> {
     pub report: ValidationReport,
 }
 
-fn check_with<T: DeserializeOwned>(value: Value, now: Timestamp, fields: impl FnOnce(&T, &mut Checks)) -> Checked<T> {
+fn check_with<T: DeserializeOwned + Serialize>(value: Value, now: Timestamp, fields: impl FnOnce(&T, &mut Checks)) -> Checked<T> {
     let decoded = decode::<T>(value);
     let mut problems = decoded.problems.clone();
     if let Some(record) = &decoded.record {

@@ -1,6 +1,7 @@
 //! Every data-validation rule, as a table of cases per kind. Each case edits
 //! the complete, valid fixture and lists the *exact* problems expected, so a
 //! spurious problem fails the case as surely as a missing one.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

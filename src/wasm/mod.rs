@@ -1,0 +1,225 @@
+//! The JavaScript surface of the core — the only place with wasm types.
+//!
+//! Binding invariants (keep them when adding a function):
+//! 1. Records go in as plain JS objects and come out as plain JS objects
+//!    (`json_compatible`: objects, never `Map`s; numbers, never `BigInt`s).
+//! 2. Validation never throws: a bad record gives problems in the report.
+//!    Operations that can fail (finalise, amend, bad options) throw a
+//!    `XunchaError` — a real `Error` with `code`, `messages` and `problems`.
+//! 3. The clock is read here (or taken from `options.now`), never inside the core.
+//! 4. Every export has a precise TypeScript type from `types.d.ts`.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::CoreError;
+use crate::problem::{Problem, ProblemCode, Text};
+use crate::time::{parse_timestamp, timestamp_from_unix_ms, Timestamp};
+use crate::visit::lifecycle::{amend, finalise};
+use crate::visit::ConfirmedWarning;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    /// Options of the validating calls (typed for TypeScript, read with serde).
+    #[wasm_bindgen(typescript_type = "ValidateOptions")]
+    pub type ValidateOptionsArg;
+    #[wasm_bindgen(typescript_type = "FinaliseOptions")]
+    pub type FinaliseOptionsArg;
+}
+
+/// A panic is a bug (the core is built not to panic on any input); if one
+/// happens, say where in the console. Installed on first use: no start-up work.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("xuncha core panicked: {info}").into()))));
+}
+
+/// Errors of the edge itself: bad arguments from JavaScript.
+#[derive(Debug)]
+enum EdgeError {
+    BadOptions(String),
+    NotJson(String),
+    NoRandomness,
+}
+
+impl CoreError for EdgeError {
+    fn code(&self) -> &'static str {
+        match self {
+            EdgeError::BadOptions(_) => "BAD_OPTIONS",
+            EdgeError::NotJson(_) => "INPUT_NOT_JSON",
+            EdgeError::NoRandomness => "NO_RANDOMNESS",
+        }
+    }
+    fn message(&self) -> Text {
+        match self {
+            EdgeError::BadOptions(e) => Text::new(format!("参数无效：{e}"), format!("invalid options: {e}")),
+            EdgeError::NotJson(e) => Text::new(format!("输入不是 JSON 数据：{e}"), format!("input is not JSON data: {e}")),
+            EdgeError::NoRandomness => Text::new("浏览器不提供 crypto.getRandomValues", "crypto.getRandomValues is not available"),
+        }
+    }
+}
+
+/// Build the JS error object for any core error.
+fn js_error(e: &dyn CoreError) -> JsValue {
+    let text = e.message();
+    let err = js_sys::Error::new(&text.zh);
+    err.set_name("XunchaError");
+    let set = |k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), v);
+    };
+    set("code", &JsValue::from_str(e.code()));
+    set("messages", &to_js(&text));
+    set("problems", &to_js(&e.problems()));
+    err.into()
+}
+
+/// Through `serde_json::Value`, so the JS serializer is compiled once (for
+/// `Value`) instead of once per record type: a much smaller wasm.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_json::to_value(value)
+        .expect("core types always serialise")
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("JSON values always convert to JS")
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| EdgeError::NotJson(e.to_string()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct Options {
+    now: Option<String>,
+    confirmed_warnings: Vec<ConfirmedWarning>,
+}
+
+fn parse_options(value: Option<JsValue>) -> Result<(Timestamp, Vec<ConfirmedWarning>), EdgeError> {
+    install_panic_hook();
+    let opts: Options = match value {
+        // Through `Value`: serde-wasm-bindgen reads only the declared fields of a
+        // struct, so a misspelt option would otherwise be ignored silently.
+        Some(v) if !v.is_undefined() && !v.is_null() => {
+            let json: serde_json::Value = from_js(v).map_err(|e| EdgeError::BadOptions(e.message().en))?;
+            serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))?
+        }
+        _ => Options::default(),
+    };
+    let now = match opts.now {
+        Some(s) => parse_timestamp(&s).ok_or_else(|| EdgeError::BadOptions(format!("now = {s:?} is not an RFC 3339 time")))?,
+        None => timestamp_from_unix_ms(js_sys::Date::now()).ok_or_else(|| EdgeError::BadOptions("clock".into()))?,
+    };
+    Ok((now, opts.confirmed_warnings))
+}
+
+/// The core's version.
+#[wasm_bindgen(js_name = coreVersion)]
+pub fn core_version() -> String {
+    crate::CORE_VERSION.to_string()
+}
+
+/// The record schema version this core reads and writes.
+#[wasm_bindgen(js_name = schemaVersion)]
+pub fn schema_version() -> u32 {
+    crate::visit::SCHEMA_VERSION
+}
+
+/// A new record id: UUID v7 from the clock and `crypto.getRandomValues`.
+#[wasm_bindgen(js_name = newId)]
+pub fn new_id() -> Result<String, JsValue> {
+    let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| js_error(&EdgeError::NoRandomness))?;
+    let mut random = [0u8; 10];
+    crypto.get_random_values_with_u8_array(&mut random).map_err(|_| js_error(&EdgeError::NoRandomness))?;
+    Ok(crate::ids::uuid_v7(js_sys::Date::now() as u64, random))
+}
+
+/// Validate one visit. Never throws for a bad record: the problems are in the report.
+#[wasm_bindgen(js_name = validateVisit, unchecked_return_type = "ValidationReport")]
+pub fn validate_visit(
+    #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
+    options: Option<ValidateOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    Ok(to_js(&validate_one(visit, now, crate::check_visit)))
+}
+
+/// Validate many visits at once (one call across the boundary).
+#[wasm_bindgen(js_name = validateVisits, unchecked_return_type = "ValidationReport[]")]
+pub fn validate_visits(
+    #[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue,
+    options: Option<ValidateOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    let reports: Vec<_> = list.into_iter().map(|v| crate::check_visit(v, now).report).collect();
+    Ok(to_js(&reports))
+}
+
+/// Validate a sample follow-up record (lab result, 复检, disposal).
+#[wasm_bindgen(js_name = validateFollowUp, unchecked_return_type = "ValidationReport")]
+pub fn validate_follow_up(
+    #[wasm_bindgen(unchecked_param_type = "SampleFollowUp")] record: JsValue,
+    options: Option<ValidateOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    Ok(to_js(&validate_one(record, now, crate::check_follow_up)))
+}
+
+fn validate_one<T>(value: JsValue, now: Timestamp, check: fn(serde_json::Value, Timestamp) -> crate::Checked<T>) -> crate::ValidationReport {
+    match from_js::<serde_json::Value>(value) {
+        Ok(v) => check(v, now).report,
+        // Not even JSON-like (a function, a symbol…): report it like any unreadable record.
+        Err(e) => crate::ValidationReport::from_problems(vec![Problem::new(
+            ProblemCode::NotAnObject,
+            "",
+            Text::new("记录不是 JSON 对象", format!("the record is not a JSON object: {}", e.message().en)),
+        )]),
+    }
+}
+
+/// Finalise a draft: returns the finalised visit, or throws `XunchaError`
+/// (`FINALISE_BLOCKED`, `NEEDS_CONFIRMATION`, `ALREADY_FINALISED`, `NOT_A_VISIT`).
+#[wasm_bindgen(js_name = finaliseVisit, unchecked_return_type = "Visit")]
+pub fn finalise_visit(
+    #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
+    options: Option<FinaliseOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let (now, confirmed) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
+    finalise(value, now, &confirmed).map(|v| to_js(&v)).map_err(|e| js_error(&e))
+}
+
+/// Start an amendment of a finalised visit: a new draft (new id) pointing at
+/// the original. Throws `XunchaError` (`NOT_FINALISED`, `REASON_REQUIRED`, `NOT_A_VISIT`).
+#[wasm_bindgen(js_name = amendVisit, unchecked_return_type = "Visit")]
+pub fn amend_visit(
+    #[wasm_bindgen(unchecked_param_type = "Visit")] original: JsValue,
+    reason: String,
+    options: Option<ValidateOptionsArg>,
+) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let value: serde_json::Value = from_js(original).map_err(|e| js_error(&e))?;
+    let id = new_id()?;
+    amend(value, &id, &reason, now).map(|v| to_js(&v)).map_err(|e| js_error(&e))
+}
+
+#[derive(Serialize)]
+struct CodeInfo {
+    code: ProblemCode,
+    severity: crate::Severity,
+    meaning: Text,
+}
+
+/// Every data-problem code with its severity and meaning (for help screens).
+#[wasm_bindgen(js_name = problemCodes, unchecked_return_type = "ProblemCodeInfo[]")]
+pub fn problem_codes() -> JsValue {
+    let list: Vec<CodeInfo> = ProblemCode::ALL.iter().map(|&c| CodeInfo { code: c, severity: c.severity(), meaning: c.meaning() }).collect();
+    to_js(&list)
+}

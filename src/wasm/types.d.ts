@@ -1,0 +1,333 @@
+// Types of the xuncha core's JavaScript API. Field names and string unions
+// mirror the Rust record model exactly; tests/typescript_types.rs checks that.
+// Dates are "YYYY-MM-DD"; timestamps are RFC 3339 with an offset.
+
+/** A calendar date, "YYYY-MM-DD". */
+export type DateString = string;
+/** An RFC 3339 timestamp with offset, e.g. "2026-03-10T09:30:00+08:00". */
+export type Timestamp = string;
+
+/** Chinese first, English second. */
+export interface Text { zh: string; en: string; }
+
+export type Severity = "error" | "warning";
+
+/** Stable data-problem codes (see docs/problem-codes.md). */
+export type ProblemCode =
+  | "MALFORMED_JSON"
+  | "NOT_AN_OBJECT"
+  | "WRONG_TYPE"
+  | "INVALID_VALUE"
+  | "UNKNOWN_FIELD"
+  | "SCHEMA_VERSION"
+  | "BAD_ID"
+  | "REQUIRED"
+  | "NEGATIVE"
+  | "NOT_POSITIVE"
+  | "OUT_OF_RANGE"
+  | "IN_FUTURE"
+  | "DATE_ORDER"
+  | "DUPLICATE"
+  | "BAD_HASH"
+  | "CREDIT_CODE_FORMAT"
+  | "CREDIT_CODE_CHECK"
+  | "TOO_FEW_OFFICERS"
+  | "HANDOVER_MISSING"
+  | "HANDOVER_BOTH"
+  | "ATTACHMENT_NOT_LISTED"
+  | "NO_CHECKS"
+  | "LONG_VISIT"
+  | "OUTSIDE_CHINA"
+  | "STATUS_CHANGE"
+  | "ELEMENT_NOT_FOR_SUBJECT"
+  | "TAG_INCONSISTENT"
+  | "ZERO_PRICE"
+  | "TRANSACTION_OUTSIDE_WINDOW"
+  | "LOAD_ABOVE_MAX"
+  | "LOAD_BELOW_MIN"
+  | "MIN_ABOVE_MAX"
+  | "INTERVALS_OUTSIDE_CLASS"
+  | "TESTS_FOR_OTHER_TYPE"
+  | "PRODUCTION_AFTER_SAMPLING"
+  | "NOT_TO_BE_SAMPLED"
+  | "LOT_SMALLER_THAN_SAMPLE"
+  | "LAB_LIMIT_MISSING"
+  | "LAB_UNIT_MISSING"
+  | "UNIT_MISMATCH";
+
+/** Something wrong with the record itself (not a compliance finding). */
+export interface Problem {
+  code: ProblemCode;
+  severity: Severity;
+  /** JSON Pointer of the field, relative to the record; "" is the record. */
+  path: string;
+  message: Text;
+}
+
+export interface ValidationReport {
+  /** No errors (warnings may remain, to be confirmed). */
+  ok: boolean;
+  errorCount: number;
+  warningCount: number;
+  problems: Problem[];
+}
+
+export interface ProblemCodeInfo { code: ProblemCode; severity: Severity; meaning: Text; }
+
+export interface ValidateOptions {
+  /** The reference time; defaults to the device clock. */
+  now?: Timestamp;
+}
+
+export interface FinaliseOptions extends ValidateOptions {
+  /** Warnings the officer has confirmed. */
+  confirmedWarnings?: ConfirmedWarning[];
+}
+
+export type XunchaErrorCode =
+  | "BAD_OPTIONS" | "INPUT_NOT_JSON" | "NO_RANDOMNESS"
+  | "NOT_A_VISIT" | "ALREADY_FINALISED" | "FINALISE_BLOCKED" | "NEEDS_CONFIRMATION"
+  | "NOT_FINALISED" | "REASON_REQUIRED" | "BAD_ID";
+
+/** What the core throws: a real Error with a stable code. */
+export interface XunchaError extends Error {
+  name: "XunchaError";
+  code: XunchaErrorCode;
+  messages: Text;
+  problems: Problem[];
+}
+
+// ---- records -------------------------------------------------------------
+
+export type RecordStatus = "draft" | "finalised";
+
+export interface Visit {
+  schemaVersion?: number;
+  id?: string;
+  status?: RecordStatus;
+  amends?: Amendment;
+  operator?: Operator;
+  site?: Site;
+  officers?: Officer[];
+  startedAt?: Timestamp;
+  endedAt?: Timestamp;
+  location?: GeoPoint;
+  attachments?: Attachment[];
+  signature?: Signature;
+  refusal?: SignatureRefusal;
+  priceChecks?: PriceCheck[];
+  instrumentChecks?: InstrumentCheck[];
+  equipmentChecks?: EquipmentCheck[];
+  samples?: Sample[];
+  notes?: string;
+  finalisedAt?: Timestamp;
+  confirmedWarnings?: ConfirmedWarning[];
+}
+
+export interface Amendment { originalId?: string; reason?: string; }
+
+export interface Operator {
+  name?: string;
+  address?: string;
+  /** 统一社会信用代码, or "无" with noCreditCodeReason. */
+  creditCode?: string;
+  noCreditCodeReason?: string;
+  contactName?: string;
+  contactPhone?: string;
+}
+
+export type SiteKind =
+  | "farmersMarket" | "supermarket" | "shop" | "pharmacy" | "petrolStation"
+  | "restaurant" | "mall" | "residentialBuilding" | "factory" | "other";
+
+export interface Site { name?: string; address?: string; kind?: SiteKind; marketId?: string; }
+
+export interface Officer { name?: string; certificateNo?: string; userId?: string; }
+
+export interface GeoPoint { lat?: number; lng?: number; accuracyM?: number; }
+
+export interface Attachment {
+  /** SHA-256 of the bytes, 64 lowercase hex digits. */
+  sha256?: string;
+  mediaType?: string;
+  sizeBytes?: number;
+  caption?: string;
+  takenAt?: Timestamp;
+}
+
+export interface Signature { signerName?: string; imageSha256?: string; signedAt?: Timestamp; }
+
+export interface SignatureRefusal { note?: string; witnessName?: string; witnessContact?: string; }
+
+export interface ConfirmedWarning { code: ProblemCode; path: string; }
+
+// price tagging (明码标价)
+export type PriceSubject = "goods" | "service";
+export type TagElement =
+  | "name" | "price" | "unit" | "specification" | "origin" | "grade" | "colour"
+  | "serviceItem" | "serviceContent" | "priceOrMethod";
+
+export interface PriceCheck {
+  id?: string;
+  subject?: PriceSubject;
+  itemName?: string;
+  tagPresent?: boolean;
+  elementsSeen?: TagElement[];
+  markedPrice?: number;
+  pricingUnit?: string;
+  chargedPrice?: number;
+  otherMarkedPrices?: number[];
+  comparison?: ComparisonPrice;
+  gift?: Gift;
+  settlementListGiven?: boolean;
+  unmarkedFees?: number;
+  photoSha256?: string[];
+  notes?: string;
+}
+
+export interface ComparisonPrice {
+  price?: number;
+  detailsShown?: boolean;
+  shownSince?: DateString;
+  transactions?: Transaction[];
+}
+
+export interface Transaction { on?: DateString; price?: number; }
+
+export interface Gift { description?: string; nameShown?: boolean; quantityShown?: boolean; }
+
+// metrology (计量器具)
+export type InstrumentType =
+  | "priceScale" | "scale" | "fuelDispenser" | "taxiMeter"
+  | "waterMeter" | "gasMeter" | "electricityMeter" | "other";
+export type AccuracyClass = "III" | "IIII";
+export type SealState = "intact" | "broken" | "missing";
+
+export interface InstrumentCheck {
+  id?: string;
+  instrumentType?: InstrumentType;
+  serialNo?: string;
+  manufacturer?: string;
+  model?: string;
+  tradeUse?: boolean;
+  accuracyClass?: AccuracyClass;
+  maxG?: number;
+  minG?: number;
+  eG?: number;
+  verification?: Verification;
+  seal?: SealState;
+  cheatingDeviceFound?: boolean;
+  installedOn?: DateString;
+  nominalDiameterMm?: number;
+  weighings?: Weighing[];
+  deliveries?: Delivery[];
+  distanceRuns?: DistanceRun[];
+  photoSha256?: string[];
+  notes?: string;
+}
+
+export interface Verification {
+  markPresent?: boolean;
+  certificateNo?: string;
+  verifiedOn?: DateString;
+  validUntil?: DateString;
+  failed?: boolean;
+}
+
+export interface Weighing { loadG?: number; readingG?: number; }
+export interface Delivery { actualL?: number; indicatedL?: number; }
+export interface DistanceRun { actualKm?: number; indicatedKm?: number; }
+
+// special equipment (特种设备)
+export type EquipmentKind =
+  | "lift" | "boiler" | "pressureVessel" | "gasCylinder" | "pressurePiping"
+  | "liftingMachinery" | "passengerRopeway" | "amusementRide" | "inPlantVehicle";
+export type InspectionResult = "pass" | "fail";
+
+export interface EquipmentCheck {
+  id?: string;
+  kind?: EquipmentKind;
+  registrationNo?: string;
+  equipmentCode?: string;
+  firstUsedOn?: DateString;
+  manufacturedOn?: DateString;
+  manufacturingStandard?: string;
+  lastInspectionOn?: DateString;
+  nextInspectionDue?: DateString;
+  lastInspectionResult?: InspectionResult;
+  lastMaintenanceOn?: DateString;
+  maintenanceUnitLicensed?: boolean;
+  maintenanceUnit?: string;
+  safetyGrade?: number;
+  inUse?: boolean;
+  scrapped?: boolean;
+  operators?: EquipmentOperator[];
+  photoSha256?: string[];
+  notes?: string;
+}
+
+export interface EquipmentOperator { name?: string; certificateNo?: string; }
+
+// sampling (抽检)
+export type SampleCategory = "food" | "industrial";
+
+export interface Sample {
+  id?: string;
+  sampleNo?: string;
+  category?: SampleCategory;
+  productName?: string;
+  brand?: string;
+  specification?: string;
+  batchNo?: string;
+  productionDate?: DateString;
+  shelfLifeDays?: number;
+  onSale?: boolean;
+  lotSize?: number;
+  testQuantity?: number;
+  backupQuantity?: number;
+  quantityUnit?: string;
+  sealNos?: string[];
+  samplers?: string[];
+  sealsSignedByOperator?: boolean;
+  purchasePrice?: number;
+  producerName?: string;
+  producerAddress?: string;
+  markedTrialOrSample?: boolean;
+  exportOnly?: boolean;
+  photoSha256?: string[];
+  notes?: string;
+}
+
+export interface SampleFollowUp {
+  schemaVersion?: number;
+  id?: string;
+  visitId?: string;
+  sampleId?: string;
+  sentToLabOn?: DateString;
+  labReceivedOn?: DateString;
+  labResult?: LabResult;
+  operatorNotifiedOn?: DateString;
+  recheckRequestedOn?: DateString;
+  disposal?: Disposal;
+  closedOn?: DateString;
+}
+
+export interface LabResult { reportNo?: string; labName?: string; reportedOn?: DateString; items?: LabItem[]; }
+
+export type LimitKind = "max" | "min";
+export type Verdict = "pass" | "fail";
+
+export interface LabItem {
+  name?: string;
+  value?: number;
+  unit?: string;
+  limit?: number;
+  limitUnit?: string;
+  limitKind?: LimitKind;
+  standard?: string;
+  verdict?: Verdict;
+}
+
+export type DisposalAction = "withdrawnFromSale" | "recalled" | "caseOpened" | "orderedToRectify";
+
+export interface Disposal { actions?: DisposalAction[]; completedOn?: DateString; }

@@ -1,0 +1,177 @@
+//! The JavaScript-facing API, run in headless Chromium (wasm-bindgen-test):
+//! plain objects in, plain objects out, errors as `Error` objects with codes.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use xuncha::wasm;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const VISIT: &str = include_str!("fixtures/visit_complete.json");
+const FOLLOW_UP: &str = include_str!("fixtures/follow_up_complete.json");
+
+fn obj(json: &str) -> JsValue {
+    JSON::parse(json).unwrap()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn at(v: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(v.clone(), |cur, k| get(&cur, k))
+}
+
+fn set(target: &JsValue, path: &[&str], value: JsValue) {
+    let (last, parents) = path.split_last().unwrap();
+    Reflect::set(&at(target, parents), &(*last).into(), &value).unwrap();
+}
+
+fn options(now: &str) -> Option<wasm::ValidateOptionsArg> {
+    Some(obj(&format!("{{\"now\": \"{now}\"}}")).unchecked_into())
+}
+
+const NOW: &str = "2026-03-10T18:00:00+08:00";
+
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && Object::get_prototype_of(v) == Object::get_prototype_of(&Object::new())
+}
+
+#[wasm_bindgen_test]
+fn a_complete_visit_validates_clean_as_a_plain_object() {
+    let report = wasm::validate_visit(obj(VISIT), options(NOW)).unwrap();
+    assert!(is_plain_object(&report), "a plain object, not a Map");
+    assert_eq!(get(&report, "ok"), JsValue::TRUE);
+    assert_eq!(get(&report, "errorCount").as_f64(), Some(0.0));
+    assert_eq!(Array::from(&get(&report, "problems")).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn problems_come_out_as_objects_with_code_severity_path_and_both_languages() {
+    let v = obj(VISIT);
+    set(&v, &["operator", "creditCode"], "91350200776049653B".into());
+    set(&v, &["instrumentChecks", "0", "eG"], JsValue::from_f64(0.0));
+    let report = wasm::validate_visit(v, options(NOW)).unwrap();
+    assert_eq!(get(&report, "ok"), JsValue::FALSE);
+    let problems = Array::from(&get(&report, "problems"));
+    assert_eq!(problems.length(), 2);
+    let codes: Vec<String> = problems.iter().map(|p| get(&p, "code").as_string().unwrap()).collect();
+    assert!(codes.contains(&"CREDIT_CODE_CHECK".to_string()), "{codes:?}");
+    assert!(codes.contains(&"NOT_POSITIVE".to_string()), "{codes:?}");
+    for p in problems.iter() {
+        assert!(is_plain_object(&p));
+        let sev = get(&p, "severity").as_string().unwrap();
+        assert!(sev == "error" || sev == "warning");
+        assert!(get(&p, "path").as_string().unwrap().starts_with('/'));
+        assert!(!at(&p, &["message", "zh"]).as_string().unwrap().is_empty());
+        assert!(!at(&p, &["message", "en"]).as_string().unwrap().is_empty());
+    }
+}
+
+#[wasm_bindgen_test]
+fn javascript_oddities_are_problems_not_crashes() {
+    // undefined fields are absent; a Date object where a string belongs is a wrong type
+    let v = obj(VISIT);
+    set(&v, &["notes"], JsValue::UNDEFINED);
+    set(&v, &["startedAt"], js_sys::Date::new_0().into());
+    let report = wasm::validate_visit(v, options(NOW)).unwrap();
+    let codes: Vec<String> = Array::from(&get(&report, "problems")).iter().map(|p| get(&p, "code").as_string().unwrap()).collect();
+    assert_eq!(codes, vec!["WRONG_TYPE"]);
+    // not an object at all
+    for bad in [JsValue::NULL, JsValue::from_f64(3.0), JsValue::from_str("visit"), Array::new().into()] {
+        let report = wasm::validate_visit(bad, options(NOW)).unwrap();
+        assert_eq!(at(&Array::from(&get(&report, "problems")).get(0), &["code"]).as_string().unwrap(), "NOT_AN_OBJECT");
+    }
+    let f = js_sys::Function::new_no_args("return 1");
+    let report = wasm::validate_visit(f.into(), options(NOW)).unwrap();
+    assert_eq!(get(&report, "ok"), JsValue::FALSE);
+}
+
+#[wasm_bindgen_test]
+fn a_batch_gives_one_report_per_record() {
+    let list = Array::new();
+    list.push(&obj(VISIT));
+    list.push(&obj("{}"));
+    let reports = Array::from(&wasm::validate_visits(list.into(), options(NOW)).unwrap());
+    assert_eq!(reports.length(), 2);
+    assert_eq!(get(&reports.get(0), "ok"), JsValue::TRUE);
+    assert_eq!(get(&reports.get(1), "ok"), JsValue::FALSE);
+}
+
+#[wasm_bindgen_test]
+fn follow_up_records_validate() {
+    let r = wasm::validate_follow_up(obj(FOLLOW_UP), options("2026-05-01T12:00:00+08:00")).unwrap();
+    assert_eq!(get(&r, "ok"), JsValue::TRUE);
+}
+
+fn thrown(result: Result<JsValue, JsValue>) -> js_sys::Error {
+    let err = result.expect_err("should throw");
+    assert!(err.is_instance_of::<js_sys::Error>(), "a real Error object");
+    err.unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_an_error_object_with_a_code() {
+    let err = thrown(wasm::validate_visit(obj(VISIT), options("yesterday")));
+    assert_eq!(err.name(), "XunchaError");
+    assert_eq!(get(&err, "code").as_string().unwrap(), "BAD_OPTIONS");
+    assert!(at(&err, &["messages", "en"]).as_string().unwrap().contains("RFC 3339"));
+    let unknown: wasm::ValidateOptionsArg = obj("{\"clock\": 1}").unchecked_into();
+    assert_eq!(get(&thrown(wasm::validate_visit(obj(VISIT), Some(unknown))), "code").as_string().unwrap(), "BAD_OPTIONS");
+}
+
+#[wasm_bindgen_test]
+fn finalise_returns_the_record_or_throws_with_the_problems() {
+    let draft = obj(VISIT);
+    set(&draft, &["status"], "draft".into());
+    Reflect::delete_property(draft.unchecked_ref::<Object>(), &"finalisedAt".into()).unwrap();
+    let opts = |json: &str| -> Option<wasm::FinaliseOptionsArg> { Some(obj(json).unchecked_into()) };
+
+    let done = wasm::finalise_visit(draft.clone(), opts(&format!("{{\"now\": \"{NOW}\"}}"))).unwrap();
+    assert_eq!(get(&done, "status").as_string().unwrap(), "finalised");
+    assert_eq!(get(&done, "finalisedAt").as_string().unwrap(), NOW);
+
+    set(&draft, &["operator", "creditCode"], "91350200776049653B".into());
+    let err = thrown(wasm::finalise_visit(draft.clone(), opts(&format!("{{\"now\": \"{NOW}\"}}"))));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "NEEDS_CONFIRMATION");
+    let problems = Array::from(&get(&err, "problems"));
+    assert_eq!(at(&problems.get(0), &["path"]).as_string().unwrap(), "/operator/creditCode");
+
+    let confirmed = format!("{{\"now\": \"{NOW}\", \"confirmedWarnings\": [{{\"code\": \"CREDIT_CODE_CHECK\", \"path\": \"/operator/creditCode\"}}]}}");
+    let done = wasm::finalise_visit(draft.clone(), opts(&confirmed)).unwrap();
+    assert_eq!(Array::from(&get(&done, "confirmedWarnings")).length(), 1);
+
+    Reflect::delete_property(draft.unchecked_ref::<Object>(), &"signature".into()).unwrap();
+    let err = thrown(wasm::finalise_visit(draft, opts(&confirmed)));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "FINALISE_BLOCKED");
+}
+
+#[wasm_bindgen_test]
+fn amend_makes_a_new_draft_with_a_fresh_v7_id() {
+    let a = wasm::amend_visit(obj(VISIT), "复秤读数记录有误".into(), options(NOW)).unwrap();
+    let id = get(&a, "id").as_string().unwrap();
+    assert_ne!(id, "01900000-0000-7000-8000-000000000001");
+    assert_eq!(&id[14..15], "7", "UUID version 7");
+    assert_eq!(at(&a, &["amends", "originalId"]).as_string().unwrap(), "01900000-0000-7000-8000-000000000001");
+    let err = thrown(wasm::amend_visit(obj(VISIT), " ".into(), options(NOW)));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "REASON_REQUIRED");
+}
+
+#[wasm_bindgen_test]
+fn new_ids_are_distinct_and_ordered() {
+    let a = wasm::new_id().unwrap();
+    let b = wasm::new_id().unwrap();
+    assert_ne!(a, b);
+    assert!(xuncha::ids::is_uuid(&a));
+    assert!(a[..13] <= b[..13], "time-ordered prefix");
+}
+
+#[wasm_bindgen_test]
+fn the_problem_catalogue_is_available_to_the_ui() {
+    let list = Array::from(&wasm::problem_codes());
+    assert_eq!(list.length() as usize, xuncha::ProblemCode::ALL.len());
+    assert!(!at(&list.get(0), &["meaning", "zh"]).as_string().unwrap().is_empty());
+    assert_eq!(wasm::schema_version(), 1);
+}
