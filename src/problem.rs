@@ -84,6 +84,7 @@ problem_codes! {
     NoChecks = "NO_CHECKS", Warning, "本次检查未记录任何检查项目", "The visit records no checks";
     LongVisit = "LONG_VISIT", Warning, "检查持续时间超过 12 小时", "The visit lasted more than 12 hours";
     OutsideChina = "OUTSIDE_CHINA", Warning, "定位不在中国境内，请核对", "The location is outside China; please check it";
+    AmendsItself = "AMENDS_ITSELF", Error, "更正记录不能指向自身", "An amendment cannot point at itself";
     StatusChange = "STATUS_CHANGE", Error, "已定稿的记录不能修改，只能另行更正", "A finalised record cannot be changed, only amended";
     // --- price tagging ---
     ElementNotForSubject = "ELEMENT_NOT_FOR_SUBJECT", Error, "标价要素与商品/服务类别不符", "A tag element does not belong to goods / services";

@@ -104,7 +104,7 @@ fn visit_level_rules() {
         ("photo not listed", vec![set("/priceChecks/0/photoSha256/0", json!("dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"))], &[("ATTACHMENT_NOT_LISTED", "/priceChecks/0/photoSha256/0")]),
         ("amendment without reason", vec![set("/amends", json!({"originalId": "01900000-0000-7000-8000-0000000000ff"}))], &[("REQUIRED", "/amends/reason")]),
         ("amendment of a bad id", vec![set("/amends", json!({"originalId": "x", "reason": "更正价格"}))], &[("BAD_ID", "/amends/originalId")]),
-        ("amendment of itself", vec![set("/amends", json!({"originalId": "01900000-0000-7000-8000-000000000001", "reason": "更正"}))], &[("INVALID_VALUE", "/amends/originalId")]),
+        ("amendment of itself", vec![set("/amends", json!({"originalId": "01900000-0000-7000-8000-000000000001", "reason": "更正"}))], &[("AMENDS_ITSELF", "/amends/originalId")]),
     ];
     run_table("visit_complete.json", cases, visit_report);
 }

@@ -38,7 +38,7 @@ pub fn validate_visit_fields(v: &Visit, c: &mut Checks) {
         c.require_text(&a.reason, &at.key("reason"), Label("更正原因", "reason for the amendment"));
         if a.original_id.is_some() && a.original_id == v.id {
             c.push(
-                ProblemCode::InvalidValue,
+                ProblemCode::AmendsItself,
                 &at.key("originalId"),
                 "更正记录不能指向自身".into(),
                 "an amendment cannot point at itself".into(),

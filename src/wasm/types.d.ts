@@ -38,6 +38,7 @@ export type ProblemCode =
   | "NO_CHECKS"
   | "LONG_VISIT"
   | "OUTSIDE_CHINA"
+  | "AMENDS_ITSELF"
   | "STATUS_CHANGE"
   | "ELEMENT_NOT_FOR_SUBJECT"
   | "TAG_INCONSISTENT"

@@ -1,0 +1,175 @@
+//! src/wasm/types.d.ts is written by hand for readable TypeScript; this test
+//! holds it to the Rust model in both directions:
+//! - structs: a "maximal" record is generated from the TypeScript interfaces
+//!   (every field, a sample value of its declared type). The core must read it
+//!   with no unknown field and no type error (TS ⊆ Rust, types agree), and
+//!   writing it back must produce no field TypeScript lacks (Rust ⊆ TS);
+//! - enums: traced with serde-reflection and compared with the string unions.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value};
+use serde_reflection::{ContainerFormat, Tracer, TracerConfig};
+use xuncha::time::parse_timestamp;
+
+const TS: &str = include_str!("../src/wasm/types.d.ts");
+
+struct Ts {
+    /// interface → [(field, type)]
+    interfaces: BTreeMap<String, Vec<(String, String)>>,
+    /// alias → string literal members (in order)
+    unions: BTreeMap<String, Vec<String>>,
+}
+
+fn parse_ts() -> Ts {
+    let mut interfaces = BTreeMap::new();
+    let mut unions = BTreeMap::new();
+    let mut rest = TS;
+    while let Some(i) = rest.find("export ") {
+        rest = &rest[i + 7..];
+        if let Some(body) = rest.strip_prefix("interface ") {
+            let name: String = body.chars().take_while(|c| c.is_alphanumeric()).collect();
+            let open = body.find('{').unwrap();
+            let close = open + body[open..].find('}').unwrap();
+            let mut fields = Vec::new();
+            for part in body[open + 1..close].split([';', '\n']) {
+                let part = part.trim();
+                if part.starts_with('/') || part.starts_with('*') {
+                    continue;
+                }
+                if let Some((k, t)) = part.split_once(':') {
+                    fields.push((k.trim().trim_end_matches('?').to_string(), t.trim().to_string()));
+                }
+            }
+            interfaces.insert(name, fields);
+        } else if let Some(body) = rest.strip_prefix("type ") {
+            let name: String = body.chars().take_while(|c| c.is_alphanumeric()).collect();
+            let end = body.find(';').unwrap();
+            let members: Vec<String> = body[..end].split('"').skip(1).step_by(2).map(str::to_string).collect();
+            if !members.is_empty() {
+                unions.insert(name, members);
+            }
+        }
+    }
+    Ts { interfaces, unions }
+}
+
+/// A sample value of a TypeScript type, with every field of every interface.
+fn maximal(ts: &Ts, ty: &str) -> Value {
+    if let Some(inner) = ty.strip_suffix("[]") {
+        return json!([maximal(ts, inner)]);
+    }
+    match ty {
+        "string" => json!("x"),
+        "number" => json!(1),
+        "boolean" => json!(true),
+        "DateString" => json!("2026-03-10"),
+        "Timestamp" => json!("2026-03-10T09:30:00+08:00"),
+        _ => {
+            if let Some(members) = ts.unions.get(ty) {
+                return json!(members[0]);
+            }
+            let fields = ts.interfaces.get(ty).unwrap_or_else(|| panic!("unknown TypeScript type {ty}"));
+            Value::Object(fields.iter().map(|(k, t)| (k.clone(), maximal(ts, t))).collect::<Map<_, _>>())
+        }
+    }
+}
+
+/// Keys present in `written` but not in `sent` (fields the Rust model has and TypeScript lacks).
+fn extra_keys(sent: &Value, written: &Value, at: String, out: &mut Vec<String>) {
+    match (sent, written) {
+        (Value::Object(s), Value::Object(w)) => {
+            for (k, v) in w {
+                match s.get(k) {
+                    None => out.push(format!("{at}/{k}")),
+                    Some(sv) => extra_keys(sv, v, format!("{at}/{k}"), out),
+                }
+            }
+        }
+        (Value::Array(s), Value::Array(w)) => {
+            for (sv, wv) in s.iter().zip(w) {
+                extra_keys(sv, wv, format!("{at}/0"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Problems that mean the JSON shape itself disagrees with the model.
+fn shape_problems(report: &xuncha::ValidationReport) -> Vec<&xuncha::Problem> {
+    use xuncha::ProblemCode::*;
+    report.problems.iter().filter(|p| matches!(p.code, WrongType | InvalidValue | UnknownField)).collect()
+}
+
+fn now() -> xuncha::time::Timestamp {
+    parse_timestamp("2027-01-01T00:00:00+08:00").unwrap()
+}
+
+#[test]
+fn visit_interfaces_match_the_rust_model() {
+    let ts = parse_ts();
+    let sent = maximal(&ts, "Visit");
+    let checked = xuncha::check_visit(sent.clone(), now());
+    let structural = shape_problems(&checked.report);
+    assert!(structural.is_empty(), "TypeScript declares what Rust cannot read: {structural:#?}");
+    let written = serde_json::to_value(checked.record.unwrap()).unwrap();
+    let mut extra = Vec::new();
+    extra_keys(&sent, &written, String::new(), &mut extra);
+    assert!(extra.is_empty(), "Rust fields missing from types.d.ts: {extra:?}");
+}
+
+#[test]
+fn follow_up_interfaces_match_the_rust_model() {
+    let ts = parse_ts();
+    let sent = maximal(&ts, "SampleFollowUp");
+    let checked = xuncha::check_follow_up(sent.clone(), now());
+    let structural = shape_problems(&checked.report);
+    assert!(structural.is_empty(), "{structural:#?}");
+    let written = serde_json::to_value(checked.record.unwrap()).unwrap();
+    let mut extra = Vec::new();
+    extra_keys(&sent, &written, String::new(), &mut extra);
+    assert!(extra.is_empty(), "Rust fields missing from types.d.ts: {extra:?}");
+}
+
+#[test]
+fn report_interfaces_match_the_rust_model() {
+    // Output types: every field is required on both sides, so a round trip must be exact.
+    let ts = parse_ts();
+    for ty in ["ValidationReport", "Problem", "ConfirmedWarning", "Text"] {
+        let sent = maximal(&ts, ty);
+        let back = match ty {
+            "ValidationReport" => serde_json::to_value(serde_json::from_value::<xuncha::ValidationReport>(sent.clone()).unwrap()),
+            "Problem" => serde_json::to_value(serde_json::from_value::<xuncha::Problem>(sent.clone()).unwrap()),
+            "ConfirmedWarning" => serde_json::to_value(serde_json::from_value::<xuncha::visit::ConfirmedWarning>(sent.clone()).unwrap()),
+            _ => serde_json::to_value(serde_json::from_value::<xuncha::Text>(sent.clone()).unwrap()),
+        }
+        .unwrap();
+        assert_eq!(back, sent, "{ty}");
+    }
+}
+
+#[test]
+fn string_unions_match_the_rust_enums() {
+    use xuncha::{equipment::*, metrology::*, price::*, sampling::*, visit::*};
+    let mut tracer = Tracer::new(TracerConfig::default());
+    macro_rules! trace { ($($t:ty),*) => { $( tracer.trace_simple_type::<$t>().unwrap(); )* } }
+    trace!(
+        RecordStatus, SiteKind, PriceSubject, TagElement, InstrumentType, AccuracyClass, SealState,
+        EquipmentKind, InspectionResult, SampleCategory, LimitKind, Verdict, DisposalAction,
+        xuncha::ProblemCode, xuncha::Severity
+    );
+    let registry = tracer.registry().unwrap();
+    let ts = parse_ts();
+    let mut errors = Vec::new();
+    for (name, format) in &registry {
+        let ContainerFormat::Enum(variants) = format else { continue };
+        let rust: BTreeSet<String> = variants.values().map(|v| v.name.clone()).collect();
+        let theirs: BTreeSet<String> = ts.unions.get(name).map(|m| m.iter().cloned().collect()).unwrap_or_default();
+        if rust != theirs {
+            errors.push(format!("{name}: only in Rust {:?}, only in TS {:?}", rust.difference(&theirs).collect::<Vec<_>>(), theirs.difference(&rust).collect::<Vec<_>>()));
+        }
+    }
+    assert_eq!(registry.len(), 15);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
