@@ -12,7 +12,8 @@ rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name xuncha \
   target/wasm32-unknown-unknown/release/xuncha.wasm
 if [ "${1:-}" != "--no-opt" ]; then
-  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" pkg/xuncha_bg.wasm -o pkg/xuncha_bg.opt.wasm
+  # binaryen from npm (scripts/package.json): Debian's wasm-opt 108 breaks the externref table.
+  scripts/node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" pkg/xuncha_bg.wasm -o pkg/xuncha_bg.opt.wasm
   mv pkg/xuncha_bg.opt.wasm pkg/xuncha_bg.wasm
 fi
 

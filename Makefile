@@ -1,0 +1,18 @@
+# The two commands of the README: `make run` and `make test`.
+.PHONY: run test build setup size
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+build:
+	scripts/build-wasm.sh
+
+setup:
+	scripts/setup.sh
+
+# Compare opt-level s / z / 3 for the wasm size (writes the table to stdout).
+size:
+	scripts/measure-size.sh

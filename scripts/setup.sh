@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything the build and the tests need, idempotently, on a clean
+# machine: the wasm target, wasm-bindgen-cli pinned to Cargo.lock's version,
+# Chromium + ChromeDriver + CJK fonts (apt), binaryen's wasm-opt (npm, in
+# scripts/) and the npm packages of the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Must equal the `wasm-bindgen = "=…"` pin in Cargo.toml (checked below against Cargo.lock).
+WASM_BINDGEN_VERSION=0.2.130
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+locked=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock 2>/dev/null || true)
+if [ -n "$locked" ] && [ "$locked" != "$WASM_BINDGEN_VERSION" ]; then
+  echo "Cargo.lock has wasm-bindgen $locked but scripts/setup.sh pins $WASM_BINDGEN_VERSION; make them equal." >&2
+  exit 1
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
+  # not --locked: the CLI's own lock file names a crate version this registry mirror lacks
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+# CJK fonts so that screenshots of Chinese screens show text, not boxes
+[ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing ${need_apt[*]} (apt)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+for dir in scripts tests/js; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    say "installing npm packages in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent)
+  fi
+done
+say "ready"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Every test: native (cargo test), the release wasm build, the JS API in
+# headless Chromium (wasm-bindgen-test), and the TypeScript declarations (tsc).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "native tests (cargo test)"
+cargo test --workspace
+
+step "release wasm build (pkg/)"
+scripts/build-wasm.sh
+
+step "JavaScript API in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test web
+
+step "TypeScript declarations (tsc --strict against pkg/xuncha.d.ts)"
+(cd tests/js && npx --no-install tsc -p .)
+echo "tsc: declarations and typical use type-check"
+
+step "pages on the release build in Chromium (playwright-core, node --test)"
+scripts/build-site.sh
+(cd tests/js && SITE_DIR="$PWD/../../target/site" ARTIFACTS="$PWD/../artifacts" node --test --test-concurrency=1 browser/)
+
+step "all tests passed"

@@ -1,0 +1,44 @@
+// Compiled with `tsc --strict --noEmit` against the generated declarations:
+// typical use must type-check, and misuse must not (see the @ts-expect-error lines).
+import init, {
+  validateVisit, validateVisits, finaliseVisit, amendVisit, newId, problemCodes,
+  type Visit, type ValidationReport, type Problem, type XunchaError, type ProblemCode,
+} from "../../pkg/xuncha.js";
+
+export async function example(): Promise<void> {
+  await init();
+  const visit: Visit = {
+    schemaVersion: 1,
+    id: newId(),
+    status: "draft",
+    operator: { name: "某超市", address: "某路 1 号", creditCode: "91350100M000100Y43" },
+    officers: [{ name: "陈某", certificateNo: "1" }, { name: "王某", certificateNo: "2" }],
+    startedAt: "2026-03-10T09:30:00+08:00",
+    instrumentChecks: [{ id: newId(), instrumentType: "priceScale", accuracyClass: "III", maxG: 15000, eG: 5, weighings: [{ loadG: 10000, readingG: 10015 }] }],
+    samples: [{ id: newId(), category: "food", sealNos: ["A"] }],
+  };
+  const report: ValidationReport = validateVisit(visit);
+  const firstCode: ProblemCode | undefined = report.problems[0]?.code;
+  const zh: string | undefined = report.problems[0]?.message.zh;
+  const reports: ValidationReport[] = validateVisits([visit], { now: "2026-03-10T18:00:00+08:00" });
+  try {
+    const done: Visit = finaliseVisit(visit, { confirmedWarnings: [{ code: "CREDIT_CODE_CHECK", path: "/operator/creditCode" }] });
+    const amended: Visit = amendVisit(done, "读数记录有误");
+    void amended;
+  } catch (e) {
+    const err = e as XunchaError;
+    const blocked: boolean = err.code === "FINALISE_BLOCKED";
+    const problems: Problem[] = err.problems;
+    void blocked; void problems;
+  }
+  const severities = problemCodes().map((c) => c.severity);
+  void firstCode; void zh; void reports; void severities;
+
+  // @ts-expect-error: an unknown instrument type is not a Visit
+  const bad: Visit = { instrumentChecks: [{ instrumentType: "kitchenScale" }] };
+  // @ts-expect-error: options are typed
+  validateVisit(bad, { clock: 1 });
+  // @ts-expect-error: error codes are a closed set
+  const c: XunchaError["code"] = "OOPS";
+  void c;
+}
