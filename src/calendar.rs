@@ -1,0 +1,162 @@
+//! China's working-day calendar: weekends, public holidays and the weekend
+//! days that are working days (调休上班), as data from the State Council
+//! notices (shipped in the rulebook, updatable from HQ). Legal deadlines such
+//! as "within 5 working days" are counted here.
+//!
+//! Counting follows Chinese law on periods: the day the period starts is not
+//! counted; "within N working days of D" ends on the N-th working day after D.
+//! Outside the years the data covers, days are counted as weekdays only and
+//! the answer says so — never a silent guess.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::time::Date;
+
+/// One year's adjustments, from one official notice.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct YearAdjustments {
+    /// The notice, e.g. "国办发明电〔2023〕7号".
+    pub source: String,
+    /// Days off beyond ordinary weekends: "2024-02-10" or a range "2024-02-10/2024-02-17".
+    pub off: Vec<String>,
+    /// Weekend days that are working days (调休上班).
+    pub work: Vec<String>,
+}
+
+/// The calendar, built from the per-year data and checked on load.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkCalendar {
+    years: BTreeMap<i32, (BTreeSet<Date>, BTreeSet<Date>, String)>,
+}
+
+/// An answer counted (partly) outside the known years.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counted<T> {
+    pub value: T,
+    /// Some day counted lies outside the years with official data: weekends only were used.
+    pub outside_known_years: bool,
+}
+
+fn parse_day(s: &str) -> Result<Date, String> {
+    Date::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("\"{s}\" is not a date (YYYY-MM-DD)"))
+}
+
+/// Parse "YYYY-MM-DD" or "YYYY-MM-DD/YYYY-MM-DD" into the days it covers.
+fn parse_days(s: &str) -> Result<Vec<Date>, String> {
+    match s.split_once('/') {
+        None => Ok(vec![parse_day(s)?]),
+        Some((a, b)) => {
+            let (a, b) = (parse_day(a)?, parse_day(b)?);
+            if b < a || (b - a).num_days() > 31 {
+                return Err(format!("\"{s}\" is not a range of at most a month"));
+            }
+            Ok(a.iter_days().take_while(|d| *d <= b).collect())
+        }
+    }
+}
+
+impl WorkCalendar {
+    /// Build from per-year data. Every date must lie in its year, make-up
+    /// working days must be weekend days, and each year names its notice.
+    pub fn from_years(data: &BTreeMap<String, YearAdjustments>) -> Result<Self, Vec<String>> {
+        let mut years = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (key, adj) in data {
+            let Ok(year) = key.parse::<i32>() else {
+                errors.push(format!("calendar/{key}: not a year"));
+                continue;
+            };
+            let mut off = BTreeSet::new();
+            let mut work = BTreeSet::new();
+            for (list, into, what) in [(&adj.off, &mut off, "off"), (&adj.work, &mut work, "work")] {
+                for s in list {
+                    match parse_days(s) {
+                        Ok(days) => {
+                            for d in days {
+                                if d.year() != year {
+                                    errors.push(format!("calendar/{key}/{what}: {d} is not in {year}"));
+                                }
+                                into.insert(d);
+                            }
+                        }
+                        Err(e) => errors.push(format!("calendar/{key}/{what}: {e}")),
+                    }
+                }
+            }
+            for d in &work {
+                if !is_weekend(*d) {
+                    errors.push(format!("calendar/{key}/work: {d} is a weekday already"));
+                }
+                if off.contains(d) {
+                    errors.push(format!("calendar/{key}: {d} is both off and a working day"));
+                }
+            }
+            if adj.source.trim().is_empty() {
+                errors.push(format!("calendar/{key}: the source notice is required"));
+            }
+            years.insert(year, (off, work, adj.source.clone()));
+        }
+        if errors.is_empty() {
+            Ok(WorkCalendar { years })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The years with official data.
+    pub fn known_years(&self) -> Vec<i32> {
+        self.years.keys().copied().collect()
+    }
+
+    pub fn source(&self, year: i32) -> Option<&str> {
+        self.years.get(&year).map(|y| y.2.as_str())
+    }
+
+    /// Whether `d` is a working day, and whether that is known or assumed.
+    pub fn is_working_day(&self, d: Date) -> Counted<bool> {
+        match self.years.get(&d.year()) {
+            Some((off, work, _)) => Counted { value: work.contains(&d) || (!is_weekend(d) && !off.contains(&d)), outside_known_years: false },
+            None => Counted { value: !is_weekend(d), outside_known_years: true },
+        }
+    }
+
+    /// The `n`-th working day after `start` (`start` itself is not counted);
+    /// `n = 0` gives `start`.
+    pub fn add_working_days(&self, start: Date, n: u32) -> Counted<Date> {
+        let mut d = start;
+        let mut left = n;
+        let mut outside = false;
+        while left > 0 {
+            d += Duration::days(1);
+            let w = self.is_working_day(d);
+            outside |= w.outside_known_years;
+            if w.value {
+                left -= 1;
+            }
+        }
+        Counted { value: d, outside_known_years: outside }
+    }
+
+    /// Working days after `from` up to and including `to` (0 when `to <= from`).
+    pub fn working_days_between(&self, from: Date, to: Date) -> Counted<u32> {
+        let mut count = 0;
+        let mut outside = false;
+        let mut d = from;
+        while d < to {
+            d += Duration::days(1);
+            let w = self.is_working_day(d);
+            outside |= w.outside_known_years;
+            count += w.value as u32;
+        }
+        Counted { value: count, outside_known_years: outside }
+    }
+}
+
+fn is_weekend(d: Date) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
