@@ -9,17 +9,23 @@
 //! - **findings** (the compliance rules): the *operator* broke a rule.
 //!
 //! Modules follow the domain: [`visit`] and its four kinds of check
-//! ([`price`], [`metrology`], [`equipment`], [`sampling`]).
+//! ([`price`], [`metrology`], [`equipment`], [`sampling`]), each with its data
+//! validation and its compliance rules; the [`rules`] rulebook (data with a
+//! legal source), the working-day [`calendar`], and the engine in [`evaluate`].
 
+pub mod calendar;
 pub mod check;
 pub mod credit_code;
 pub mod decode;
 pub mod equipment;
 pub mod error;
+pub mod evaluate;
+pub mod finding;
 pub mod ids;
 pub mod metrology;
 pub mod price;
 pub mod problem;
+pub mod rules;
 pub mod sampling;
 pub mod time;
 pub mod validate;
@@ -29,6 +35,9 @@ pub mod visit;
 pub mod wasm;
 
 pub use error::CoreError;
+pub use evaluate::{evaluate_visit, evaluate_visit_json};
+pub use finding::{Deadline, Evaluation, Finding};
+pub use rules::Rulebook;
 pub use problem::{Problem, ProblemCode, Severity, Text};
 pub use validate::{check_follow_up, check_visit, check_visit_json, Checked, ValidationReport};
 pub use visit::Visit;

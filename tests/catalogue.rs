@@ -22,3 +22,14 @@ fn problem_codes_are_unique_and_stable_in_form() {
         assert_eq!(serde_json::to_value(c).unwrap(), serde_json::json!(c.as_str()));
     }
 }
+
+#[test]
+fn rule_catalogue_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
+    let want = xuncha::rules::catalogue_markdown(xuncha::Rulebook::builtin());
+    if std::env::var_os("XUNCHA_BLESS").is_some() {
+        std::fs::write(path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(have == want, "docs/rules.md is stale: run XUNCHA_BLESS=1 cargo test --test catalogue");
+}

@@ -2,6 +2,7 @@
 //! cylinders and the rest. Law: 特种设备安全法 (2013) Arts. 14, 33, 40;
 //! 特种设备安全监察条例 Art. 31 (lift maintenance); TSG schedules.
 
+pub(crate) mod rules;
 mod validate;
 
 use serde::{Deserialize, Serialize};

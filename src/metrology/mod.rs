@@ -2,6 +2,7 @@
 //! utility meters, with the in-service tests the officer performs.
 //! Law: 计量法 Art. 9; 实施细则 Art. 22; JJG 539-2016, JJG 443, JJG 517-2016.
 
+pub(crate) mod rules;
 mod validate;
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,7 @@
 //! Price tagging (明码标价): what the officer saw on one tag and at the till.
 //! Rules: SAMR Order 56 (明码标价和禁止价格欺诈规定), in force 2022-07-01.
 
+pub(crate) mod rules;
 mod validate;
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,37 @@ pub enum TagElement {
 }
 
 impl TagElement {
+    /// The element's name on a tag.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            TagElement::Name => "品名",
+            TagElement::Price => "价格",
+            TagElement::Unit => "计价单位",
+            TagElement::Specification => "规格",
+            TagElement::Origin => "产地",
+            TagElement::Grade => "等级",
+            TagElement::Colour => "颜色",
+            TagElement::ServiceItem => "服务项目",
+            TagElement::ServiceContent => "服务内容",
+            TagElement::PriceOrMethod => "价格或计价方法",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            TagElement::Name => "name",
+            TagElement::Price => "price",
+            TagElement::Unit => "pricing unit",
+            TagElement::Specification => "specification",
+            TagElement::Origin => "origin",
+            TagElement::Grade => "grade",
+            TagElement::Colour => "colour",
+            TagElement::ServiceItem => "service item",
+            TagElement::ServiceContent => "service content",
+            TagElement::PriceOrMethod => "price or pricing method",
+        }
+    }
+
     /// Whether the element belongs on a goods tag (else on a service price list).
     pub fn is_for_goods(self) -> bool {
         !matches!(self, TagElement::ServiceItem | TagElement::ServiceContent | TagElement::PriceOrMethod)

@@ -3,6 +3,7 @@
 //! visit is evidence and is never edited after it is finalised.
 //! Law: 食品安全法 Arts. 87–88; SAMR Order 15; 产品质量法 Art. 15.
 
+pub(crate) mod rules;
 mod validate;
 
 use serde::{Deserialize, Serialize};

@@ -92,6 +92,8 @@ pub struct Site {
     pub name: Option<String>,
     pub address: Option<String>,
     pub kind: Option<SiteKind>,
+    /// The city (设区的市), for the city's own price-tag requirements.
+    pub city: Option<String>,
     /// The market or mall this site belongs to, for summaries by market.
     pub market_id: Option<String>,
 }

@@ -141,7 +141,7 @@ export type SiteKind =
   | "farmersMarket" | "supermarket" | "shop" | "pharmacy" | "petrolStation"
   | "restaurant" | "mall" | "residentialBuilding" | "factory" | "other";
 
-export interface Site { name?: string; address?: string; kind?: SiteKind; marketId?: string; }
+export interface Site { name?: string; address?: string; kind?: SiteKind; city?: string; marketId?: string; }
 
 export interface Officer { name?: string; certificateNo?: string; userId?: string; }
 

@@ -1,0 +1,137 @@
+//! The rulebook as data: the built-in one, updates that change outcomes, and
+//! refusal (with every reason) of a rulebook the engine cannot use.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use serde_json::{json, Value};
+use xuncha::rules::{FindingLevel, Rulebook};
+use xuncha::time::Date;
+
+fn builtin_json() -> Value {
+    serde_json::from_str(&Rulebook::builtin().to_json()).unwrap()
+}
+
+fn load(v: &Value) -> Result<Rulebook, Vec<String>> {
+    Rulebook::from_json(&v.to_string()).map_err(|e| e.reasons)
+}
+
+fn rule_mut<'a>(book: &'a mut Value, code: &str) -> &'a mut Value {
+    book["rules"].as_array_mut().unwrap().iter_mut().find(|r| r["code"] == code).unwrap()
+}
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+#[test]
+fn the_builtin_rulebook_is_complete_and_every_rule_has_a_source() {
+    let book = Rulebook::builtin();
+    assert_eq!(book.rules().count(), xuncha::evaluate::IMPLEMENTED_RULES.len());
+    for rule in book.rules() {
+        assert!(!rule.basis.is_empty(), "{} has a legal basis", rule.code);
+        assert!(!rule.title.zh.is_empty() && !rule.title.en.is_empty());
+        assert!(!rule.versions.is_empty());
+        if rule.level == FindingLevel::Violation {
+            assert!(!rule.measures.is_empty());
+        }
+    }
+    // it round-trips through its own JSON
+    assert!(load(&builtin_json()).is_ok());
+}
+
+fn scale_visit(date: &str) -> Value {
+    json!({
+        "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000b1", "status": "draft",
+        "startedAt": format!("{date}T10:00:00+08:00"),
+        "instrumentChecks": [{ "id": "01900000-0000-7000-8000-0000000000b2", "instrumentType": "priceScale", "tradeUse": true,
+            "accuracyClass": "III", "maxG": 15000, "eG": 5, "verification": { "markPresent": true, "validUntil": "2099-01-01" },
+            "weighings": [{ "loadG": 10000, "readingG": 10015 }] }]
+    })
+}
+
+fn codes(book: &Rulebook, visit: Value, as_of: &str) -> Vec<String> {
+    xuncha::evaluate_visit_json(visit, vec![], book, d(as_of)).unwrap().findings.into_iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn an_updated_parameter_changes_the_outcome() {
+    // HQ widens the in-service MPE of the 2000e band to 3e for scales: the +3e reading is then fine.
+    let mut v = builtin_json();
+    for version in rule_mut(&mut v, "MET.SCALE_MPE")["versions"].as_array_mut().unwrap() {
+        version["values"]["bandsIII"] = json!([[500, 1.0], [2000, 3.0], [10000, 3.0]]);
+    }
+    v["version"] = json!("2026.12.0");
+    let updated = load(&v).unwrap();
+    assert_eq!(codes(Rulebook::builtin(), scale_visit("2026-03-10"), "2026-03-10"), vec!["MET.SCALE_MPE"]);
+    assert!(codes(&updated, scale_visit("2026-03-10"), "2026-03-10").is_empty());
+    let eval = xuncha::evaluate_visit_json(scale_visit("2026-03-10"), vec![], &updated, d("2026-03-10")).unwrap();
+    assert_eq!(eval.rulebook_version, "2026.12.0", "the evaluation names the rulebook it used");
+}
+
+#[test]
+fn a_new_years_holiday_notice_extends_the_calendar() {
+    let mut v = builtin_json();
+    v["calendar"]["2027"] = json!({ "source": "国务院办公厅关于2027年部分节假日安排的通知", "off": ["2027-01-01/2027-01-03"], "work": [] });
+    let book = load(&v).unwrap();
+    let got = book.calendar.add_working_days(d("2026-12-30"), 3);
+    assert_eq!(got.value, d("2027-01-05"), "Thu 12-31, then 01-01..03 off, Mon 01-04, Tue 01-05");
+    assert!(!got.outside_known_years);
+}
+
+#[test]
+fn a_city_can_add_required_tag_elements_for_named_goods() {
+    let mut v = builtin_json();
+    v["cityPriceElements"] = json!([{
+        "city": "福州市", "goods": ["猪肉"], "elements": ["origin"], "from": "2025-01-01",
+        "basis": { "law": { "zh": "福州市明码标价补充规定（示例）", "en": "Fuzhou supplementary rule (example)" }, "article": { "zh": "第三条", "en": "Art. 3" }, "confidence": "L" }
+    }]);
+    let book = load(&v).unwrap();
+    let visit = |city: &str, item: &str| json!({
+        "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000c1", "status": "draft", "startedAt": "2026-03-10T10:00:00+08:00",
+        "site": { "name": "某市场", "city": city },
+        "priceChecks": [{ "id": "01900000-0000-7000-8000-0000000000c2", "subject": "goods", "itemName": item, "tagPresent": true,
+            "elementsSeen": ["name", "price", "unit"], "markedPrice": 15.8 }]
+    });
+    let eval = xuncha::evaluate_visit_json(visit("福州市", "猪肉（前腿）"), vec![], &book, d("2026-03-10")).unwrap();
+    assert_eq!(eval.findings.len(), 1);
+    assert_eq!(eval.findings[0].code, "PRICE.CITY_ELEMENT");
+    assert!(eval.findings[0].basis.iter().any(|b| b.law.zh.contains("福州市")), "the city's own notice is cited");
+    assert!(codes(&book, visit("厦门市", "猪肉（前腿）"), "2026-03-10").is_empty(), "another city");
+    assert!(codes(&book, visit("福州市", "牛肉"), "2026-03-10").is_empty(), "other goods");
+}
+
+#[test]
+fn unusable_rulebooks_are_refused_with_every_reason() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+        ("a rule missing", Box::new(|v| { v["rules"].as_array_mut().unwrap().retain(|r| r["code"] != "MET.SCALE_MPE"); }), "rule MET.SCALE_MPE: missing"),
+        ("an unknown rule", Box::new(|v| { let mut r = rule_mut(v, "PRICE.NO_TAG").clone(); r["code"] = json!("PRICE.NEW_RULE"); v["rules"].as_array_mut().unwrap().push(r); }), "PRICE.NEW_RULE: unknown to this core"),
+        ("a rule twice", Box::new(|v| { let r = rule_mut(v, "PRICE.NO_TAG").clone(); v["rules"].as_array_mut().unwrap().push(r); }), "appears twice"),
+        ("no legal basis", Box::new(|v| { rule_mut(v, "PRICE.NO_TAG")["basis"] = json!([]); }), "needs a legal basis"),
+        ("a parameter missing", Box::new(|v| { rule_mut(v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"] = json!({}); }), "parameter maxDays is required"),
+        ("bands not ascending", Box::new(|v| { rule_mut(v, "MET.SCALE_MPE")["versions"][0]["values"]["bandsIII"] = json!([[2000, 2.0], [500, 1.0]]); }), "ascending"),
+        ("an unknown parameter", Box::new(|v| { rule_mut(v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"]["maxDayz"] = json!(15); }), "maxDayz"),
+        ("overlapping versions", Box::new(|v| { rule_mut(v, "MET.DISPENSER_MPE")["versions"][0]["until"] = json!("2024-06-30"); }), "overlap"),
+        ("until before from", Box::new(|v| { rule_mut(v, "MET.DISPENSER_MPE")["versions"][0]["until"] = json!("2010-01-01"); }), "is before from"),
+        ("a code outside its kind", Box::new(|v| { rule_mut(v, "PRICE.NO_TAG")["kind"] = json!("metrology"); }), "starts with MET."),
+        ("a make-up day that is a weekday", Box::new(|v| { v["calendar"]["2026"]["work"].as_array_mut().unwrap().push(json!("2026-03-11")); }), "is a weekday already"),
+        ("a holiday in the wrong year", Box::new(|v| { v["calendar"]["2026"]["off"].as_array_mut().unwrap().push(json!("2025-12-31")); }), "is not in 2026"),
+        ("a calendar year without its notice", Box::new(|v| { v["calendar"]["2026"]["source"] = json!(""); }), "source notice is required"),
+        ("a newer format", Box::new(|v| { v["format"] = json!(2); }), "format 2 is not supported"),
+        ("a wrong type", Box::new(|v| { v["published"] = json!(20261123); }), "published"),
+    ];
+    for (name, change, reason) in cases {
+        let mut v = builtin_json();
+        change(&mut v);
+        match load(&v) {
+            Ok(_) => panic!("{name}: accepted"),
+            Err(reasons) => assert!(reasons.iter().any(|r| r.contains(reason)), "{name}: {reasons:?}"),
+        }
+    }
+    // several faults: all reported at once
+    let mut v = builtin_json();
+    rule_mut(&mut v, "PRICE.NO_TAG")["basis"] = json!([]);
+    rule_mut(&mut v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"] = json!({});
+    assert_eq!(load(&v).unwrap_err().len(), 2);
+    assert!(Rulebook::from_json("not json").is_err());
+}
