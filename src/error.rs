@@ -12,4 +12,8 @@ pub trait CoreError: std::fmt::Debug {
     fn problems(&self) -> &[Problem] {
         &[]
     }
+    /// Further reasons as plain text (e.g. why a rulebook was refused).
+    fn details(&self) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -60,7 +60,11 @@ fn maximal(ts: &Ts, ty: &str) -> Value {
     if let Some(inner) = ty.strip_suffix("[]") {
         return json!([maximal(ts, inner)]);
     }
+    if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        return Value::Array(inner.split(',').map(|t| maximal(ts, t.trim())).collect());
+    }
     match ty {
+        "Record<string, unknown>" => json!({ "anything": [1, "x"] }),
         "string" => json!("x"),
         "number" => json!(1),
         "boolean" => json!(true),
@@ -132,6 +136,36 @@ fn follow_up_interfaces_match_the_rust_model() {
     assert!(extra.is_empty(), "Rust fields missing from types.d.ts: {extra:?}");
 }
 
+/// Equal, numbers compared by value (Rust writes 1.0 where the sample says 1).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        _ => a == b,
+    }
+}
+
+#[test]
+fn compliance_interfaces_match_the_rust_model() {
+    // Output types: a maximal value from the declarations must round-trip exactly.
+    let ts = parse_ts();
+    for ty in ["Evaluation", "Finding", "Deadline", "Rule", "RuleVersion", "RuleParams", "LegalBasis"] {
+        let sent = maximal(&ts, ty);
+        let back = match ty {
+            "Evaluation" => serde_json::to_value(serde_json::from_value::<xuncha::Evaluation>(sent.clone()).unwrap()),
+            "Finding" => serde_json::to_value(serde_json::from_value::<xuncha::Finding>(sent.clone()).unwrap()),
+            "Deadline" => serde_json::to_value(serde_json::from_value::<xuncha::Deadline>(sent.clone()).unwrap()),
+            "Rule" => serde_json::to_value(serde_json::from_value::<xuncha::rules::Rule>(sent.clone()).unwrap()),
+            "RuleVersion" => serde_json::to_value(serde_json::from_value::<xuncha::rules::RuleVersion>(sent.clone()).unwrap()),
+            "RuleParams" => serde_json::to_value(serde_json::from_value::<xuncha::rules::Params>(sent.clone()).unwrap()),
+            _ => serde_json::to_value(serde_json::from_value::<xuncha::rules::LegalBasis>(sent.clone()).unwrap()),
+        }
+        .unwrap();
+        assert!(same(&back, &sent), "{ty}:\n sent {sent}\n back {back}");
+    }
+}
+
 #[test]
 fn report_interfaces_match_the_rust_model() {
     // Output types: every field is required on both sides, so a round trip must be exact.
@@ -154,10 +188,12 @@ fn string_unions_match_the_rust_enums() {
     use xuncha::{equipment::*, metrology::*, price::*, sampling::*, visit::*};
     let mut tracer = Tracer::new(TracerConfig::default());
     macro_rules! trace { ($($t:ty),*) => { $( tracer.trace_simple_type::<$t>().unwrap(); )* } }
+    use xuncha::finding::{DeadlineKind, DeadlineStatus};
+    use xuncha::rules::{CheckKind, Confidence, FindingLevel, Measure};
     trace!(
         RecordStatus, SiteKind, PriceSubject, TagElement, InstrumentType, AccuracyClass, SealState,
         EquipmentKind, InspectionResult, SampleCategory, LimitKind, Verdict, DisposalAction,
-        xuncha::ProblemCode, xuncha::Severity
+        xuncha::ProblemCode, xuncha::Severity, CheckKind, FindingLevel, Measure, Confidence, DeadlineKind, DeadlineStatus
     );
     let registry = tracer.registry().unwrap();
     let ts = parse_ts();
@@ -170,6 +206,6 @@ fn string_unions_match_the_rust_enums() {
             errors.push(format!("{name}: only in Rust {:?}, only in TS {:?}", rust.difference(&theirs).collect::<Vec<_>>(), theirs.difference(&rust).collect::<Vec<_>>()));
         }
     }
-    assert_eq!(registry.len(), 15);
+    assert_eq!(registry.len(), 21);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -175,3 +175,102 @@ fn the_problem_catalogue_is_available_to_the_ui() {
     assert!(!at(&list.get(0), &["meaning", "zh"]).as_string().unwrap().is_empty());
     assert_eq!(wasm::schema_version(), 1);
 }
+
+// ---- compliance ------------------------------------------------------------
+
+fn eval_options(json: &str) -> Option<wasm::EvaluateOptionsArg> {
+    Some(obj(json).unchecked_into())
+}
+
+#[wasm_bindgen_test]
+fn a_compliant_visit_evaluates_with_its_open_deadlines() {
+    let e = wasm::evaluate_visit(obj(VISIT), eval_options("{\"asOf\": \"2026-03-10\"}")).unwrap();
+    assert!(is_plain_object(&e));
+    assert_eq!(get(&e, "compliant"), JsValue::TRUE);
+    assert_eq!(Array::from(&get(&e, "findings")).length(), 0);
+    let deadlines = Array::from(&get(&e, "deadlines"));
+    assert_eq!(deadlines.length(), 1);
+    assert_eq!(get(&deadlines.get(0), "kind").as_string().unwrap(), "labDelivery");
+    assert_eq!(get(&deadlines.get(0), "due").as_string().unwrap(), "2026-03-17");
+    assert!(get(&e, "rulebookVersion").as_string().is_some());
+}
+
+#[wasm_bindgen_test]
+fn findings_carry_code_basis_measures_and_deadline() {
+    let v = obj(VISIT);
+    set(&v, &["instrumentChecks", "0", "weighings", "0", "readingG"], JsValue::from_f64(10015.0));
+    let e = wasm::evaluate_visit(v, eval_options("{\"asOf\": \"2026-03-10\"}")).unwrap();
+    assert_eq!(get(&e, "compliant"), JsValue::FALSE);
+    let f = Array::from(&get(&e, "findings")).get(0);
+    assert_eq!(get(&f, "code").as_string().unwrap(), "MET.SCALE_MPE");
+    assert_eq!(get(&f, "path").as_string().unwrap(), "/instrumentChecks/0/weighings/0");
+    assert_eq!(get(&f, "level").as_string().unwrap(), "violation");
+    let basis = Array::from(&get(&f, "basis"));
+    assert!(basis.length() >= 2);
+    assert!(!at(&basis.get(0), &["law", "zh"]).as_string().unwrap().is_empty());
+    assert!(Array::from(&get(&f, "measures")).includes(&"orderStopUse".into(), 0));
+    assert_eq!(get(&f, "rectifyBy").as_string().unwrap(), "2026-03-25");
+    assert_eq!(at(&f, &["facts", "errorG"]).as_f64(), Some(15.0));
+}
+
+#[wasm_bindgen_test]
+fn follow_ups_bring_lab_results_and_their_deadlines() {
+    let opts = format!("{{\"asOf\": \"2026-04-20\", \"followUps\": [{FOLLOW_UP}]}}");
+    let e = wasm::evaluate_visit(obj(VISIT), eval_options(&opts)).unwrap();
+    let codes: Vec<String> = Array::from(&get(&e, "findings")).iter().map(|f| get(&f, "code").as_string().unwrap()).collect();
+    assert_eq!(codes, vec!["SAMP.TEST_ITEM_FAILED"], "毒死蜱 0.12 > 0.05 mg/kg; 铅 30 μg/kg < 0.1 mg/kg");
+    let kinds: Vec<String> = Array::from(&get(&e, "deadlines")).iter().map(|d| get(&d, "kind").as_string().unwrap()).collect();
+    assert!(kinds.contains(&"disposal".to_string()) && kinds.contains(&"recheckWindow".to_string()), "{kinds:?}");
+    // batch form: follow-ups are matched to their visit
+    let list = Array::new();
+    list.push(&obj(VISIT));
+    let batch = Array::from(&wasm::evaluate_visits(list.into(), eval_options(&opts)).unwrap());
+    assert_eq!(Array::from(&get(&batch.get(0), "findings")).length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn a_pushed_rulebook_replaces_the_builtin_and_a_bad_one_is_refused_whole() {
+    let mut book: serde_json::Value = serde_json::from_str(&xuncha::Rulebook::builtin().to_json()).unwrap();
+    book["version"] = serde_json::json!("2099.1.0");
+    for rule in book["rules"].as_array_mut().unwrap() {
+        if rule["code"] == "MET.SCALE_MPE" {
+            for v in rule["versions"].as_array_mut().unwrap() {
+                v["values"]["bandsIII"] = serde_json::json!([[500, 1.0], [2000, 3.0], [10000, 3.0]]);
+            }
+        }
+    }
+    let v = obj(VISIT);
+    set(&v, &["instrumentChecks", "0", "weighings", "0", "readingG"], JsValue::from_f64(10015.0));
+    let info = wasm::load_rulebook(&book.to_string()).unwrap();
+    assert_eq!(get(&info, "version").as_string().unwrap(), "2099.1.0");
+    assert_eq!(get(&wasm::rulebook_info(), "builtin"), JsValue::FALSE);
+    let e = wasm::evaluate_visit(v.clone(), eval_options("{\"asOf\": \"2026-03-10\"}")).unwrap();
+    assert_eq!(get(&e, "compliant"), JsValue::TRUE, "+3e is within the widened band");
+    assert_eq!(get(&e, "rulebookVersion").as_string().unwrap(), "2099.1.0");
+
+    book["rules"].as_array_mut().unwrap().retain(|r| r["code"] != "PRICE.NO_TAG");
+    let err = thrown(wasm::load_rulebook(&book.to_string()));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "RULEBOOK_INVALID");
+    let details = Array::from(&get(&err, "details"));
+    assert!(details.iter().any(|d| d.as_string().unwrap().contains("PRICE.NO_TAG")));
+    assert_eq!(get(&wasm::rulebook_info(), "version").as_string().unwrap(), "2099.1.0", "the good one stays in use");
+
+    wasm::use_builtin_rulebook();
+    assert_eq!(get(&wasm::rulebook_info(), "builtin"), JsValue::TRUE);
+    let e = wasm::evaluate_visit(v, eval_options("{\"asOf\": \"2026-03-10\"}")).unwrap();
+    assert_eq!(get(&e, "compliant"), JsValue::FALSE);
+    assert!(Array::from(&wasm::rules()).length() > 30);
+}
+
+#[wasm_bindgen_test]
+fn working_days_cross_the_spring_festival() {
+    let r = wasm::add_working_days("2026-02-12", 5).unwrap();
+    assert_eq!(get(&r, "value").as_string().unwrap(), "2026-02-26");
+    assert_eq!(get(&r, "outsideKnownYears"), JsValue::FALSE);
+    let n = wasm::working_days_between("2026-02-12", "2026-02-26").unwrap();
+    assert_eq!(get(&n, "value").as_f64(), Some(5.0));
+    let err = thrown(wasm::add_working_days("2026/02/12", 5));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "BAD_DATE");
+    let err = thrown(wasm::evaluate_visit(obj(VISIT), eval_options("{\"asOf\": \"tomorrow\"}")));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "BAD_DATE");
+}

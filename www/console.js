@@ -1,6 +1,6 @@
 // Record-check console: all checking is done by the wasm core; this file only
 // reads the textarea and draws the report.
-import init, { validateVisit, finaliseVisit, coreVersion } from "./pkg/xuncha.js";
+import init, { validateVisit, finaliseVisit, evaluateVisit, coreVersion, rulebookInfo } from "./pkg/xuncha.js";
 
 let lang = "zh";
 const $ = (id) => document.getElementById(id);
@@ -24,6 +24,52 @@ function show(summary, ok, problems) {
   );
 }
 
+const el = (tag, cls, text) => Object.assign(document.createElement(tag), { className: cls ?? "", textContent: text ?? "" });
+const MEASURES = {
+  orderRectify: ["责令改正", "order to rectify"], orderRectifyByDeadline: ["责令限期改正", "rectify by a deadline"],
+  orderStopUse: ["责令停止使用", "stop use"], openCase: ["立案调查", "open a case"], withdrawFromSale: ["责令下架", "withdraw from sale"],
+  disposal: ["核查处置", "follow up and dispose"], correctProcedure: ["程序补正", "correct the procedure"], remind: ["提醒告知", "remind"],
+};
+const STATUS = { open: ["未到期", "open"], overdue: ["已逾期", "overdue"], metOnTime: ["按期完成", "on time"], metLate: ["逾期完成", "late"], lapsed: ["已过期", "lapsed"] };
+
+// Compliance findings: what the operator did wrong, on what basis, what to order, by when.
+function showEvaluation(record) {
+  const e = evaluateVisit(record);
+  if (!e) {
+    $("verdict").textContent = "";
+    $("findings").replaceChildren();
+    $("deadlines").replaceChildren();
+    return;
+  }
+  const violations = e.findings.filter((f) => f.level === "violation").length;
+  $("verdict").textContent = e.compliant
+    ? t(`合规判定：未发现违法问题（${e.findings.length} 项提醒）`, `Compliance: no violation (${e.findings.length} notices)`)
+    : t(`合规判定：发现 ${violations} 项违法问题`, `Compliance: ${violations} violations`);
+  $("verdict").className = e.compliant ? "ok" : "bad";
+  $("findings").replaceChildren(
+    ...e.findings.map((f) => {
+      const li = el("li", `finding ${f.level}`);
+      const basis = f.basis.map((b) => `《${b.law.zh}》${b.article.zh}`).join("；");
+      const measures = f.measures.map((m) => MEASURES[m][lang === "zh" ? 0 : 1]).join("、");
+      li.append(
+        el("div", "title", lang === "zh" ? f.title.zh : f.title.en),
+        el("div", "", lang === "zh" ? f.message.zh : f.message.en),
+        el("div", "basis", t("依据：", "Basis: ") + basis),
+        el("div", "measure", t("措施：", "Measures: ") + measures + (f.rectifyBy ? t(`；整改期限 ${f.rectifyBy}`, `; rectify by ${f.rectifyBy}`) : "")),
+        el("div", "code", `${f.code} · ${f.path}`),
+      );
+      return li;
+    }),
+  );
+  $("deadlines").replaceChildren(
+    ...e.deadlines.filter((d) => d.kind !== "rectification").map((d) => {
+      const li = el("li", `deadline ${d.status}`);
+      li.append(el("div", "", `${lang === "zh" ? d.title.zh : d.title.en}：${d.due}（${STATUS[d.status][lang === "zh" ? 0 : 1]}）`));
+      return li;
+    }),
+  );
+}
+
 function check() {
   let record;
   try {
@@ -33,6 +79,7 @@ function check() {
     return null;
   }
   const r = validateVisit(record);
+  showEvaluation(record);
   show(
     r.ok
       ? t(`可以定稿（${r.warningCount} 项提示需确认）`, `Ready to finalise (${r.warningCount} warnings to confirm)`)
@@ -64,14 +111,30 @@ function finalise(confirmedWarnings = []) {
   }
 }
 
+// Move every date of the example by the same number of days, so that it is a
+// visit of today with certificates, inspections and samples as current as they
+// were on its own day.
+function shiftDates(value, days) {
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const day = new Date(value.slice(0, 10) + "T00:00:00Z");
+    day.setUTCDate(day.getUTCDate() + days);
+    return day.toISOString().slice(0, 10) + value.slice(10);
+  }
+  if (Array.isArray(value)) return value.map((v) => shiftDates(v, days));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftDates(v, days)]));
+  return value;
+}
+
 async function loadExample() {
-  const example = await (await fetch("example-visit.json")).json();
+  const original = await (await fetch("example-visit.json")).json();
+  const localToday = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+  const days = Math.round((Date.parse(localToday) - Date.parse(original.startedAt.slice(0, 10))) / 86_400_000);
+  const example = shiftDates(original, days);
   example.status = "draft";
   delete example.finalisedAt;
   delete example.endedAt;
   // A visit that started an hour ago, so that finishing it now is plausible.
-  const start = new Date(Date.now() - 3600_000);
-  example.startedAt = start.toISOString();
+  example.startedAt = new Date(Date.now() - 3600_000).toISOString();
   example.signature.signedAt = new Date().toISOString();
   $("record").value = JSON.stringify(example, null, 2);
   check();
@@ -86,7 +149,7 @@ function switchLanguage() {
 }
 
 await init();
-$("version").textContent = `xuncha core ${coreVersion()}`;
+$("version").textContent = `xuncha core ${coreVersion()} · ${t("规则库", "rulebook")} ${rulebookInfo().version}`;
 $("record").addEventListener("input", check);
 $("finalise").addEventListener("click", () => finalise());
 $("confirm").addEventListener("click", () => finalise(pendingWarnings));

@@ -49,6 +49,15 @@ fn g(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A signed amount in grams: +15 g, −2.5 g.
+fn signed_g(v: f64) -> String {
+    if v >= 0.0 {
+        format!("+{}", g(v))
+    } else {
+        format!("−{}", g(-v))
+    }
+}
+
 pub fn evaluate(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
     let Some(kind) = m.instrument_type else { return };
     let subj = subject(kind);
@@ -156,8 +165,8 @@ fn scale_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str) {
                 &at.key("weighings").index(i),
                 &m.id,
                 Text::new(
-                    format!("{class_name} 级秤，试验载荷 {} g（{}e）示值 {} g，误差 {:+} g，超过使用中检验最大允许误差 ±{} g（±{}e）", g(load), g(load_e), g(reading), g(error), g(mpe), g(mpe_e)),
-                    format!("class {class_name}: load {} g ({}e) read {} g, error {:+} g beyond the in-service MPE ±{} g (±{}e)", g(load), g(load_e), g(reading), g(error), g(mpe), g(mpe_e)),
+                    format!("{class_name} 级秤，试验载荷 {} g（{}e）示值 {} g，误差 {} g，超过使用中检验最大允许误差 ±{} g（±{}e）", g(load), g(load_e), g(reading), signed_g(error), g(mpe), g(mpe_e)),
+                    format!("class {class_name}: load {} g ({}e) read {} g, error {} g beyond the in-service MPE ±{} g (±{}e)", g(load), g(load_e), g(reading), signed_g(error), g(mpe), g(mpe_e)),
                 ),
                 vec![("loadG", json!(load)), ("readingG", json!(reading)), ("errorG", json!(error)), ("mpeG", json!(mpe)), ("loadE", json!(load_e)), ("mpeE", json!(mpe_e))],
             );

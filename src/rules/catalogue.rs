@@ -33,7 +33,9 @@ pub fn catalogue_markdown(book: &Rulebook) -> String {
     }
     let _ = writeln!(out, "\nOutside these years deadlines are counted on weekends only, and the evaluation says so.\n");
     let mut kind = None;
-    for rule in book.rules() {
+    let mut rules: Vec<_> = book.rules().collect();
+    rules.sort_by(|a, b| (a.kind, &a.code).cmp(&(b.kind, &b.code)));
+    for rule in rules {
         if kind != Some(rule.kind) {
             kind = Some(rule.kind);
             let _ = writeln!(out, "## {:?}\n", rule.kind);

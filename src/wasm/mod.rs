@@ -30,6 +30,8 @@ extern "C" {
     pub type ValidateOptionsArg;
     #[wasm_bindgen(typescript_type = "FinaliseOptions")]
     pub type FinaliseOptionsArg;
+    #[wasm_bindgen(typescript_type = "EvaluateOptions")]
+    pub type EvaluateOptionsArg;
 }
 
 /// A panic is a bug (the core is built not to panic on any input); if one
@@ -45,6 +47,7 @@ enum EdgeError {
     BadOptions(String),
     NotJson(String),
     NoRandomness,
+    BadDate(String),
 }
 
 impl CoreError for EdgeError {
@@ -53,6 +56,7 @@ impl CoreError for EdgeError {
             EdgeError::BadOptions(_) => "BAD_OPTIONS",
             EdgeError::NotJson(_) => "INPUT_NOT_JSON",
             EdgeError::NoRandomness => "NO_RANDOMNESS",
+            EdgeError::BadDate(_) => "BAD_DATE",
         }
     }
     fn message(&self) -> Text {
@@ -60,6 +64,7 @@ impl CoreError for EdgeError {
             EdgeError::BadOptions(e) => Text::new(format!("参数无效：{e}"), format!("invalid options: {e}")),
             EdgeError::NotJson(e) => Text::new(format!("输入不是 JSON 数据：{e}"), format!("input is not JSON data: {e}")),
             EdgeError::NoRandomness => Text::new("浏览器不提供 crypto.getRandomValues", "crypto.getRandomValues is not available"),
+            EdgeError::BadDate(s) => Text::new(format!("“{s}”不是日期（YYYY-MM-DD）"), format!("\"{s}\" is not a date (YYYY-MM-DD)")),
         }
     }
 }
@@ -75,6 +80,7 @@ fn js_error(e: &dyn CoreError) -> JsValue {
     set("code", &JsValue::from_str(e.code()));
     set("messages", &to_js(&text));
     set("problems", &to_js(&e.problems()));
+    set("details", &to_js(&e.details()));
     err.into()
 }
 
@@ -222,4 +228,134 @@ struct CodeInfo {
 pub fn problem_codes() -> JsValue {
     let list: Vec<CodeInfo> = ProblemCode::ALL.iter().map(|&c| CodeInfo { code: c, severity: c.severity(), meaning: c.meaning() }).collect();
     to_js(&list)
+}
+
+// ---- compliance --------------------------------------------------------------
+
+thread_local! {
+    /// The rulebook in use: the built-in one until HQ pushes a newer one.
+    static ACTIVE_RULEBOOK: std::cell::RefCell<Option<crate::Rulebook>> = const { std::cell::RefCell::new(None) };
+}
+
+fn with_rulebook<T>(f: impl FnOnce(&crate::Rulebook) -> T) -> T {
+    ACTIVE_RULEBOOK.with(|cell| match &*cell.borrow() {
+        Some(book) => f(book),
+        None => f(crate::Rulebook::builtin()),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct EvaluateOptions {
+    as_of: Option<String>,
+    follow_ups: Vec<serde_json::Value>,
+}
+
+fn parse_date(s: &str) -> Result<crate::time::Date, EdgeError> {
+    s.parse().map_err(|_| EdgeError::BadDate(s.to_string()))
+}
+
+fn evaluate_options(value: Option<JsValue>) -> Result<(crate::time::Date, Vec<serde_json::Value>), EdgeError> {
+    install_panic_hook();
+    let opts: EvaluateOptions = match value {
+        Some(v) if !v.is_undefined() && !v.is_null() => {
+            let json: serde_json::Value = from_js(v).map_err(|e| EdgeError::BadOptions(e.message().en))?;
+            serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))?
+        }
+        _ => EvaluateOptions::default(),
+    };
+    let as_of = match opts.as_of {
+        Some(s) => parse_date(&s)?,
+        None => timestamp_from_unix_ms(js_sys::Date::now()).ok_or_else(|| EdgeError::BadOptions("clock".into()))?.date_naive(),
+    };
+    Ok((as_of, opts.follow_ups))
+}
+
+/// Compliance findings and deadlines of one visit under the rulebook in use.
+/// `options.asOf` (default: today) is the day deadlines are judged on;
+/// `options.followUps` are the lab/复检/disposal records of its samples.
+#[wasm_bindgen(js_name = evaluateVisit, unchecked_return_type = "Evaluation | null")]
+pub fn evaluate_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<EvaluateOptionsArg>) -> Result<JsValue, JsValue> {
+    let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
+    let eval = with_rulebook(|book| crate::evaluate_visit_json(value, follow_ups, book, as_of));
+    Ok(eval.map(|e| to_js(&e)).unwrap_or(JsValue::NULL))
+}
+
+/// Evaluate many visits at once; follow-ups are matched to visits by `visitId`.
+#[wasm_bindgen(js_name = evaluateVisits, unchecked_return_type = "(Evaluation | null)[]")]
+pub fn evaluate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<JsValue, JsValue> {
+    let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let out: Vec<Option<crate::Evaluation>> = with_rulebook(|book| {
+        list.into_iter()
+            .map(|v| {
+                let visit: crate::Visit = crate::decode::decode(v).record?;
+                let mine: Vec<_> = follow_ups.iter().filter(|f| f.visit_id.is_some() && f.visit_id == visit.id).cloned().collect();
+                Some(crate::evaluate_visit(&visit, &mine, book, as_of))
+            })
+            .collect()
+    });
+    Ok(to_js(&out))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RulebookInfo {
+    version: String,
+    published: crate::time::Date,
+    builtin: bool,
+    rule_count: usize,
+    calendar_years: Vec<i32>,
+}
+
+fn info(book: &crate::Rulebook, builtin: bool) -> RulebookInfo {
+    RulebookInfo { version: book.version.clone(), published: book.published, builtin, rule_count: book.rules().count(), calendar_years: book.calendar.known_years() }
+}
+
+/// Replace the rulebook in use (JSON text from HQ). A rulebook the engine
+/// cannot use is refused whole — `XunchaError` `RULEBOOK_INVALID` with every
+/// reason in `details` — and the one in use stays.
+#[wasm_bindgen(js_name = loadRulebook, unchecked_return_type = "RulebookInfo")]
+pub fn load_rulebook(json: &str) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let book = crate::Rulebook::from_json(json).map_err(|e| js_error(&e))?;
+    let out = to_js(&info(&book, false));
+    ACTIVE_RULEBOOK.with(|cell| *cell.borrow_mut() = Some(book));
+    Ok(out)
+}
+
+/// Go back to the rulebook built into this core.
+#[wasm_bindgen(js_name = useBuiltinRulebook)]
+pub fn use_builtin_rulebook() {
+    ACTIVE_RULEBOOK.with(|cell| *cell.borrow_mut() = None);
+}
+
+/// Which rulebook is in use.
+#[wasm_bindgen(js_name = rulebookInfo, unchecked_return_type = "RulebookInfo")]
+pub fn rulebook_info() -> JsValue {
+    let builtin = ACTIVE_RULEBOOK.with(|cell| cell.borrow().is_none());
+    with_rulebook(|book| to_js(&info(book, builtin)))
+}
+
+/// Every rule of the rulebook in use (for the catalogue screen).
+#[wasm_bindgen(js_name = rules, unchecked_return_type = "Rule[]")]
+pub fn rules() -> JsValue {
+    with_rulebook(|book| to_js(&book.rules().collect::<Vec<_>>()))
+}
+
+/// The `n`-th working day after `date` (the day itself not counted).
+#[wasm_bindgen(js_name = addWorkingDays, unchecked_return_type = "Counted<DateString>")]
+pub fn add_working_days(date: &str, n: u32) -> Result<JsValue, JsValue> {
+    let d = parse_date(date).map_err(|e| js_error(&e))?;
+    Ok(with_rulebook(|book| to_js(&book.calendar.add_working_days(d, n))))
+}
+
+/// Working days after `from` up to and including `to`.
+#[wasm_bindgen(js_name = workingDaysBetween, unchecked_return_type = "Counted<number>")]
+pub fn working_days_between(from: &str, to: &str) -> Result<JsValue, JsValue> {
+    let a = parse_date(from).map_err(|e| js_error(&e))?;
+    let b = parse_date(to).map_err(|e| js_error(&e))?;
+    Ok(with_rulebook(|book| to_js(&book.calendar.working_days_between(a, b))))
 }

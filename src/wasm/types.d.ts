@@ -86,7 +86,7 @@ export interface FinaliseOptions extends ValidateOptions {
 }
 
 export type XunchaErrorCode =
-  | "BAD_OPTIONS" | "INPUT_NOT_JSON" | "NO_RANDOMNESS"
+  | "BAD_OPTIONS" | "INPUT_NOT_JSON" | "NO_RANDOMNESS" | "BAD_DATE" | "RULEBOOK_INVALID"
   | "NOT_A_VISIT" | "ALREADY_FINALISED" | "FINALISE_BLOCKED" | "NEEDS_CONFIRMATION"
   | "NOT_FINALISED" | "REASON_REQUIRED" | "BAD_ID";
 
@@ -96,6 +96,8 @@ export interface XunchaError extends Error {
   code: XunchaErrorCode;
   messages: Text;
   problems: Problem[];
+  /** Further reasons as text (e.g. every reason a rulebook was refused). */
+  details: string[];
 }
 
 // ---- records -------------------------------------------------------------
@@ -332,3 +334,132 @@ export interface LabItem {
 export type DisposalAction = "withdrawnFromSale" | "recalled" | "caseOpened" | "orderedToRectify";
 
 export interface Disposal { actions?: DisposalAction[]; completedOn?: DateString; }
+
+// ---- compliance ------------------------------------------------------------
+
+export interface EvaluateOptions {
+  /** The day deadlines are judged on; defaults to today. */
+  asOf?: DateString;
+  /** Lab / 复检 / disposal records of the visit's samples. */
+  followUps?: SampleFollowUp[];
+}
+
+export type CheckKind = "price" | "metrology" | "equipment" | "sampling";
+/** A violation makes the visit non-compliant; a notice is for follow-up. */
+export type FindingLevel = "violation" | "notice";
+export type Measure =
+  | "orderRectify" | "orderRectifyByDeadline" | "orderStopUse" | "openCase"
+  | "withdrawFromSale" | "disposal" | "correctProcedure" | "remind";
+/** H read in the primary text; M secondary sources; L recalled, to be verified. */
+export type Confidence = "H" | "M" | "L";
+
+export interface LegalBasis { law: Text; article: Text; edition?: string; confidence: Confidence; }
+
+export interface Finding {
+  /** The rule's stable code, e.g. "MET.SCALE_MPE". */
+  code: string;
+  kind: CheckKind;
+  level: FindingLevel;
+  /** JSON Pointer of the check (or test point) in the visit. */
+  path: string;
+  itemId?: string;
+  title: Text;
+  message: Text;
+  basis: LegalBasis[];
+  penalty: LegalBasis[];
+  measures: Measure[];
+  /** 整改期限 */
+  rectifyBy?: DateString;
+  facts: Record<string, unknown>;
+}
+
+export type DeadlineStatus = "open" | "overdue" | "metOnTime" | "metLate" | "lapsed";
+export type DeadlineKind = "rectification" | "labDelivery" | "labReport" | "recheckWindow" | "disposal";
+
+export interface Deadline {
+  code: string;
+  kind: DeadlineKind;
+  path: string;
+  itemId?: string;
+  title: Text;
+  /** The day counting starts from (not itself counted). */
+  starts: DateString;
+  due: DateString;
+  doneOn?: DateString;
+  status: DeadlineStatus;
+  workingDays?: number;
+  calendarDays?: number;
+  /** Counted partly outside the years with holiday data (weekends only). */
+  calendarAssumed: boolean;
+}
+
+export interface Evaluation {
+  visitId?: string;
+  visitDate?: DateString;
+  asOf: DateString;
+  /** No violation (notices do not count). */
+  compliant: boolean;
+  findings: Finding[];
+  deadlines: Deadline[];
+  rulebookVersion: string;
+  notes: Text[];
+}
+
+export interface RulebookInfo {
+  version: string;
+  published: DateString;
+  builtin: boolean;
+  ruleCount: number;
+  calendarYears: number[];
+}
+
+export interface Counted<T> { value: T; outsideKnownYears: boolean; }
+
+export interface Rule {
+  code: string;
+  kind: CheckKind;
+  level: FindingLevel;
+  title: Text;
+  basis: LegalBasis[];
+  penalty: LegalBasis[];
+  measures: Measure[];
+  rectifyDays?: number;
+  versions: RuleVersion[];
+}
+
+export interface RuleVersion {
+  from: DateString;
+  until?: DateString;
+  appliesTo?: string[];
+  basis: LegalBasis[];
+  values: RuleParams;
+  note?: string;
+}
+
+/** Rule parameters (each rule uses a few; see docs/rules.md). */
+export interface RuleParams {
+  windowDays?: number;
+  bandsIII?: [number, number][];
+  bandsIIII?: [number, number][];
+  mpePercent?: number;
+  maxSpreadPercent?: number;
+  lowPercent?: number;
+  highPercent?: number;
+  lifeByDn?: [number, number][];
+  lifeYears?: number;
+  periodMonths?: number;
+  graceDays?: number;
+  warnMonths?: number;
+  scheduleYears?: number[];
+  yearlyAfterYears?: number;
+  firstWithinMonths?: number;
+  periodMonthsByGrade?: [number, number][];
+  maxDays?: number;
+  designLifeYears?: number;
+  extensionYears?: number;
+  standards?: string[];
+  olderLifeYears?: number;
+  workingDays?: number;
+  calendarDays?: number;
+  minCount?: number;
+}

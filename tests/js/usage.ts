@@ -2,7 +2,9 @@
 // typical use must type-check, and misuse must not (see the @ts-expect-error lines).
 import init, {
   validateVisit, validateVisits, finaliseVisit, amendVisit, newId, problemCodes,
+  evaluateVisit, loadRulebook, addWorkingDays, rules,
   type Visit, type ValidationReport, type Problem, type XunchaError, type ProblemCode,
+  type Evaluation, type Finding, type DeadlineStatus, type RulebookInfo,
 } from "../../pkg/xuncha.js";
 
 export async function example(): Promise<void> {
@@ -32,6 +34,18 @@ export async function example(): Promise<void> {
     void blocked; void problems;
   }
   const severities = problemCodes().map((c) => c.severity);
+  const evaluation: Evaluation | null = evaluateVisit(visit, { asOf: "2026-03-10", followUps: [] });
+  const first: Finding | undefined = evaluation?.findings[0];
+  const law: string | undefined = first?.basis[0]?.law.zh;
+  const rectifyBy: string | undefined = first?.rectifyBy;
+  const statuses: DeadlineStatus[] = evaluation?.deadlines.map((d) => d.status) ?? [];
+  const info: RulebookInfo = loadRulebook("{}");
+  const due: string = addWorkingDays("2026-02-12", 5).value;
+  const codes: string[] = rules().map((r) => r.code);
+  void law; void rectifyBy; void statuses; void info; void due; void codes;
+  // @ts-expect-error: a finding's level is violation or notice
+  const level: Finding["level"] = "error";
+  void level;
   void firstCode; void zh; void reports; void severities;
 
   // @ts-expect-error: an unknown instrument type is not a Visit

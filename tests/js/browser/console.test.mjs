@@ -81,6 +81,24 @@ test("finalising is refused with the reasons, then succeeds on a good record", a
   await page.close();
 });
 
+test("compliance findings appear with their legal basis, measures and deadline", async () => {
+  const { page, errors } = await open();
+  assert.match(await page.textContent("#verdict"), /未发现违法问题/);
+  await editRecord(page, (r) => { r.instrumentChecks[0].weighings[0].readingG = 10015; });
+  assert.match(await page.textContent("#verdict"), /发现 1 项违法问题/);
+  const finding = await page.textContent("#findings li");
+  assert.match(finding, /秤的示值误差超过使用中检验最大允许误差/);
+  assert.match(finding, /误差 \+15 g/);
+  assert.match(finding, /依据：《计量法》第九条、第二十六条/);
+  assert.match(finding, /责令停止使用/);
+  assert.match(finding, /整改期限 \d{4}-\d{2}-\d{2}/);
+  assert.match(finding, /MET\.SCALE_MPE · \/instrumentChecks\/0\/weighings\/0/);
+  assert.match(await page.textContent("#deadlines"), /样品应在抽样后5个工作日内送达检验机构/);
+  await page.screenshot({ path: `${ARTIFACTS}/console-finding.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("warnings are confirmed with a second tap, and the confirmation is kept", async () => {
   const { page, errors } = await open();
   await editRecord(page, (r) => { r.operator.creditCode = "91350200776049653B"; });
