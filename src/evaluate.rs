@@ -242,6 +242,23 @@ pub fn evaluate_visit(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Ruleb
     }
 }
 
+/// Evaluate many visits; each gets the follow-ups whose `visitId` is its id.
+pub fn evaluate_visits(visits: &[Visit], follow_ups: &[SampleFollowUp], book: &Rulebook, as_of: Date) -> Vec<Evaluation> {
+    let mut by_visit: std::collections::HashMap<&str, Vec<SampleFollowUp>> = std::collections::HashMap::new();
+    for f in follow_ups {
+        if let Some(v) = f.visit_id.as_deref() {
+            by_visit.entry(v).or_default().push(f.clone());
+        }
+    }
+    visits
+        .iter()
+        .map(|v| {
+            let mine = v.id.as_deref().and_then(|id| by_visit.get(id)).map(Vec::as_slice).unwrap_or(&[]);
+            evaluate_visit(v, mine, book, as_of)
+        })
+        .collect()
+}
+
 /// Evaluate a visit given as JSON (read leniently: what cannot be read is
 /// left out, and validation reports it separately).
 pub fn evaluate_visit_json(visit: Value, follow_ups: Vec<Value>, book: &Rulebook, as_of: Date) -> Option<Evaluation> {

@@ -35,7 +35,7 @@ pub mod visit;
 pub mod wasm;
 
 pub use error::CoreError;
-pub use evaluate::{evaluate_visit, evaluate_visit_json};
+pub use evaluate::{evaluate_visit, evaluate_visit_json, evaluate_visits};
 pub use finding::{Deadline, Evaluation, Finding};
 pub use rules::Rulebook;
 pub use problem::{Problem, ProblemCode, Severity, Text};

@@ -119,3 +119,16 @@ proptest! {
         prop_assert!(codes(visit_with("equipmentChecks", check)).is_empty());
     }
 }
+
+#[test]
+fn a_batch_gives_each_visit_its_own_follow_ups() {
+    let read = |v: Value| xuncha::check_visit(v, xuncha::time::parse_timestamp("2026-05-01T12:00:00+08:00").unwrap()).record.unwrap();
+    let a = read(fixture("visit_complete.json"));
+    let mut b = a.clone();
+    b.id = Some("01900000-0000-7000-8000-0000000000f9".into());
+    let follow_up: xuncha::sampling::SampleFollowUp = serde_json::from_value(fixture("follow_up_complete.json")).unwrap();
+    let evals = xuncha::evaluate_visits(&[a, b], &[follow_up], Rulebook::builtin(), "2026-04-20".parse().unwrap());
+    assert_eq!(evals.len(), 2);
+    assert_eq!(evals[0].findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), vec!["SAMP.TEST_ITEM_FAILED"]);
+    assert!(evals[1].findings.iter().all(|f| f.code != "SAMP.TEST_ITEM_FAILED"), "the other visit's sample has no lab result");
+}

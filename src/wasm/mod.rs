@@ -288,15 +288,11 @@ pub fn evaluate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits:
     let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
     let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
-    let out: Vec<Option<crate::Evaluation>> = with_rulebook(|book| {
-        list.into_iter()
-            .map(|v| {
-                let visit: crate::Visit = crate::decode::decode(v).record?;
-                let mine: Vec<_> = follow_ups.iter().filter(|f| f.visit_id.is_some() && f.visit_id == visit.id).cloned().collect();
-                Some(crate::evaluate_visit(&visit, &mine, book, as_of))
-            })
-            .collect()
-    });
+    // Unreadable entries stay in place as null, so results line up with the input.
+    let visits: Vec<Option<crate::Visit>> = list.into_iter().map(|v| crate::decode::decode(v).record).collect();
+    let readable: Vec<crate::Visit> = visits.iter().flatten().cloned().collect();
+    let mut evaluations = with_rulebook(|book| crate::evaluate::evaluate_visits(&readable, &follow_ups, book, as_of)).into_iter();
+    let out: Vec<Option<crate::Evaluation>> = visits.iter().map(|v| v.as_ref().and_then(|_| evaluations.next())).collect();
     Ok(to_js(&out))
 }
 
