@@ -1,0 +1,275 @@
+//! The additive core of summaries. Each effective visit becomes one
+//! [`Contribution`]; an [`Aggregate`] is a sum of contributions that can also
+//! take one away — so adding a visit, or replacing a record by its amendment,
+//! costs one contribution, not a recount.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::evaluate::IMPLEMENTED_RULES;
+use crate::finding::{DeadlineKind, DeadlineStatus, Evaluation};
+use crate::rules::{CheckKind, FindingLevel};
+use crate::sampling::SampleFollowUp;
+use crate::time::Date;
+use crate::visit::Visit;
+
+macro_rules! counts {
+    ($($(#[$doc:meta])* $f:ident),* $(,)?) => {
+        /// Every count a summary reports, for one visit or for many.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct Counts { $($(#[$doc])* pub $f: u32,)* }
+
+        impl Counts {
+            pub fn add(&mut self, o: &Counts) { $(self.$f += o.$f;)* }
+            pub fn sub(&mut self, o: &Counts) { $(self.$f -= o.$f;)* }
+        }
+    };
+}
+
+counts! {
+    /// 检查家次
+    visits,
+    compliant,
+    with_violations,
+    violations,
+    notices,
+    /// 出动执法人员人次
+    officer_deployments,
+    price_checks,
+    price_violations,
+    /// 计量器具台
+    instruments,
+    instruments_failed,
+    /// 特种设备台（套）
+    equipment,
+    /// 隐患/问题项
+    equipment_hazards,
+    equipment_hazards_rectified,
+    /// 抽检批次
+    samples,
+    samples_with_result,
+    samples_failed,
+    samples_disposed,
+    disposals_open,
+    disposals_overdue,
+    /// 责令整改
+    rect_ordered,
+    rect_open,
+    rect_on_time,
+    rect_late,
+    rect_overdue,
+}
+
+/// A rectification done (复查): the finding it closes and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rectification {
+    pub visit_id: String,
+    pub finding_code: String,
+    /// The finding's path in the visit.
+    pub path: String,
+    pub rectified_on: Date,
+}
+
+/// Index of a rule code in [`IMPLEMENTED_RULES`].
+pub fn rule_index(code: &str) -> Option<usize> {
+    IMPLEMENTED_RULES.iter().position(|c| *c == code)
+}
+
+/// What one effective visit adds to a summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contribution {
+    pub date: Date,
+    pub month: String,
+    pub market: Option<String>,
+    /// Operator identity: the credit code when it has one, else name and address.
+    pub operator: String,
+    pub operator_name: String,
+    /// (certificate number, name) of each officer.
+    pub officers: Vec<(String, String)>,
+    pub counts: Counts,
+    /// Violations by rule, as (rule index, count).
+    pub by_code: Vec<(u16, u32)>,
+}
+
+fn kind_of_path(path: &str) -> Option<(CheckKind, usize)> {
+    let mut parts = path.split('/').skip(1);
+    let kind = match parts.next()? {
+        "priceChecks" => CheckKind::Price,
+        "instrumentChecks" => CheckKind::Metrology,
+        "equipmentChecks" => CheckKind::Equipment,
+        "samples" => CheckKind::Sampling,
+        _ => return None,
+    };
+    Some((kind, parts.next()?.parse().ok()?))
+}
+
+pub fn operator_key(v: &Visit) -> (String, String) {
+    let op = v.operator.as_ref();
+    let name = op.and_then(|o| o.name.as_deref()).unwrap_or("").trim().to_string();
+    let code = op.and_then(|o| o.credit_code.as_deref()).map(str::trim).unwrap_or("");
+    // An 18-character code as written identifies the operator; stalls without one by name and address.
+    let key = if code.chars().count() == 18 {
+        code.to_string()
+    } else {
+        let addr = op.and_then(|o| o.address.as_deref()).unwrap_or("").trim();
+        format!("{name}|{addr}")
+    };
+    (key, name)
+}
+
+impl Contribution {
+    /// The contribution of `visit` (with its evaluation) — restricted to one kind of check when `kind` is given;
+    /// `None` when the visit has no check of that kind.
+    pub fn of(visit: &Visit, eval: &Evaluation, follow_ups: &[SampleFollowUp], rectified: &dyn Fn(&str, &str) -> Option<Date>, as_of: Date, kind: Option<CheckKind>) -> Option<Contribution> {
+        let date = eval.visit_date?;
+        let wants = |k: CheckKind| kind.map_or(true, |w| w == k);
+        let mut c = Counts { visits: 1, officer_deployments: visit.officers.len() as u32, ..Counts::default() };
+        if wants(CheckKind::Price) {
+            c.price_checks = visit.price_checks.len() as u32;
+        }
+        if wants(CheckKind::Metrology) {
+            c.instruments = visit.instrument_checks.len() as u32;
+        }
+        if wants(CheckKind::Equipment) {
+            c.equipment = visit.equipment_checks.len() as u32;
+        }
+        if wants(CheckKind::Sampling) {
+            c.samples = visit.samples.len() as u32;
+        }
+        if kind.is_some() && c.price_checks + c.instruments + c.equipment + c.samples == 0 {
+            return None;
+        }
+        let mut by_code: BTreeMap<u16, u32> = BTreeMap::new();
+        let mut failed_instruments = Vec::new();
+        let mut failed_samples = Vec::new();
+        for f in eval.findings.iter().filter(|f| wants(f.kind)) {
+            if f.level == FindingLevel::Notice {
+                c.notices += 1;
+                continue;
+            }
+            c.violations += 1;
+            if let Some(i) = rule_index(&f.code) {
+                *by_code.entry(i as u16).or_default() += 1;
+            }
+            let done = rectified(&f.code, &f.path);
+            match f.kind {
+                CheckKind::Price => c.price_violations += 1,
+                CheckKind::Metrology => {
+                    if let Some((_, i)) = kind_of_path(&f.path) {
+                        if !failed_instruments.contains(&i) {
+                            failed_instruments.push(i);
+                        }
+                    }
+                }
+                CheckKind::Equipment => {
+                    c.equipment_hazards += 1;
+                    c.equipment_hazards_rectified += done.is_some() as u32;
+                }
+                CheckKind::Sampling => {
+                    if f.code == "SAMP.TEST_ITEM_FAILED" {
+                        if let Some((_, i)) = kind_of_path(&f.path) {
+                            if !failed_samples.contains(&i) {
+                                failed_samples.push(i);
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(due) = f.rectify_by {
+                c.rect_ordered += 1;
+                match done {
+                    Some(d) if d <= due => c.rect_on_time += 1,
+                    Some(_) => c.rect_late += 1,
+                    None if as_of > due => c.rect_overdue += 1,
+                    None => c.rect_open += 1,
+                }
+            }
+        }
+        c.instruments_failed = failed_instruments.len() as u32;
+        c.samples_failed = failed_samples.len() as u32;
+        c.compliant = (c.violations == 0) as u32;
+        c.with_violations = (c.violations > 0) as u32;
+        if wants(CheckKind::Sampling) {
+            for s in &visit.samples {
+                let has_result = follow_ups
+                    .iter()
+                    .any(|f| f.sample_id.is_some() && f.sample_id == s.id && f.lab_result.as_ref().is_some_and(|r| r.reported_on.is_some()));
+                c.samples_with_result += has_result as u32;
+            }
+            for d in eval.deadlines.iter().filter(|d| d.kind == DeadlineKind::Disposal) {
+                match d.status {
+                    DeadlineStatus::MetOnTime | DeadlineStatus::MetLate => c.samples_disposed += 1,
+                    DeadlineStatus::Open => c.disposals_open += 1,
+                    DeadlineStatus::Overdue => c.disposals_overdue += 1,
+                    DeadlineStatus::Lapsed => {}
+                }
+            }
+        }
+        let (operator, operator_name) = operator_key(visit);
+        Some(Contribution {
+            date,
+            month: super::period::month_of(date),
+            market: visit.site.as_ref().and_then(|s| s.market_id.clone()),
+            operator,
+            operator_name,
+            officers: visit
+                .officers
+                .iter()
+                .map(|o| (o.certificate_no.clone().unwrap_or_default().trim().to_string(), o.name.clone().unwrap_or_default()))
+                .collect(),
+            counts: c,
+            by_code: by_code.into_iter().collect(),
+        })
+    }
+}
+
+/// A sum of contributions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Aggregate {
+    pub counts: Counts,
+    pub by_code: Vec<u32>,
+    /// Operators with how many contributions each (for distinct counts under removal).
+    operators: HashMap<String, u32>,
+    pub months: BTreeMap<String, Counts>,
+}
+
+impl Aggregate {
+    pub fn add(&mut self, c: &Contribution) {
+        self.counts.add(&c.counts);
+        if self.by_code.is_empty() {
+            self.by_code = vec![0; IMPLEMENTED_RULES.len()];
+        }
+        for &(i, n) in &c.by_code {
+            self.by_code[i as usize] += n;
+        }
+        *self.operators.entry(c.operator.clone()).or_default() += 1;
+        self.months.entry(c.month.clone()).or_default().add(&c.counts);
+    }
+
+    pub fn sub(&mut self, c: &Contribution) {
+        self.counts.sub(&c.counts);
+        for &(i, n) in &c.by_code {
+            self.by_code[i as usize] -= n;
+        }
+        if let Some(n) = self.operators.get_mut(&c.operator) {
+            *n -= 1;
+            if *n == 0 {
+                self.operators.remove(&c.operator);
+            }
+        }
+        if let Some(m) = self.months.get_mut(&c.month) {
+            m.sub(&c.counts);
+            if m.visits == 0 {
+                self.months.remove(&c.month);
+            }
+        }
+    }
+
+    /// 家: distinct operators.
+    pub fn distinct_operators(&self) -> u32 {
+        self.operators.len() as u32
+    }
+}

@@ -1,0 +1,568 @@
+//! Compliance summaries: the figures of the bureau's reports (家次, 家, 人次,
+//! 台, 批次, rates, rectifications and disposals as of a date, top violation
+//! types, the month-by-month trend), for a period and a scope, with grouping —
+//! computed from the records, on the tablet and at HQ, by the same code.
+//!
+//! Amended records count once: the latest finalised record of each chain.
+//! Drafts are not counted (they are not evidence yet), only reported as a number.
+
+mod accumulate;
+pub mod chart;
+pub mod export;
+pub mod period;
+pub mod report;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
+
+use crate::evaluate::{evaluate_visit, IMPLEMENTED_RULES};
+use crate::finding::Evaluation;
+use crate::problem::Text;
+use crate::rules::{CheckKind, Rulebook};
+use crate::sampling::SampleFollowUp;
+use crate::time::Date;
+use crate::visit::{RecordStatus, Visit};
+
+pub use accumulate::{Aggregate, Contribution, Counts, Rectification};
+pub use period::{parse_period, Period};
+
+/// Who and what a summary covers (all given conditions must hold).
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scope {
+    /// A market / mall (`site.marketId`).
+    pub market: Option<String>,
+    /// An officer (certificate number or user id).
+    pub officer: Option<String>,
+    /// An operator (credit code, or name).
+    pub operator: Option<String>,
+    /// One kind of check: figures of the other kinds are left out.
+    pub kind: Option<CheckKind>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GroupBy {
+    Market,
+    Officer,
+    Operator,
+    Kind,
+    Month,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SummaryQuery {
+    /// "2026-03", "2026-Q1", "2026-H1", "2026" or "2026-01-01/2026-06-30".
+    pub period: String,
+    #[serde(default)]
+    pub scope: Scope,
+    /// Rectifications and disposals are open / on time / overdue as of this day.
+    pub as_of: Date,
+    pub group_by: Option<GroupBy>,
+    /// How many top violation types to list (default 5).
+    pub top: Option<usize>,
+}
+
+/// A rate with its numerator and denominator; over zero it is "—", never NaN.
+#[skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rate {
+    pub numerator: u32,
+    pub denominator: u32,
+    /// Percent, one decimal; absent when the denominator is 0.
+    pub percent: Option<f64>,
+    /// "12.5%" or "—".
+    pub display: String,
+}
+
+impl Rate {
+    pub fn of(numerator: u32, denominator: u32) -> Rate {
+        if denominator == 0 {
+            return Rate { numerator, denominator, percent: None, display: "—".into() };
+        }
+        let p = (numerator as f64 * 1000.0 / denominator as f64).round() / 10.0;
+        Rate { numerator, denominator, percent: Some(p), display: format!("{p:.1}%") }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeCount {
+    pub code: String,
+    pub title: Text,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Figures {
+    /// 检查经营主体家次
+    pub visits: u32,
+    /// 家 (distinct operators)
+    pub operators: u32,
+    /// 出动执法人员人次
+    pub officer_deployments: u32,
+    pub compliant_visits: u32,
+    pub visits_with_violations: u32,
+    pub compliance_rate: Rate,
+    /// 违法问题项 (violation findings)
+    pub violations: u32,
+    pub notices: u32,
+    pub price: PriceFigures,
+    pub metrology: MetrologyFigures,
+    pub equipment: EquipmentFigures,
+    pub sampling: SamplingFigures,
+    pub rectification: RectificationFigures,
+    pub top_violations: Vec<CodeCount>,
+    /// All counts, as accumulated.
+    pub counts: Counts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceFigures {
+    pub checks: u32,
+    pub violations: u32,
+    /// Violations by type (rule), most first.
+    pub by_type: Vec<CodeCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetrologyFigures {
+    /// 检查计量器具台
+    pub instruments: u32,
+    /// 不合格台
+    pub failed: u32,
+    pub failure_rate: Rate,
+    pub by_type: Vec<CodeCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EquipmentFigures {
+    /// 检查特种设备台（套）
+    pub units: u32,
+    /// 发现隐患/问题项
+    pub hazards: u32,
+    /// 已整改
+    pub rectified: u32,
+    pub rectification_rate: Rate,
+    pub by_type: Vec<CodeCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SamplingFigures {
+    /// 抽检批次
+    pub batches: u32,
+    pub with_result: u32,
+    pub pending_results: u32,
+    /// 不合格批次
+    pub failed: u32,
+    /// 不合格率 = failed / batches
+    pub failure_rate: Rate,
+    pub disposed: u32,
+    /// 不合格后处置率 = disposed / failed
+    pub disposal_rate: Rate,
+    pub disposals_open: u32,
+    pub disposals_overdue: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RectificationFigures {
+    /// 责令整改
+    pub ordered: u32,
+    pub open: u32,
+    pub on_time: u32,
+    pub late: u32,
+    pub overdue: u32,
+    /// 按期整改率 = on time / ordered
+    pub on_time_rate: Rate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthPoint {
+    pub month: String,
+    pub visits: u32,
+    pub violations: u32,
+    pub visits_with_violations: u32,
+    pub instruments: u32,
+    pub instruments_failed: u32,
+    pub samples: u32,
+    pub samples_failed: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupSummary {
+    pub key: String,
+    pub label: String,
+    pub figures: Figures,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub period: Period,
+    pub scope: Scope,
+    pub as_of: Date,
+    pub rulebook_version: String,
+    pub figures: Figures,
+    /// Every month of the period, in order (zeros included).
+    pub months: Vec<MonthPoint>,
+    pub group_by: Option<GroupBy>,
+    pub groups: Vec<GroupSummary>,
+    /// Drafts in the period and scope, not counted.
+    pub drafts: u32,
+    /// Records replaced by a later amendment, not counted.
+    pub superseded: u32,
+}
+
+/// Why a summary could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SummaryError {
+    BadPeriod(String),
+}
+
+impl crate::CoreError for SummaryError {
+    fn code(&self) -> &'static str {
+        "BAD_PERIOD"
+    }
+    fn message(&self) -> Text {
+        let SummaryError::BadPeriod(p) = self;
+        Text::new(
+            format!("统计期间“{p}”无法识别（例：2026-03、2026-Q1、2026-H1、2026、2026-01-01/2026-06-30）"),
+            format!("the period \"{p}\" is not understood (e.g. 2026-03, 2026-Q1, 2026-H1, 2026, 2026-01-01/2026-06-30)"),
+        )
+    }
+}
+
+fn code_counts(by_code: &[u32], book: &Rulebook, filter: impl Fn(&str) -> bool) -> Vec<CodeCount> {
+    let mut out: Vec<CodeCount> = by_code
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| **n > 0 && filter(IMPLEMENTED_RULES[*i]))
+        .map(|(i, n)| {
+            let code = IMPLEMENTED_RULES[i];
+            let title = book.rule(code).map(|r| r.title.clone()).unwrap_or_else(|| Text::new(code, code));
+            CodeCount { code: code.to_string(), title, count: *n }
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    out
+}
+
+/// The figures of an aggregate.
+pub fn figures(a: &Aggregate, book: &Rulebook, top: usize) -> Figures {
+    let c = a.counts;
+    let by_code = if a.by_code.is_empty() { vec![0; IMPLEMENTED_RULES.len()] } else { a.by_code.clone() };
+    let mut top_violations = code_counts(&by_code, book, |_| true);
+    top_violations.truncate(top);
+    Figures {
+        visits: c.visits,
+        operators: a.distinct_operators(),
+        officer_deployments: c.officer_deployments,
+        compliant_visits: c.compliant,
+        visits_with_violations: c.with_violations,
+        compliance_rate: Rate::of(c.compliant, c.visits),
+        violations: c.violations,
+        notices: c.notices,
+        price: PriceFigures { checks: c.price_checks, violations: c.price_violations, by_type: code_counts(&by_code, book, |k| k.starts_with("PRICE.")) },
+        metrology: MetrologyFigures {
+            instruments: c.instruments,
+            failed: c.instruments_failed,
+            failure_rate: Rate::of(c.instruments_failed, c.instruments),
+            by_type: code_counts(&by_code, book, |k| k.starts_with("MET.")),
+        },
+        equipment: EquipmentFigures {
+            units: c.equipment,
+            hazards: c.equipment_hazards,
+            rectified: c.equipment_hazards_rectified,
+            rectification_rate: Rate::of(c.equipment_hazards_rectified, c.equipment_hazards),
+            by_type: code_counts(&by_code, book, |k| k.starts_with("EQ.")),
+        },
+        sampling: SamplingFigures {
+            batches: c.samples,
+            with_result: c.samples_with_result,
+            pending_results: c.samples - c.samples_with_result.min(c.samples),
+            failed: c.samples_failed,
+            failure_rate: Rate::of(c.samples_failed, c.samples),
+            disposed: c.samples_disposed,
+            disposal_rate: Rate::of(c.samples_disposed, c.samples_failed),
+            disposals_open: c.disposals_open,
+            disposals_overdue: c.disposals_overdue,
+        },
+        rectification: RectificationFigures {
+            ordered: c.rect_ordered,
+            open: c.rect_open,
+            on_time: c.rect_on_time,
+            late: c.rect_late,
+            overdue: c.rect_overdue,
+            on_time_rate: Rate::of(c.rect_on_time, c.rect_ordered),
+        },
+        top_violations,
+        counts: c,
+    }
+}
+
+fn in_scope(v: &Visit, c: &Contribution, scope: &Scope) -> bool {
+    if let Some(m) = &scope.market {
+        if c.market.as_deref() != Some(m.as_str()) {
+            return false;
+        }
+    }
+    if let Some(o) = &scope.officer {
+        let hit = v.officers.iter().any(|x| x.certificate_no.as_deref().map(str::trim) == Some(o.as_str()) || x.user_id.as_deref() == Some(o.as_str()));
+        if !hit {
+            return false;
+        }
+    }
+    if let Some(o) = &scope.operator {
+        if &c.operator != o && &c.operator_name != o {
+            return false;
+        }
+    }
+    true
+}
+
+const KINDS: [CheckKind; 4] = [CheckKind::Price, CheckKind::Metrology, CheckKind::Equipment, CheckKind::Sampling];
+
+fn kind_key(k: CheckKind) -> (&'static str, &'static str) {
+    match k {
+        CheckKind::Price => ("price", "明码标价"),
+        CheckKind::Metrology => ("metrology", "计量器具"),
+        CheckKind::Equipment => ("equipment", "特种设备"),
+        CheckKind::Sampling => ("sampling", "抽检"),
+    }
+}
+
+/// What one record adds: to the total, and to each of its groups.
+struct Entry {
+    total: Contribution,
+    groups: Vec<(String, String, Contribution)>,
+}
+
+/// Incremental summaries: add or replace one visit at a time; the figures are
+/// read at any moment without recounting (the tablet's live dashboard; HQ's
+/// running totals).
+pub struct SummaryBuilder {
+    query: SummaryQuery,
+    period: Period,
+    book: Rulebook,
+    total: Aggregate,
+    groups: HashMap<String, (String, Aggregate)>,
+    /// Counted entry per amendment chain (keyed by the chain's root id).
+    entries: HashMap<String, (Option<crate::time::Timestamp>, String, Option<Entry>)>,
+    /// Visit id → root of its amendment chain.
+    roots: HashMap<String, String>,
+    superseded: HashSet<String>,
+    drafts: HashSet<String>,
+    rectifications: HashMap<(String, String, String), Date>,
+}
+
+impl SummaryBuilder {
+    pub fn new(query: SummaryQuery, book: &Rulebook) -> Result<Self, SummaryError> {
+        let period = parse_period(&query.period).ok_or_else(|| SummaryError::BadPeriod(query.period.clone()))?;
+        Ok(SummaryBuilder {
+            query,
+            period,
+            book: book.clone(),
+            total: Aggregate::default(),
+            groups: HashMap::new(),
+            entries: HashMap::new(),
+            roots: HashMap::new(),
+            superseded: HashSet::new(),
+            drafts: HashSet::new(),
+            rectifications: HashMap::new(),
+        })
+    }
+
+    /// Record rectifications (before the visits they close, or with a re-upsert of the visit after).
+    pub fn add_rectifications(&mut self, list: &[Rectification]) {
+        for r in list {
+            self.rectifications.insert((r.visit_id.clone(), r.finding_code.clone(), r.path.clone()), r.rectified_on);
+        }
+    }
+
+    fn root_of(&self, v: &Visit) -> String {
+        let mut id = v.amends.as_ref().and_then(|a| a.original_id.clone()).or_else(|| v.id.clone()).unwrap_or_default();
+        let mut guard = 0;
+        while let Some(r) = self.roots.get(&id) {
+            if *r == id || guard > 64 {
+                break;
+            }
+            id = r.clone();
+            guard += 1;
+        }
+        id
+    }
+
+    /// Add a visit, or replace the counted record of its amendment chain when
+    /// this one is a later finalised record. Evaluates it with `follow_ups`.
+    pub fn upsert(&mut self, visit: &Visit, follow_ups: &[SampleFollowUp]) {
+        let Some(id) = visit.id.clone() else { return };
+        let root = self.root_of(visit);
+        self.roots.insert(id.clone(), root.clone());
+        if visit.status != Some(RecordStatus::Finalised) {
+            let in_period = visit.started_at.map(|t| t.date_naive()).is_some_and(|d| d >= self.period.from && d <= self.period.to);
+            if in_period {
+                self.drafts.insert(id);
+            }
+            return;
+        }
+        self.drafts.remove(&id);
+        // Which record of the chain counts: the latest finalised (by finalisation time, then id).
+        let stamp = visit.finalised_at;
+        if let Some((old_stamp, old_id, _)) = self.entries.get(&root) {
+            let newer = (stamp, &id) >= (*old_stamp, old_id);
+            if !newer {
+                self.superseded.insert(id);
+                return;
+            }
+            if *old_id != id {
+                self.superseded.insert(old_id.clone());
+            }
+        }
+        if let Some((_, _, Some(old))) = self.entries.remove(&root) {
+            self.apply(&old, false);
+        }
+        let eval = evaluate_visit(visit, follow_ups, &self.book, self.query.as_of);
+        let entry = self.entry(visit, &eval, follow_ups);
+        if let Some(e) = &entry {
+            self.apply(e, true);
+        }
+        self.entries.insert(root, (stamp, id, entry));
+    }
+
+    fn entry(&self, visit: &Visit, eval: &Evaluation, follow_ups: &[SampleFollowUp]) -> Option<Entry> {
+        let date = eval.visit_date?;
+        if date < self.period.from || date > self.period.to {
+            return None;
+        }
+        let vid = visit.id.clone().unwrap_or_default();
+        let rect = |code: &str, path: &str| self.rectifications.get(&(vid.clone(), code.to_string(), path.to_string())).copied();
+        let total = Contribution::of(visit, eval, follow_ups, &rect, self.query.as_of, self.query.scope.kind)?;
+        if !in_scope(visit, &total, &self.query.scope) {
+            return None;
+        }
+        let mut groups = Vec::new();
+        match self.query.group_by {
+            None => {}
+            Some(GroupBy::Market) => {
+                let key = total.market.clone().unwrap_or_default();
+                let label = if key.is_empty() { "（未指定市场）".to_string() } else { key.clone() };
+                groups.push((key, label, total.clone()));
+            }
+            Some(GroupBy::Officer) => {
+                for (cert, name) in &total.officers {
+                    groups.push((cert.clone(), name.clone(), total.clone()));
+                }
+            }
+            Some(GroupBy::Operator) => groups.push((total.operator.clone(), total.operator_name.clone(), total.clone())),
+            Some(GroupBy::Month) => groups.push((total.month.clone(), total.month.clone(), total.clone())),
+            Some(GroupBy::Kind) => {
+                for k in KINDS.into_iter().filter(|k| self.query.scope.kind.map_or(true, |w| w == *k)) {
+                    if let Some(c) = Contribution::of(visit, eval, follow_ups, &rect, self.query.as_of, Some(k)) {
+                        let (key, label) = kind_key(k);
+                        groups.push((key.to_string(), label.to_string(), c));
+                    }
+                }
+            }
+        }
+        Some(Entry { total, groups })
+    }
+
+    fn apply(&mut self, e: &Entry, add: bool) {
+        if add {
+            self.total.add(&e.total);
+        } else {
+            self.total.sub(&e.total);
+        }
+        for (key, label, c) in &e.groups {
+            let (_, agg) = self.groups.entry(key.clone()).or_insert_with(|| (label.clone(), Aggregate::default()));
+            if add {
+                agg.add(c);
+            } else {
+                agg.sub(c);
+            }
+        }
+    }
+
+    /// How many records are counted now.
+    pub fn counted(&self) -> usize {
+        self.total.counts.visits as usize
+    }
+
+    /// The summary now. Cost: the groups and months, never the visits.
+    pub fn summary(&self) -> Summary {
+        let top = self.query.top.unwrap_or(5);
+        let months = period::months(&self.period)
+            .into_iter()
+            .map(|m| {
+                let c = self.total.months.get(&m).copied().unwrap_or_default();
+                MonthPoint {
+                    month: m,
+                    visits: c.visits,
+                    violations: c.violations,
+                    visits_with_violations: c.with_violations,
+                    instruments: c.instruments,
+                    instruments_failed: c.instruments_failed,
+                    samples: c.samples,
+                    samples_failed: c.samples_failed,
+                }
+            })
+            .collect();
+        let mut groups: Vec<GroupSummary> = self
+            .groups
+            .iter()
+            .filter(|(_, (_, a))| a.counts.visits > 0)
+            .map(|(k, (label, a))| GroupSummary { key: k.clone(), label: label.clone(), figures: figures(a, &self.book, top) })
+            .collect();
+        groups.sort_by(|a, b| b.figures.visits.cmp(&a.figures.visits).then_with(|| a.key.cmp(&b.key)));
+        if self.query.group_by == Some(GroupBy::Month) || self.query.group_by == Some(GroupBy::Kind) {
+            groups.sort_by(|a, b| a.key.cmp(&b.key));
+        }
+        Summary {
+            period: self.period.clone(),
+            scope: self.query.scope.clone(),
+            as_of: self.query.as_of,
+            rulebook_version: self.book.version.clone(),
+            figures: figures(&self.total, &self.book, top),
+            months,
+            group_by: self.query.group_by,
+            groups,
+            drafts: self.drafts.len() as u32,
+            superseded: self.superseded.len() as u32,
+        }
+    }
+}
+
+/// Summarise a set of records in one go (the same code as the incremental builder).
+/// `follow_ups` are matched to visits by `visitId`.
+pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications: &[Rectification], query: &SummaryQuery, book: &Rulebook) -> Result<Summary, SummaryError> {
+    let mut b = SummaryBuilder::new(query.clone(), book)?;
+    b.add_rectifications(rectifications);
+    let mut by_visit: HashMap<&str, Vec<SampleFollowUp>> = HashMap::new();
+    for f in follow_ups {
+        if let Some(v) = f.visit_id.as_deref() {
+            by_visit.entry(v).or_default().push(f.clone());
+        }
+    }
+    // Originals before their amendments, and amendments in the order they were
+    // finalised, so that chains resolve in one pass.
+    let mut order: Vec<&Visit> = visits.iter().collect();
+    order.sort_by_key(|v| (v.amends.is_some(), v.finalised_at));
+    for v in order {
+        let mine = v.id.as_deref().and_then(|id| by_visit.get(id)).map(Vec::as_slice).unwrap_or(&[]);
+        b.upsert(v, mine);
+    }
+    Ok(b.summary())
+}

@@ -1,0 +1,254 @@
+//! Summaries against a half-year counted by hand (tests/fixtures/summary_h1.json).
+//!
+//! The records (H1 2026, as of 2026-07-10):
+//! - V1 01-15 operator A, market M1, officers C-01 C-02: a price tag missing → PRICE.NO_TAG,
+//!   rectify by 01-18, rectified 01-17 (on time).
+//! - V2 02-10 operator B, M1, C-01 C-03: a scale +5e off → MET.SCALE_MPE … but V9 amends V2
+//!   (the reading was mis-recorded): V2 is superseded and does not count.
+//! - V3 03-05 operator A, M1, C-02 C-03: lift maintained 20 days before → EQ.LIFT_MAINTENANCE,
+//!   rectify by 03-12, rectified 03-20 (late); a boiler in order.
+//! - V4 04-20 operator C (no credit code), M2, C-01 C-02: one food sample, one sampler
+//!   (notice), failed (毒死蜱), disposed 05-30 (on time).
+//! - V5 05-12 operator D, M2, C-04 C-05: a food sample passed; an industrial sample failed,
+//!   disposal open (due 08-30); charged 62.0 against a tag of 59.9 → PRICE.ABOVE_MARKED
+//!   (a case, no rectification period).
+//! - V6 06-30 operator B, no market, C-01 C-02: a dispenser in order.
+//! - V7 07-02: outside the period. V8 06-01: a draft (not counted).
+//! - V9 02-10 (finalised 02-11) amends V2: two scales in order, a price tag in order.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value;
+use xuncha::summary::{summarise, GroupBy, Rectification, Scope, Summary, SummaryBuilder, SummaryQuery};
+use xuncha::{check_visit, Rulebook, Visit};
+
+struct Data {
+    visits: Vec<Visit>,
+    follow_ups: Vec<xuncha::sampling::SampleFollowUp>,
+    rectifications: Vec<Rectification>,
+}
+
+fn data() -> Data {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/summary_h1.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let now = xuncha::time::parse_timestamp("2026-07-10T12:00:00+08:00").unwrap();
+    let visits = v["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            let c = check_visit(x.clone(), now);
+            let errors: Vec<_> = c.report.problems.iter().filter(|p| p.is_error()).collect();
+            assert!(errors.is_empty(), "the hand-counted records are valid: {errors:?}");
+            c.record.unwrap()
+        })
+        .collect();
+    Data {
+        visits,
+        follow_ups: serde_json::from_value(v["followUps"].clone()).unwrap(),
+        rectifications: serde_json::from_value(v["rectifications"].clone()).unwrap(),
+    }
+}
+
+fn query(scope: Scope, group_by: Option<GroupBy>) -> SummaryQuery {
+    SummaryQuery { period: "2026-H1".into(), scope, as_of: "2026-07-10".parse().unwrap(), group_by, top: None }
+}
+
+fn h1(scope: Scope, group_by: Option<GroupBy>) -> Summary {
+    let d = data();
+    summarise(&d.visits, &d.follow_ups, &d.rectifications, &query(scope, group_by), Rulebook::builtin()).unwrap()
+}
+
+#[test]
+fn the_half_year_matches_the_hand_count() {
+    let s = h1(Scope::default(), None);
+    let f = &s.figures;
+    assert_eq!(s.period.label.zh, "2026年上半年");
+    assert_eq!(f.visits, 6, "V1 V3 V4 V5 V6 V9");
+    assert_eq!(f.operators, 4, "A B C D");
+    assert_eq!(f.officer_deployments, 12);
+    assert_eq!(f.violations, 5, "NO_TAG, LIFT_MAINTENANCE, TEST_ITEM_FAILED ×2, ABOVE_MARKED");
+    assert_eq!(f.notices, 1, "one sampler on V4");
+    assert_eq!((f.visits_with_violations, f.compliant_visits), (4, 2));
+    assert_eq!(f.compliance_rate.display, "33.3%");
+    assert_eq!((f.compliance_rate.numerator, f.compliance_rate.denominator), (2, 6));
+
+    assert_eq!((f.price.checks, f.price.violations), (3, 2));
+    let types: Vec<(&str, u32)> = f.price.by_type.iter().map(|c| (c.code.as_str(), c.count)).collect();
+    assert_eq!(types, vec![("PRICE.ABOVE_MARKED", 1), ("PRICE.NO_TAG", 1)]);
+
+    assert_eq!((f.metrology.instruments, f.metrology.failed), (3, 0), "V9's two scales and V6's dispenser; V2 does not count");
+    assert_eq!(f.metrology.failure_rate.display, "0.0%");
+
+    assert_eq!((f.equipment.units, f.equipment.hazards, f.equipment.rectified), (2, 1, 1));
+    assert_eq!(f.equipment.rectification_rate.display, "100.0%");
+
+    let sm = &f.sampling;
+    assert_eq!((sm.batches, sm.with_result, sm.pending_results, sm.failed), (3, 3, 0, 2));
+    assert_eq!(sm.failure_rate.display, "66.7%");
+    assert_eq!((sm.disposed, sm.disposals_open, sm.disposals_overdue), (1, 1, 0));
+    assert_eq!((sm.disposal_rate.numerator, sm.disposal_rate.denominator, sm.disposal_rate.display.as_str()), (1, 2, "50.0%"));
+
+    let r = &f.rectification;
+    assert_eq!((r.ordered, r.on_time, r.late, r.overdue, r.open), (2, 1, 1, 0, 0));
+    assert_eq!(r.on_time_rate.display, "50.0%");
+
+    let top: Vec<(&str, u32)> = f.top_violations.iter().map(|c| (c.code.as_str(), c.count)).collect();
+    assert_eq!(top, vec![("SAMP.TEST_ITEM_FAILED", 2), ("EQ.LIFT_MAINTENANCE", 1), ("PRICE.ABOVE_MARKED", 1), ("PRICE.NO_TAG", 1)]);
+
+    let months: Vec<(&str, u32, u32)> = s.months.iter().map(|m| (m.month.as_str(), m.visits, m.visits_with_violations)).collect();
+    assert_eq!(months, vec![("2026-01", 1, 1), ("2026-02", 1, 0), ("2026-03", 1, 1), ("2026-04", 1, 1), ("2026-05", 1, 1), ("2026-06", 1, 0)]);
+    assert_eq!((s.drafts, s.superseded), (1, 1));
+}
+
+#[test]
+fn rectifications_and_disposals_are_judged_as_of_the_date() {
+    let d = data();
+    // Without the rectification records, both orders are past due by 07-10: overdue.
+    let s = summarise(&d.visits, &d.follow_ups, &[], &query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    let r = &s.figures.rectification;
+    assert_eq!((r.ordered, r.overdue, r.on_time), (2, 2, 0));
+    assert_eq!(s.figures.equipment.rectified, 0);
+    // As of 2026-01-16, only V1 is… not counted yet either way: the period is H1, as-of moves judgement only.
+    let mut q = query(Scope::default(), None);
+    q.as_of = "2026-03-10".parse().unwrap();
+    let s = summarise(&d.visits, &d.follow_ups, &[], &q, Rulebook::builtin()).unwrap();
+    let r = &s.figures.rectification;
+    assert_eq!((r.overdue, r.open), (1, 1), "V1 due 01-18 overdue; V3 due 03-12 still open on 03-10");
+    // The industrial failure's disposal (reported 06-01) is overdue after 08-30.
+    q.as_of = "2026-08-31".parse().unwrap();
+    let s = summarise(&d.visits, &d.follow_ups, &d.rectifications, &q, Rulebook::builtin()).unwrap();
+    assert_eq!((s.figures.sampling.disposals_overdue, s.figures.sampling.disposals_open), (1, 0));
+}
+
+#[test]
+fn scopes() {
+    let s = h1(Scope { officer: Some("C-04".into()), ..Scope::default() }, None);
+    assert_eq!((s.figures.visits, s.figures.violations), (1, 2), "V5 only");
+    let s = h1(Scope { market: Some("M1".into()), ..Scope::default() }, None);
+    assert_eq!((s.figures.visits, s.figures.operators), (3, 2), "V1 V3 V9: operators A, B");
+    let s = h1(Scope { operator: Some("91350100M000100Y43".into()), ..Scope::default() }, None);
+    assert_eq!(s.figures.visits, 2, "A: V1 V3");
+    let s = h1(Scope { operator: Some("张三水果摊".into()), ..Scope::default() }, None);
+    assert_eq!(s.figures.visits, 1, "an operator without a code, by name");
+    let s = h1(Scope { kind: Some(xuncha::rules::CheckKind::Sampling), ..Scope::default() }, None);
+    assert_eq!((s.figures.visits, s.figures.violations, s.figures.notices), (2, 2, 1), "V4 V5, sampling findings only");
+    assert_eq!((s.figures.price.checks, s.figures.sampling.batches), (0, 3));
+}
+
+#[test]
+fn groups() {
+    let s = h1(Scope::default(), Some(GroupBy::Market));
+    let g: Vec<(&str, u32)> = s.groups.iter().map(|g| (g.key.as_str(), g.figures.visits)).collect();
+    assert_eq!(g, vec![("M1", 3), ("M2", 2), ("", 1)]);
+    let s = h1(Scope::default(), Some(GroupBy::Officer));
+    let c01 = s.groups.iter().find(|g| g.key == "C-01").unwrap();
+    assert_eq!((c01.label.as_str(), c01.figures.visits), ("陈某", 4), "V1 V4 V6 V9");
+    assert_eq!(s.groups.iter().map(|g| g.figures.visits).sum::<u32>(), 12, "group visits add up to 人次");
+    let s = h1(Scope::default(), Some(GroupBy::Kind));
+    let g: Vec<(&str, u32, u32)> = s.groups.iter().map(|g| (g.key.as_str(), g.figures.visits, g.figures.violations)).collect();
+    assert_eq!(g, vec![("equipment", 1, 1), ("metrology", 2, 0), ("price", 3, 2), ("sampling", 2, 2)]);
+    let s = h1(Scope::default(), Some(GroupBy::Month));
+    assert_eq!(s.groups.iter().map(|g| g.key.as_str()).collect::<Vec<_>>(), vec!["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]);
+    let s = h1(Scope::default(), Some(GroupBy::Operator));
+    let b = s.groups.iter().find(|g| g.key == "91350200776049653A").unwrap();
+    assert_eq!(b.figures.visits, 2, "B: V9 and V6");
+}
+
+#[test]
+fn rates_over_zero_are_a_dash() {
+    let s = summarise(&[], &[], &[], &query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    let f = &s.figures;
+    assert_eq!(f.visits, 0);
+    for r in [&f.compliance_rate, &f.metrology.failure_rate, &f.sampling.disposal_rate, &f.rectification.on_time_rate] {
+        assert_eq!((r.display.as_str(), r.percent), ("—", None));
+    }
+    assert_eq!(s.months.len(), 6, "every month of the period, zeros included");
+}
+
+#[test]
+fn incremental_matches_batch_in_any_order_and_amendments_replace() {
+    let d = data();
+    let batch = summarise(&d.visits, &d.follow_ups, &d.rectifications, &query(Scope::default(), Some(GroupBy::Market)), Rulebook::builtin()).unwrap();
+    // Add one by one, the amendment before its original and the rest reversed.
+    let mut b = SummaryBuilder::new(query(Scope::default(), Some(GroupBy::Market)), Rulebook::builtin()).unwrap();
+    b.add_rectifications(&d.rectifications);
+    let mut order: Vec<&Visit> = d.visits.iter().collect();
+    order.reverse();
+    for v in order {
+        let mine: Vec<_> = d.follow_ups.iter().filter(|f| f.visit_id == v.id).cloned().collect();
+        b.upsert(v, &mine);
+    }
+    assert_eq!(b.summary(), batch);
+    // Re-adding a record changes nothing (a sync replay).
+    b.upsert(&d.visits[0], &[]);
+    assert_eq!(b.summary(), batch);
+    // A live dashboard: the count moves by one visit at a time.
+    let mut live = SummaryBuilder::new(query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    for (i, v) in d.visits.iter().filter(|v| v.amends.is_none()).take(3).enumerate() {
+        live.upsert(v, &[]);
+        assert_eq!(live.counted(), i + 1);
+    }
+}
+
+#[test]
+fn the_report_reads_as_a_bureau_writes_it() {
+    let s = h1(Scope::default(), None);
+    let p = xuncha::summary::report::paragraphs(&s);
+    assert_eq!(
+        p.total.zh,
+        "2026年上半年（统计截至2026年7月10日），共出动执法人员12人次，检查经营主体6家次（4家），其中4家次发现违法问题，共发现违法问题5项；\
+         责令整改2项，已按期整改1项、逾期整改1项，逾期未整改0项，尚在整改期限内0项，按期整改率50.0%。\
+         问题较多的是：检验项目不合格2项、电梯超过15日未进行维护保养1项、收费高于标示价格（低价招徕、高价结算）1项、未明码标价1项。"
+    );
+    assert_eq!(p.price.zh, "明码标价方面，检查商品和服务价格标示3项，发现价格违法行为2处，其中收费高于标示价格（低价招徕、高价结算）1处、未明码标价1处。");
+    assert_eq!(p.metrology.zh, "计量监管方面，检查计量器具3台，发现不合格0台，不合格率0.0%。");
+    assert_eq!(p.equipment.zh, "特种设备安全方面，检查特种设备2台（套），发现安全隐患和问题1项，已整改1项，整改率100.0%，主要为电梯超过15日未进行维护保养1项。");
+    assert_eq!(p.sampling.zh, "抽检方面，共抽检3批次，不合格2批次，不合格率66.7%，不合格后处置率50.0%（已处置1批次，处置中1批次）。");
+    assert!(p.total.en.starts_with("In first half of 2026 (as of 2026-07-10), officers were deployed 12 times and inspected 6 operator visits (4 distinct operators)"));
+    let empty = summarise(&[], &[], &[], &query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    assert_eq!(xuncha::summary::report::paragraphs(&empty).sampling.zh, "抽检方面，本期未开展抽样检验。");
+}
+
+#[test]
+fn csv_exports_open_in_excel() {
+    let d = data();
+    let s = h1(Scope::default(), None);
+    let csv = xuncha::summary::export::summary_csv(&s);
+    assert!(csv.starts_with('\u{feff}'), "UTF-8 BOM");
+    assert!(csv.contains("\r\n"));
+    assert!(csv.contains("检查经营主体（家次）,6,,\r\n"));
+    assert!(csv.contains("抽检不合格率,66.7%,2,3\r\n"));
+    let evals: Vec<_> = d.visits.iter().map(|v| Some(xuncha::evaluate_visit(v, &[], Rulebook::builtin(), "2026-07-10".parse().unwrap()))).collect();
+    let visits = xuncha::summary::export::visits_csv(&d.visits, &evals);
+    assert_eq!(visits.lines().count(), 1 + d.visits.len());
+    assert!(visits.lines().nth(1).unwrap().starts_with("01900000-0000-7000-8000-000000000101,2026-01-15,已定稿,,福州某某超市有限公司,91350100M000100Y43,"));
+    let findings = xuncha::summary::export::findings_csv(&d.visits, &evals);
+    assert!(findings.contains(",PRICE.NO_TAG,未明码标价,违法,"));
+    assert!(findings.contains(",SAMP.TOO_FEW_SAMPLERS,抽样人员少于两名,提醒,"));
+    // A name with a comma and quotes is quoted; one that looks like a formula is defused.
+    let mut odd = d.visits[0].clone();
+    odd.operator.as_mut().unwrap().name = Some("某\"超市\",有限公司".into());
+    odd.site = Some(xuncha::visit::Site { name: Some("=HYPERLINK(1)".into()), ..Default::default() });
+    let row = xuncha::summary::export::visits_csv(&[odd], &[None]);
+    let line = row.lines().nth(1).unwrap();
+    assert!(line.contains(",\"某\"\"超市\"\",有限公司\","), "{line}");
+    assert!(line.contains(",'=HYPERLINK(1),"), "{line}");
+}
+
+#[test]
+fn charts_are_well_formed_svg() {
+    let s = h1(Scope::default(), None);
+    for svg in [xuncha::summary::chart::trend_svg(&s), xuncha::summary::chart::findings_svg(&s)] {
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        assert!(svg.contains("2026年上半年"));
+    }
+    let trend = xuncha::summary::chart::trend_svg(&s);
+    assert_eq!(trend.matches("<rect").count(), 1 + 6, "legend + one bar per month");
+    let findings = xuncha::summary::chart::findings_svg(&s);
+    assert!(findings.contains("检验项目不合格"));
+    // a label with markup characters is escaped
+    let mut odd = s.clone();
+    odd.period.label.zh = "<2026> & \"H1\"".into();
+    assert!(roxmltree::Document::parse(&xuncha::summary::chart::trend_svg(&odd)).is_ok());
+}
