@@ -16,6 +16,8 @@
 pub mod calendar;
 pub mod check;
 pub mod credit_code;
+#[cfg(any(feature = "bench-tools", not(target_arch = "wasm32")))]
+pub mod dataset;
 pub mod decode;
 pub mod equipment;
 pub mod error;

@@ -150,7 +150,7 @@ fn same(a: &Value, b: &Value) -> bool {
 fn compliance_interfaces_match_the_rust_model() {
     // Output types: a maximal value from the declarations must round-trip exactly.
     let ts = parse_ts();
-    for ty in ["Evaluation", "Finding", "Deadline", "Rule", "RuleVersion", "RuleParams", "LegalBasis"] {
+    for ty in ["Evaluation", "Finding", "Deadline", "Rule", "RuleVersion", "RuleParams", "LegalBasis", "Summary", "SummaryQuery", "ReportParagraphs", "Rectification"] {
         let sent = maximal(&ts, ty);
         let back = match ty {
             "Evaluation" => serde_json::to_value(serde_json::from_value::<xuncha::Evaluation>(sent.clone()).unwrap()),
@@ -159,6 +159,10 @@ fn compliance_interfaces_match_the_rust_model() {
             "Rule" => serde_json::to_value(serde_json::from_value::<xuncha::rules::Rule>(sent.clone()).unwrap()),
             "RuleVersion" => serde_json::to_value(serde_json::from_value::<xuncha::rules::RuleVersion>(sent.clone()).unwrap()),
             "RuleParams" => serde_json::to_value(serde_json::from_value::<xuncha::rules::Params>(sent.clone()).unwrap()),
+            "Summary" => serde_json::to_value(serde_json::from_value::<xuncha::Summary>(sent.clone()).unwrap()),
+            "SummaryQuery" => serde_json::to_value(serde_json::from_value::<xuncha::SummaryQuery>(sent.clone()).unwrap()),
+            "ReportParagraphs" => serde_json::to_value(serde_json::from_value::<xuncha::summary::report::ReportParagraphs>(sent.clone()).unwrap()),
+            "Rectification" => serde_json::to_value(serde_json::from_value::<xuncha::summary::Rectification>(sent.clone()).unwrap()),
             _ => serde_json::to_value(serde_json::from_value::<xuncha::rules::LegalBasis>(sent.clone()).unwrap()),
         }
         .unwrap();
@@ -193,7 +197,8 @@ fn string_unions_match_the_rust_enums() {
     trace!(
         RecordStatus, SiteKind, PriceSubject, TagElement, InstrumentType, AccuracyClass, SealState,
         EquipmentKind, InspectionResult, SampleCategory, LimitKind, Verdict, DisposalAction,
-        xuncha::ProblemCode, xuncha::Severity, CheckKind, FindingLevel, Measure, Confidence, DeadlineKind, DeadlineStatus
+        xuncha::ProblemCode, xuncha::Severity, CheckKind, FindingLevel, Measure, Confidence, DeadlineKind, DeadlineStatus,
+        xuncha::summary::GroupBy
     );
     let registry = tracer.registry().unwrap();
     let ts = parse_ts();
@@ -206,6 +211,6 @@ fn string_unions_match_the_rust_enums() {
             errors.push(format!("{name}: only in Rust {:?}, only in TS {:?}", rust.difference(&theirs).collect::<Vec<_>>(), theirs.difference(&rust).collect::<Vec<_>>()));
         }
     }
-    assert_eq!(registry.len(), 21);
+    assert_eq!(registry.len(), 22);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -274,3 +274,83 @@ fn working_days_cross_the_spring_festival() {
     let err = thrown(wasm::evaluate_visit(obj(VISIT), eval_options("{\"asOf\": \"tomorrow\"}")));
     assert_eq!(get(&err, "code").as_string().unwrap(), "BAD_DATE");
 }
+
+// ---- summaries ---------------------------------------------------------------
+
+const H1: &str = include_str!("fixtures/summary_h1.json");
+
+/// Equal as JSON values, numbers by value (JS writes 50 where serde writes 50.0).
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Object(x), Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        _ => a == b,
+    }
+}
+
+fn h1_options(group_by: Option<&str>) -> String {
+    let data: serde_json::Value = serde_json::from_str(H1).unwrap();
+    let mut query = serde_json::json!({ "period": "2026-H1", "asOf": "2026-07-10" });
+    if let Some(g) = group_by {
+        query["groupBy"] = serde_json::json!(g);
+    }
+    serde_json::json!({ "query": query, "followUps": data["followUps"], "rectifications": data["rectifications"] }).to_string()
+}
+
+fn h1_visits() -> (JsValue, String) {
+    let data: serde_json::Value = serde_json::from_str(H1).unwrap();
+    (obj(&data["visits"].to_string()), data["visits"].to_string())
+}
+
+#[wasm_bindgen_test]
+fn summaries_from_objects_and_from_json_text_agree_with_the_hand_count() {
+    let (visits, text) = h1_visits();
+    let s = wasm::summarise(visits, obj(&h1_options(None)).unchecked_into()).unwrap();
+    assert_eq!(at(&s, &["figures", "visits"]).as_f64(), Some(6.0));
+    assert_eq!(at(&s, &["figures", "operators"]).as_f64(), Some(4.0));
+    assert_eq!(at(&s, &["figures", "sampling", "disposalRate", "display"]).as_string().unwrap(), "50.0%");
+    assert_eq!(Array::from(&get(&s, "months")).length(), 6);
+    let from_text: serde_json::Value = serde_json::from_str(&wasm::summarise_json(&text, &h1_options(None)).unwrap()).unwrap();
+    let from_objects: serde_json::Value = serde_json::from_str(&JSON::stringify(&s).unwrap().as_string().unwrap()).unwrap();
+    assert!(same(&from_objects, &from_text), "the same summary either way");
+    let err = thrown(wasm::summarise(obj("[]"), obj("{\"query\": {\"period\": \"2026-H3\", \"asOf\": \"2026-07-10\"}}").unchecked_into()));
+    assert_eq!(get(&err, "code").as_string().unwrap(), "BAD_PERIOD");
+}
+
+#[wasm_bindgen_test]
+fn the_builder_counts_one_record_at_a_time() {
+    let data: serde_json::Value = serde_json::from_str(H1).unwrap();
+    let query: wasm::SummaryQueryArg = obj("{\"period\": \"2026-H1\", \"asOf\": \"2026-07-10\"}").unchecked_into();
+    let mut b = wasm::JsSummaryBuilder::new(query).unwrap();
+    b.add_rectifications(obj(&data["rectifications"].to_string())).unwrap();
+    let mut counted = Vec::new();
+    for v in data["visits"].as_array().unwrap() {
+        let mine: Vec<&serde_json::Value> = data["followUps"].as_array().unwrap().iter().filter(|f| f["visitId"] == v["id"]).collect();
+        b.upsert(obj(&v.to_string()), obj(&serde_json::to_string(&mine).unwrap())).unwrap();
+        counted.push(b.counted());
+    }
+    // V1..V6 count (V7 outside the period, V8 a draft), then V9 replaces V2: still 6.
+    assert_eq!(counted, vec![1, 2, 3, 4, 5, 6, 6, 6, 6]);
+    let s = b.summary();
+    assert_eq!(at(&s, &["figures", "metrology", "failed"]).as_f64(), Some(0.0), "the amendment replaced V2's scale failure");
+    assert_eq!(get(&s, "superseded").as_f64(), Some(1.0));
+}
+
+#[wasm_bindgen_test]
+fn paragraphs_csv_and_charts_come_from_a_summary() {
+    let (visits, _) = h1_visits();
+    let s = wasm::summarise(visits.clone(), obj(&h1_options(None)).unchecked_into()).unwrap();
+    let p = wasm::report_paragraphs(s.clone().unchecked_into()).unwrap();
+    assert!(at(&p, &["total", "zh"]).as_string().unwrap().starts_with("2026年上半年（统计截至2026年7月10日），共出动执法人员12人次，检查经营主体6家次（4家）"));
+    assert!(at(&p, &["sampling", "zh"]).as_string().unwrap().contains("不合格后处置率50.0%"));
+    let csv = wasm::summary_csv(s.clone().unchecked_into()).unwrap();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("抽检不合格率,66.7%,2,3"));
+    let findings = wasm::findings_csv(visits, eval_options("{\"asOf\": \"2026-07-10\"}")).unwrap();
+    assert!(findings.contains("PRICE.NO_TAG"));
+    let svg = wasm::trend_chart_svg(s.clone().unchecked_into()).unwrap();
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    let bars = wasm::findings_chart_svg(s.unchecked_into()).unwrap();
+    assert!(bars.contains("检验项目不合格"));
+}

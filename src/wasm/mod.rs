@@ -32,6 +32,12 @@ extern "C" {
     pub type FinaliseOptionsArg;
     #[wasm_bindgen(typescript_type = "EvaluateOptions")]
     pub type EvaluateOptionsArg;
+    #[wasm_bindgen(typescript_type = "SummariseOptions")]
+    pub type SummariseOptionsArg;
+    #[wasm_bindgen(typescript_type = "SummaryQuery")]
+    pub type SummaryQueryArg;
+    #[wasm_bindgen(typescript_type = "Summary")]
+    pub type SummaryArg;
 }
 
 /// A panic is a bug (the core is built not to panic on any input); if one
@@ -354,4 +360,173 @@ pub fn working_days_between(from: &str, to: &str) -> Result<JsValue, JsValue> {
     let a = parse_date(from).map_err(|e| js_error(&e))?;
     let b = parse_date(to).map_err(|e| js_error(&e))?;
     Ok(with_rulebook(|book| to_js(&book.calendar.working_days_between(a, b))))
+}
+
+// ---- summaries ---------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SummariseOptions {
+    query: crate::summary::SummaryQuery,
+    #[serde(default)]
+    follow_ups: Vec<serde_json::Value>,
+    #[serde(default)]
+    rectifications: Vec<crate::summary::Rectification>,
+}
+
+fn read_json<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
+    let json: serde_json::Value = from_js(value).map_err(|e| EdgeError::BadOptions(e.message().en))?;
+    serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))
+}
+
+fn summarise_values(visits: Vec<serde_json::Value>, opts: SummariseOptions) -> Result<crate::Summary, JsValue> {
+    let visits: Vec<crate::Visit> = visits.into_iter().filter_map(|v| crate::decode::decode(v).record).collect();
+    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))
+}
+
+/// The compliance summary of a set of visit records (any mix of drafts,
+/// finalised records and amendments: each amendment chain counts once).
+#[wasm_bindgen(js_name = summarise, unchecked_return_type = "Summary")]
+pub fn summarise(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: SummariseOptionsArg) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let opts: SummariseOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    Ok(to_js(&summarise_values(list, opts)?))
+}
+
+/// The same, with the records and options as JSON text and the summary back
+/// as JSON text: for large sets this crossing is faster (see BENCHMARKS.md).
+#[wasm_bindgen(js_name = summariseJson)]
+pub fn summarise_json(visits_json: &str, options_json: &str) -> Result<String, JsValue> {
+    install_panic_hook();
+    let bad = |e: serde_json::Error| js_error(&EdgeError::NotJson(e.to_string()));
+    let list: Vec<serde_json::Value> = serde_json::from_str(visits_json).map_err(bad)?;
+    let opts: SummariseOptions = serde_json::from_str(options_json).map_err(|e| js_error(&EdgeError::BadOptions(e.to_string())))?;
+    Ok(serde_json::to_string(&summarise_values(list, opts)?).expect("a summary serialises"))
+}
+
+/// An incremental summary: add records as they are saved; read the figures at
+/// any time without recounting (the tablet's live dashboard).
+#[wasm_bindgen(js_name = SummaryBuilder)]
+pub struct JsSummaryBuilder(crate::summary::SummaryBuilder);
+
+#[wasm_bindgen(js_class = SummaryBuilder)]
+impl JsSummaryBuilder {
+    /// A builder for one query, under the rulebook in use now.
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: SummaryQueryArg) -> Result<JsSummaryBuilder, JsValue> {
+        install_panic_hook();
+        let q: crate::summary::SummaryQuery = read_json(query.into()).map_err(|e| js_error(&e))?;
+        with_rulebook(|book| crate::summary::SummaryBuilder::new(q, book)).map(JsSummaryBuilder).map_err(|e| js_error(&e))
+    }
+
+    /// Add a visit (or its amendment, which replaces it), with its samples' follow-ups.
+    pub fn upsert(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SampleFollowUp[] | undefined")] follow_ups: JsValue,
+    ) -> Result<(), JsValue> {
+        let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
+        let follow_ups: Vec<serde_json::Value> = if follow_ups.is_undefined() || follow_ups.is_null() { vec![] } else { from_js(follow_ups).map_err(|e| js_error(&e))? };
+        let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+        if let Some(v) = crate::decode::decode::<crate::Visit>(value).record {
+            self.0.upsert(&v, &follow_ups);
+        }
+        Ok(())
+    }
+
+    /// Record rectifications (re-upsert the visit they close to count them).
+    #[wasm_bindgen(js_name = addRectifications)]
+    pub fn add_rectifications(&mut self, #[wasm_bindgen(unchecked_param_type = "Rectification[]")] list: JsValue) -> Result<(), JsValue> {
+        let list: Vec<crate::summary::Rectification> = read_json(list).map_err(|e| js_error(&e))?;
+        self.0.add_rectifications(&list);
+        Ok(())
+    }
+
+    /// How many records are counted now.
+    pub fn counted(&self) -> usize {
+        self.0.counted()
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.0.summary())
+    }
+}
+
+fn read_summary(summary: SummaryArg) -> Result<crate::Summary, JsValue> {
+    read_json(summary.into()).map_err(|e| js_error(&e))
+}
+
+/// The report paragraphs (a total, then one per kind of check), in Chinese and English.
+#[wasm_bindgen(js_name = reportParagraphs, unchecked_return_type = "ReportParagraphs")]
+pub fn report_paragraphs(summary: SummaryArg) -> Result<JsValue, JsValue> {
+    Ok(to_js(&crate::summary::report::paragraphs(&read_summary(summary)?)))
+}
+
+/// The summary table as CSV (UTF-8 with BOM, for Excel).
+#[wasm_bindgen(js_name = summaryCsv)]
+pub fn summary_csv(summary: SummaryArg) -> Result<String, JsValue> {
+    Ok(crate::summary::export::summary_csv(&read_summary(summary)?))
+}
+
+fn evaluated(visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<(Vec<crate::Visit>, Vec<Option<crate::Evaluation>>), JsValue> {
+    let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let visits: Vec<crate::Visit> = list.into_iter().filter_map(|v| crate::decode::decode(v).record).collect();
+    let evals = with_rulebook(|book| crate::evaluate::evaluate_visits(&visits, &follow_ups, book, as_of)).into_iter().map(Some).collect();
+    Ok((visits, evals))
+}
+
+/// One row per visit record, as CSV.
+#[wasm_bindgen(js_name = visitsCsv)]
+pub fn visits_csv(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<String, JsValue> {
+    let (v, e) = evaluated(visits, options)?;
+    Ok(crate::summary::export::visits_csv(&v, &e))
+}
+
+/// One row per finding, as CSV.
+#[wasm_bindgen(js_name = findingsCsv)]
+pub fn findings_csv(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<String, JsValue> {
+    let (v, e) = evaluated(visits, options)?;
+    Ok(crate::summary::export::findings_csv(&v, &e))
+}
+
+/// The month-by-month trend as an SVG document.
+#[wasm_bindgen(js_name = trendChartSvg)]
+pub fn trend_chart_svg(summary: SummaryArg) -> Result<String, JsValue> {
+    Ok(crate::summary::chart::trend_svg(&read_summary(summary)?))
+}
+
+/// Violations by type as an SVG document.
+#[wasm_bindgen(js_name = findingsChartSvg)]
+pub fn findings_chart_svg(summary: SummaryArg) -> Result<String, JsValue> {
+    Ok(crate::summary::chart::findings_svg(&read_summary(summary)?))
+}
+
+// ---- benchmark helpers (only with the `bench-tools` feature) --------------------
+
+/// A generated data set as JSON text `{ visits, followUps, rectifications }`.
+#[cfg(feature = "bench-tools")]
+#[wasm_bindgen(js_name = benchGenerate)]
+pub fn bench_generate(seed: u32, visits: u32, year: i32) -> String {
+    let d = crate::dataset::generate(seed as u64, visits as usize, year);
+    serde_json::json!({ "visits": d.visits, "followUps": d.follow_ups, "rectifications": d.rectifications }).to_string()
+}
+
+/// Summarise a generated data set without crossing the boundary: the core's own time.
+/// Returns `{ items, visits, generateMs, summariseMs }`.
+#[cfg(feature = "bench-tools")]
+#[wasm_bindgen(js_name = benchSummariseInside)]
+pub fn bench_summarise_inside(seed: u32, visits: u32, year: i32, query: SummaryQueryArg) -> Result<JsValue, JsValue> {
+    let q: crate::summary::SummaryQuery = read_json(query.into()).map_err(|e| js_error(&e))?;
+    let now = || js_sys::Date::now();
+    let t0 = now();
+    let d = crate::dataset::generate(seed as u64, visits as usize, year);
+    let t1 = now();
+    let s = with_rulebook(|book| crate::summarise(&d.visits, &d.follow_ups, &d.rectifications, &q, book)).map_err(|e| js_error(&e))?;
+    let t2 = now();
+    Ok(to_js(&serde_json::json!({ "visits": d.visits.len(), "items": d.item_count(), "generateMs": t1 - t0, "summariseMs": t2 - t1, "counted": s.figures.visits })))
 }

@@ -86,7 +86,7 @@ export interface FinaliseOptions extends ValidateOptions {
 }
 
 export type XunchaErrorCode =
-  | "BAD_OPTIONS" | "INPUT_NOT_JSON" | "NO_RANDOMNESS" | "BAD_DATE" | "RULEBOOK_INVALID"
+  | "BAD_OPTIONS" | "INPUT_NOT_JSON" | "NO_RANDOMNESS" | "BAD_DATE" | "RULEBOOK_INVALID" | "BAD_PERIOD"
   | "NOT_A_VISIT" | "ALREADY_FINALISED" | "FINALISE_BLOCKED" | "NEEDS_CONFIRMATION"
   | "NOT_FINALISED" | "REASON_REQUIRED" | "BAD_ID";
 
@@ -463,3 +463,107 @@ export interface RuleParams {
   calendarDays?: number;
   minCount?: number;
 }
+
+// ---- summaries -------------------------------------------------------------
+
+export interface Scope {
+  /** A market / mall (site.marketId). */
+  market?: string;
+  /** An officer: certificate number or user id. */
+  officer?: string;
+  /** An operator: credit code, or name. */
+  operator?: string;
+  /** One kind of check (the other kinds' figures are left out). */
+  kind?: CheckKind;
+}
+
+export type GroupBy = "market" | "officer" | "operator" | "kind" | "month";
+
+export interface SummaryQuery {
+  /** "2026-03", "2026-Q1", "2026-H1", "2026" or "2026-01-01/2026-06-30". */
+  period: string;
+  scope?: Scope;
+  /** Rectifications and disposals are judged as of this day. */
+  asOf: DateString;
+  groupBy?: GroupBy;
+  /** How many top violation types (default 5). */
+  top?: number;
+}
+
+/** A re-inspection that closed a finding. */
+export interface Rectification { visitId: string; findingCode: string; path: string; rectifiedOn: DateString; }
+
+export interface SummariseOptions {
+  query: SummaryQuery;
+  followUps?: SampleFollowUp[];
+  rectifications?: Rectification[];
+}
+
+/** A rate with numerator and denominator; over zero: display "—", no percent. */
+export interface Rate { numerator: number; denominator: number; percent?: number; display: string; }
+
+export interface CodeCount { code: string; title: Text; count: number; }
+
+export interface Counts {
+  visits: number; compliant: number; withViolations: number; violations: number; notices: number;
+  officerDeployments: number; priceChecks: number; priceViolations: number;
+  instruments: number; instrumentsFailed: number; equipment: number; equipmentHazards: number; equipmentHazardsRectified: number;
+  samples: number; samplesWithResult: number; samplesFailed: number; samplesDisposed: number; disposalsOpen: number; disposalsOverdue: number;
+  rectOrdered: number; rectOpen: number; rectOnTime: number; rectLate: number; rectOverdue: number;
+}
+
+export interface Figures {
+  /** 家次 */
+  visits: number;
+  /** 家 */
+  operators: number;
+  /** 人次 */
+  officerDeployments: number;
+  compliantVisits: number;
+  visitsWithViolations: number;
+  complianceRate: Rate;
+  violations: number;
+  notices: number;
+  price: PriceFigures;
+  metrology: MetrologyFigures;
+  equipment: EquipmentFigures;
+  sampling: SamplingFigures;
+  rectification: RectificationFigures;
+  topViolations: CodeCount[];
+  counts: Counts;
+}
+
+export interface PriceFigures { checks: number; violations: number; byType: CodeCount[]; }
+export interface MetrologyFigures { instruments: number; failed: number; failureRate: Rate; byType: CodeCount[]; }
+export interface EquipmentFigures { units: number; hazards: number; rectified: number; rectificationRate: Rate; byType: CodeCount[]; }
+export interface SamplingFigures {
+  batches: number; withResult: number; pendingResults: number; failed: number; failureRate: Rate;
+  disposed: number; disposalRate: Rate; disposalsOpen: number; disposalsOverdue: number;
+}
+export interface RectificationFigures { ordered: number; open: number; onTime: number; late: number; overdue: number; onTimeRate: Rate; }
+
+export interface Period { name: string; from: DateString; to: DateString; label: Text; }
+
+export interface MonthPoint {
+  month: string; visits: number; violations: number; visitsWithViolations: number;
+  instruments: number; instrumentsFailed: number; samples: number; samplesFailed: number;
+}
+
+export interface GroupSummary { key: string; label: string; figures: Figures; }
+
+export interface Summary {
+  period: Period;
+  scope: Scope;
+  asOf: DateString;
+  rulebookVersion: string;
+  figures: Figures;
+  months: MonthPoint[];
+  groupBy?: GroupBy;
+  groups: GroupSummary[];
+  /** Drafts in the period, not counted. */
+  drafts: number;
+  /** Records replaced by a later amendment, not counted. */
+  superseded: number;
+}
+
+export interface ReportParagraphs { total: Text; price: Text; metrology: Text; equipment: Text; sampling: Text; }
