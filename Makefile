@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test build setup size
+.PHONY: run test build setup size bench
 
 run:
 	scripts/run.sh
@@ -16,3 +16,7 @@ setup:
 # Compare opt-level s / z / 3 for the wasm size (writes the table to stdout).
 size:
 	scripts/measure-size.sh
+
+# Benchmarks of summaries on a generated bureau-year (figures, not pass/fail).
+bench:
+	scripts/bench.sh $(VISITS)

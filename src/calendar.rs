@@ -27,10 +27,26 @@ pub struct YearAdjustments {
     pub work: Vec<String>,
 }
 
-/// The calendar, built from the per-year data and checked on load.
+/// The calendar, built from the per-year data and checked on load. Each known
+/// year is kept as one bit per day (working or not): deadlines are counted
+/// day by day for every sample of every visit in a summary.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkCalendar {
-    years: BTreeMap<i32, (BTreeSet<Date>, BTreeSet<Date>, String)>,
+    years: BTreeMap<i32, Year>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Year {
+    /// Bit `ordinal - 1` is set when that day is a working day.
+    working: [u64; 6],
+    source: String,
+}
+
+impl Year {
+    fn is_working(&self, d: Date) -> bool {
+        let i = d.ordinal0() as usize;
+        self.working[i / 64] >> (i % 64) & 1 == 1
+    }
 }
 
 /// An answer counted (partly) outside the known years.
@@ -99,7 +115,16 @@ impl WorkCalendar {
             if adj.source.trim().is_empty() {
                 errors.push(format!("calendar/{key}: the source notice is required"));
             }
-            years.insert(year, (off, work, adj.source.clone()));
+            let mut working = [0u64; 6];
+            if let Some(jan1) = Date::from_yo_opt(year, 1) {
+                for d in jan1.iter_days().take_while(|d| d.year() == year) {
+                    if work.contains(&d) || (!is_weekend(d) && !off.contains(&d)) {
+                        let i = d.ordinal0() as usize;
+                        working[i / 64] |= 1 << (i % 64);
+                    }
+                }
+            }
+            years.insert(year, Year { working, source: adj.source.clone() });
         }
         if errors.is_empty() {
             Ok(WorkCalendar { years })
@@ -114,13 +139,13 @@ impl WorkCalendar {
     }
 
     pub fn source(&self, year: i32) -> Option<&str> {
-        self.years.get(&year).map(|y| y.2.as_str())
+        self.years.get(&year).map(|y| y.source.as_str())
     }
 
     /// Whether `d` is a working day, and whether that is known or assumed.
     pub fn is_working_day(&self, d: Date) -> Counted<bool> {
         match self.years.get(&d.year()) {
-            Some((off, work, _)) => Counted { value: work.contains(&d) || (!is_weekend(d) && !off.contains(&d)), outside_known_years: false },
+            Some(y) => Counted { value: y.is_working(d), outside_known_years: false },
             None => Counted { value: !is_weekend(d), outside_known_years: true },
         }
     }

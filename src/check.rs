@@ -13,12 +13,27 @@ impl Ptr {
         Ptr(String::new())
     }
 
+    // Built on every field checked and every rule evaluated: append in place,
+    // escape only when a key needs it (it is the hot path of both).
     pub fn key(&self, key: &str) -> Ptr {
-        Ptr(format!("{}/{}", self.0, escape(key)))
+        let mut s = String::with_capacity(self.0.len() + key.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        if key.bytes().any(|b| b == b'~' || b == b'/') {
+            s.push_str(&escape(key));
+        } else {
+            s.push_str(key);
+        }
+        Ptr(s)
     }
 
     pub fn index(&self, i: usize) -> Ptr {
-        Ptr(format!("{}/{}", self.0, i))
+        use std::fmt::Write;
+        let mut s = String::with_capacity(self.0.len() + 4);
+        s.push_str(&self.0);
+        s.push('/');
+        let _ = write!(s, "{i}");
+        Ptr(s)
     }
 
     pub fn as_str(&self) -> &str {

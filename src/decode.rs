@@ -77,6 +77,17 @@ pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
     Decoded { record: None, problems, removed }
 }
 
+/// Read a record that was validated when it was saved (for counting and
+/// summaries): the same reader as [`decode`] — so no second copy of the
+/// record model in the wasm — but without the search for unknown fields;
+/// the lenient path only when the record does not read cleanly.
+pub fn decode_trusted<T: DeserializeOwned + Serialize>(value: Value) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(record) => Some(record),
+        Err(_) => decode(value).record,
+    }
+}
+
 fn type_problem(at: &str, detail: &str, found: Option<&Value>) -> Problem {
     let field = at.rsplit('/').next().unwrap_or_default();
     if detail.starts_with("invalid type") || detail.starts_with("invalid length") {

@@ -210,17 +210,21 @@ pub fn evaluate_visit(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Ruleb
     };
     let mut ctx = Ctx { book, date, as_of, visit, follow_ups, findings: vec![], deadlines: vec![], calendar_assumed: false };
     let root = Ptr::root();
+    let list = root.key("priceChecks");
     for (i, p) in visit.price_checks.iter().enumerate() {
-        crate::price::rules::evaluate(p, &mut ctx, &root.key("priceChecks").index(i));
+        crate::price::rules::evaluate(p, &mut ctx, &list.index(i));
     }
+    let list = root.key("instrumentChecks");
     for (i, m) in visit.instrument_checks.iter().enumerate() {
-        crate::metrology::rules::evaluate(m, &mut ctx, &root.key("instrumentChecks").index(i));
+        crate::metrology::rules::evaluate(m, &mut ctx, &list.index(i));
     }
+    let list = root.key("equipmentChecks");
     for (i, e) in visit.equipment_checks.iter().enumerate() {
-        crate::equipment::rules::evaluate(e, &mut ctx, &root.key("equipmentChecks").index(i));
+        crate::equipment::rules::evaluate(e, &mut ctx, &list.index(i));
     }
+    let list = root.key("samples");
     for (i, s) in visit.samples.iter().enumerate() {
-        crate::sampling::rules::evaluate(s, &mut ctx, &root.key("samples").index(i));
+        crate::sampling::rules::evaluate(s, &mut ctx, &list.index(i));
     }
     if ctx.calendar_assumed {
         let years = book.calendar.known_years().iter().map(|y| y.to_string()).collect::<Vec<_>>().join("、");

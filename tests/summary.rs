@@ -252,3 +252,24 @@ fn charts_are_well_formed_svg() {
     odd.period.label.zh = "<2026> & \"H1\"".into();
     assert!(roxmltree::Document::parse(&xuncha::summary::chart::trend_svg(&odd)).is_ok());
 }
+
+#[test]
+fn the_benchmark_data_set_is_valid_realistic_and_reproducible() {
+    let a = xuncha::dataset::generate(7, 600, 2026);
+    let b = xuncha::dataset::generate(7, 600, 2026);
+    let c = xuncha::dataset::generate(8, 600, 2026);
+    let json = |d: &xuncha::dataset::Dataset| serde_json::to_string(&d.visits).unwrap();
+    assert_eq!(json(&a), json(&b), "the same seed gives the same data");
+    assert_ne!(json(&a), json(&c));
+    assert!(a.item_count() >= 4 * a.visits.len(), "at least four checks per visit on average");
+    let now = xuncha::time::parse_timestamp("2027-01-31T12:00:00+08:00").unwrap();
+    for v in &a.visits {
+        let r = check_visit(serde_json::to_value(v).unwrap(), now).report;
+        assert!(r.problems.is_empty(), "generated records are valid: {:?}", r.problems);
+    }
+    let q = SummaryQuery { period: "2026".into(), scope: Scope::default(), as_of: "2027-01-31".parse().unwrap(), group_by: None, top: None };
+    let s = summarise(&a.visits, &a.follow_ups, &a.rectifications, &q, Rulebook::builtin()).unwrap();
+    let f = &s.figures;
+    assert!(f.violations > 0 && f.compliant_visits > f.visits / 3, "some violations, mostly compliant");
+    assert!(f.sampling.failed > 0 && f.rectification.on_time > 0 && s.superseded > 0);
+}

@@ -307,7 +307,7 @@ fn h1_visits() -> (JsValue, String) {
 #[wasm_bindgen_test]
 fn summaries_from_objects_and_from_json_text_agree_with_the_hand_count() {
     let (visits, text) = h1_visits();
-    let s = wasm::summarise(visits, obj(&h1_options(None)).unchecked_into()).unwrap();
+    let s = wasm::summarise(visits.unchecked_into(), obj(&h1_options(None)).unchecked_into()).unwrap();
     assert_eq!(at(&s, &["figures", "visits"]).as_f64(), Some(6.0));
     assert_eq!(at(&s, &["figures", "operators"]).as_f64(), Some(4.0));
     assert_eq!(at(&s, &["figures", "sampling", "disposalRate", "display"]).as_string().unwrap(), "50.0%");
@@ -315,7 +315,7 @@ fn summaries_from_objects_and_from_json_text_agree_with_the_hand_count() {
     let from_text: serde_json::Value = serde_json::from_str(&wasm::summarise_json(&text, &h1_options(None)).unwrap()).unwrap();
     let from_objects: serde_json::Value = serde_json::from_str(&JSON::stringify(&s).unwrap().as_string().unwrap()).unwrap();
     assert!(same(&from_objects, &from_text), "the same summary either way");
-    let err = thrown(wasm::summarise(obj("[]"), obj("{\"query\": {\"period\": \"2026-H3\", \"asOf\": \"2026-07-10\"}}").unchecked_into()));
+    let err = thrown(wasm::summarise(Array::new(), obj("{\"query\": {\"period\": \"2026-H3\", \"asOf\": \"2026-07-10\"}}").unchecked_into()));
     assert_eq!(get(&err, "code").as_string().unwrap(), "BAD_PERIOD");
 }
 
@@ -328,7 +328,7 @@ fn the_builder_counts_one_record_at_a_time() {
     let mut counted = Vec::new();
     for v in data["visits"].as_array().unwrap() {
         let mine: Vec<&serde_json::Value> = data["followUps"].as_array().unwrap().iter().filter(|f| f["visitId"] == v["id"]).collect();
-        b.upsert(obj(&v.to_string()), obj(&serde_json::to_string(&mine).unwrap())).unwrap();
+        b.upsert(obj(&v.to_string()), Some(obj(&serde_json::to_string(&mine).unwrap()).unchecked_into())).unwrap();
         counted.push(b.counted());
     }
     // V1..V6 count (V7 outside the period, V8 a draft), then V9 replaces V2: still 6.
@@ -341,7 +341,7 @@ fn the_builder_counts_one_record_at_a_time() {
 #[wasm_bindgen_test]
 fn paragraphs_csv_and_charts_come_from_a_summary() {
     let (visits, _) = h1_visits();
-    let s = wasm::summarise(visits.clone(), obj(&h1_options(None)).unchecked_into()).unwrap();
+    let s = wasm::summarise(visits.clone().unchecked_into(), obj(&h1_options(None)).unchecked_into()).unwrap();
     let p = wasm::report_paragraphs(s.clone().unchecked_into()).unwrap();
     assert!(at(&p, &["total", "zh"]).as_string().unwrap().starts_with("2026年上半年（统计截至2026年7月10日），共出动执法人员12人次，检查经营主体6家次（4家）"));
     assert!(at(&p, &["sampling", "zh"]).as_string().unwrap().contains("不合格后处置率50.0%"));

@@ -139,11 +139,11 @@ fn scale_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str) {
         return;
     }
     let Some((_, version)) = ctx.in_force("MET.SCALE_MPE", Some(subj)) else { return };
-    let bands = match class {
-        AccuracyClass::Medium => version.values.bands_iii.clone(),
-        AccuracyClass::Ordinary => version.values.bands_iiii.clone(),
+    let bands: &[(f64, f64)] = match class {
+        AccuracyClass::Medium => version.values.bands_iii.as_deref(),
+        AccuracyClass::Ordinary => version.values.bands_iiii.as_deref(),
     }
-    .unwrap_or_default();
+    .unwrap_or(&[]);
     let class_name = match class {
         AccuracyClass::Medium => "III",
         AccuracyClass::Ordinary => "IIII",

@@ -547,24 +547,70 @@ impl SummaryBuilder {
     }
 }
 
-/// Summarise a set of records in one go (the same code as the incremental builder).
-/// `follow_ups` are matched to visits by `visitId`.
+/// Summarise a set of records in one go. The same contributions and
+/// aggregates as the incremental builder, but the amendment chains are
+/// resolved first, so that each counted record is added once and nothing per
+/// visit is kept. `follow_ups` are matched to visits by `visitId`.
 pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications: &[Rectification], query: &SummaryQuery, book: &Rulebook) -> Result<Summary, SummaryError> {
     let mut b = SummaryBuilder::new(query.clone(), book)?;
     b.add_rectifications(rectifications);
-    let mut by_visit: HashMap<&str, Vec<SampleFollowUp>> = HashMap::new();
+    let mut by_visit: HashMap<&str, Vec<&SampleFollowUp>> = HashMap::new();
     for f in follow_ups {
         if let Some(v) = f.visit_id.as_deref() {
-            by_visit.entry(v).or_default().push(f.clone());
+            by_visit.entry(v).or_default().push(f);
         }
     }
-    // Originals before their amendments, and amendments in the order they were
-    // finalised, so that chains resolve in one pass.
-    let mut order: Vec<&Visit> = visits.iter().collect();
-    order.sort_by_key(|v| (v.amends.is_some(), v.finalised_at));
-    for v in order {
-        let mine = v.id.as_deref().and_then(|id| by_visit.get(id)).map(Vec::as_slice).unwrap_or(&[]);
-        b.upsert(v, mine);
+    // Each chain's counted record: the latest finalised (by finalisation time, then id).
+    let by_id: HashMap<&str, &Visit> = visits.iter().filter_map(|v| Some((v.id.as_deref()?, v))).collect();
+    let root_of = |v: &Visit| -> String {
+        let mut cur = v;
+        for _ in 0..64 {
+            match cur.amends.as_ref().and_then(|a| a.original_id.as_deref()) {
+                Some(orig) => match by_id.get(orig) {
+                    Some(o) => cur = o,
+                    None => return orig.to_string(),
+                },
+                None => break,
+            }
+        }
+        cur.id.clone().unwrap_or_default()
+    };
+    let mut winners: HashMap<String, &Visit> = HashMap::new();
+    for v in visits {
+        if v.id.is_none() {
+            continue;
+        }
+        if v.status != Some(RecordStatus::Finalised) {
+            let in_period = v.started_at.map(|t| t.date_naive()).is_some_and(|d| d >= b.period.from && d <= b.period.to);
+            if in_period {
+                b.drafts.insert(v.id.clone().unwrap_or_default());
+            }
+            continue;
+        }
+        let root = if v.amends.is_some() { root_of(v) } else { v.id.clone().unwrap_or_default() };
+        match winners.get(&root) {
+            Some(w) if (w.finalised_at, &w.id) >= (v.finalised_at, &v.id) => {
+                b.superseded.insert(v.id.clone().unwrap_or_default());
+            }
+            Some(w) => {
+                b.superseded.insert(w.id.clone().unwrap_or_default());
+                winners.insert(root, v);
+            }
+            None => {
+                winners.insert(root, v);
+            }
+        }
+    }
+    let mut mine: Vec<SampleFollowUp> = Vec::new();
+    for v in winners.values() {
+        mine.clear();
+        if let Some(list) = v.id.as_deref().and_then(|id| by_visit.get(id)) {
+            mine.extend(list.iter().map(|f| (*f).clone()));
+        }
+        let eval = evaluate_visit(v, &mine, &b.book, b.query.as_of);
+        if let Some(e) = b.entry(v, &eval, &mine) {
+            b.apply(&e, true);
+        }
     }
     Ok(b.summary())
 }

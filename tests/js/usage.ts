@@ -3,6 +3,8 @@
 import init, {
   validateVisit, validateVisits, finaliseVisit, amendVisit, newId, problemCodes,
   evaluateVisit, loadRulebook, addWorkingDays, rules,
+  summarise, summariseJson, SummaryBuilder, reportParagraphs, summaryCsv, trendChartSvg, findingsChartSvg,
+  type Summary, type SummaryQuery, type ReportParagraphs, type Rate,
   type Visit, type ValidationReport, type Problem, type XunchaError, type ProblemCode,
   type Evaluation, type Finding, type DeadlineStatus, type RulebookInfo,
 } from "../../pkg/xuncha.js";
@@ -43,6 +45,23 @@ export async function example(): Promise<void> {
   const due: string = addWorkingDays("2026-02-12", 5).value;
   const codes: string[] = rules().map((r) => r.code);
   void law; void rectifyBy; void statuses; void info; void due; void codes;
+  const query: SummaryQuery = { period: "2026-H1", asOf: "2026-07-10", groupBy: "market", scope: { kind: "sampling" } };
+  const summary: Summary = summarise([visit], { query, rectifications: [{ visitId: "x", findingCode: "PRICE.NO_TAG", path: "/priceChecks/0", rectifiedOn: "2026-01-17" }] });
+  const disposal: Rate = summary.figures.sampling.disposalRate;
+  const shown: string = disposal.display;
+  const perMonth: number[] = summary.months.map((m) => m.visits);
+  const fromText: Summary = JSON.parse(summariseJson(JSON.stringify([visit]), JSON.stringify({ query })));
+  const live = new SummaryBuilder(query);
+  live.upsert(visit);
+  live.upsert(visit, []);
+  const counted: number = live.counted();
+  const paragraphs: ReportParagraphs = reportParagraphs(live.summary());
+  const total: string = paragraphs.total.zh;
+  const csv: string = summaryCsv(summary);
+  const svg: string = trendChartSvg(summary) + findingsChartSvg(summary);
+  void shown; void perMonth; void fromText; void counted; void total; void csv; void svg;
+  // @ts-expect-error: periods are text like "2026-H1"
+  summarise([visit], { query: { period: 2026, asOf: "2026-07-10" } });
   // @ts-expect-error: a finding's level is violation or notice
   const level: Finding["level"] = "error";
   void level;

@@ -1,0 +1,83 @@
+//! Native benchmark of summaries on a generated bureau-year.
+//! `cargo run --release --example bench_summary -- [visits] [seed]`
+//! Prints figures and ratios against a baseline measured in the same process
+//! (parsing the same records from JSON text, the least any consumer must do).
+
+use std::time::Instant;
+
+use xuncha::summary::{summarise, GroupBy, SummaryBuilder, SummaryQuery};
+use xuncha::{Rulebook, Visit};
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(2026);
+    let book = Rulebook::builtin();
+    let query = SummaryQuery { period: "2026".into(), scope: Default::default(), as_of: "2027-01-31".parse().unwrap(), group_by: Some(GroupBy::Month), top: None };
+
+    let t = Instant::now();
+    let data = xuncha::dataset::generate(seed, n, 2026);
+    let generate_ms = ms(t);
+    let json = serde_json::to_string(&data.visits).unwrap();
+    println!("data set: seed {seed}, {} visit records, {} items, {} follow-ups, {} rectifications; {:.1} MB as JSON; generated in {generate_ms:.0} ms",
+        data.visits.len(), data.item_count(), data.follow_ups.len(), data.rectifications.len(), json.len() as f64 / 1e6);
+
+    // Baseline: parse the records from JSON text.
+    let t = Instant::now();
+    let parsed: Vec<Visit> = serde_json::from_str(&json).unwrap();
+    let baseline = ms(t);
+    assert_eq!(parsed.len(), data.visits.len());
+
+    let t = Instant::now();
+    let evals = xuncha::evaluate_visits(&data.visits, &data.follow_ups, book, query.as_of);
+    let evaluate_ms = ms(t);
+    let findings: usize = evals.iter().map(|e| e.findings.len()).sum();
+    drop(evals);
+
+    let t = Instant::now();
+    let summary = summarise(&data.visits, &data.follow_ups, &data.rectifications, &query, book).unwrap();
+    let summarise_ms = ms(t);
+
+    // Incremental: one more visit into a builder that holds the year.
+    let mut b = SummaryBuilder::new(query.clone(), book).unwrap();
+    b.add_rectifications(&data.rectifications);
+    for v in &data.visits {
+        b.upsert(v, &[]);
+    }
+    let mut extra = data.visits[n / 2].clone();
+    extra.id = Some("01900000-0000-7000-8000-ffffffffffff".into());
+    let t = Instant::now();
+    let rounds = 1000;
+    for i in 0..rounds {
+        extra.id = Some(format!("01900000-0000-7000-8000-{:012}", 900_000_000 + i));
+        b.upsert(&extra, &[]);
+    }
+    let upsert_us = ms(t) * 1000.0 / rounds as f64;
+    let t = Instant::now();
+    let s2 = b.summary();
+    let read_us = ms(t) * 1000.0;
+    assert_eq!(s2.figures.visits, summary.figures.visits + rounds as u32);
+
+    println!("counted {} visits, {} findings", summary.figures.visits, findings);
+    println!();
+    println!("| step | time | ratio to baseline |");
+    println!("|---|---|---|");
+    println!("| baseline: parse the records from JSON (serde_json) | {baseline:.0} ms | 1.00 |");
+    println!("| evaluate every visit (findings, deadlines) | {evaluate_ms:.0} ms | {:.2} |", evaluate_ms / baseline);
+    println!("| summarise the year (evaluate + count + group by month) | {summarise_ms:.0} ms | {:.2} |", summarise_ms / baseline);
+    println!("| incremental: add one visit to the year | {upsert_us:.1} µs | {:.6} |", upsert_us / 1000.0 / baseline);
+    println!("| incremental: read the figures | {read_us:.1} µs | {:.6} |", read_us / 1000.0 / baseline);
+    println!();
+    println!("peak resident memory: {:.0} MB (data set, its JSON text, the parsed copy and the builder)", peak_rss_mb());
+}

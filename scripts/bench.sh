@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Benchmarks (figures, not pass/fail): natively, and on the wasm build in
+# headless Chromium. Usage: scripts/bench.sh [visits]   (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+N="${1:-100000}"
+echo "## machine"; echo; echo "$(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr), $(rustc --version), $(chromium --version 2>/dev/null | head -1)"; echo
+echo "## native (cargo run --release --example bench_summary -- $N)"; echo
+cargo run -q --release --example bench_summary -- "$N"
+echo
+echo "## browser (wasm in headless Chromium)"; echo
+# The bench build carries the data-set generator (feature bench-tools); the shipped one does not.
+cargo build -q --release --lib --target wasm32-unknown-unknown --features bench-tools --target-dir target/bench
+rm -rf target/bench-site && mkdir -p target/bench-site
+wasm-bindgen --target web --out-dir target/bench-site/pkg --out-name xuncha target/bench/wasm32-unknown-unknown/release/xuncha.wasm
+scripts/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  target/bench-site/pkg/xuncha_bg.wasm -o target/bench-site/pkg/xuncha_bg.wasm
+echo '<!doctype html><meta charset="utf-8"><title>xuncha bench</title>' > target/bench-site/index.html
+(cd tests/js && SITE_DIR="$PWD/../../target/bench-site" VISITS="$N" node bench/summary.mjs)
