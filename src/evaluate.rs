@@ -87,6 +87,9 @@ pub struct Ctx<'a> {
     pub findings: Vec<Finding>,
     pub deadlines: Vec<Deadline>,
     pub calendar_assumed: bool,
+    /// For counting only (summaries): leave out what only people read (legal
+    /// basis, penalty, titles), which the counts never use.
+    pub lean: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -104,15 +107,19 @@ impl<'a> Ctx<'a> {
             (FindingLevel::Violation, Some(days)) => Some(self.date + Duration::days(days as i64)),
             _ => None,
         };
-        let mut basis = rule.basis.clone();
-        basis.extend(version.basis.iter().cloned());
+        let lean = self.lean;
+        let mut basis = if lean { Vec::new() } else { rule.basis.clone() };
+        if !lean {
+            basis.extend(version.basis.iter().cloned());
+        }
+        let text = |t: &Text| if lean { Text::new("", "") } else { t.clone() };
         if let Some(due) = rectify_by {
             self.deadlines.push(Deadline {
                 code: rule.code.clone(),
                 kind: DeadlineKind::Rectification,
                 path: at.as_str().to_string(),
                 item_id: item_id.clone(),
-                title: Text::new(format!("整改：{}", rule.title.zh), format!("Rectify: {}", rule.title.en)),
+                title: if lean { Text::new("", "") } else { Text::new(format!("整改：{}", rule.title.zh), format!("Rectify: {}", rule.title.en)) },
                 starts: self.date,
                 due,
                 done_on: None,
@@ -128,10 +135,10 @@ impl<'a> Ctx<'a> {
             level: rule.level,
             path: at.as_str().to_string(),
             item_id: item_id.clone(),
-            title: rule.title.clone(),
+            title: text(&rule.title),
             message,
             basis,
-            penalty: rule.penalty.clone(),
+            penalty: if lean { Vec::new() } else { rule.penalty.clone() },
             measures: rule.measures.clone(),
             rectify_by,
             facts: facts.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
@@ -171,7 +178,10 @@ impl<'a> Ctx<'a> {
             }
             None => DeadlineStatus::Open,
         };
-        let title = self.book.rule(code).map(|r| r.title.clone()).unwrap_or_else(|| Text::new(code, code));
+        let title = match self.book.rule(code) {
+            Some(r) if !self.lean => r.title.clone(),
+            _ => Text::new("", ""),
+        };
         self.deadlines.push(Deadline {
             code: code.to_string(),
             kind,
@@ -194,6 +204,16 @@ impl<'a> Ctx<'a> {
 /// `follow_ups` are the lab/复检/disposal records of its samples (any order;
 /// those of other visits are ignored).
 pub fn evaluate_visit(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of: Date) -> Evaluation {
+    evaluate(visit, follow_ups, book, as_of, false)
+}
+
+/// The same findings and deadlines for counting: codes, levels, paths and
+/// dates are all there; legal basis, penalty and titles are left empty.
+pub fn evaluate_for_counting(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of: Date) -> Evaluation {
+    evaluate(visit, follow_ups, book, as_of, true)
+}
+
+fn evaluate(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of: Date, lean: bool) -> Evaluation {
     let mut notes = Vec::new();
     let Some(date) = visit.started_at.map(|t| t.date_naive()) else {
         notes.push(Text::new("检查记录没有开始时间，无法确定适用的规则，未作合规判定", "The visit has no start time, so the rules in force are unknown; not evaluated"));
@@ -208,7 +228,7 @@ pub fn evaluate_visit(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Ruleb
             notes,
         };
     };
-    let mut ctx = Ctx { book, date, as_of, visit, follow_ups, findings: vec![], deadlines: vec![], calendar_assumed: false };
+    let mut ctx = Ctx { book, date, as_of, visit, follow_ups, findings: vec![], deadlines: vec![], calendar_assumed: false, lean };
     let root = Ptr::root();
     let list = root.key("priceChecks");
     for (i, p) in visit.price_checks.iter().enumerate() {

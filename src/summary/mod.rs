@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
-use crate::evaluate::{evaluate_visit, IMPLEMENTED_RULES};
+use crate::evaluate::{evaluate_for_counting, IMPLEMENTED_RULES};
 use crate::finding::Evaluation;
 use crate::problem::Text;
 use crate::rules::{CheckKind, Rulebook};
@@ -436,7 +436,7 @@ impl SummaryBuilder {
         if let Some((_, _, Some(old))) = self.entries.remove(&root) {
             self.apply(&old, false);
         }
-        let eval = evaluate_visit(visit, follow_ups, &self.book, self.query.as_of);
+        let eval = evaluate_for_counting(visit, follow_ups, &self.book, self.query.as_of);
         let entry = self.entry(visit, &eval, follow_ups);
         if let Some(e) = &entry {
             self.apply(e, true);
@@ -607,7 +607,7 @@ pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications
         if let Some(list) = v.id.as_deref().and_then(|id| by_visit.get(id)) {
             mine.extend(list.iter().map(|f| (*f).clone()));
         }
-        let eval = evaluate_visit(v, &mine, &b.book, b.query.as_of);
+        let eval = evaluate_for_counting(v, &mine, &b.book, b.query.as_of);
         if let Some(e) = b.entry(v, &eval, &mine) {
             b.apply(&e, true);
         }
