@@ -30,6 +30,7 @@ pub mod problem;
 pub mod rules;
 pub mod sampling;
 pub mod summary;
+pub mod sync;
 pub mod time;
 pub mod validate;
 pub mod visit;

@@ -63,6 +63,9 @@ fn maximal(ts: &Ts, ty: &str) -> Value {
     if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         return Value::Array(inner.split(',').map(|t| maximal(ts, t.trim())).collect());
     }
+    if let Some((first, _)) = ty.split_once(" | ") {
+        return maximal(ts, first.trim());
+    }
     match ty {
         "Record<string, unknown>" => json!({ "anything": [1, "x"] }),
         "string" => json!("x"),
@@ -150,7 +153,10 @@ fn same(a: &Value, b: &Value) -> bool {
 fn compliance_interfaces_match_the_rust_model() {
     // Output types: a maximal value from the declarations must round-trip exactly.
     let ts = parse_ts();
-    for ty in ["Evaluation", "Finding", "Deadline", "Rule", "RuleVersion", "RuleParams", "LegalBasis", "Summary", "SummaryQuery", "ReportParagraphs", "Rectification"] {
+    for ty in [
+        "Evaluation", "Finding", "Deadline", "Rule", "RuleVersion", "RuleParams", "LegalBasis", "Summary", "SummaryQuery", "ReportParagraphs", "Rectification",
+        "PushRequest", "PushResponse", "PullRequest", "PullResponse",
+    ] {
         let sent = maximal(&ts, ty);
         let back = match ty {
             "Evaluation" => serde_json::to_value(serde_json::from_value::<xuncha::Evaluation>(sent.clone()).unwrap()),
@@ -163,6 +169,10 @@ fn compliance_interfaces_match_the_rust_model() {
             "SummaryQuery" => serde_json::to_value(serde_json::from_value::<xuncha::SummaryQuery>(sent.clone()).unwrap()),
             "ReportParagraphs" => serde_json::to_value(serde_json::from_value::<xuncha::summary::report::ReportParagraphs>(sent.clone()).unwrap()),
             "Rectification" => serde_json::to_value(serde_json::from_value::<xuncha::summary::Rectification>(sent.clone()).unwrap()),
+            "PushRequest" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PushRequest>(sent.clone()).unwrap()),
+            "PushResponse" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PushResponse>(sent.clone()).unwrap()),
+            "PullRequest" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PullRequest>(sent.clone()).unwrap()),
+            "PullResponse" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PullResponse>(sent.clone()).unwrap()),
             _ => serde_json::to_value(serde_json::from_value::<xuncha::rules::LegalBasis>(sent.clone()).unwrap()),
         }
         .unwrap();
@@ -198,7 +208,7 @@ fn string_unions_match_the_rust_enums() {
         RecordStatus, SiteKind, PriceSubject, TagElement, InstrumentType, AccuracyClass, SealState,
         EquipmentKind, InspectionResult, SampleCategory, LimitKind, Verdict, DisposalAction,
         xuncha::ProblemCode, xuncha::Severity, CheckKind, FindingLevel, Measure, Confidence, DeadlineKind, DeadlineStatus,
-        xuncha::summary::GroupBy
+        xuncha::summary::GroupBy, xuncha::sync::RecordKind, xuncha::sync::ChangeStatus
     );
     let registry = tracer.registry().unwrap();
     let ts = parse_ts();
@@ -211,6 +221,6 @@ fn string_unions_match_the_rust_enums() {
             errors.push(format!("{name}: only in Rust {:?}, only in TS {:?}", rust.difference(&theirs).collect::<Vec<_>>(), theirs.difference(&rust).collect::<Vec<_>>()));
         }
     }
-    assert_eq!(registry.len(), 22);
+    assert_eq!(registry.len(), 24);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -354,3 +354,14 @@ fn paragraphs_csv_and_charts_come_from_a_summary() {
     let bars = wasm::findings_chart_svg(s.unchecked_into()).unwrap();
     assert!(bars.contains("检验项目不合格"));
 }
+
+#[wasm_bindgen_test]
+fn the_tablet_hashes_records_exactly_as_hq_does() {
+    let native = xuncha::sync::content_sha256(&serde_json::from_str(VISIT).unwrap());
+    let from_js = wasm::content_sha256(obj(VISIT)).unwrap();
+    assert_eq!(from_js, native);
+    // JS key order does not matter
+    let reordered = obj("{\"b\": 1, \"a\": 2}");
+    assert_eq!(wasm::content_sha256(reordered).unwrap(), xuncha::sync::content_sha256(&serde_json::json!({"a": 2, "b": 1})));
+    assert_eq!(wasm::protocol_version(), 1);
+}

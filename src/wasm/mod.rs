@@ -551,3 +551,19 @@ pub fn bench_summarise_inside(seed: u32, visits: u32, year: i32, query: SummaryQ
     let t2 = now();
     Ok(to_js(&serde_json::json!({ "visits": d.visits.len(), "items": d.item_count(), "generateMs": t1 - t0, "summariseMs": t2 - t1, "counted": s.figures.visits })))
 }
+
+// ---- sync ------------------------------------------------------------------------
+
+/// SHA-256 of a record's canonical JSON: what a pushed change must carry.
+/// The same code as HQ's, so both sides agree byte for byte.
+#[wasm_bindgen(js_name = contentSha256)]
+pub fn content_sha256(#[wasm_bindgen(unchecked_param_type = "Visit | SampleFollowUp")] record: JsValue) -> Result<String, JsValue> {
+    let value: serde_json::Value = from_js(record).map_err(|e| js_error(&e))?;
+    Ok(crate::sync::content_sha256(&value))
+}
+
+/// The sync protocol version this core speaks.
+#[wasm_bindgen(js_name = protocolVersion)]
+pub fn protocol_version() -> u32 {
+    crate::sync::PROTOCOL_VERSION
+}

@@ -567,3 +567,41 @@ export interface Summary {
 }
 
 export interface ReportParagraphs { total: Text; price: Text; metrology: Text; equipment: Text; sampling: Text; }
+
+// ---- sync protocol (HQ ⇄ tablet) ---------------------------------------------
+
+export type RecordKind = "visit" | "sampleFollowUp";
+
+export interface Change {
+  kind: RecordKind;
+  /** The record's id (equal to record.id). */
+  id: string;
+  /** The revision this change was made from; absent for a new record. */
+  baseRevision?: string;
+  /** The new revision (a UUID made on the device). */
+  revision: string;
+  /** contentSha256(record) */
+  sha256: string;
+  record: Visit | SampleFollowUp;
+}
+
+export interface PushRequest { protocolVersion: number; deviceId: string; changes: Change[]; }
+
+export type ChangeStatus = "accepted" | "alreadyApplied" | "rejected" | "conflict";
+
+export interface ChangeResult {
+  id: string;
+  revision: string;
+  status: ChangeStatus;
+  problems: Problem[];
+  currentRevision?: string;
+  message?: Text;
+}
+
+export interface PushResponse { protocolVersion: number; results: ChangeResult[]; }
+
+export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; }
+
+export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp; }
+
+export interface PullResponse { protocolVersion: number; changes: PulledChange[]; nextCursor: string; more: boolean; }

@@ -1,0 +1,65 @@
+//! The canonical form of a record and its SHA-256: object keys sorted, no
+//! insignificant white space, strings as serde_json writes them, and numbers
+//! by value — an integral number is written as an integer (`1.0` → `1`),
+//! because JavaScript has only one kind of number: the tablet's `1` and HQ's
+//! `1.0` are the same datum. The tablet computes it with this same code
+//! (through wasm), so both sides agree byte for byte.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Largest integer every JSON reader holds exactly (2^53).
+const EXACT: f64 = 9_007_199_254_740_992.0;
+
+fn normalise(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < EXACT && !n.is_i64() && !n.is_u64() => Value::from(f as i64),
+            _ => v.clone(),
+        },
+        Value::Array(a) => Value::Array(a.iter().map(normalise).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), normalise(x))).collect()),
+        _ => v.clone(),
+    }
+}
+
+/// The canonical JSON text of a value.
+pub fn canonical_json(v: &Value) -> String {
+    // serde_json's map is ordered by key (no `preserve_order` feature), so
+    // writing the normalised value is canonical.
+    serde_json::to_string(&normalise(v)).expect("a JSON value always serialises")
+}
+
+/// SHA-256 of the canonical JSON, as 64 lowercase hex digits.
+pub fn content_sha256(v: &Value) -> String {
+    let digest = Sha256::digest(canonical_json(v).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn key_order_and_spacing_do_not_matter() {
+        let a: Value = serde_json::from_str(r#"{"b": 1, "a": {"y": [1, 2], "x": "字"}}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"a":{"x":"字","y":[1,2]},"b":1}"#).unwrap();
+        assert_eq!(canonical_json(&a), r#"{"a":{"x":"字","y":[1,2]},"b":1}"#);
+        assert_eq!(content_sha256(&a), content_sha256(&b));
+        assert_ne!(content_sha256(&a), content_sha256(&json!({"a": {"x": "字", "y": [2, 1]}, "b": 1})));
+    }
+
+    #[test]
+    fn numbers_by_value_as_javascript_holds_them() {
+        let native: Value = serde_json::from_str(r#"{"a": 1.0, "b": 2.50, "c": -0.0, "d": 15000}"#).unwrap();
+        assert_eq!(canonical_json(&native), r#"{"a":1,"b":2.5,"c":0,"d":15000}"#);
+        assert_eq!(content_sha256(&native), content_sha256(&json!({"a": 1, "b": 2.5, "c": 0, "d": 15000})));
+    }
+
+    #[test]
+    fn known_digest() {
+        // sha256("{}") — a fixed point to catch an accidental change of the canonical form.
+        assert_eq!(content_sha256(&json!({})), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+    }
+}

@@ -1,0 +1,198 @@
+//! The sync protocol between tablets and HQ, defined once and used by both
+//! sides: the messages, the canonical content hash of a record, and the
+//! server's judgement of each pushed change.
+//!
+//! - A *push* carries changes; each names the record, the revision it was made
+//!   from, its new revision and the SHA-256 of its canonical content. HQ judges
+//!   every change on its own: one bad record is rejected alone, the rest go on.
+//! - Replaying a change is answered as before and changes nothing, so a lost
+//!   acknowledgement never makes a duplicate.
+//! - A change made from a stale revision is a *conflict*: not applied; both
+//!   versions are kept for the officer to resolve.
+//! - A finalised record never changes (only an identical replay is accepted);
+//!   corrections come as amendments, which are new records.
+//! - A *pull* returns changes after an opaque cursor, a page at a time.
+
+mod hash;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_with::skip_serializing_none;
+
+use crate::problem::{Problem, ProblemCode, Text};
+use crate::time::Timestamp;
+
+pub use hash::{canonical_json, content_sha256};
+
+/// The protocol version this core speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RecordKind {
+    Visit,
+    SampleFollowUp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Change {
+    pub kind: RecordKind,
+    /// The record's id (must equal `record.id`).
+    pub id: String,
+    /// The revision this change was made from; absent for a new record.
+    #[serde(default)]
+    pub base_revision: Option<String>,
+    /// The new revision (a UUID made on the device).
+    pub revision: String,
+    /// SHA-256 of the record's canonical JSON, 64 lowercase hex digits.
+    pub sha256: String,
+    pub record: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PushRequest {
+    pub protocol_version: u32,
+    pub device_id: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChangeStatus {
+    /// Stored as the record's current revision.
+    Accepted,
+    /// This revision was stored before: nothing changed (a replay).
+    AlreadyApplied,
+    /// Not stored: the record has problems (see `problems`) or a bad hash.
+    Rejected,
+    /// Not applied: made from a stale revision; both versions are kept.
+    Conflict,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeResult {
+    pub id: String,
+    pub revision: String,
+    pub status: ChangeStatus,
+    /// Why a change was rejected (data problems with their codes).
+    #[serde(default)]
+    pub problems: Vec<Problem>,
+    /// HQ's current revision of the record (for conflicts).
+    pub current_revision: Option<String>,
+    pub message: Option<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushResponse {
+    pub protocol_version: u32,
+    pub results: Vec<ChangeResult>,
+}
+
+#[skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PullRequest {
+    pub protocol_version: u32,
+    /// Opaque; absent for the first pull.
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PulledChange {
+    pub kind: RecordKind,
+    pub id: String,
+    pub revision: String,
+    pub sha256: String,
+    pub record: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PullResponse {
+    pub protocol_version: u32,
+    pub changes: Vec<PulledChange>,
+    /// Give this back to continue after these changes.
+    pub next_cursor: String,
+    /// More changes are waiting.
+    pub more: bool,
+}
+
+/// What HQ holds of a record now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stored {
+    pub revision: String,
+    pub sha256: String,
+    pub finalised: bool,
+}
+
+/// HQ's verdict on one change, before anything is written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Judgement {
+    /// Store it as the current revision; `finalised` as read from the record.
+    Accept { finalised: bool },
+    /// A replay of a revision already stored.
+    AlreadyApplied,
+    /// Keep it beside the current revision, for the officer to resolve.
+    Conflict { current_revision: String },
+    Reject { problems: Vec<Problem> },
+}
+
+fn reject(code: ProblemCode, path: &str, zh: &str, en: &str) -> Judgement {
+    Judgement::Reject { problems: vec![Problem::new(code, path, Text::new(zh, en))] }
+}
+
+/// Judge one pushed change against what HQ holds (`stored`: the current
+/// revision; `seen`: whether this exact revision was ever stored for the
+/// record). The device is never trusted: the hash is recomputed and the
+/// record re-validated with the same core.
+pub fn judge(change: &Change, stored: Option<&Stored>, seen: bool, now: Timestamp) -> Judgement {
+    if !crate::ids::is_uuid(&change.id) || !crate::ids::is_uuid(&change.revision) {
+        return reject(ProblemCode::BadId, "", "记录或版本标识不是有效的 UUID", "the record id or revision is not a valid UUID");
+    }
+    if content_sha256(&change.record) != change.sha256 {
+        return reject(ProblemCode::BadHash, "", "内容哈希不符，记录在传输中可能已损坏", "the content hash does not match: the record may have been damaged in transit");
+    }
+    if change.record.get("id").and_then(Value::as_str) != Some(change.id.as_str()) {
+        return reject(ProblemCode::BadId, "/id", "记录内的标识与变更的标识不一致", "the record's id differs from the change's id");
+    }
+    if seen || stored.is_some_and(|s| s.revision == change.revision) {
+        return Judgement::AlreadyApplied;
+    }
+    if let Some(s) = stored {
+        if s.finalised {
+            // Evidence never changes; an identical copy under a new revision is harmless.
+            return if s.sha256 == change.sha256 {
+                Judgement::AlreadyApplied
+            } else {
+                reject(ProblemCode::StatusChange, "", "该记录已定稿，不能修改；请提交更正记录", "this record is finalised and cannot change; submit an amendment")
+            };
+        }
+        if change.base_revision.as_deref() != Some(s.revision.as_str()) {
+            return Judgement::Conflict { current_revision: s.revision.clone() };
+        }
+    }
+    let (finalised, problems) = match change.kind {
+        RecordKind::Visit => {
+            let c = crate::check_visit(change.record.clone(), now);
+            (c.record.is_some_and(|v| v.status == Some(crate::visit::RecordStatus::Finalised)), c.report.problems)
+        }
+        // Follow-ups are HQ's own records, kept as revisions: never "finalised".
+        RecordKind::SampleFollowUp => (false, crate::check_follow_up(change.record.clone(), now).report.problems),
+    };
+    // A draft visit may be incomplete (it is a backup of work in progress); it
+    // must still be readable. A finalised visit, and a follow-up (HQ's own
+    // record, with no draft state), must be free of errors.
+    let strict = finalised || change.kind == RecordKind::SampleFollowUp;
+    let blocking: Vec<Problem> = problems.into_iter().filter(|p| p.is_error() && (strict || p.code.is_structural())).collect();
+    if !blocking.is_empty() {
+        return Judgement::Reject { problems: blocking };
+    }
+    Judgement::Accept { finalised }
+}
