@@ -1,0 +1,137 @@
+//! HQ's HTTP API (version 1). Bad input always gets a 4xx with a JSON body
+//! `{ code, message }` — never a 500, never a partial write.
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use xuncha::sync::{PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL_VERSION};
+
+use crate::store::Store;
+
+/// Largest request body accepted (a batch of records with their text).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Largest page of a pull, and the default.
+const MAX_PULL: u32 = 1000;
+const DEFAULT_PULL: u32 = 200;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Mutex<Store>>,
+}
+
+/// An error answer: status, stable code, message in Chinese and English.
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    zh: String,
+    en: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError { status, code, zh: zh.into(), en: en.into() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "code": self.code, "message": { "zh": self.zh, "en": self.en } }))).into_response()
+    }
+}
+
+fn body(bytes: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    bytes.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "BODY_TOO_LARGE", format!("请求过大（上限 {} MiB），请分批同步", MAX_BODY_BYTES >> 20), format!("request body too large (limit {} MiB); sync in smaller batches", MAX_BODY_BYTES >> 20))
+        } else {
+            ApiError::new(StatusCode::BAD_REQUEST, "BAD_BODY", "无法读取请求内容", e.body_text())
+        }
+    })
+}
+
+/// Parse a JSON body: malformed JSON is 400, a wrong shape 422.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "MALFORMED_JSON", "请求不是有效的 JSON", e.to_string()))?;
+    serde_json::from_value(value).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_SHAPE", "请求的字段或类型不正确", e.to_string()))
+}
+
+fn check_version(v: u32) -> Result<(), ApiError> {
+    if v != PROTOCOL_VERSION {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "PROTOCOL_VERSION",
+            format!("同步协议版本 {v} 不受支持（本服务为 {PROTOCOL_VERSION}），请更新应用"),
+            format!("protocol version {v} is not supported (this HQ speaks {PROTOCOL_VERSION}); update the app"),
+        ));
+    }
+    Ok(())
+}
+
+fn storage_error(e: impl std::fmt::Display) -> ApiError {
+    // Storage trouble is ours, and the device must retry: 503, not a verdict on its data.
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "STORAGE_UNAVAILABLE", "服务暂时无法保存，请稍后重试（数据仍在设备上）", format!("storage unavailable, retry later: {e}"))
+}
+
+fn now() -> xuncha::time::Timestamp {
+    chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+}
+
+async fn push(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PushResponse>, ApiError> {
+    let req: PushRequest = parse(&body(bytes)?)?;
+    check_version(req.protocol_version)?;
+    if req.device_id.trim().is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_SHAPE", "缺少设备标识", "deviceId is required"));
+    }
+    let results = tokio::task::spawn_blocking(move || {
+        let mut store = state.store.lock().map_err(storage_error)?;
+        let now = now();
+        // Each change in its own transaction: one bad record never holds up the rest.
+        req.changes.iter().map(|c| store.apply(c, &req.device_id, now).map_err(storage_error)).collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(storage_error)??;
+    Ok(Json(PushResponse { protocol_version: PROTOCOL_VERSION, results }))
+}
+
+async fn pull(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PullResponse>, ApiError> {
+    let req: PullRequest = parse(&body(bytes)?)?;
+    check_version(req.protocol_version)?;
+    let after = match req.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c.strip_prefix("s").and_then(|n| n.parse::<i64>().ok()).filter(|n| *n >= 0).ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, "BAD_CURSOR", "同步游标无效，请重新完整同步", "the cursor is not one this HQ gave out; pull again from the start")
+        })?,
+    };
+    let limit = req.limit.unwrap_or(DEFAULT_PULL).clamp(1, MAX_PULL);
+    let (changes, last, more) = tokio::task::spawn_blocking(move || state.store.lock().map_err(storage_error)?.pull(after, limit).map_err(storage_error))
+        .await
+        .map_err(storage_error)??;
+    Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more }))
+}
+
+async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let (records, changes, conflicts) = state.store.lock().map_err(storage_error)?.counts().map_err(storage_error)?;
+    Ok(Json(json!({ "status": "ok", "core": xuncha::CORE_VERSION, "protocolVersion": PROTOCOL_VERSION, "records": records, "changes": changes, "conflicts": conflicts })))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "没有这个接口", "no such endpoint")
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/sync/push", post(push))
+        .route("/api/v1/sync/pull", post(pull))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
