@@ -116,7 +116,7 @@ fn verification(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, kind: InstrumentTy
         let (_, version) = ctx.in_force("MET.VERIFICATION_EXPIRED", Some(subj))?;
         let months = version.values.period_months?;
         // Verified on D for a period of N months: valid through the day before D + N months.
-        Some(add_months(v.verified_on?, months).pred_opt()?)
+        add_months(v.verified_on?, months).pred_opt()
     });
     if let Some(until) = valid_until {
         if ctx.date > until {

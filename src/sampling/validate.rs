@@ -65,7 +65,7 @@ pub fn validate_sample(s: &Sample, c: &mut Checks, at: &Ptr, visit_date: Option<
     if s.marked_trial_or_sample == Some(true) || s.export_only == Some(true) {
         c.push(
             ProblemCode::NotToBeSampled,
-            &at,
+            at,
             "标注“试制”“样品”或仅供出口的产品不应抽样，确认继续吗？".into(),
             "Goods marked trial/sample or for export only are not sampled; continue?".into(),
         );

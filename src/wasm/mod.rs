@@ -112,17 +112,25 @@ struct Options {
     confirmed_warnings: Vec<ConfirmedWarning>,
 }
 
-fn parse_options(value: Option<JsValue>) -> Result<(Timestamp, Vec<ConfirmedWarning>), EdgeError> {
+/// Optional options from JS; absent (undefined or null) means the defaults.
+fn read_options<T: DeserializeOwned + Default>(value: Option<JsValue>) -> Result<T, EdgeError> {
     install_panic_hook();
-    let opts: Options = match value {
-        // Through `Value`: serde-wasm-bindgen reads only the declared fields of a
-        // struct, so a misspelt option would otherwise be ignored silently.
-        Some(v) if !v.is_undefined() && !v.is_null() => {
-            let json: serde_json::Value = from_js(v).map_err(|e| EdgeError::BadOptions(e.message().en))?;
-            serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))?
-        }
-        _ => Options::default(),
-    };
+    match value {
+        Some(v) if !v.is_undefined() && !v.is_null() => read_json(v),
+        _ => Ok(T::default()),
+    }
+}
+
+/// Options and other arguments read as JSON. Through `Value`: serde-wasm-bindgen
+/// reads only the declared fields of a struct, so a misspelt option would
+/// otherwise be ignored silently.
+fn read_json<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
+    let json: serde_json::Value = from_js(value).map_err(|e| EdgeError::BadOptions(e.message().en))?;
+    serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))
+}
+
+fn parse_options(value: Option<JsValue>) -> Result<(Timestamp, Vec<ConfirmedWarning>), EdgeError> {
+    let opts: Options = read_options(value)?;
     let now = match opts.now {
         Some(s) => parse_timestamp(&s).ok_or_else(|| EdgeError::BadOptions(format!("now = {s:?} is not an RFC 3339 time")))?,
         None => timestamp_from_unix_ms(js_sys::Date::now()).ok_or_else(|| EdgeError::BadOptions("clock".into()))?,
@@ -264,14 +272,7 @@ fn parse_date(s: &str) -> Result<crate::time::Date, EdgeError> {
 }
 
 fn evaluate_options(value: Option<JsValue>) -> Result<(crate::time::Date, Vec<serde_json::Value>), EdgeError> {
-    install_panic_hook();
-    let opts: EvaluateOptions = match value {
-        Some(v) if !v.is_undefined() && !v.is_null() => {
-            let json: serde_json::Value = from_js(v).map_err(|e| EdgeError::BadOptions(e.message().en))?;
-            serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))?
-        }
-        _ => EvaluateOptions::default(),
-    };
+    let opts: EvaluateOptions = read_options(value)?;
     let as_of = match opts.as_of {
         Some(s) => parse_date(&s)?,
         None => timestamp_from_unix_ms(js_sys::Date::now()).ok_or_else(|| EdgeError::BadOptions("clock".into()))?.date_naive(),
@@ -374,11 +375,6 @@ struct SummariseOptions {
     follow_ups: Vec<serde_json::Value>,
     #[serde(default)]
     rectifications: Vec<crate::summary::Rectification>,
-}
-
-fn read_json<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
-    let json: serde_json::Value = from_js(value).map_err(|e| EdgeError::BadOptions(e.message().en))?;
-    serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))
 }
 
 /// Records for counting (they were validated when saved): see `decode_trusted`.
