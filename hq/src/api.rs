@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use xuncha::sync::{PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL_VERSION};
 
-use crate::store::Store;
+use crate::store::{LoginOutcome, Role, Store, User};
 
 /// Largest request body accepted (a batch of records with their text).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -25,6 +25,8 @@ const DEFAULT_PULL: u32 = 200;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<Mutex<Store>>,
+    /// How long a login token lives.
+    pub token_ttl_secs: i64,
 }
 
 /// An error answer: status, stable code, message in Chinese and English.
@@ -47,10 +49,29 @@ impl IntoResponse for ApiError {
     }
 }
 
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "BODY_TOO_LARGE",
+        format!("请求过大（上限 {} MiB），请分批同步", MAX_BODY_BYTES >> 20),
+        format!("request body too large (limit {} MiB); sync in smaller batches", MAX_BODY_BYTES >> 20),
+    )
+}
+
+/// A body declared larger than the limit is refused before any of it is read
+/// (one read without a declared length is still capped by `DefaultBodyLimit`).
+async fn refuse_declared_oversize(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let declared = req.headers().get(axum::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return too_large().into_response();
+    }
+    next.run(req).await
+}
+
 fn body(bytes: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     bytes.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "BODY_TOO_LARGE", format!("请求过大（上限 {} MiB），请分批同步", MAX_BODY_BYTES >> 20), format!("request body too large (limit {} MiB); sync in smaller batches", MAX_BODY_BYTES >> 20))
+            too_large()
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "BAD_BODY", "无法读取请求内容", e.body_text())
         }
@@ -84,7 +105,64 @@ fn now() -> xuncha::time::Timestamp {
     chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
 }
 
-async fn push(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PushResponse>, ApiError> {
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get("authorization")?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn unauthenticated() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "请先登录（登录已过期或已注销）", "sign in first (the session expired or was revoked)")
+}
+
+/// The account behind the request's bearer token.
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+    let token = bearer(headers).ok_or_else(unauthenticated)?;
+    let store = state.store.lock().map_err(storage_error)?;
+    store.authenticate(&token, now().timestamp()).map_err(storage_error)?.ok_or_else(unauthenticated)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LoginRequest {
+    login: String,
+    password: String,
+    device_id: String,
+}
+
+async fn login(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, ApiError> {
+    let req: LoginRequest = parse(&body(bytes)?)?;
+    let ttl = state.token_ttl_secs;
+    let outcome = tokio::task::spawn_blocking(move || {
+        let store = state.store.lock().map_err(storage_error)?;
+        store.login(req.login.trim(), &req.password, req.device_id.trim(), now().timestamp(), ttl).map_err(storage_error)
+    })
+    .await
+    .map_err(storage_error)??;
+    match outcome {
+        LoginOutcome::Ok { token, expires_at, user } => Ok(Json(json!({
+            "token": token,
+            "expiresAt": chrono::DateTime::from_timestamp(expires_at, 0).map(|t| t.to_rfc3339()),
+            "user": { "login": user.login, "name": user.name, "role": match user.role { Role::Officer => "officer", Role::Staff => "staff" }, "bureauId": user.bureau_id, "certificateNo": user.certificate_no },
+        }))),
+        LoginOutcome::BadCredentials => Err(ApiError::new(StatusCode::UNAUTHORIZED, "BAD_CREDENTIALS", "账号或密码不正确", "wrong login or password")),
+        LoginOutcome::RateLimited => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TOO_MANY_ATTEMPTS",
+            format!("登录失败次数过多，请 {} 分钟后再试", crate::store::FAILED_LOGIN_WINDOW_SECS / 60),
+            format!("too many failed sign-ins; try again in {} minutes", crate::store::FAILED_LOGIN_WINDOW_SECS / 60),
+        )),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    authenticate(&state, &headers)?;
+    let token = bearer(&headers).ok_or_else(unauthenticated)?;
+    state.store.lock().map_err(storage_error)?.revoke(&token).map_err(storage_error)?;
+    Ok(Json(json!({ "status": "signedOut" })))
+}
+
+async fn push(State(state): State<AppState>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PushResponse>, ApiError> {
+    let user = authenticate(&state, &headers)?;
     let req: PushRequest = parse(&body(bytes)?)?;
     check_version(req.protocol_version)?;
     if req.device_id.trim().is_empty() {
@@ -94,14 +172,15 @@ async fn push(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection
         let mut store = state.store.lock().map_err(storage_error)?;
         let now = now();
         // Each change in its own transaction: one bad record never holds up the rest.
-        req.changes.iter().map(|c| store.apply(c, &req.device_id, now).map_err(storage_error)).collect::<Result<Vec<_>, _>>()
+        req.changes.iter().map(|c| store.apply(c, &user, &req.device_id, now).map_err(storage_error)).collect::<Result<Vec<_>, _>>()
     })
     .await
     .map_err(storage_error)??;
     Ok(Json(PushResponse { protocol_version: PROTOCOL_VERSION, results }))
 }
 
-async fn pull(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PullResponse>, ApiError> {
+async fn pull(State(state): State<AppState>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PullResponse>, ApiError> {
+    let user = authenticate(&state, &headers)?;
     let req: PullRequest = parse(&body(bytes)?)?;
     check_version(req.protocol_version)?;
     let after = match req.cursor.as_deref() {
@@ -111,15 +190,24 @@ async fn pull(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection
         })?,
     };
     let limit = req.limit.unwrap_or(DEFAULT_PULL).clamp(1, MAX_PULL);
-    let (changes, last, more) = tokio::task::spawn_blocking(move || state.store.lock().map_err(storage_error)?.pull(after, limit).map_err(storage_error))
+    let (changes, last, more) = tokio::task::spawn_blocking(move || state.store.lock().map_err(storage_error)?.pull(&user, after, limit).map_err(storage_error))
         .await
         .map_err(storage_error)??;
     Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more }))
 }
 
-async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let (records, changes, conflicts) = state.store.lock().map_err(storage_error)?.counts().map_err(storage_error)?;
-    Ok(Json(json!({ "status": "ok", "core": xuncha::CORE_VERSION, "protocolVersion": PROTOCOL_VERSION, "records": records, "changes": changes, "conflicts": conflicts })))
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok", "core": xuncha::CORE_VERSION, "protocolVersion": PROTOCOL_VERSION }))
+}
+
+/// What the staff's bureau holds (staff only).
+async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = authenticate(&state, &headers)?;
+    if user.role != Role::Staff {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", "仅局机关工作人员可查看", "staff only"));
+    }
+    let (records, changes, conflicts) = state.store.lock().map_err(storage_error)?.counts(user.bureau_id).map_err(storage_error)?;
+    Ok(Json(json!({ "records": records, "changes": changes, "conflicts": conflicts })))
 }
 
 async fn not_found() -> ApiError {
@@ -129,9 +217,13 @@ async fn not_found() -> ApiError {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/stats", get(stats))
+        .route("/api/v1/auth/login", post(login))
+        .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/sync/push", post(push))
         .route("/api/v1/sync/pull", post(pull))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_declared_oversize))
         .with_state(state)
 }

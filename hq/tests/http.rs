@@ -11,12 +11,43 @@ struct Hq {
     child: Child,
     url: String,
     dir: PathBuf,
+    /// Officer 陈某 (certificate 35010019001, on the fixture's visits), bureau 1.
+    officer: String,
+    /// Staff of bureau 1.
+    staff: String,
+}
+
+const PASSWORD: &str = "correct horse 9";
+
+/// Bureau 1: chen (officer, on the fixture visits), li (officer, not on them), staff1.
+/// Bureau 2: zhao (officer), staff2.
+fn set_up_accounts(dir: &std::path::Path) {
+    let admin = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).arg("admin").arg("--data-dir").arg(dir).args(args).output().unwrap();
+        assert!(out.status.success(), "admin {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let b1 = admin(&["create-bureau", "鼓楼区市场监督管理局"]);
+    let b2 = admin(&["create-bureau", "台江区市场监督管理局"]);
+    for (b, login, role, cert) in [(&b1, "chen", "officer", "35010019001"), (&b1, "li", "officer", "35010019999"), (&b1, "staff1", "staff", ""), (&b2, "zhao", "officer", "35020000001"), (&b2, "staff2", "staff", "")] {
+        let mut args = vec!["create-user", "--bureau", b, "--login", login, "--role", role, "--password", PASSWORD];
+        if !cert.is_empty() {
+            args.extend(["--certificate", cert]);
+        }
+        admin(&args);
+    }
 }
 
 impl Hq {
     fn start_in(dir: PathBuf) -> Hq {
+        Hq::start_with(dir, &[])
+    }
+
+    fn start_with(dir: PathBuf, extra: &[&str]) -> Hq {
         let mut child = Command::new(env!("CARGO_BIN_EXE_xuncha-hq"))
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .arg("--data-dir")
             .arg(&dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -25,12 +56,21 @@ impl Hq {
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("HQ says where it listens").to_string();
-        Hq { child, url, dir }
+        let mut hq = Hq { child, url, dir, officer: String::new(), staff: String::new() };
+        hq.officer = hq.login("chen").expect("chen signs in");
+        hq.staff = hq.login("staff1").expect("staff1 signs in");
+        hq
     }
 
     fn start() -> Hq {
         let dir = std::env::temp_dir().join(format!("xuncha-hq-test-{}-{}", std::process::id(), rand_suffix()));
+        set_up_accounts(&dir);
         Hq::start_in(dir)
+    }
+
+    fn login(&self, login: &str) -> Option<String> {
+        let (status, resp) = self.post_as(None, "/api/v1/auth/login", &json!({ "login": login, "password": PASSWORD, "deviceId": "tablet-1" }).to_string());
+        (status == 200).then(|| resp["token"].as_str().unwrap().to_string())
     }
 
     /// kill -9: no chance to flush or shut down cleanly.
@@ -42,9 +82,18 @@ impl Hq {
         dir
     }
 
+    /// As the officer.
     fn post(&self, path: &str, body: &str) -> (u16, Value) {
+        self.post_as(Some(&self.officer.clone()), path, body)
+    }
+
+    fn post_as(&self, token: Option<&str>, path: &str, body: &str) -> (u16, Value) {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut resp = agent.post(&format!("{}{path}", self.url)).header("content-type", "application/json").send(body).expect("HQ answers");
+        let mut req = agent.post(&format!("{}{path}", self.url)).header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req.send(body).expect("HQ answers");
         let status = resp.status().as_u16();
         let text = resp.body_mut().with_config().limit(64 << 20).read_to_string().unwrap();
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
@@ -148,10 +197,19 @@ fn a_stale_base_is_a_conflict_and_both_versions_are_kept() {
 }
 
 impl Hq {
+    /// The bureau's counts, as its staff.
     fn post_get_health(&self) -> (u16, Value) {
+        self.get_as(Some(&self.staff), "/api/v1/stats")
+    }
+
+    fn get_as(&self, token: Option<&str>, path: &str) -> (u16, Value) {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut resp = agent.get(&format!("{}/api/v1/health", self.url)).call().unwrap();
-        (resp.status().as_u16(), serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap())
+        let mut req = agent.get(&format!("{}{path}", self.url));
+        if let Some(t) = token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req.call().unwrap();
+        (resp.status().as_u16(), serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap_or(Value::Null))
     }
 }
 
@@ -160,7 +218,8 @@ fn a_bad_record_is_rejected_alone() {
     let hq = Hq::start();
     let good = visit(1);
     let mut bad = visit(2);
-    bad["officers"] = json!([{ "name": "陈某", "certificateNo": "1" }]);
+    let first = bad["officers"][0].clone();
+    bad["officers"] = json!([first]);
     let mut tampered = change(&visit(3), None, rev(3));
     tampered["record"]["notes"] = json!("改过");
     let (status, resp) = hq.push(vec![change(&bad, None, rev(2)), change(&good, None, rev(1)), tampered]);
@@ -197,15 +256,40 @@ fn bad_input_gets_a_4xx_with_a_json_error() {
         ("/api/v1/sync/pull", json!({ "protocolVersion": 1, "cursor": "abc" }).to_string(), 400, "BAD_CURSOR"),
         ("/api/v1/sync/pull", json!({ "protocolVersion": 1, "cursor": "s-5" }).to_string(), 400, "BAD_CURSOR"),
         ("/api/v1/nothing", "{}".into(), 404, "NOT_FOUND"),
-        ("/api/v1/sync/push", format!("{{\"protocolVersion\":1,\"deviceId\":\"t\",\"changes\":[],\"pad\":\"{}\"}}", "x".repeat(17 << 20)), 413, "BODY_TOO_LARGE"),
+        ("/api/v1/auth/login", json!({ "login": "chen" }).to_string(), 422, "BAD_SHAPE"),
     ];
     for (path, body, want_status, want_code) in cases {
         let (status, resp) = hq.post(path, &body);
         assert_eq!((status, resp["code"].as_str()), (want_status, Some(want_code)), "{path} {}", &body[..body.len().min(80)]);
         assert!(resp["message"]["zh"].as_str().is_some_and(|m| !m.is_empty()), "a message in Chinese");
     }
+    // A body declared larger than the limit is refused before it is read.
+    let (status, resp) = hq.raw_oversize_push(17 << 20);
+    assert_eq!((status, resp["code"].as_str()), (413, Some("BODY_TOO_LARGE")));
     let (_, health) = hq.post_get_health();
     assert_eq!(health["changes"], json!(0), "nothing was written");
+}
+
+impl Hq {
+    /// A request over a raw socket that declares `len` bytes and sends only the
+    /// start: what HQ answers (read fully before it closes the connection).
+    fn raw_oversize_push(&self, len: usize) -> (u16, Value) {
+        use std::io::{Read, Write};
+        let addr = self.url.trim_start_matches("http://");
+        let mut sock = std::net::TcpStream::connect(addr).unwrap();
+        let head = format!(
+            "POST /api/v1/sync/push HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n{{\"protocolVersion\":1",
+            self.officer
+        );
+        sock.write_all(head.as_bytes()).unwrap();
+        sock.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let mut answer = Vec::new();
+        let _ = sock.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer);
+        let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
 }
 
 #[test]
@@ -215,11 +299,12 @@ fn killed_mid_batch_nothing_partial_and_the_retry_completes() {
     let hq = Hq::start();
     let batch: Vec<Value> = (1..=N).map(|n| change(&visit(n), None, rev(n))).collect();
     let url = hq.url.clone();
+    let token = hq.officer.clone();
     let body = json!({ "protocolVersion": 1, "deviceId": "tablet-1", "changes": batch }).to_string();
     // Send the batch, and kill -9 HQ while it is working through it.
     let sender = std::thread::spawn(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        agent.post(&format!("{url}/api/v1/sync/push")).header("content-type", "application/json").send(body.as_str()).is_ok()
+        agent.post(&format!("{url}/api/v1/sync/push")).header("content-type", "application/json").header("authorization", &format!("Bearer {token}")).send(body.as_str()).is_ok()
     });
     std::thread::sleep(std::time::Duration::from_millis(300));
     let dir = hq.kill();
@@ -240,4 +325,85 @@ fn killed_mid_batch_nothing_partial_and_the_retry_completes() {
     assert_eq!(after["records"].as_i64(), Some(N as i64), "every record exactly once");
     let (_, health) = hq.post_get_health();
     assert_eq!(health["changes"].as_i64(), Some(N as i64), "one change per record in the log");
+}
+
+#[test]
+fn the_auth_matrix() {
+    let hq = Hq::start();
+    let v = visit(1);
+    let push_body = json!({ "protocolVersion": 1, "deviceId": "tablet-1", "changes": [change(&v, None, rev(1))] }).to_string();
+    let pull_body = json!({ "protocolVersion": 1 }).to_string();
+
+    // No token, a made-up token: 401 on every sync endpoint; nothing written.
+    for token in [None, Some("0".repeat(64).as_str())] {
+        for path in ["/api/v1/sync/push", "/api/v1/sync/pull"] {
+            let (status, resp) = hq.post_as(token, path, if path.ends_with("push") { &push_body } else { &pull_body });
+            assert_eq!((status, resp["code"].as_str()), (401, Some("UNAUTHENTICATED")), "{path} with {token:?}");
+        }
+    }
+    assert_eq!(hq.get_as(None, "/api/v1/stats").0, 401);
+    // Wrong password.
+    let (status, resp) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "chen", "password": "wrong password", "deviceId": "t" }).to_string());
+    assert_eq!((status, resp["code"].as_str()), (401, Some("BAD_CREDENTIALS")));
+
+    // The officer on the visit writes it; another officer of the bureau may not.
+    let li = hq.login("li").unwrap();
+    let (_, resp) = hq.post_as(Some(&li), "/api/v1/sync/push", &push_body);
+    assert_eq!((resp["results"][0]["status"].as_str(), resp["results"][0]["reason"].as_str()), (Some("rejected"), Some("FORBIDDEN")));
+    let (_, resp) = hq.post_as(Some(&hq.officer.clone()), "/api/v1/sync/push", &push_body);
+    assert_eq!(resp["results"][0]["status"], json!("accepted"));
+    // Staff do not write visits; officers do not write lab results.
+    let (_, resp) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/sync/push", &push_body.replace(&rev(1), &rev(9)));
+    assert_eq!(resp["results"][0]["reason"], json!("FORBIDDEN"));
+    let mut follow_up: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
+    follow_up["visitId"] = v["id"].clone();
+    let fu_change = json!({ "kind": "sampleFollowUp", "id": follow_up["id"], "revision": rev(50), "sha256": content_sha256(&follow_up), "record": follow_up });
+    let fu_body = json!({ "protocolVersion": 1, "deviceId": "hq-desk", "changes": [fu_change] }).to_string();
+    let (_, resp) = hq.post(&"/api/v1/sync/push", &fu_body);
+    assert_eq!(resp["results"][0]["reason"], json!("FORBIDDEN"), "an officer cannot enter lab results");
+    let (_, resp) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/sync/push", &fu_body);
+    assert_eq!(resp["results"][0]["status"], json!("accepted"), "staff enter lab results: {resp}");
+
+    // Reads: the officer sees their visit and its lab result; the other officer neither; staff both.
+    let ids = |token: &str| -> Vec<String> {
+        let (_, page) = hq.post_as(Some(token), "/api/v1/sync/pull", &pull_body);
+        page["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(&hq.officer), vec!["visit", "sampleFollowUp"]);
+    assert!(ids(&li).is_empty());
+    assert_eq!(ids(&hq.staff), vec!["visit", "sampleFollowUp"]);
+    // Another bureau sees nothing, and cannot touch bureau 1's records.
+    let staff2 = hq.login("staff2").unwrap();
+    assert!(ids(&staff2).is_empty());
+    assert_eq!(hq.get_as(Some(&staff2), "/api/v1/stats").1["records"], json!(0));
+    let zhao = hq.login("zhao").unwrap();
+    let mut taken = v.clone();
+    taken["officers"][0]["certificateNo"] = json!("35020000001");
+    let (_, resp) = hq.post_as(Some(&zhao), "/api/v1/sync/push", &json!({ "protocolVersion": 1, "deviceId": "t2", "changes": [change(&taken, Some(rev(1)), rev(60))] }).to_string());
+    assert_eq!(resp["results"][0]["reason"], json!("FORBIDDEN"), "a record id of another bureau");
+    assert_eq!(hq.get_as(Some(&hq.officer.clone()), "/api/v1/stats").0, 403, "stats are for staff");
+
+    // Sign-out revokes the token.
+    let (status, _) = hq.post_as(Some(&li), "/api/v1/auth/logout", "{}");
+    assert_eq!(status, 200);
+    assert_eq!(hq.post_as(Some(&li), "/api/v1/sync/pull", &pull_body).0, 401);
+}
+
+#[test]
+fn failed_logins_are_rate_limited_and_tokens_expire() {
+    let dir = std::env::temp_dir().join(format!("xuncha-hq-test-{}-{}", std::process::id(), rand_suffix()));
+    set_up_accounts(&dir);
+    let hq = Hq::start_with(dir, &["--token-ttl-secs", "2"]);
+    for _ in 0..5 {
+        let (status, _) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "li", "password": "guess", "deviceId": "t" }).to_string());
+        assert_eq!(status, 401);
+    }
+    let (status, resp) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "li", "password": PASSWORD, "deviceId": "t" }).to_string());
+    assert_eq!((status, resp["code"].as_str()), (429, Some("TOO_MANY_ATTEMPTS")), "even the right password, for a while");
+    assert!(hq.login("chen").is_some(), "other accounts are not affected");
+    // A two-second token works at once, and not three seconds later.
+    let token = hq.login("chen").unwrap();
+    assert_eq!(hq.post_as(Some(&token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).0, 200);
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    assert_eq!(hq.post_as(Some(&token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).0, 401);
 }

@@ -83,6 +83,9 @@ pub struct ChangeResult {
     pub problems: Vec<Problem>,
     /// HQ's current revision of the record (for conflicts).
     pub current_revision: Option<String>,
+    /// Why a change was refused when it is not about the data, as a stable
+    /// code (e.g. "FORBIDDEN": the account may not write this record).
+    pub reason: Option<String>,
     pub message: Option<Text>,
 }
 

@@ -595,6 +595,8 @@ export interface ChangeResult {
   status: ChangeStatus;
   problems: Problem[];
   currentRevision?: string;
+  /** A refusal not about the data, e.g. "FORBIDDEN". */
+  reason?: string;
   message?: Text;
 }
 
