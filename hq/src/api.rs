@@ -210,6 +210,100 @@ async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json
     Ok(Json(json!({ "records": records, "changes": changes, "conflicts": conflicts })))
 }
 
+// ---- staff: the bureau's figures, deadlines and exports, from the core ----------
+
+fn staff(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+    let user = authenticate(state, headers)?;
+    if user.role != Role::Staff {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", "仅局机关工作人员可查看", "staff only"));
+    }
+    Ok(user)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StaffQuery {
+    period: Option<String>,
+    as_of: Option<String>,
+    group_by: Option<xuncha::summary::GroupBy>,
+}
+
+fn as_of(q: &StaffQuery) -> Result<xuncha::time::Date, ApiError> {
+    match q.as_of.as_deref() {
+        None => Ok(now().date_naive()),
+        Some(s) => s.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "BAD_DATE", format!("“{s}”不是日期（YYYY-MM-DD）"), format!("\"{s}\" is not a date (YYYY-MM-DD)"))),
+    }
+}
+
+fn query(raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>) -> Result<StaffQuery, ApiError> {
+    raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))
+}
+
+/// The bureau's records, read as the core reads them.
+fn bureau_records(state: &AppState, bureau_id: i64) -> Result<(Vec<xuncha::Visit>, Vec<xuncha::sampling::SampleFollowUp>), ApiError> {
+    let (visits, follow_ups) = state.store.lock().map_err(storage_error)?.current_records(bureau_id).map_err(storage_error)?;
+    Ok((
+        visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+        follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+    ))
+}
+
+/// `GET /api/v1/staff/summary?period=2026-H1&asOf=2026-07-10&groupBy=market`
+async fn staff_summary(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = staff(&state, &headers)?;
+    let q = query(raw)?;
+    let as_of = as_of(&q)?;
+    let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
+    let (visits, follow_ups) = bureau_records(&state, user.bureau_id)?;
+    let sq = xuncha::SummaryQuery { period, scope: Default::default(), as_of, group_by: q.group_by, top: None };
+    let summary = xuncha::summarise(&visits, &follow_ups, &[], &sq, xuncha::Rulebook::builtin()).map_err(|e| {
+        use xuncha::CoreError;
+        let m = e.message();
+        ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
+    })?;
+    let paragraphs = xuncha::summary::report::paragraphs(&summary);
+    Ok(Json(json!({ "summary": summary, "report": paragraphs })))
+}
+
+/// `GET /api/v1/staff/deadlines?asOf=…`: every legal time limit still open or overdue.
+async fn staff_deadlines(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    use xuncha::finding::DeadlineStatus;
+    let user = staff(&state, &headers)?;
+    let as_of = as_of(&query(raw)?)?;
+    let (visits, follow_ups) = bureau_records(&state, user.bureau_id)?;
+    let evaluations = xuncha::evaluate_visits(&visits, &follow_ups, xuncha::Rulebook::builtin(), as_of);
+    let mut open = Vec::new();
+    for (v, e) in visits.iter().zip(&evaluations) {
+        for d in e.deadlines.iter().filter(|d| matches!(d.status, DeadlineStatus::Open | DeadlineStatus::Overdue)) {
+            open.push(json!({ "visitId": v.id, "operator": v.operator.as_ref().and_then(|o| o.name.clone()), "deadline": d }));
+        }
+    }
+    open.sort_by(|a, b| a["deadline"]["due"].as_str().cmp(&b["deadline"]["due"].as_str()));
+    Ok(Json(json!({ "asOf": as_of, "deadlines": open })))
+}
+
+/// `GET /api/v1/staff/findings.csv?asOf=…`: every finding of the bureau, for Excel.
+async fn staff_findings_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let user = staff(&state, &headers)?;
+    let as_of = as_of(&query(raw)?)?;
+    let (visits, follow_ups) = bureau_records(&state, user.bureau_id)?;
+    let evaluations: Vec<_> = xuncha::evaluate_visits(&visits, &follow_ups, xuncha::Rulebook::builtin(), as_of).into_iter().map(Some).collect();
+    let csv = xuncha::summary::export::findings_csv(&visits, &evaluations);
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"findings.csv\"")], csv).into_response())
+}
+
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "没有这个接口", "no such endpoint")
 }
@@ -218,6 +312,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/health", get(health))
         .route("/api/v1/stats", get(stats))
+        .route("/api/v1/staff/summary", get(staff_summary))
+        .route("/api/v1/staff/deadlines", get(staff_deadlines))
+        .route("/api/v1/staff/findings.csv", get(staff_findings_csv))
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/sync/push", post(push))

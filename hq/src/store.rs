@@ -383,6 +383,23 @@ impl Store {
         Ok((changes, last, more))
     }
 
+    /// The current revision of every record of a bureau: (visits, follow-ups), as stored.
+    pub fn current_records(&self, bureau_id: i64) -> rusqlite::Result<(Vec<Value>, Vec<Value>)> {
+        let mut stmt = self.conn.prepare_cached("SELECT r.kind, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.bureau_id = ?1 ORDER BY r.seq")?;
+        let mut visits = Vec::new();
+        let mut follow_ups = Vec::new();
+        for row in stmt.query_map(params![bureau_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (kind, body) = row?;
+            let value: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            if kind == "sampleFollowUp" {
+                follow_ups.push(value);
+            } else {
+                visits.push(value);
+            }
+        }
+        Ok((visits, follow_ups))
+    }
+
     /// How many records, changes and conflicts a bureau holds.
     pub fn counts(&self, bureau_id: i64) -> rusqlite::Result<(i64, i64, i64)> {
         let one = |sql: &str| self.conn.query_row(sql, params![bureau_id], |r| r.get::<_, i64>(0));

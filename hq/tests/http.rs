@@ -407,3 +407,49 @@ fn failed_logins_are_rate_limited_and_tokens_expire() {
     std::thread::sleep(std::time::Duration::from_millis(3100));
     assert_eq!(hq.post_as(Some(&token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).0, 401);
 }
+
+#[test]
+fn staff_get_figures_report_deadlines_and_csv_from_the_core() {
+    let hq = Hq::start();
+    let (v1, mut v2, v3) = (visit(1), visit(2), visit(3));
+    v2["instrumentChecks"][0]["weighings"][0]["readingG"] = json!(10015);
+    let (_, resp) = hq.push(vec![change(&v1, None, rev(1)), change(&v2, None, rev(2)), change(&v3, None, rev(3))]);
+    assert_eq!(statuses(&resp), vec!["accepted"; 3]);
+    // Staff enter the lab result of V1's sample (毒死蜱 over its limit).
+    let mut fu: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
+    fu["visitId"] = v1["id"].clone();
+    fu.as_object_mut().unwrap().remove("disposal"); // not yet disposed: an open deadline
+    let body = json!({ "protocolVersion": 1, "deviceId": "desk", "changes": [{ "kind": "sampleFollowUp", "id": fu["id"], "revision": rev(10), "sha256": content_sha256(&fu), "record": fu }] });
+    assert_eq!(statuses(&hq.post_as(Some(&hq.staff.clone()), "/api/v1/sync/push", &body.to_string()).1), vec!["accepted"]);
+
+    let (status, out) = hq.get_as(Some(&hq.staff), "/api/v1/staff/summary?period=2026-Q1&asOf=2026-04-20");
+    assert_eq!(status, 200, "{out}");
+    let f = &out["summary"]["figures"];
+    // Hand count: 3 visits of one operator by two officers each; a scale beyond its MPE (V2), a failed test item (V1).
+    assert_eq!((f["visits"].as_i64(), f["operators"].as_i64(), f["officerDeployments"].as_i64(), f["violations"].as_i64()), (Some(3), Some(1), Some(6), Some(2)));
+    assert_eq!((f["metrology"]["failed"].as_i64(), f["sampling"]["failed"].as_i64(), f["sampling"]["batches"].as_i64()), (Some(1), Some(1), Some(3)));
+    assert!(out["report"]["total"]["zh"].as_str().unwrap().starts_with("2026年第一季度（统计截至2026年4月20日），共出动执法人员6人次，检查经营主体3家次（1家）"));
+
+    let (_, dl) = hq.get_as(Some(&hq.staff), "/api/v1/staff/deadlines?asOf=2026-04-20");
+    let kinds: Vec<&str> = dl["deadlines"].as_array().unwrap().iter().map(|d| d["deadline"]["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"disposal") && kinds.contains(&"rectification"), "{kinds:?} {dl}");
+    let dues: Vec<&str> = dl["deadlines"].as_array().unwrap().iter().map(|d| d["deadline"]["due"].as_str().unwrap()).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "soonest first");
+
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut resp = agent.get(&format!("{}/api/v1/staff/findings.csv?asOf=2026-04-20", hq.url)).header("authorization", &format!("Bearer {}", hq.staff)).call().unwrap();
+    assert_eq!(resp.headers().get("content-type").unwrap(), "text/csv; charset=utf-8");
+    let csv = resp.body_mut().read_to_string().unwrap();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("MET.SCALE_MPE") && csv.contains("SAMP.TEST_ITEM_FAILED"));
+
+    // Staff only; parameters checked.
+    assert_eq!(hq.get_as(Some(&hq.officer), "/api/v1/staff/summary?period=2026").0, 403);
+    assert_eq!(hq.get_as(None, "/api/v1/staff/summary").0, 401);
+    for (path, code) in [("/api/v1/staff/summary?period=2026-H3", "BAD_PERIOD"), ("/api/v1/staff/summary?asOf=tomorrow", "BAD_DATE"), ("/api/v1/staff/deadlines?colour=red", "BAD_QUERY")] {
+        let (status, e) = hq.get_as(Some(&hq.staff), path);
+        assert_eq!((status, e["code"].as_str()), (400, Some(code)), "{path}");
+    }
+    // Another bureau's staff see none of it.
+    let staff2 = hq.login("staff2").unwrap();
+    assert_eq!(hq.get_as(Some(&staff2), "/api/v1/staff/summary?period=2026&asOf=2026-04-20").1["summary"]["figures"]["visits"], json!(0));
+}
