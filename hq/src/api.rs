@@ -304,6 +304,13 @@ async fn staff_findings_csv(
     Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"findings.csv\"")], csv).into_response())
 }
 
+/// The API described (kept true by `hq/tests/http.rs`).
+const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "没有这个接口", "no such endpoint")
 }
@@ -311,6 +318,7 @@ async fn not_found() -> ApiError {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/staff/summary", get(staff_summary))
         .route("/api/v1/staff/deadlines", get(staff_deadlines))

@@ -453,3 +453,56 @@ fn staff_get_figures_report_deadlines_and_csv_from_the_core() {
     let staff2 = hq.login("staff2").unwrap();
     assert_eq!(hq.get_as(Some(&staff2), "/api/v1/staff/summary?period=2026&asOf=2026-04-20").1["summary"]["figures"]["visits"], json!(0));
 }
+
+#[test]
+fn the_openapi_document_is_true() {
+    let hq = Hq::start();
+    let (status, doc) = hq.get_as(None, "/api/v1/openapi.json");
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], json!("3.1.0"));
+    let paths = doc["paths"].as_object().unwrap();
+    // Every route the server registers is documented…
+    let source = include_str!("../src/api.rs");
+    let routed: Vec<&str> = source.split(".route(\"").skip(1).map(|r| r.split('"').next().unwrap()).collect();
+    assert!(routed.len() >= 10);
+    for r in &routed {
+        assert!(paths.contains_key(*r), "{r} is routed but not documented");
+    }
+    // …and every documented operation exists (not 404/405), with its documented security.
+    for (path, ops) in paths {
+        assert!(routed.contains(&path.as_str()), "{path} is documented but not routed");
+        for (method, op) in ops.as_object().unwrap() {
+            let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+            let url = format!("{}{path}", hq.url);
+            let status = match method.as_str() {
+                "get" => agent.get(&url).call().unwrap().status().as_u16(),
+                "post" => agent.post(&url).header("content-type", "application/json").send("{}").unwrap().status().as_u16(),
+                other => panic!("unexpected method {other}"),
+            };
+            assert!(status != 404 && status != 405, "{method} {path} answers {status}");
+            if op.get("security").is_some() {
+                assert_eq!(status, 401, "{method} {path} needs a token");
+            }
+        }
+    }
+    // The documented shapes are the real ones.
+    let required = |schema: &str| -> Vec<String> {
+        let mut r: Vec<String> = doc["components"]["schemas"][schema]["required"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
+        r.sort();
+        r
+    };
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let (_, pushed) = hq.push(vec![change(&visit(1), None, rev(1))]);
+    assert_eq!(keys(&pushed), required("PushResponse"));
+    assert!(required("ChangeResult").iter().all(|k| pushed["results"][0].get(k).is_some()));
+    let (_, pulled) = hq.pull(None, 5);
+    assert_eq!(keys(&pulled), required("PullResponse"));
+    assert_eq!(keys(&pulled["changes"][0]), required("PulledChange"));
+    assert_eq!(keys(&hq.get_as(None, "/api/v1/health").1), required("Health"));
+    let (_, e) = hq.post("/api/v1/sync/push", "{ bad");
+    assert_eq!(keys(&e), required("Error"));
+}
