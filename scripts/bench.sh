@@ -11,7 +11,7 @@ cargo run -q --release --example bench_summary -- "$N"
 echo
 echo "## browser (wasm in headless Chromium)"; echo
 # The bench build carries the data-set generator (feature bench-tools); the shipped one does not.
-cargo build -q --release --lib --target wasm32-unknown-unknown --features bench-tools --target-dir target/bench
+CARGO_PROFILE_RELEASE_PANIC=abort cargo build -q --release --lib --target wasm32-unknown-unknown --features bench-tools --target-dir target/bench
 rm -rf target/bench-site && mkdir -p target/bench-site
 wasm-bindgen --target web --out-dir target/bench-site/pkg --out-name xuncha target/bench/wasm32-unknown-unknown/release/xuncha.wasm
 scripts/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -19,3 +19,10 @@ scripts/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping
   target/bench-site/pkg/xuncha_bg.wasm -o target/bench-site/pkg/xuncha_bg.wasm
 echo '<!doctype html><meta charset="utf-8"><title>xuncha bench</title>' > target/bench-site/index.html
 (cd tests/js && SITE_DIR="$PWD/../../target/bench-site" VISITS="$N" node bench/summary.mjs)
+
+echo
+echo "## HQ ingest on SQLite (cargo test -p xuncha-hq --release --test http -- --ignored --nocapture ingest)"
+echo
+echo "| step | time | rate |"
+echo "|---|---|---|"
+cargo test -q -p xuncha-hq --release --test http -- --ignored --nocapture ingest 2>/dev/null | grep '^|'

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
-cargo build --release --lib --target wasm32-unknown-unknown
+CARGO_PROFILE_RELEASE_PANIC=abort cargo build --release --lib --target wasm32-unknown-unknown
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name xuncha \
   target/wasm32-unknown-unknown/release/xuncha.wasm

@@ -9,7 +9,7 @@ echo "| opt-level | after wasm-bindgen | + wasm-opt -Oz | gzip -9 |"
 echo "|---|---|---|---|"
 for level in s z 3; do
   dir="target/size-$level"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level cargo build -q --release --lib --target wasm32-unknown-unknown --target-dir "$dir"
+  CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_OPT_LEVEL=$level cargo build -q --release --lib --target wasm32-unknown-unknown --target-dir "$dir"
   out=$(mktemp -d)
   wasm-bindgen --target web --out-dir "$out" --out-name x "$dir/wasm32-unknown-unknown/release/xuncha.wasm"
   raw=$(wc -c <"$out/x_bg.wasm")

@@ -506,3 +506,76 @@ fn the_openapi_document_is_true() {
     let (_, e) = hq.post("/api/v1/sync/push", "{ bad");
     assert_eq!(keys(&e), required("Error"));
 }
+
+/// Benchmark (figures, not a pass/fail on time): `make bench`, or
+/// `cargo test -p xuncha-hq --release --test http -- --ignored --nocapture ingest`.
+#[test]
+#[ignore]
+fn ingest_benchmark() {
+    let hq = Hq::start();
+    // Generated visits, each with the bench officer on it (the account may only write its own).
+    let data = xuncha::dataset::generate(2026, 12_000, 2025); // a past year: HQ refuses visits dated after its clock
+    let mut visits: Vec<Value> = data
+        .visits
+        .iter()
+        .filter(|v| v.status == Some(xuncha::visit::RecordStatus::Finalised) && v.amends.is_none())
+        .map(|v| {
+            let mut j = serde_json::to_value(v).unwrap();
+            j["officers"][0]["certificateNo"] = json!("35010019001");
+            j
+        })
+        .collect();
+    let n = 10_000;
+    visits.truncate(n + 8 * 25 * 4);
+    let (ingest, rest) = visits.split_at(n);
+    let batch = 200;
+    let t = std::time::Instant::now();
+    let mut accepted = 0;
+    for (b, chunk) in ingest.chunks(batch).enumerate() {
+        let changes = chunk.iter().enumerate().map(|(i, v)| change(v, None, rev((b * batch + i) as u32 + 1))).collect();
+        let (status, resp) = hq.push(changes);
+        assert_eq!(status, 200);
+        accepted += statuses(&resp).iter().filter(|s| *s == "accepted").count();
+        if let Some(r) = resp["results"].as_array().unwrap().iter().find(|r| r["status"] != json!("accepted")) {
+            if b < 3 {
+                eprintln!("not accepted: {r}");
+            }
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    assert_eq!(accepted, n, "every generated record is valid and accepted");
+    println!("| ingest {n} records in batches of {batch} (re-validated, one fsynced transaction each) | {:.1} s | {:.0} records/s |", secs, n as f64 / secs);
+
+    // Concurrent devices: 8 threads, each pushing 4 batches of 25 new records; latency per request.
+    let url = hq.url.clone();
+    let token = hq.officer.clone();
+    let chunks: Vec<Vec<Value>> = rest.chunks(25).map(|c| c.to_vec()).collect();
+    let t = std::time::Instant::now();
+    let handles: Vec<_> = (0..8)
+        .map(|d| {
+            let mine: Vec<Vec<Value>> = chunks.iter().skip(d).step_by(8).cloned().collect();
+            let (url, token) = (url.clone(), token.clone());
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                let mut lat = Vec::new();
+                for (k, chunk) in mine.iter().enumerate() {
+                    let changes: Vec<Value> = chunk.iter().enumerate().map(|(i, v)| change(v, None, rev(900_000 + (d * 1000 + k * 100 + i) as u32))).collect();
+                    let body = json!({ "protocolVersion": 1, "deviceId": format!("tablet-{d}"), "changes": changes }).to_string();
+                    let t = std::time::Instant::now();
+                    let resp = agent.post(&format!("{url}/api/v1/sync/push")).header("authorization", &format!("Bearer {token}")).header("content-type", "application/json").send(body.as_str()).unwrap();
+                    assert_eq!(resp.status().as_u16(), 200);
+                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut lat: Vec<f64> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let wall = t.elapsed().as_secs_f64();
+    lat.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "| 8 devices × 4 pushes of 25 records ({} requests) | p50 {:.0} ms, p99 {:.0} ms per request | {:.0} records/s overall |",
+        lat.len(), pct(0.5), pct(0.99), (lat.len() * 25) as f64 / wall
+    );
+}

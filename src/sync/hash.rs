@@ -58,6 +58,22 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_survives_the_trip_as_text() {
+        // Floats as devices produce them (sums, shortest forms); the default
+        // parser of serde_json is one ulp off for some of these.
+        let mut v = Vec::new();
+        for i in 0..2000 {
+            v.push(json!(20.0 + i as f64 * 0.01 - 0.04));
+            v.push(json!(i as f64 * 0.1 + 0.2));
+            v.push(json!(1.0e-7 * i as f64 + 123456.789));
+        }
+        let record = json!({ "values": v });
+        let text = serde_json::to_string(&record).unwrap();
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(content_sha256(&back), content_sha256(&record));
+    }
+
+    #[test]
     fn known_digest() {
         // sha256("{}") — a fixed point to catch an accidental change of the canonical form.
         assert_eq!(content_sha256(&json!({})), "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
