@@ -171,8 +171,8 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, bytes: Result<B
     let results = tokio::task::spawn_blocking(move || {
         let mut store = state.store.lock().map_err(storage_error)?;
         let now = now();
-        // Each change in its own transaction: one bad record never holds up the rest.
-        req.changes.iter().map(|c| store.apply(c, &user, &req.device_id, now).map_err(storage_error)).collect::<Result<Vec<_>, _>>()
+        // Each change judged alone (one bad record never holds up the rest), all committed at once.
+        store.apply_all(&req.changes, &user, &req.device_id, now).map_err(storage_error)
     })
     .await
     .map_err(storage_error)??;

@@ -1,9 +1,10 @@
 //! HQ's storage: a SQLite file (WAL, full sync) holding every accepted change
 //! as a log (the pull cursor is its sequence number), the current revision of
 //! each record, conflicting changes kept beside them, and the bureaus, their
-//! accounts and login tokens. Each pushed change is authorised, judged and
-//! written in one transaction: a crash leaves it wholly there or wholly
-//! absent, and the device's retry completes it.
+//! accounts and login tokens. Each pushed change is authorised and judged on
+//! its own, and a push's accepted changes are written in one transaction: a
+//! crash leaves them all there or none — never part of a change — and the
+//! device's retry completes it.
 
 use std::path::Path;
 
@@ -262,92 +263,16 @@ impl Store {
 
     // ---- sync ----------------------------------------------------------------
 
-    /// Authorise, judge and apply one change, atomically; the answer for the device.
-    pub fn apply(&mut self, change: &Change, user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<ChangeResult> {
+    /// Authorise, judge and apply a push's changes in one transaction: each
+    /// change is judged alone (seeing the ones before it) and a rejected one
+    /// writes nothing; the accepted ones are committed together, so a crash
+    /// leaves all of them or none — never part of a change — and one fsync
+    /// serves the whole push.
+    pub fn apply_all(&mut self, changes: &[Change], user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<Vec<ChangeResult>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let result = |status, problems, current_revision, reason: Option<&str>| ChangeResult {
-            id: change.id.clone(),
-            revision: change.revision.clone(),
-            status,
-            problems,
-            current_revision,
-            reason: reason.map(str::to_string),
-            message: None,
-        };
-        let forbidden = || result(ChangeStatus::Rejected, vec![], None, Some("FORBIDDEN"));
-        // Who may write what: officers the visits they are on; staff the follow-ups.
-        let certs = officer_certs(&change.record);
-        let visit_id = match change.kind {
-            RecordKind::Visit => {
-                let mine = user.role == Role::Officer && user.certificate_no.as_deref().is_some_and(|c| !c.trim().is_empty() && certs.contains(&format!(",{},", c.trim())));
-                if !mine {
-                    tx.commit()?;
-                    return Ok(forbidden());
-                }
-                change.id.clone()
-            }
-            RecordKind::SampleFollowUp => {
-                if user.role != Role::Staff {
-                    tx.commit()?;
-                    return Ok(forbidden());
-                }
-                change.record.get("visitId").and_then(Value::as_str).unwrap_or("").to_string()
-            }
-        };
-        // Nothing crosses bureaus: another bureau's record (or visit) cannot be touched.
-        let foreign: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM records WHERE id IN (?1, ?2) AND bureau_id <> ?3)",
-            params![change.id, visit_id, user.bureau_id],
-            |r| r.get(0),
-        )?;
-        if foreign {
-            tx.commit()?;
-            return Ok(forbidden());
-        }
-        // A conflict already recorded is answered the same way (replay).
-        let conflict: Option<String> = tx
-            .query_row("SELECT current_revision FROM conflicts WHERE id = ?1 AND revision = ?2", params![change.id, change.revision], |r| r.get(0))
-            .optional()?;
-        if let Some(current) = conflict {
-            tx.commit()?;
-            return Ok(result(ChangeStatus::Conflict, vec![], Some(current), None));
-        }
-        let stored: Option<Stored> = tx
-            .query_row("SELECT revision, sha256, finalised FROM records WHERE id = ?1", params![change.id], |r| {
-                Ok(Stored { revision: r.get(0)?, sha256: r.get(1)?, finalised: r.get::<_, i64>(2)? != 0 })
-            })
-            .optional()?;
-        let seen: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM changes WHERE id = ?1 AND revision = ?2)", params![change.id, change.revision], |r| r.get(0))?;
-        let received = now.to_rfc3339();
-        let out = match judge(change, stored.as_ref(), seen, now) {
-            Judgement::Accept { finalised } => {
-                let body = xuncha::sync::canonical_json(&change.record);
-                tx.execute(
-                    "INSERT INTO changes (kind, id, revision, base_revision, sha256, body, device_id, received_at, bureau_id, visit_id, officer_certs)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![kind_name(change.kind), change.id, change.revision, change.base_revision, change.sha256, body, device_id, received, user.bureau_id, visit_id, certs],
-                )?;
-                let seq = tx.last_insert_rowid();
-                tx.execute(
-                    "INSERT INTO records (id, kind, revision, sha256, finalised, seq, bureau_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, sha256 = excluded.sha256, finalised = excluded.finalised, seq = excluded.seq",
-                    params![change.id, kind_name(change.kind), change.revision, change.sha256, finalised as i64, seq, user.bureau_id],
-                )?;
-                result(ChangeStatus::Accepted, vec![], None, None)
-            }
-            Judgement::AlreadyApplied => result(ChangeStatus::AlreadyApplied, vec![], stored.map(|s| s.revision), None),
-            Judgement::Conflict { current_revision } => {
-                tx.execute(
-                    "INSERT INTO conflicts (id, revision, base_revision, current_revision, sha256, body, device_id, received_at, bureau_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![change.id, change.revision, change.base_revision, current_revision, change.sha256, xuncha::sync::canonical_json(&change.record), device_id, received, user.bureau_id],
-                )?;
-                result(ChangeStatus::Conflict, vec![], Some(current_revision), None)
-            }
-            Judgement::Reject { problems } => result(ChangeStatus::Rejected, problems, None, None),
-        };
+        let results = changes.iter().map(|c| apply_one(&tx, c, user, device_id, now)).collect::<rusqlite::Result<Vec<_>>>()?;
         tx.commit()?;
-        Ok(out)
+        Ok(results)
     }
 
     /// Accepted changes after `after` that `user` may read, at most `limit`;
@@ -409,4 +334,86 @@ impl Store {
             one("SELECT COUNT(*) FROM conflicts WHERE bureau_id = ?1")?,
         ))
     }
+}
+
+/// Authorise, judge and apply one change inside `tx`; the answer for the device.
+fn apply_one(tx: &rusqlite::Transaction, change: &Change, user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<ChangeResult> {
+    let result = |status, problems, current_revision, reason: Option<&str>| ChangeResult {
+        id: change.id.clone(),
+        revision: change.revision.clone(),
+        status,
+        problems,
+        current_revision,
+        reason: reason.map(str::to_string),
+        message: None,
+    };
+    let forbidden = || result(ChangeStatus::Rejected, vec![], None, Some("FORBIDDEN"));
+    // Who may write what: officers the visits they are on; staff the follow-ups.
+    let certs = officer_certs(&change.record);
+    let visit_id = match change.kind {
+        RecordKind::Visit => {
+            let mine = user.role == Role::Officer && user.certificate_no.as_deref().is_some_and(|c| !c.trim().is_empty() && certs.contains(&format!(",{},", c.trim())));
+            if !mine {
+                return Ok(forbidden());
+            }
+            change.id.clone()
+        }
+        RecordKind::SampleFollowUp => {
+            if user.role != Role::Staff {
+                return Ok(forbidden());
+            }
+            change.record.get("visitId").and_then(Value::as_str).unwrap_or("").to_string()
+        }
+    };
+    // Nothing crosses bureaus: another bureau's record (or visit) cannot be touched.
+    let foreign: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM records WHERE id IN (?1, ?2) AND bureau_id <> ?3)",
+        params![change.id, visit_id, user.bureau_id],
+        |r| r.get(0),
+    )?;
+    if foreign {
+        return Ok(forbidden());
+    }
+    // A conflict already recorded is answered the same way (replay).
+    let conflict: Option<String> = tx
+        .query_row("SELECT current_revision FROM conflicts WHERE id = ?1 AND revision = ?2", params![change.id, change.revision], |r| r.get(0))
+        .optional()?;
+    if let Some(current) = conflict {
+        return Ok(result(ChangeStatus::Conflict, vec![], Some(current), None));
+    }
+    let stored: Option<Stored> = tx
+        .query_row("SELECT revision, sha256, finalised FROM records WHERE id = ?1", params![change.id], |r| {
+            Ok(Stored { revision: r.get(0)?, sha256: r.get(1)?, finalised: r.get::<_, i64>(2)? != 0 })
+        })
+        .optional()?;
+    let seen: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM changes WHERE id = ?1 AND revision = ?2)", params![change.id, change.revision], |r| r.get(0))?;
+    let received = now.to_rfc3339();
+    let out = match judge(change, stored.as_ref(), seen, now) {
+        Judgement::Accept { finalised } => {
+            let body = xuncha::sync::canonical_json(&change.record);
+            tx.execute(
+                "INSERT INTO changes (kind, id, revision, base_revision, sha256, body, device_id, received_at, bureau_id, visit_id, officer_certs)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![kind_name(change.kind), change.id, change.revision, change.base_revision, change.sha256, body, device_id, received, user.bureau_id, visit_id, certs],
+            )?;
+            let seq = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO records (id, kind, revision, sha256, finalised, seq, bureau_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, sha256 = excluded.sha256, finalised = excluded.finalised, seq = excluded.seq",
+                params![change.id, kind_name(change.kind), change.revision, change.sha256, finalised as i64, seq, user.bureau_id],
+            )?;
+            result(ChangeStatus::Accepted, vec![], None, None)
+        }
+        Judgement::AlreadyApplied => result(ChangeStatus::AlreadyApplied, vec![], stored.map(|s| s.revision), None),
+        Judgement::Conflict { current_revision } => {
+            tx.execute(
+                "INSERT INTO conflicts (id, revision, base_revision, current_revision, sha256, body, device_id, received_at, bureau_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![change.id, change.revision, change.base_revision, current_revision, change.sha256, xuncha::sync::canonical_json(&change.record), device_id, received, user.bureau_id],
+            )?;
+            result(ChangeStatus::Conflict, vec![], Some(current_revision), None)
+        }
+        Judgement::Reject { problems } => result(ChangeStatus::Rejected, problems, None, None),
+    };
+    Ok(out)
 }

@@ -544,7 +544,7 @@ fn ingest_benchmark() {
     }
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(accepted, n, "every generated record is valid and accepted");
-    println!("| ingest {n} records in batches of {batch} (re-validated, one fsynced transaction each) | {:.1} s | {:.0} records/s |", secs, n as f64 / secs);
+    println!("| ingest {n} records in batches of {batch} (each re-validated and judged alone; one fsynced transaction per push) | {:.1} s | {:.0} records/s |", secs, n as f64 / secs);
 
     // Concurrent devices: 8 threads, each pushing 4 batches of 25 new records; latency per request.
     let url = hq.url.clone();
