@@ -169,14 +169,33 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, bytes: Result<B
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_SHAPE", "缺少设备标识", "deviceId is required"));
     }
     let results = tokio::task::spawn_blocking(move || {
-        let mut store = state.store.lock().map_err(storage_error)?;
         let now = now();
+        // Re-validate the records (the costly part) on every core, before taking the lock.
+        let validated = validate_all(&req.changes, now)?;
+        let mut store = state.store.lock().map_err(storage_error)?;
         // Each change judged alone (one bad record never holds up the rest), all committed at once.
-        store.apply_all(&req.changes, &user, &req.device_id, now).map_err(storage_error)
+        store.apply_all(&req.changes, validated, &user, &req.device_id, now).map_err(storage_error)
     })
     .await
     .map_err(storage_error)??;
     Ok(Json(PushResponse { protocol_version: PROTOCOL_VERSION, results }))
+}
+
+/// `sync::validate_change` for every change, split across the machine's cores;
+/// one result per change, in order — or an error for the whole push (a panic
+/// in the core is a bug: the push fails whole and the device keeps its records).
+fn validate_all(changes: &[xuncha::sync::Change], now: xuncha::time::Timestamp) -> Result<Vec<xuncha::sync::Validated>, ApiError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(changes.len().max(1));
+    let per = changes.len().div_ceil(threads).max(1);
+    let parts = std::thread::scope(|scope| {
+        let handles: Vec<_> = changes.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().map(|c| xuncha::sync::validate_change(c, now)).collect::<Vec<_>>())).collect();
+        handles.into_iter().map(|h| h.join()).collect::<Result<Vec<_>, _>>()
+    });
+    let all: Vec<_> = parts.map_err(|_| storage_error("the core failed while validating"))?.into_iter().flatten().collect();
+    if all.len() != changes.len() {
+        return Err(storage_error("validation lost a change"));
+    }
+    Ok(all)
 }
 
 async fn pull(State(state): State<AppState>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PullResponse>, ApiError> {

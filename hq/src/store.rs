@@ -14,7 +14,7 @@ use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use xuncha::sync::{judge, Change, ChangeResult, ChangeStatus, Judgement, PulledChange, RecordKind, Stored};
+use xuncha::sync::{judge_validated, Change, ChangeResult, ChangeStatus, Judgement, PulledChange, RecordKind, Stored, Validated};
 use xuncha::time::Timestamp;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` says how many ran.
@@ -268,9 +268,10 @@ impl Store {
     /// writes nothing; the accepted ones are committed together, so a crash
     /// leaves all of them or none — never part of a change — and one fsync
     /// serves the whole push.
-    pub fn apply_all(&mut self, changes: &[Change], user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<Vec<ChangeResult>> {
+    /// `validated[i]` is the content check of `changes[i]`, made before the lock.
+    pub fn apply_all(&mut self, changes: &[Change], validated: Vec<Validated>, user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<Vec<ChangeResult>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let results = changes.iter().map(|c| apply_one(&tx, c, user, device_id, now)).collect::<rusqlite::Result<Vec<_>>>()?;
+        let results = changes.iter().zip(validated).map(|(c, v)| apply_one(&tx, c, v, user, device_id, now)).collect::<rusqlite::Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(results)
     }
@@ -337,7 +338,7 @@ impl Store {
 }
 
 /// Authorise, judge and apply one change inside `tx`; the answer for the device.
-fn apply_one(tx: &rusqlite::Transaction, change: &Change, user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<ChangeResult> {
+fn apply_one(tx: &rusqlite::Transaction, change: &Change, validated: Validated, user: &User, device_id: &str, now: Timestamp) -> rusqlite::Result<ChangeResult> {
     let result = |status, problems, current_revision, reason: Option<&str>| ChangeResult {
         id: change.id.clone(),
         revision: change.revision.clone(),
@@ -388,9 +389,9 @@ fn apply_one(tx: &rusqlite::Transaction, change: &Change, user: &User, device_id
         .optional()?;
     let seen: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM changes WHERE id = ?1 AND revision = ?2)", params![change.id, change.revision], |r| r.get(0))?;
     let received = now.to_rfc3339();
-    let out = match judge(change, stored.as_ref(), seen, now) {
+    let out = match judge_validated(change, stored.as_ref(), seen, &validated) {
         Judgement::Accept { finalised } => {
-            let body = xuncha::sync::canonical_json(&change.record);
+            let body = &validated.canonical;
             tx.execute(
                 "INSERT INTO changes (kind, id, revision, base_revision, sha256, body, device_id, received_at, bureau_id, visit_id, officer_certs)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -409,7 +410,7 @@ fn apply_one(tx: &rusqlite::Transaction, change: &Change, user: &User, device_id
             tx.execute(
                 "INSERT INTO conflicts (id, revision, base_revision, current_revision, sha256, body, device_id, received_at, bureau_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![change.id, change.revision, change.base_revision, current_revision, change.sha256, xuncha::sync::canonical_json(&change.record), device_id, received, user.bureau_id],
+                params![change.id, change.revision, change.base_revision, current_revision, change.sha256, validated.canonical, device_id, received, user.bureau_id],
             )?;
             result(ChangeStatus::Conflict, vec![], Some(current_revision), None)
         }

@@ -32,8 +32,11 @@ pub fn canonical_json(v: &Value) -> String {
 
 /// SHA-256 of the canonical JSON, as 64 lowercase hex digits.
 pub fn content_sha256(v: &Value) -> String {
-    let digest = Sha256::digest(canonical_json(v).as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(canonical_json(v).as_bytes())
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

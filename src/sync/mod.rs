@@ -151,15 +151,54 @@ fn reject(code: ProblemCode, path: &str, zh: &str, en: &str) -> Judgement {
     Judgement::Reject { problems: vec![Problem::new(code, path, Text::new(zh, en))] }
 }
 
+/// The part of the judgement that does not depend on what HQ holds, and
+/// costs the most: re-validating the record with the core. HQ runs it for
+/// all the changes of a push on all cores before taking the database lock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validated {
+    /// The record reads as finalised.
+    pub finalised: bool,
+    /// Errors that block storing it (empty: it may be stored).
+    pub blocking: Vec<Problem>,
+    /// The record's canonical JSON (what HQ stores) and its SHA-256.
+    pub canonical: String,
+    pub sha256: String,
+}
+
+/// Re-validate a change's record with the core.
+pub fn validate_change(change: &Change, now: Timestamp) -> Validated {
+    let (finalised, problems) = match change.kind {
+        RecordKind::Visit => {
+            let c = crate::check_visit(change.record.clone(), now);
+            (c.record.is_some_and(|v| v.status == Some(crate::visit::RecordStatus::Finalised)), c.report.problems)
+        }
+        // Follow-ups are HQ's own records, kept as revisions: never "finalised".
+        RecordKind::SampleFollowUp => (false, crate::check_follow_up(change.record.clone(), now).report.problems),
+    };
+    // A draft visit may be incomplete (it is a backup of work in progress); it
+    // must still be readable. A finalised visit, and a follow-up (HQ's own
+    // record, with no draft state), must be free of errors.
+    let strict = finalised || change.kind == RecordKind::SampleFollowUp;
+    let blocking = problems.into_iter().filter(|p| p.is_error() && (strict || p.code.is_structural())).collect();
+    let canonical = canonical_json(&change.record);
+    let sha256 = hash::sha256_hex(canonical.as_bytes());
+    Validated { finalised, blocking, canonical, sha256 }
+}
+
 /// Judge one pushed change against what HQ holds (`stored`: the current
 /// revision; `seen`: whether this exact revision was ever stored for the
 /// record). The device is never trusted: the hash is recomputed and the
 /// record re-validated with the same core.
 pub fn judge(change: &Change, stored: Option<&Stored>, seen: bool, now: Timestamp) -> Judgement {
+    judge_validated(change, stored, seen, &validate_change(change, now))
+}
+
+/// [`judge`] with the content checks made beforehand ([`validate_change`]).
+pub fn judge_validated(change: &Change, stored: Option<&Stored>, seen: bool, v: &Validated) -> Judgement {
     if !crate::ids::is_uuid(&change.id) || !crate::ids::is_uuid(&change.revision) {
         return reject(ProblemCode::BadId, "", "记录或版本标识不是有效的 UUID", "the record id or revision is not a valid UUID");
     }
-    if content_sha256(&change.record) != change.sha256 {
+    if v.sha256 != change.sha256 {
         return reject(ProblemCode::BadHash, "", "内容哈希不符，记录在传输中可能已损坏", "the content hash does not match: the record may have been damaged in transit");
     }
     if change.record.get("id").and_then(Value::as_str) != Some(change.id.as_str()) {
@@ -181,21 +220,8 @@ pub fn judge(change: &Change, stored: Option<&Stored>, seen: bool, now: Timestam
             return Judgement::Conflict { current_revision: s.revision.clone() };
         }
     }
-    let (finalised, problems) = match change.kind {
-        RecordKind::Visit => {
-            let c = crate::check_visit(change.record.clone(), now);
-            (c.record.is_some_and(|v| v.status == Some(crate::visit::RecordStatus::Finalised)), c.report.problems)
-        }
-        // Follow-ups are HQ's own records, kept as revisions: never "finalised".
-        RecordKind::SampleFollowUp => (false, crate::check_follow_up(change.record.clone(), now).report.problems),
-    };
-    // A draft visit may be incomplete (it is a backup of work in progress); it
-    // must still be readable. A finalised visit, and a follow-up (HQ's own
-    // record, with no draft state), must be free of errors.
-    let strict = finalised || change.kind == RecordKind::SampleFollowUp;
-    let blocking: Vec<Problem> = problems.into_iter().filter(|p| p.is_error() && (strict || p.code.is_structural())).collect();
-    if !blocking.is_empty() {
-        return Judgement::Reject { problems: blocking };
+    if !v.blocking.is_empty() {
+        return Judgement::Reject { problems: v.blocking.clone() };
     }
-    Judgement::Accept { finalised }
+    Judgement::Accept { finalised: v.finalised }
 }
