@@ -6,7 +6,7 @@ mod common;
 
 use common::{edits, fixture, now};
 use serde_json::{json, Value};
-use xuncha::visit::lifecycle::{amend, finalise, may_replace, AmendError, FinaliseError};
+use xuncha::visit::lifecycle::{amend, finalise, AmendError, FinaliseError};
 use xuncha::visit::{ConfirmedWarning, RecordStatus};
 use xuncha::{CoreError, ProblemCode};
 
@@ -103,11 +103,25 @@ fn amend_errors() {
 
 #[test]
 fn a_finalised_record_is_only_replaced_by_itself() {
-    let read = |v: Value| xuncha::check_visit(v, now()).record.unwrap();
-    let stored = read(fixture("visit_complete.json"));
-    assert!(may_replace(&stored, &stored.clone()).is_ok(), "a replay is fine");
-    let changed = read(edits(fixture("visit_complete.json"), &[("/priceChecks/0/chargedPrice", Some(json!(16.8)))]));
-    assert_eq!(may_replace(&stored, &changed).unwrap_err().code, ProblemCode::StatusChange);
-    let a_draft = read(draft());
-    assert!(may_replace(&a_draft, &stored).is_ok(), "drafts may change");
+    // The rule lives in the sync judgement HQ applies to every pushed change.
+    use xuncha::sync::{content_sha256, judge, Change, Judgement, RecordKind, Stored};
+    let change = |record: Value, base: &str, revision: &str| Change {
+        kind: RecordKind::Visit,
+        id: record["id"].as_str().unwrap().to_string(),
+        base_revision: Some(base.to_string()),
+        revision: revision.to_string(),
+        sha256: content_sha256(&record),
+        record,
+    };
+    let (r1, r2) = ("01900000-0000-7000-8000-00000000e001", "01900000-0000-7000-8000-00000000e002");
+    let record = fixture("visit_complete.json");
+    let stored = Stored { revision: r1.into(), sha256: content_sha256(&record), finalised: true };
+    assert_eq!(judge(&change(record.clone(), r1, r2), Some(&stored), false, now()), Judgement::AlreadyApplied, "a replay is fine");
+    let changed = edits(record, &[("/priceChecks/0/chargedPrice", Some(json!(16.8)))]);
+    match judge(&change(changed.clone(), r1, r2), Some(&stored), false, now()) {
+        Judgement::Reject { problems } => assert_eq!(problems[0].code, ProblemCode::StatusChange),
+        other => panic!("{other:?}"),
+    }
+    let a_draft = Stored { finalised: false, ..stored };
+    assert_eq!(judge(&change(draft(), r1, r2), Some(&a_draft), false, now()), Judgement::Accept { finalised: false }, "drafts may change");
 }

@@ -65,7 +65,13 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 match flag.as_str() {
                     "--bureau" => bureau = value.parse::<i64>().ok(),
                     "--login" => login = Some(value),
-                    "--role" => role = store::Role::parse(&value),
+                    "--role" => {
+                        role = store::Role::parse(&value);
+                        if role.is_none() {
+                            eprintln!("--role must be officer or staff, not {value:?}");
+                            std::process::exit(2);
+                        }
+                    }
                     "--name" => name = value,
                     "--certificate" => cert = Some(value),
                     "--password" => password = Some(value),

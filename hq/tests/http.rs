@@ -192,13 +192,13 @@ fn a_stale_base_is_a_conflict_and_both_versions_are_kept() {
     assert_eq!(resp["results"][0]["currentRevision"], json!(rev(2)));
     // replaying the conflicting change gets the same answer
     assert_eq!(statuses(&hq.push(vec![change(&tablet_b, Some(rev(1)), rev(3))]).1), vec!["conflict"]);
-    let (_, health) = hq.post_get_health();
+    let (_, health) = hq.stats();
     assert_eq!((health["records"].as_i64(), health["conflicts"].as_i64()), (Some(1), Some(1)));
 }
 
 impl Hq {
     /// The bureau's counts, as its staff.
-    fn post_get_health(&self) -> (u16, Value) {
+    fn stats(&self) -> (u16, Value) {
         self.get_as(Some(&self.staff), "/api/v1/stats")
     }
 
@@ -266,7 +266,7 @@ fn bad_input_gets_a_4xx_with_a_json_error() {
     // A body declared larger than the limit is refused before it is read.
     let (status, resp) = hq.raw_oversize_push(17 << 20);
     assert_eq!((status, resp["code"].as_str()), (413, Some("BODY_TOO_LARGE")));
-    let (_, health) = hq.post_get_health();
+    let (_, health) = hq.stats();
     assert_eq!(health["changes"], json!(0), "nothing was written");
 }
 
@@ -311,7 +311,7 @@ fn killed_mid_batch_nothing_partial_and_the_retry_completes() {
     let _ = sender.join();
     // Restart on the same file: every stored change is whole; the retry completes the rest, once.
     let hq = Hq::start_in(dir);
-    let (_, before) = hq.post_get_health();
+    let (_, before) = hq.stats();
     let stored = before["records"].as_i64().unwrap();
     assert!(stored < N as i64, "the kill came mid-batch ({stored} stored)");
     assert_eq!(before["changes"].as_i64(), Some(stored), "no partial change");
@@ -321,9 +321,9 @@ fn killed_mid_batch_nothing_partial_and_the_retry_completes() {
     let st = statuses(&resp);
     assert_eq!(st.iter().filter(|s| *s == "alreadyApplied").count() as i64, stored);
     assert_eq!(st.iter().filter(|s| *s == "accepted").count() as i64, N as i64 - stored);
-    let (_, after) = hq.post_get_health();
+    let (_, after) = hq.stats();
     assert_eq!(after["records"].as_i64(), Some(N as i64), "every record exactly once");
-    let (_, health) = hq.post_get_health();
+    let (_, health) = hq.stats();
     assert_eq!(health["changes"].as_i64(), Some(N as i64), "one change per record in the log");
 }
 

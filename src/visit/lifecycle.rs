@@ -1,13 +1,15 @@
 //! A visit's life: draft → finalised → (amended by a new record). A finalised
-//! record is legal evidence and never changes; a correction is a new record
-//! that points at the original, with a reason, and both are kept.
+//! record is legal evidence and never changes (HQ enforces it: `sync::judge`);
+//! a correction is a new record that points at the original, with a reason,
+//! and both are kept.
 
 use serde_json::Value;
 
-use super::{Amendment, ConfirmedWarning, RecordStatus, Visit};
+use super::{validate_visit_fields, Amendment, ConfirmedWarning, RecordStatus, Visit};
 use crate::error::CoreError;
 use crate::problem::{Problem, Severity, Text};
 use crate::time::Timestamp;
+use crate::check::Checks;
 use crate::validate::{check_visit, ValidationReport};
 
 /// Why a visit could not be finalised.
@@ -64,8 +66,10 @@ pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) ->
     visit.status = Some(RecordStatus::Finalised);
     visit.ended_at = visit.ended_at.or(Some(now));
     visit.finalised_at = Some(now);
-    let value = serde_json::to_value(&visit).expect("a visit always serialises");
-    let report = check_visit(value, now).report;
+    // The typed record is checked as it now stands (it read cleanly above).
+    let mut checks = Checks::new(now);
+    validate_visit_fields(&visit, &mut checks);
+    let report = ValidationReport::from_problems(checks.problems);
     if !report.ok {
         return Err(FinaliseError::Blocked(errors(&report)));
     }
@@ -147,17 +151,4 @@ pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Res
     draft.finalised_at = None;
     draft.confirmed_warnings.clear();
     Ok(draft)
-}
-
-/// May `incoming` replace `stored`? A finalised record may only be replaced
-/// by an identical copy (a replay), never by a changed one.
-pub fn may_replace(stored: &Visit, incoming: &Visit) -> Result<(), Problem> {
-    if stored.status == Some(RecordStatus::Finalised) && stored != incoming {
-        return Err(Problem::new(
-            crate::problem::ProblemCode::StatusChange,
-            "",
-            Text::new("该记录已定稿，不能修改；请提交更正记录", "this record is finalised and cannot change; submit an amendment"),
-        ));
-    }
-    Ok(())
 }
