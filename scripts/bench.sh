@@ -26,3 +26,12 @@ echo
 echo "| step | time | rate |"
 echo "|---|---|---|"
 cargo test -q -p xuncha-hq --release --test http -- --ignored --nocapture ingest 2>/dev/null | grep '^|'
+
+echo
+echo "## HQ ingest on PostgreSQL (the same benchmark, XUNCHA_TEST_PG_ADMIN_URL from scripts/postgres.sh)"
+echo
+echo "| step | time | rate |"
+echo "|---|---|---|"
+PG_URL=$(scripts/postgres.sh start)
+trap 'scripts/postgres.sh stop' EXIT
+XUNCHA_TEST_PG_ADMIN_URL="$PG_URL" cargo test -q -p xuncha-hq --release --test http -- --ignored --nocapture ingest 2>/dev/null | grep '^|'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, idempotently, on a clean
 # machine: the wasm target, wasm-bindgen-cli pinned to Cargo.lock's version,
-# Chromium + ChromeDriver + CJK fonts (apt), binaryen's wasm-opt (npm, in
+# Chromium + ChromeDriver + CJK fonts + PostgreSQL (apt), binaryen's wasm-opt (npm, in
 # scripts/) and the npm packages of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,8 @@ command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 # CJK fonts so that screenshots of Chinese screens show text, not boxes
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+# PostgreSQL: HQ's scale-out path, tested against a throwaway server (scripts/postgres.sh)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: native (cargo test), the release wasm build, the JS API in
+# Every test: native (cargo test), HQ's HTTP suite again on PostgreSQL, the release wasm build, the JS API in
 # headless Chromium (wasm-bindgen-test), and the TypeScript declarations (tsc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,11 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "native tests (cargo test)"
 cargo test --workspace
+
+step "HQ over HTTP again, on PostgreSQL (a throwaway server from scripts/postgres.sh)"
+PG_URL=$(scripts/postgres.sh start)
+trap 'scripts/postgres.sh stop' EXIT
+XUNCHA_TEST_PG_ADMIN_URL="$PG_URL" cargo test -p xuncha-hq --test http
 
 step "release wasm build (pkg/)"
 scripts/build-wasm.sh

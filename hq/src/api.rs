@@ -1,30 +1,34 @@
 //! HQ's HTTP API (version 1). Bad input always gets a 4xx with a JSON body
 //! `{ code, message }` — never a 500, never a partial write.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use xuncha::sync::{PullRequest, PullResponse, PushRequest, PushResponse, PROTOCOL_VERSION};
 
-use crate::store::{LoginOutcome, Role, Store, User};
+use crate::store::{LoginOutcome, Role, Store, StoreError, User};
 
 /// Largest request body accepted (a batch of records with their text).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Largest page of a pull, and the default.
 const MAX_PULL: u32 = 1000;
 const DEFAULT_PULL: u32 = 200;
+/// Largest photo or signature image accepted (a tablet photo, resized, is well under this).
+pub const MAX_ATTACHMENT_BYTES: usize = 8 * 1024 * 1024;
+/// What an attachment may be.
+const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"];
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<Mutex<Store>>,
+    pub store: Arc<Store>,
     /// How long a login token lives.
     pub token_ttl_secs: i64,
 }
@@ -114,11 +118,17 @@ fn unauthenticated() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "请先登录（登录已过期或已注销）", "sign in first (the session expired or was revoked)")
 }
 
+/// Run a storage call off the async workers (SQLite and the PostgreSQL
+/// client both block); a storage failure is a 503 the device retries.
+async fn blocking<T: Send + 'static>(state: &AppState, f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static) -> Result<T, ApiError> {
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || f(&store)).await.map_err(storage_error)?.map_err(storage_error)
+}
+
 /// The account behind the request's bearer token.
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
     let token = bearer(headers).ok_or_else(unauthenticated)?;
-    let store = state.store.lock().map_err(storage_error)?;
-    store.authenticate(&token, now().timestamp()).map_err(storage_error)?.ok_or_else(unauthenticated)
+    blocking(state, move |s| s.authenticate(&token, now().timestamp())).await?.ok_or_else(unauthenticated)
 }
 
 #[derive(serde::Deserialize)]
@@ -132,12 +142,7 @@ struct LoginRequest {
 async fn login(State(state): State<AppState>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, ApiError> {
     let req: LoginRequest = parse(&body(bytes)?)?;
     let ttl = state.token_ttl_secs;
-    let outcome = tokio::task::spawn_blocking(move || {
-        let store = state.store.lock().map_err(storage_error)?;
-        store.login(req.login.trim(), &req.password, req.device_id.trim(), now().timestamp(), ttl).map_err(storage_error)
-    })
-    .await
-    .map_err(storage_error)??;
+    let outcome = blocking(&state, move |s| s.login(req.login.trim(), &req.password, req.device_id.trim(), now().timestamp(), ttl)).await?;
     match outcome {
         LoginOutcome::Ok { token, expires_at, user } => Ok(Json(json!({
             "token": token,
@@ -155,30 +160,35 @@ async fn login(State(state): State<AppState>, bytes: Result<Bytes, BytesRejectio
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
-    authenticate(&state, &headers)?;
+    authenticate(&state, &headers).await?;
     let token = bearer(&headers).ok_or_else(unauthenticated)?;
-    state.store.lock().map_err(storage_error)?.revoke(&token).map_err(storage_error)?;
+    blocking(&state, move |s| s.revoke(&token)).await?;
     Ok(Json(json!({ "status": "signedOut" })))
 }
 
 async fn push(State(state): State<AppState>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PushResponse>, ApiError> {
-    let user = authenticate(&state, &headers)?;
+    let user = authenticate(&state, &headers).await?;
     let req: PushRequest = parse(&body(bytes)?)?;
     check_version(req.protocol_version)?;
     if req.device_id.trim().is_empty() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_SHAPE", "缺少设备标识", "deviceId is required"));
     }
-    let results = tokio::task::spawn_blocking(move || {
-        let now = now();
-        // Re-validate the records (the costly part) on every core, before taking the lock.
-        let validated = validate_all(&req.changes, now)?;
-        let mut store = state.store.lock().map_err(storage_error)?;
-        // Each change judged alone (one bad record never holds up the rest), all committed at once.
-        store.apply_all(&req.changes, validated, &user, &req.device_id, now).map_err(storage_error)
+    let results = apply_changes(&state, req.changes, user, req.device_id).await?;
+    Ok(Json(PushResponse { protocol_version: PROTOCOL_VERSION, results }))
+}
+
+/// Re-validate changes (the costly part) on every core, then judge and commit
+/// them in one transaction — each judged alone, so one bad record never holds
+/// up the rest.
+async fn apply_changes(state: &AppState, changes: Vec<xuncha::sync::Change>, user: User, device_id: String) -> Result<Vec<xuncha::sync::ChangeResult>, ApiError> {
+    let now = now();
+    let validated = tokio::task::spawn_blocking({
+        let changes = changes.clone();
+        move || validate_all(&changes, now)
     })
     .await
     .map_err(storage_error)??;
-    Ok(Json(PushResponse { protocol_version: PROTOCOL_VERSION, results }))
+    blocking(state, move |s| s.apply_all(&changes, validated, &user, &device_id, now)).await
 }
 
 /// `sync::validate_change` for every change, split across the machine's cores;
@@ -199,7 +209,7 @@ fn validate_all(changes: &[xuncha::sync::Change], now: xuncha::time::Timestamp) 
 }
 
 async fn pull(State(state): State<AppState>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PullResponse>, ApiError> {
-    let user = authenticate(&state, &headers)?;
+    let user = authenticate(&state, &headers).await?;
     let req: PullRequest = parse(&body(bytes)?)?;
     check_version(req.protocol_version)?;
     let after = match req.cursor.as_deref() {
@@ -209,10 +219,10 @@ async fn pull(State(state): State<AppState>, headers: HeaderMap, bytes: Result<B
         })?,
     };
     let limit = req.limit.unwrap_or(DEFAULT_PULL).clamp(1, MAX_PULL);
-    let (changes, last, more) = tokio::task::spawn_blocking(move || state.store.lock().map_err(storage_error)?.pull(&user, after, limit).map_err(storage_error))
-        .await
-        .map_err(storage_error)??;
-    Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more }))
+    let ((changes, last, more), published) = blocking(&state, move |s| Ok((s.pull(&user, after, limit)?, s.latest_rulebook()?))).await?;
+    // The bureau's rulebook travels with the pull until the device runs it.
+    let rulebook = published.filter(|(version, _)| req.rulebook_version.as_deref() != Some(version.as_str())).and_then(|(_, body)| serde_json::from_str(&body).ok());
+    Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more, rulebook }))
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -221,18 +231,15 @@ async fn health() -> Json<serde_json::Value> {
 
 /// What the staff's bureau holds (staff only).
 async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = authenticate(&state, &headers)?;
-    if user.role != Role::Staff {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", "仅局机关工作人员可查看", "staff only"));
-    }
-    let (records, changes, conflicts) = state.store.lock().map_err(storage_error)?.counts(user.bureau_id).map_err(storage_error)?;
+    let user = staff(&state, &headers).await?;
+    let (records, changes, conflicts) = blocking(&state, move |s| s.counts(user.bureau_id)).await?;
     Ok(Json(json!({ "records": records, "changes": changes, "conflicts": conflicts })))
 }
 
 // ---- staff: the bureau's figures, deadlines and exports, from the core ----------
 
-fn staff(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
-    let user = authenticate(state, headers)?;
+async fn staff(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+    let user = authenticate(state, headers).await?;
     if user.role != Role::Staff {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", "仅局机关工作人员可查看", "staff only"));
     }
@@ -258,13 +265,32 @@ fn query(raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection:
     raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))
 }
 
-/// The bureau's records, read as the core reads them.
-fn bureau_records(state: &AppState, bureau_id: i64) -> Result<(Vec<xuncha::Visit>, Vec<xuncha::sampling::SampleFollowUp>), ApiError> {
-    let (visits, follow_ups) = state.store.lock().map_err(storage_error)?.current_records(bureau_id).map_err(storage_error)?;
-    Ok((
-        visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
-        follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
-    ))
+/// What staff read: the bureau's records as the core reads them, and the
+/// rulebook in force at HQ (the one published last, or the core's own).
+struct BureauRecords {
+    visits: Vec<xuncha::Visit>,
+    follow_ups: Vec<xuncha::sampling::SampleFollowUp>,
+    published: Option<xuncha::Rulebook>,
+}
+
+impl BureauRecords {
+    fn rulebook(&self) -> &xuncha::Rulebook {
+        self.published.as_ref().unwrap_or(xuncha::Rulebook::builtin())
+    }
+}
+
+async fn bureau_records(state: &AppState, bureau_id: i64) -> Result<BureauRecords, ApiError> {
+    blocking(state, move |s| {
+        let (visits, follow_ups) = s.current_records(bureau_id)?;
+        // A published rulebook was checked whole before it was stored.
+        let published = s.latest_rulebook()?.and_then(|(_, body)| xuncha::Rulebook::from_json(&body).ok());
+        Ok(BureauRecords {
+            visits: visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            follow_ups: follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            published,
+        })
+    })
+    .await
 }
 
 /// `GET /api/v1/staff/summary?period=2026-H1&asOf=2026-07-10&groupBy=market`
@@ -273,13 +299,13 @@ async fn staff_summary(
     headers: HeaderMap,
     raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let user = staff(&state, &headers)?;
+    let user = staff(&state, &headers).await?;
     let q = query(raw)?;
     let as_of = as_of(&q)?;
     let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
-    let (visits, follow_ups) = bureau_records(&state, user.bureau_id)?;
+    let b = bureau_records(&state, user.bureau_id).await?;
     let sq = xuncha::SummaryQuery { period, scope: Default::default(), as_of, group_by: q.group_by, top: None };
-    let summary = xuncha::summarise(&visits, &follow_ups, &[], &sq, xuncha::Rulebook::builtin()).map_err(|e| {
+    let summary = xuncha::summarise(&b.visits, &b.follow_ups, &[], &sq, b.rulebook()).map_err(|e| {
         use xuncha::CoreError;
         let m = e.message();
         ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
@@ -295,12 +321,12 @@ async fn staff_deadlines(
     raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     use xuncha::finding::DeadlineStatus;
-    let user = staff(&state, &headers)?;
+    let user = staff(&state, &headers).await?;
     let as_of = as_of(&query(raw)?)?;
-    let (visits, follow_ups) = bureau_records(&state, user.bureau_id)?;
-    let evaluations = xuncha::evaluate_visits(&visits, &follow_ups, xuncha::Rulebook::builtin(), as_of);
+    let b = bureau_records(&state, user.bureau_id).await?;
+    let evaluations = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of);
     let mut open = Vec::new();
-    for (v, e) in visits.iter().zip(&evaluations) {
+    for (v, e) in b.visits.iter().zip(&evaluations) {
         for d in e.deadlines.iter().filter(|d| matches!(d.status, DeadlineStatus::Open | DeadlineStatus::Overdue)) {
             open.push(json!({ "visitId": v.id, "operator": v.operator.as_ref().and_then(|o| o.name.clone()), "deadline": d }));
         }
@@ -315,12 +341,105 @@ async fn staff_findings_csv(
     headers: HeaderMap,
     raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let user = staff(&state, &headers)?;
+    let user = staff(&state, &headers).await?;
     let as_of = as_of(&query(raw)?)?;
-    let (visits, follow_ups) = bureau_records(&state, user.bureau_id)?;
-    let evaluations: Vec<_> = xuncha::evaluate_visits(&visits, &follow_ups, xuncha::Rulebook::builtin(), as_of).into_iter().map(Some).collect();
-    let csv = xuncha::summary::export::findings_csv(&visits, &evaluations);
+    let b = bureau_records(&state, user.bureau_id).await?;
+    let evaluations: Vec<_> = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of).into_iter().map(Some).collect();
+    let csv = xuncha::summary::export::findings_csv(&b.visits, &evaluations);
     Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"findings.csv\"")], csv).into_response())
+}
+
+// ---- attachments: photos and signature images, by content hash ---------------
+
+fn bad_hash_path(sha256: &str) -> Option<ApiError> {
+    (!xuncha::ids::is_sha256_hex(sha256)).then(|| {
+        ApiError::new(StatusCode::BAD_REQUEST, "BAD_HASH", "附件地址不是 SHA-256（64 位小写十六进制）", format!("\"{sha256}\" is not a SHA-256 (64 lowercase hex digits)"))
+    })
+}
+
+/// `PUT /api/v1/attachments/{sha256}`: the bytes, with their media type. The
+/// hash is checked against the bytes; sending the same bytes again is a no-op.
+async fn put_attachment(State(state): State<AppState>, Path(sha256): Path<String>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+    let user = authenticate(&state, &headers).await?;
+    if let Some(e) = bad_hash_path(&sha256) {
+        return Err(e);
+    }
+    let media_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if !ATTACHMENT_TYPES.contains(&media_type.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_MEDIA_TYPE",
+            format!("附件类型“{media_type}”不受支持（可用：{}）", ATTACHMENT_TYPES.join("、")),
+            format!("attachment type \"{media_type}\" is not accepted (use one of {})", ATTACHMENT_TYPES.join(", ")),
+        ));
+    }
+    let data = body(bytes)?;
+    if data.len() > MAX_ATTACHMENT_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "ATTACHMENT_TOO_LARGE",
+            format!("附件过大（上限 {} MiB），请压缩后重试", MAX_ATTACHMENT_BYTES >> 20),
+            format!("attachment too large (limit {} MiB); compress it and retry", MAX_ATTACHMENT_BYTES >> 20),
+        ));
+    }
+    let actual = xuncha::sync::sha256_of_bytes(&data);
+    if actual != sha256 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "HASH_MISMATCH",
+            "附件内容与其哈希不符（传输中损坏？请重新上传）",
+            format!("the bytes hash to {actual}, not {sha256} (damaged in transit? upload again)"),
+        ));
+    }
+    let now = now();
+    let stored = blocking(&state, move |s| s.put_attachment(&user, &sha256, &media_type, &data, now)).await?;
+    let status = if stored { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(json!({ "status": if stored { "stored" } else { "alreadyStored" } }))).into_response())
+}
+
+/// `GET /api/v1/attachments/{sha256}`: an attachment of the caller's bureau.
+async fn get_attachment(State(state): State<AppState>, Path(sha256): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let user = authenticate(&state, &headers).await?;
+    if let Some(e) = bad_hash_path(&sha256) {
+        return Err(e);
+    }
+    let found = blocking(&state, move |s| s.attachment(user.bureau_id, &sha256)).await?;
+    let a = found.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_ATTACHMENT", "没有这个附件（可能尚未上传）", "no such attachment (perhaps not uploaded yet)"))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, a.media_type), (axum::http::header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_string())], a.data).into_response())
+}
+
+/// `GET /api/v1/attachments/missing`: attachments records list that HQ does not hold yet.
+async fn missing_attachments(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = authenticate(&state, &headers).await?;
+    let missing = blocking(&state, move |s| s.missing_attachments(&user)).await?;
+    Ok(Json(json!({ "missing": missing })))
+}
+
+// ---- staff: lab results and other follow-ups of a sample ------------------------
+
+/// `POST /api/v1/staff/follow-ups`: enter a sample's follow-up (lab result,
+/// 复检, disposal) as a whole record. HQ makes the change — a new revision
+/// based on the current one — and judges it like any pushed change; the
+/// sample's officer gets it on their next pull.
+async fn staff_follow_up(State(state): State<AppState>, headers: HeaderMap, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
+    let user = staff(&state, &headers).await?;
+    let record: serde_json::Value = parse(&body(bytes)?)?;
+    let id = record.get("id").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let bureau = user.bureau_id;
+    let base_revision = blocking(&state, {
+        let id = id.clone();
+        move |s| s.current_revision(bureau, &id)
+    })
+    .await?
+    .map(|(revision, _)| revision);
+    let mut random = [0u8; 10];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut random);
+    let revision = xuncha::ids::uuid_v7(chrono::Utc::now().timestamp_millis() as u64, random);
+    let sha256 = xuncha::sync::content_sha256(&record);
+    let change = xuncha::sync::Change { kind: xuncha::sync::RecordKind::SampleFollowUp, id, base_revision, revision, sha256, record };
+    let device = format!("hq:{}", user.login);
+    let mut results = apply_changes(&state, vec![change], user, device).await?;
+    results.pop().map(Json).ok_or_else(|| storage_error("no answer for the change"))
 }
 
 /// The API described (kept true by `hq/tests/http.rs`).
@@ -342,6 +461,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/summary", get(staff_summary))
         .route("/api/v1/staff/deadlines", get(staff_deadlines))
         .route("/api/v1/staff/findings.csv", get(staff_findings_csv))
+        .route("/api/v1/staff/follow-ups", post(staff_follow_up))
+        .route("/api/v1/attachments/missing", get(missing_attachments))
+        .route("/api/v1/attachments/{sha256}", put(put_attachment).get(get_attachment))
         .route("/api/v1/auth/login", post(login))
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/sync/push", post(push))

@@ -2,50 +2,94 @@
 //! and pull what HQ has for them; every record is re-validated with the same
 //! core the tablet runs.
 //!
-//! `xuncha-hq [--listen 127.0.0.1:8080] [--data-dir hq-data] [--site DIR] [--token-ttl-secs N]`
-//! `xuncha-hq admin [--data-dir DIR] create-bureau NAME`
-//! `xuncha-hq admin [--data-dir DIR] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]`
+//! `xuncha-hq [--listen 127.0.0.1:8080] [--data-dir hq-data | --database-url postgres://…] [--site DIR] [--token-ttl-secs N]`
+//! `xuncha-hq admin [--data-dir DIR | --database-url URL] create-bureau NAME`
+//! `xuncha-hq admin [--data-dir DIR | --database-url URL] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]`
 //!   (without `--password`, the password is read from the first line of standard input)
+//! `xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE`
+//!
+//! Without `--database-url` (or `XUNCHA_DATABASE_URL`), HQ keeps everything in
+//! `xuncha.sqlite` under the data directory; with it, in PostgreSQL, so that
+//! several HQ processes can serve one bureau behind a load balancer.
 
 mod api;
 mod store;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: xuncha-hq [--listen ADDR:PORT] [--data-dir DIR] [--site DIR] [--token-ttl-secs N]\n       \
-         xuncha-hq admin [--data-dir DIR] create-bureau NAME\n       \
-         xuncha-hq admin [--data-dir DIR] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]"
+        "usage: xuncha-hq [--listen ADDR:PORT] [--data-dir DIR | --database-url URL] [--db-pool N] [--site DIR] [--token-ttl-secs N]\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] create-bureau NAME\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE"
     );
     std::process::exit(2)
 }
 
-fn open_store(data_dir: &std::path::Path) -> store::Store {
-    if let Err(e) = std::fs::create_dir_all(data_dir) {
-        eprintln!("cannot create the data directory {}: {e}", data_dir.display());
-        std::process::exit(1);
+/// Where the data lives: PostgreSQL when a URL is given, else the SQLite file.
+struct Database {
+    data_dir: PathBuf,
+    url: Option<String>,
+    pool: u32,
+}
+
+impl Database {
+    fn from_env() -> Database {
+        Database { data_dir: PathBuf::from("hq-data"), url: std::env::var("XUNCHA_DATABASE_URL").ok().filter(|u| !u.is_empty()), pool: 8 }
     }
-    let db = data_dir.join("xuncha.sqlite");
-    store::Store::open(&db).unwrap_or_else(|e| {
-        eprintln!("cannot open the database {}: {e}", db.display());
-        std::process::exit(1)
-    })
+
+    /// Take `--data-dir` / `--database-url` / `--db-pool` if `flag` is one; true if it was.
+    fn flag(&mut self, flag: &str, args: &mut impl Iterator<Item = String>) -> bool {
+        match flag {
+            "--data-dir" => self.data_dir = args.next().map(PathBuf::from).unwrap_or_else(|| usage()),
+            "--database-url" => self.url = Some(args.next().unwrap_or_else(|| usage())),
+            "--db-pool" => self.pool = args.next().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or_else(|| usage()),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Where, for the log (without a password).
+    fn describe(&self) -> String {
+        match &self.url {
+            Some(url) => match url.parse::<postgres::Config>() {
+                Ok(c) => format!("PostgreSQL database {}", c.get_dbname().unwrap_or("(default)")),
+                Err(_) => "PostgreSQL".into(),
+            },
+            None => self.data_dir.join("xuncha.sqlite").display().to_string(),
+        }
+    }
+
+    fn open(&self) -> store::Store {
+        let opened = match &self.url {
+            Some(url) => store::Store::connect_postgres(url, self.pool),
+            None => {
+                if let Err(e) = std::fs::create_dir_all(&self.data_dir) {
+                    eprintln!("cannot create the data directory {}: {e}", self.data_dir.display());
+                    std::process::exit(1);
+                }
+                store::Store::open_sqlite(&self.data_dir.join("xuncha.sqlite"))
+            }
+        };
+        opened.unwrap_or_else(|e| {
+            eprintln!("cannot open the database ({}): {e}", self.describe());
+            std::process::exit(1)
+        })
+    }
 }
 
 /// `admin …`: create a bureau or an account.
 fn admin(mut args: impl Iterator<Item = String>) {
-    let mut data_dir = PathBuf::from("hq-data");
+    let mut database = Database::from_env();
     let mut rest = Vec::new();
     while let Some(a) = args.next() {
-        if a == "--data-dir" {
-            data_dir = args.next().map(PathBuf::from).unwrap_or_else(|| usage());
-        } else {
+        if !database.flag(&a, &mut args) {
             rest.push(a);
         }
     }
-    let store = open_store(&data_dir);
+    let store = database.open();
     let mut it = rest.into_iter();
     match it.next().as_deref() {
         Some("create-bureau") => {
@@ -96,14 +140,39 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 }
             }
         }
+        Some("publish-rulebook") => {
+            let path = it.next().unwrap_or_else(|| usage());
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                eprintln!("cannot read {path}: {e}");
+                std::process::exit(1)
+            });
+            // Checked whole by the core before any device can get it.
+            let rulebook = xuncha::Rulebook::from_json(&text).unwrap_or_else(|e| {
+                use xuncha::CoreError;
+                eprintln!("the rulebook is not usable: {}", e.message().en);
+                for d in e.details() {
+                    eprintln!("  - {d}");
+                }
+                std::process::exit(1)
+            });
+            let now = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
+            match store.publish_rulebook(&rulebook.version, &rulebook.to_json(), now) {
+                Ok(()) => println!("published rulebook {}", rulebook.version),
+                Err(e) => {
+                    eprintln!("cannot publish the rulebook (is version {} published already?): {e}", rulebook.version);
+                    std::process::exit(1);
+                }
+            }
+        }
         _ => usage(),
     }
 }
 
-#[tokio::main]
-async fn main() {
+/// Plain `main`: the admin commands and the opening of the database run
+/// before any async runtime exists (the PostgreSQL client blocks on its own).
+fn main() {
     let mut listen = "127.0.0.1:8080".to_string();
-    let mut data_dir = PathBuf::from("hq-data");
+    let mut database = Database::from_env();
     let mut site: Option<PathBuf> = None;
     let mut token_ttl_secs: i64 = 30 * 24 * 3600;
     let mut args = std::env::args().skip(1).peekable();
@@ -113,17 +182,26 @@ async fn main() {
         return;
     }
     while let Some(a) = args.next() {
+        if database.flag(&a, &mut args) {
+            continue;
+        }
         match a.as_str() {
             "--listen" => listen = args.next().unwrap_or_else(|| usage()),
-            "--data-dir" => data_dir = args.next().map(PathBuf::from).unwrap_or_else(|| usage()),
             "--site" => site = Some(args.next().map(PathBuf::from).unwrap_or_else(|| usage())),
             "--token-ttl-secs" => token_ttl_secs = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
             _ => usage(),
         }
     }
-    let store = open_store(&data_dir);
-    let db = data_dir.join("xuncha.sqlite");
-    let mut app = api::router(api::AppState { store: Arc::new(Mutex::new(store)), token_ttl_secs });
+    let store = database.open();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
+        eprintln!("cannot start the server runtime: {e}");
+        std::process::exit(1)
+    });
+    runtime.block_on(serve(store, listen, site, token_ttl_secs, database.describe()));
+}
+
+async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token_ttl_secs: i64, database: String) {
+    let mut app = api::router(api::AppState { store: Arc::new(store), token_ttl_secs });
     if let Some(dir) = site {
         // The built front end, served beside the API.
         app = app.fallback_service(tower_http::services::ServeDir::new(dir));
@@ -137,7 +215,7 @@ async fn main() {
     };
     let addr = listener.local_addr().expect("a bound address");
     // The first line on stdout says where HQ listens (tests read it).
-    println!("xuncha-hq listening on http://{addr} (database {})", db.display());
+    println!("xuncha-hq listening on http://{addr} (database {database})");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,4 +1,7 @@
-//! HQ over real HTTP: a real `xuncha-hq` process, a real SQLite file.
+//! HQ over real HTTP: a real `xuncha-hq` process, a real SQLite file — or,
+//! when `XUNCHA_TEST_PG_ADMIN_URL` names a PostgreSQL server (as
+//! `scripts/test.sh` does), the same suite on a fresh PostgreSQL database per
+//! test.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -19,11 +22,34 @@ struct Hq {
 
 const PASSWORD: &str = "correct horse 9";
 
+/// How HQ is told where its data lives for a test whose data directory is
+/// `dir`: the directory alone (SQLite), or also a PostgreSQL database named
+/// after it, made on first use.
+fn database_args(dir: &std::path::Path) -> Vec<String> {
+    let mut args = vec!["--data-dir".to_string(), dir.display().to_string()];
+    let Ok(admin_url) = std::env::var("XUNCHA_TEST_PG_ADMIN_URL") else { return args };
+    let name = format!("xt_{}", dir.file_name().unwrap().to_string_lossy().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    let marker = dir.join("pg-database");
+    if !marker.exists() {
+        let out = Command::new("psql").arg(&admin_url).args(["-v", "ON_ERROR_STOP=1", "-qc", &format!("CREATE DATABASE {name}")]).output().expect("psql runs");
+        assert!(out.status.success(), "create database: {}", String::from_utf8_lossy(&out.stderr));
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(&marker, &name).unwrap();
+    }
+    let (base, _) = admin_url.rsplit_once('/').expect("a URL ending in /database");
+    args.extend(["--database-url".to_string(), format!("{base}/{name}")]);
+    args
+}
+
+fn admin_command(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).arg("admin").args(database_args(dir)).args(args).output().unwrap()
+}
+
 /// Bureau 1: chen (officer, on the fixture visits), li (officer, not on them), staff1.
 /// Bureau 2: zhao (officer), staff2.
 fn set_up_accounts(dir: &std::path::Path) {
     let admin = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).arg("admin").arg("--data-dir").arg(dir).args(args).output().unwrap();
+        let out = admin_command(dir, args);
         assert!(out.status.success(), "admin {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
@@ -47,8 +73,7 @@ impl Hq {
         let mut child = Command::new(env!("CARGO_BIN_EXE_xuncha-hq"))
             .args(["--listen", "127.0.0.1:0"])
             .args(extra)
-            .arg("--data-dir")
-            .arg(&dir)
+            .args(database_args(&dir))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -473,10 +498,11 @@ fn the_openapi_document_is_true() {
         assert!(routed.contains(&path.as_str()), "{path} is documented but not routed");
         for (method, op) in ops.as_object().unwrap() {
             let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-            let url = format!("{}{path}", hq.url);
+            let url = format!("{}{path}", hq.url).replace("{sha256}", &"0".repeat(64));
             let status = match method.as_str() {
                 "get" => agent.get(&url).call().unwrap().status().as_u16(),
                 "post" => agent.post(&url).header("content-type", "application/json").send("{}").unwrap().status().as_u16(),
+                "put" => agent.put(&url).header("content-type", "image/png").send("x").unwrap().status().as_u16(),
                 other => panic!("unexpected method {other}"),
             };
             assert!(status != 404 && status != 405, "{method} {path} answers {status}");
@@ -505,6 +531,219 @@ fn the_openapi_document_is_true() {
     assert_eq!(keys(&hq.get_as(None, "/api/v1/health").1), required("Health"));
     let (_, e) = hq.post("/api/v1/sync/push", "{ bad");
     assert_eq!(keys(&e), required("Error"));
+}
+
+impl Hq {
+    fn put_attachment(&self, token: Option<&str>, sha256: &str, media_type: &str, bytes: &[u8]) -> (u16, Value) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut req = agent.put(&format!("{}/api/v1/attachments/{sha256}", self.url)).header("content-type", media_type);
+        if let Some(t) = token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        let mut resp = req.send(bytes).expect("HQ answers");
+        (resp.status().as_u16(), serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap_or(Value::Null))
+    }
+
+    fn missing(&self, token: &str) -> Vec<String> {
+        let (status, m) = self.get_as(Some(token), "/api/v1/attachments/missing");
+        assert_eq!(status, 200, "{m}");
+        m["missing"].as_array().unwrap().iter().map(|x| x["sha256"].as_str().unwrap()[..4].to_string()).collect()
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    xuncha::sync::sha256_of_bytes(bytes)
+}
+
+#[test]
+fn attachments_by_hash_verified_idempotent_and_missing_ones_known() {
+    let hq = Hq::start();
+    // A visit listing a photo of ours besides the fixture's two images.
+    let photo: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let photo_hash = sha256_hex(&photo);
+    let mut v = visit(1);
+    v["attachments"].as_array_mut().unwrap().push(json!({ "sha256": photo_hash, "mediaType": "image/jpeg", "sizeBytes": photo.len() }));
+    // The record arrives before its photos: HQ says which it lacks.
+    let (_, resp) = hq.push(vec![change(&v, None, rev(1))]);
+    assert_eq!(statuses(&resp), vec!["accepted"]);
+    let mut told: Vec<String> = resp["results"][0]["missingAttachments"].as_array().unwrap().iter().map(|h| h.as_str().unwrap().to_string()).collect();
+    told.sort();
+    let mut listed = vec!["a".repeat(64), "b".repeat(64), photo_hash.clone()];
+    listed.sort();
+    assert_eq!(told, listed);
+    assert_eq!(hq.missing(&hq.staff.clone()).len(), 3);
+    assert_eq!(hq.missing(&hq.officer.clone()).len(), 3);
+
+    // Refused, and nothing stored: damaged bytes, a bad name, a type that is no photo, too large, no token.
+    let mut damaged = photo.clone();
+    damaged[10] ^= 1;
+    let officer = hq.officer.clone();
+    for (token, hash, media, bytes, status, code) in [
+        (Some(officer.as_str()), photo_hash.as_str(), "image/jpeg", damaged.clone(), 422, Some("HASH_MISMATCH")),
+        (Some(officer.as_str()), "ABC", "image/jpeg", photo.clone(), 400, Some("BAD_HASH")),
+        (Some(officer.as_str()), photo_hash.as_str(), "text/html", photo.clone(), 415, Some("BAD_MEDIA_TYPE")),
+        (None, photo_hash.as_str(), "image/jpeg", photo.clone(), 401, Some("UNAUTHENTICATED")),
+    ] {
+        let (got, e) = hq.put_attachment(token, hash, media, &bytes);
+        assert_eq!((got, e["code"].as_str()), (status, code), "{media} {hash}");
+    }
+    let big = vec![7u8; 9 << 20];
+    let (got, e) = hq.put_attachment(Some(&officer), &sha256_hex(&big), "image/jpeg", &big);
+    assert_eq!((got, e["code"].as_str()), (413, Some("ATTACHMENT_TOO_LARGE")));
+    assert_eq!(hq.missing(&officer).len(), 3);
+
+    // Stored once; sending it again (a lost acknowledgement) changes nothing.
+    assert_eq!(hq.put_attachment(Some(&officer), &photo_hash, "image/jpeg", &photo), (201, json!({ "status": "stored" })));
+    assert_eq!(hq.put_attachment(Some(&officer), &photo_hash, "image/jpeg; charset=binary", &photo), (200, json!({ "status": "alreadyStored" })));
+    assert_eq!(hq.missing(&officer), vec!["aaaa", "bbbb"]);
+    let (_, replay) = hq.push(vec![change(&v, None, rev(1))]);
+    assert_eq!(replay["results"][0]["missingAttachments"], json!(["a".repeat(64), "b".repeat(64)]), "a replay says what is still missing");
+
+    // Read back whole, by the bureau only.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut resp = agent.get(&format!("{}/api/v1/attachments/{photo_hash}", hq.url)).header("authorization", &format!("Bearer {}", hq.staff)).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers().get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(resp.body_mut().with_config().limit(1 << 20).read_to_vec().unwrap(), photo);
+    let staff2 = hq.login("staff2").unwrap();
+    assert_eq!(hq.get_as(Some(&staff2), &format!("/api/v1/attachments/{photo_hash}")), (404, hq.get_as(Some(&staff2), &format!("/api/v1/attachments/{}", "c".repeat(64))).1));
+    assert!(hq.missing(&staff2).is_empty(), "another bureau's gaps are not theirs");
+    // The other officer of the bureau (not on the visit) is not told to upload its photos.
+    let li = hq.login("li").unwrap();
+    assert!(hq.missing(&li).is_empty());
+}
+
+#[test]
+fn a_published_rulebook_reaches_devices_on_their_next_pull() {
+    let hq = Hq::start();
+    let pull = |known: Option<&str>| hq.post("/api/v1/sync/pull", &json!({ "protocolVersion": 1, "rulebookVersion": known }).to_string()).1;
+    assert!(pull(None).get("rulebook").is_none(), "nothing published: the devices keep their own");
+    // An unusable rulebook is refused whole, before any device could get it.
+    let mut book: Value = serde_json::from_str(include_str!("../../src/rules/rulebook.json")).unwrap();
+    let file = hq.dir.join("rulebook.json");
+    book["rules"][0]["versions"] = json!([]);
+    std::fs::write(&file, book.to_string()).unwrap();
+    let out = admin_command(&hq.dir, &["publish-rulebook", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least one version"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(pull(None).get("rulebook").is_none());
+    // A good one (a new version, one parameter changed) goes out with the pull until the device runs it.
+    let mut book: Value = serde_json::from_str(include_str!("../../src/rules/rulebook.json")).unwrap();
+    book["version"] = json!("2026.12.1-test");
+    std::fs::write(&file, book.to_string()).unwrap();
+    let out = admin_command(&hq.dir, &["publish-rulebook", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = pull(Some("2026.11.1"));
+    assert_eq!(got["rulebook"]["version"], json!("2026.12.1-test"));
+    // What the device gets is a rulebook the core loads.
+    let loaded = xuncha::Rulebook::from_json(&got["rulebook"].to_string()).expect("loads");
+    assert_eq!(loaded.rules().count(), xuncha::Rulebook::builtin().rules().count());
+    assert!(pull(Some("2026.12.1-test")).get("rulebook").is_none(), "not again once the device runs it");
+}
+
+#[test]
+fn staff_enter_a_lab_result_and_the_officer_gets_it_on_the_next_pull() {
+    let hq = Hq::start();
+    let v = visit(1);
+    assert_eq!(statuses(&hq.push(vec![change(&v, None, rev(1))]).1), vec!["accepted"]);
+    let (_, first) = hq.pull(None, 100);
+    let cursor = first["nextCursor"].as_str().unwrap().to_string();
+    let mut fu: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
+    fu["visitId"] = v["id"].clone();
+    fu.as_object_mut().unwrap().remove("disposal");
+    // Officers do not enter lab results.
+    let (status, _) = hq.post("/api/v1/staff/follow-ups", &fu.to_string());
+    assert_eq!(status, 403);
+    let (status, r) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/follow-ups", &fu.to_string());
+    assert_eq!((status, r["status"].as_str()), (200, Some("accepted")), "{r}");
+    // Later the disposal is entered: a new revision of the same record.
+    let mut disposed: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
+    disposed["visitId"] = v["id"].clone();
+    let (_, r2) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/follow-ups", &disposed.to_string());
+    assert_eq!(r2["status"], json!("accepted"), "{r2}");
+    // A follow-up with errors is rejected with its problem codes, and nothing is written.
+    let mut bad = disposed.clone();
+    bad["visitId"] = json!("not-a-visit");
+    let (_, r3) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/follow-ups", &bad.to_string());
+    assert_eq!(r3["status"], json!("rejected"));
+    assert!(!r3["problems"].as_array().unwrap().is_empty());
+    // The officer's next pull brings both revisions, the latest last.
+    let (_, page) = hq.pull(Some(&cursor), 100);
+    let got: Vec<&Value> = page["changes"].as_array().unwrap().iter().collect();
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|c| c["kind"] == json!("sampleFollowUp")));
+    assert_eq!(content_sha256(&got[1]["record"]), content_sha256(&disposed));
+    assert_eq!(got[1]["revision"].as_str(), r2["revision"].as_str());
+}
+
+/// The scale-out shape: two HQ processes on one database (PostgreSQL in the
+/// suite's second run; two processes on one SQLite file in the first).
+/// Devices push to either — half the batches to both at once — while a device
+/// pulls small pages from either: every record reaches the puller exactly
+/// once, none skipped by the cursor.
+#[test]
+fn two_hq_processes_on_one_database_lose_and_duplicate_nothing() {
+    const DEVICES: u32 = 4;
+    const BATCHES: u32 = 8;
+    const PER_BATCH: u32 = 15;
+    let a = Hq::start();
+    let b = Hq::start_in(a.dir.clone());
+    let urls = [a.url.clone(), b.url.clone()];
+    let token = a.officer.clone();
+    let post = |url: &str, path: &str, body: String| -> Value {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut resp = agent.post(&format!("{url}{path}")).header("authorization", &format!("Bearer {token}")).header("content-type", "application/json").send(body.as_str()).unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        serde_json::from_str(&resp.body_mut().with_config().limit(64 << 20).read_to_string().unwrap()).unwrap()
+    };
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let seen = std::thread::scope(|scope| {
+        let pushers: Vec<_> = (0..DEVICES)
+            .map(|d| {
+                let (urls, post) = (&urls, &post);
+                scope.spawn(move || {
+                    for k in 0..BATCHES {
+                        let changes: Vec<Value> = (0..PER_BATCH).map(|i| d * 1000 + k * 100 + i + 1).map(|n| change(&visit(n), None, rev(n))).collect();
+                        let body = json!({ "protocolVersion": 1, "deviceId": format!("tablet-{d}"), "changes": changes }).to_string();
+                        let first = post(&urls[(d + k) as usize % 2], "/api/v1/sync/push", body.clone());
+                        assert!(statuses(&first).iter().all(|s| s == "accepted"), "{first}");
+                        if k % 2 == 0 {
+                            // The acknowledgement was lost; the device retries on the other server.
+                            let again = post(&urls[(d + k + 1) as usize % 2], "/api/v1/sync/push", body);
+                            assert!(statuses(&again).iter().all(|s| s == "alreadyApplied"), "{again}");
+                        }
+                    }
+                })
+            })
+            .collect();
+        let puller = scope.spawn(|| {
+            let mut seen: Vec<String> = Vec::new();
+            let mut cursor: Option<String> = None;
+            for turn in 0.. {
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                let page = post(&urls[turn % 2], "/api/v1/sync/pull", json!({ "protocolVersion": 1, "cursor": cursor, "limit": 7 }).to_string());
+                seen.extend(page["changes"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()));
+                cursor = Some(page["nextCursor"].as_str().unwrap().to_string());
+                if finished && page["more"] == json!(false) {
+                    break;
+                }
+            }
+            seen
+        });
+        for p in pushers {
+            p.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        puller.join().unwrap()
+    });
+    let total = (DEVICES * BATCHES * PER_BATCH) as usize;
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), total, "none skipped by the cursor");
+    assert_eq!(seen.len(), total, "none pulled twice");
+    assert_eq!(a.stats().1["records"], json!(total));
+    assert_eq!(b.stats().1["changes"], json!(total), "one change per record in the log");
 }
 
 /// Benchmark (figures, not a pass/fail on time): `make bench`, or

@@ -24,6 +24,11 @@ use crate::time::Timestamp;
 
 pub use hash::{canonical_json, content_sha256};
 
+/// SHA-256 of bytes as 64 lowercase hex digits (how attachments are named).
+pub fn sha256_of_bytes(bytes: &[u8]) -> String {
+    hash::sha256_hex(bytes)
+}
+
 /// The protocol version this core speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
 
@@ -87,6 +92,10 @@ pub struct ChangeResult {
     /// code (e.g. "FORBIDDEN": the account may not write this record).
     pub reason: Option<String>,
     pub message: Option<Text>,
+    /// Photos and signature images the record lists that HQ does not hold
+    /// yet, by SHA-256: upload them (a record may arrive before its photos).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_attachments: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,6 +113,8 @@ pub struct PullRequest {
     /// Opaque; absent for the first pull.
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+    /// The rulebook version the device runs; HQ sends its own when it differs.
+    pub rulebook_version: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,6 +127,7 @@ pub struct PulledChange {
     pub record: Value,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PullResponse {
@@ -125,6 +137,23 @@ pub struct PullResponse {
     pub next_cursor: String,
     /// More changes are waiting.
     pub more: bool,
+    /// HQ's rulebook (the file, as `loadRulebook` takes it), when the device
+    /// runs another version.
+    pub rulebook: Option<Value>,
+}
+
+/// The attachment hashes a record lists (`attachments[].sha256`), well-formed
+/// ones only, without repeats: what must reach HQ after the record.
+pub fn listed_attachments(record: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in record.get("attachments").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(h) = a.get("sha256").and_then(Value::as_str) {
+            if crate::ids::is_sha256_hex(h) && !out.iter().any(|o| o == h) {
+                out.push(h.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// What HQ holds of a record now.

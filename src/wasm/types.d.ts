@@ -598,12 +598,21 @@ export interface ChangeResult {
   /** A refusal not about the data, e.g. "FORBIDDEN". */
   reason?: string;
   message?: Text;
+  /** Attachments the record lists that HQ does not hold yet (SHA-256): upload them. */
+  missingAttachments?: string[];
 }
 
 export interface PushResponse { protocolVersion: number; results: ChangeResult[]; }
 
-export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; }
+export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; }
 
 export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp; }
 
-export interface PullResponse { protocolVersion: number; changes: PulledChange[]; nextCursor: string; more: boolean; }
+export interface PullResponse {
+  protocolVersion: number;
+  changes: PulledChange[];
+  nextCursor: string;
+  more: boolean;
+  /** HQ's rulebook file when the device runs another version: give it to loadRulebook. */
+  rulebook?: unknown;
+}
