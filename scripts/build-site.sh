@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Assembles the static site (www/ + pkg/) into target/site. Expects pkg/ built.
+# Builds the static site into target/site with Vite (www/): the officer's app
+# (PWA: manifest, service worker precaching the shell and the wasm) and the
+# record-check console. Expects pkg/ built (scripts/build-wasm.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rm -rf target/site && mkdir -p target/site
-cp -r www/. target/site/
-cp -r pkg target/site/pkg
+(cd www && npx --no-install vite build --logLevel warn)
 cp tests/fixtures/visit_complete.json target/site/example-visit.json

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and starts HQ on http://127.0.0.1:8080 (PORT to change):
 # the sync API, with its SQLite file in hq-data/, and the site beside it
-# (today the record-check console; the officer's app is issue 6).
+# (the officer's app at /, the record-check console at /console.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -42,7 +42,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-for dir in scripts tests/js; do
+for dir in scripts www tests/js; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     say "installing npm packages in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --silent)

@@ -31,4 +31,8 @@ step "pages on the release build in Chromium (playwright-core, node --test)"
 scripts/build-site.sh
 (cd tests/js && SITE_DIR="$PWD/../../target/site" ARTIFACTS="$PWD/../artifacts" node --test --test-concurrency=1 browser/)
 
+step "the officer's app end to end: Playwright + Chromium against a real HQ process (offline visit, faults, axe)"
+cargo build -q -p xuncha-hq
+(cd tests/js && SITE_DIR="$PWD/../../target/site" ARTIFACTS="$PWD/../artifacts" node --test --test-concurrency=1 app/)
+
 step "all tests passed"

@@ -23,7 +23,7 @@ after(async () => {
 async function open(viewport = { width: 1024, height: 768 }) {
   const page = await browser.newPage({ viewport });
   const errors = watchErrors(page);
-  await page.goto(site.url);
+  await page.goto(site.url + "console.html");
   await page.waitForFunction(() => document.querySelector("#summary")?.textContent !== "");
   return { page, errors };
 }

@@ -1,6 +1,6 @@
 // Record-check console: all checking is done by the wasm core; this file only
 // reads the textarea and draws the report.
-import init, { validateVisit, finaliseVisit, evaluateVisit, coreVersion, rulebookInfo } from "./pkg/xuncha.js";
+import init, { validateVisit, finaliseVisit, evaluateVisit, coreVersion, rulebookInfo } from "../../../pkg/xuncha.js";
 
 let lang = "zh";
 const $ = (id) => document.getElementById(id);

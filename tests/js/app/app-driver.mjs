@@ -1,0 +1,128 @@
+// Driving the officer's app as an officer would: taps and typing on a
+// tablet-sized Chromium page.
+import { readFileSync } from "node:fs";
+import { launch } from "../browser/harness.mjs";
+import { PASSWORD } from "./hq.mjs";
+
+export const TABLET = { width: 1024, height: 768 };
+export const PORTRAIT = { width: 768, height: 1024 };
+
+export async function newContext(browser, viewport = TABLET) {
+  return browser.newContext({ viewport, serviceWorkers: "allow", locale: "zh-CN", timezoneId: "Asia/Shanghai", hasTouch: true });
+}
+
+export { launch };
+
+export async function open(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && !/Failed to load resource|net::ERR/.test(m.text()) && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]");
+  page.errors = errors;
+  return page;
+}
+
+export async function signIn(page, login = "chen") {
+  await page.waitForSelector("#login-form");
+  await page.fill("input[name=login]", login);
+  await page.fill("input[name=password]", PASSWORD);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForSelector("#new-visit");
+}
+
+/** Wait until the service worker controls the page (after the first load it does on reload). */
+export async function untilControlled(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) {
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+  }
+}
+
+const id = (ptr) => "#f" + ptr.replace(/[^a-zA-Z0-9]/g, "_");
+
+export async function fill(page, ptr, value) {
+  const sel = id(ptr);
+  const tag = await page.$eval(sel, (el) => el.tagName);
+  if (tag === "SELECT") await page.selectOption(sel, String(value));
+  else await page.fill(sel, String(value));
+}
+
+export async function fillHeader(page, { operator = "福州某某生鲜超市有限公司", creditCode = "91350100M000100Y43", site = "某某农贸市场", certificate = "35010019001" } = {}) {
+  await fill(page, "/operator/name", operator);
+  await fill(page, "/operator/creditCode", creditCode);
+  await fill(page, "/operator/address", "福州市鼓楼区某某路 18 号");
+  await fill(page, "/site/name", site);
+  await fill(page, "/site/kind", "farmersMarket");
+  await fill(page, "/site/address", "福州市鼓楼区某某路 18 号");
+  await fill(page, "/officers/0/name", "陈某");
+  await fill(page, "/officers/0/certificateNo", certificate);
+  await fill(page, "/officers/1/name", "王某");
+  await fill(page, "/officers/1/certificateNo", "35010019002");
+}
+
+/** One item of each of the four kinds, the fields the core requires plus a few that matter. */
+export async function addItems(page, kinds = ["price", "metrology", "equipment", "sampling"]) {
+  const add = async (kind, base, values) => {
+    await page.click(`#add-${kind}`);
+    for (const [k, v] of Object.entries(values)) await fill(page, `${base}/${k}`, v);
+  };
+  if (kinds.includes("price")) await add("price", "/priceChecks/0", { subject: "goods", itemName: "猪肉（前腿）", tagPresent: "true", markedPrice: 15.8, pricingUnit: "元/500克", chargedPrice: 16.8 });
+  if (kinds.includes("metrology")) {
+    await add("metrology", "/instrumentChecks/0", { instrumentType: "priceScale", serialNo: "ACS-15-0001", tradeUse: "true", accuracyClass: "III", maxG: 15000, minG: 100, eG: 5, "verification/markPresent": "true", "verification/validUntil": "2027-05-31", seal: "intact" });
+  }
+  if (kinds.includes("equipment")) await add("equipment", "/equipmentChecks/0", { kind: "lift", registrationNo: "梯11闽A00001(20)", firstUsedOn: "2020-05-01", nextInspectionDue: "2027-05-09", lastInspectionResult: "pass", inUse: "true" });
+  if (kinds.includes("sampling")) {
+    await add("sampling", "/samples/0", { sampleNo: "DC26350100001", category: "food", productName: "芹菜", batchNo: "20261122", productionDate: "2026-11-22", shelfLifeDays: 7, testQuantity: 1.5, backupQuantity: 1, quantityUnit: "kg", sealNos: "FT-0001，FT-0002", samplers: "陈某，王某", sealsSignedByOperator: "true" });
+  }
+}
+
+export const PHOTO = readFileSync(new URL("../../../www/public/icon-192.png", import.meta.url));
+
+export async function addPhoto(page, itemSelector) {
+  await page.setInputFiles(`${itemSelector} input[type=file]`, { name: "photo.png", mimeType: "image/png", buffer: PHOTO });
+  await page.waitForSelector(`${itemSelector} img.thumb`);
+}
+
+export async function sign(page) {
+  await page.fill("#signer-name", "林某");
+  const pad = await page.$("#signature-pad");
+  await pad.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 120)); // clear of the sticky header
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + 40, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 40 + i * 40, box.y + box.height / 2 + (i % 2 ? 30 : -30));
+  await page.mouse.up();
+  await page.click("#confirm-signature");
+  await page.waitForSelector("#signed");
+}
+
+/** Tap finalise; confirm warnings if asked. Ends on the result screen. */
+export async function finalise(page) {
+  await page.click("#finalise");
+  const outcome = await Promise.race([
+    page.waitForSelector("#verdict").then(() => "done"),
+    page.waitForSelector("#confirm-and-finalise").then(() => "confirm"),
+  ]);
+  if (outcome === "confirm") {
+    await page.click("#confirm-and-finalise");
+    await page.waitForSelector("#verdict");
+  }
+}
+
+export async function pendingCount(page) {
+  return Number(await page.getAttribute("#pending-count", "data-count"));
+}
+
+export async function untilSynced(page, timeout = 60_000) {
+  await page.waitForFunction(() => document.querySelector("#pending-count")?.dataset.count === "0", null, { timeout, polling: 250 });
+}
+
+/** Local records as the app stores them. */
+export async function localRecords(page) {
+  return page.evaluate(async () => (await window.xuncha.app.db.getAll("records")).map((r) => ({ id: r.id, kind: r.kind, state: r.state, status: r.record.status })));
+}

@@ -1,0 +1,207 @@
+// The faults an officer's day brings, each against a real HQ: the page closed
+// right after a save; HQ answering 5xx, then recovering; one record rejected;
+// an acknowledgement lost after HQ committed; two tabs; an app update with
+// records pending; a lab result entered at HQ reaching the tablet.
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { startHq } from "./hq.mjs";
+import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, sign, finalise, untilSynced, pendingCount } from "./app-driver.mjs";
+
+let hq, browser;
+before(async () => {
+  hq = await startHq({ copySite: true }); // a copy: the update test changes it
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  hq?.stop();
+});
+
+async function signedIn() {
+  const context = await newContext(browser);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  return { context, page };
+}
+
+/** A draft visit saved on the device (tap 保存); its id. */
+async function draft(page, header = {}) {
+  await page.click("#new-visit");
+  await page.waitForSelector("#editor");
+  await fillHeader(page, header);
+  await page.click("#save");
+  await page.waitForSelector("#saved-note:has-text('已保存')");
+  return page.$eval("#editor", (e) => e.dataset.id);
+}
+
+async function atHq(id) {
+  return (await hq.staffPull()).filter((c) => c.id === id);
+}
+
+async function until(fn, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const localState = (page, id) => page.evaluate(async (id) => (await window.xuncha.app.db.get("records", id))?.state, id);
+
+test("the page closed right after a save loses nothing", async () => {
+  const { context, page } = await signedIn();
+  await context.setOffline(true);
+  const id = await draft(page, { operator: "关页测试商行" });
+  await page.close(); // no chance to sync or to flush anything more
+  await context.setOffline(false);
+  const again = await open(context, hq.url);
+  await again.waitForSelector(`[data-id="${id}"]`);
+  await untilSynced(again);
+  const changes = await until(async () => (await atHq(id)).length && atHq(id));
+  assert.equal(changes.at(-1).record.operator.name, "关页测试商行");
+  await context.close();
+});
+
+test("HQ answering 5xx, then recovering: the queue drains with no reload", async () => {
+  const { context, page } = await signedIn();
+  let failures = 0;
+  await context.route("**/api/v1/sync/push", (route) => (failures < 3 ? (failures++, route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ code: "STORAGE_UNAVAILABLE", message: { zh: "服务暂时无法保存", en: "unavailable" } }) })) : route.continue()));
+  const id = await draft(page, { operator: "五百错误商行" });
+  await page.waitForSelector("#sync-error");
+  assert.ok(await pendingCount(page) > 0, "still queued while HQ fails");
+  await untilSynced(page, 60_000);
+  assert.equal(failures, 3);
+  assert.equal((await atHq(id)).length >= 1, true);
+  assert.equal(await localState(page, id), "synced");
+  assert.equal(await page.$("#sync-error"), null, "the error clears");
+  await context.close();
+});
+
+test("one record rejected by HQ is shown, and the others sync", async () => {
+  const { context, page } = await signedIn();
+  await context.setOffline(true);
+  // Not on this visit's officers: HQ refuses it (an officer writes only visits they are on).
+  const refused = await draft(page, { operator: "他人检查商行", certificate: "35010019777" });
+  await page.goto(hq.url + "#/");
+  const good = await draft(page, { operator: "正常商行" });
+  await context.setOffline(false);
+  await untilSynced(page);
+  await until(async () => (await localState(page, refused)) === "rejected");
+  assert.equal(await localState(page, good), "synced");
+  assert.equal((await atHq(refused)).length, 0);
+  assert.ok((await atHq(good)).length >= 1);
+  await page.goto(hq.url + "#/");
+  await page.waitForSelector(`[data-id="${refused}"][data-state="rejected"]`);
+  await page.goto(hq.url + `#/visit/${refused}`);
+  await page.waitForSelector("#rejected-notice");
+  assert.match(await page.$eval("#rejected-notice", (e) => e.innerText), /FORBIDDEN|HQ/);
+  await context.close();
+});
+
+test("an acknowledgement lost after HQ committed makes no duplicate", async () => {
+  const { context, page } = await signedIn();
+  let lost = 0;
+  await context.route("**/api/v1/sync/push", async (route) => {
+    if (lost === 0) {
+      lost++;
+      await route.fetch(); // HQ receives and commits…
+      return route.abort("connectionreset"); // …and the answer never arrives
+    }
+    return route.continue();
+  });
+  const id = await draft(page, { operator: "丢失应答商行" });
+  await untilSynced(page, 60_000);
+  assert.equal(lost, 1);
+  const changes = await atHq(id);
+  assert.equal(new Set(changes.map((c) => c.revision)).size, changes.length, "each revision once");
+  assert.equal(await localState(page, id), "synced");
+  const stats = await hq.stats();
+  assert.equal(stats.conflicts, 0, "the retry was a replay, not a conflict");
+  await context.close();
+});
+
+test("two tabs: one syncs at a time, nothing duplicated", async () => {
+  const { context, page } = await signedIn();
+  const second = await open(context, hq.url);
+  let inFlight = 0;
+  let most = 0;
+  await context.route("**/api/v1/sync/**", async (route) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 150)); // widen the window two syncs could overlap in
+      await route.continue();
+    } finally {
+      inFlight--;
+    }
+  });
+  const id = await draft(page, { operator: "双标签商行" });
+  await Promise.all([page.evaluate(() => window.xuncha.syncNow()), second.evaluate(() => window.xuncha.syncNow()), second.evaluate(() => window.xuncha.syncNow())]);
+  await untilSynced(page);
+  await second.waitForSelector(`[data-id="${id}"]`); // the other tab hears of it
+  assert.equal(most, 1, "never two sync requests at once");
+  const changes = await atHq(id);
+  assert.equal(new Set(changes.map((c) => c.revision)).size, changes.length);
+  assert.equal((await hq.stats()).conflicts, 0);
+  await context.close();
+});
+
+test("an app update while records are pending loses nothing", async () => {
+  const { context, page } = await signedIn();
+  await untilControlled(page);
+  await context.setOffline(true);
+  const id = await draft(page, { operator: "更新前商行" });
+  // A new version is deployed (a changed service worker); the tablet sees it when signal returns.
+  appendFileSync(join(hq.site, "sw.js"), "\n// build 2\n");
+  await context.route("**/api/v1/sync/**", (route) => route.abort("internetdisconnected")); // HQ's API still unreachable
+  await context.setOffline(false);
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+  await page.waitForSelector("#update-now", { timeout: 30_000 });
+  assert.ok(await pendingCount(page) > 0);
+  await Promise.all([page.waitForEvent("load"), page.click("#update-now")]);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.waitForSelector(`[data-id="${id}"]`);
+  assert.ok(await pendingCount(page) > 0, "still queued after the update");
+  await context.unroute("**/api/v1/sync/**");
+  await page.evaluate(() => window.xuncha.syncNow());
+  await untilSynced(page);
+  assert.equal((await atHq(id)).at(-1).record.operator.name, "更新前商行");
+  await context.close();
+});
+
+test("a lab result entered at HQ shows on the tablet after sync", async () => {
+  const { context, page } = await signedIn();
+  await page.click("#new-visit");
+  await page.waitForSelector("#editor");
+  await fillHeader(page, { operator: "抽检商行" });
+  await addItems(page, ["sampling"]);
+  await sign(page);
+  await finalise(page);
+  const visitId = await page.$eval("#result", () => location.hash.split("/")[2]);
+  await untilSynced(page);
+  const visit = await until(async () => (await atHq(visitId)).at(-1)?.record);
+  // Staff enter the lab result (毒死蜱 over its limit).
+  const staff = await hq.token("staff1");
+  const followUp = {
+    schemaVersion: 1, id: await page.evaluate(() => window.xuncha.core.newId()), visitId, sampleId: visit.samples[0].id,
+    sentToLabOn: visit.startedAt.slice(0, 10), labReceivedOn: visit.startedAt.slice(0, 10),
+    labResult: { reportNo: "BG-2026-001", labName: "福州市检测中心", reportedOn: visit.startedAt.slice(0, 10),
+      items: [{ name: "毒死蜱", value: 0.08, unit: "mg/kg", limit: 0.05, limitUnit: "mg/kg", limitKind: "max", standard: "GB 2763-2021", verdict: "fail" }] },
+  };
+  const entered = await hq.api("POST", "/api/v1/staff/follow-ups", { token: staff, body: followUp });
+  assert.equal(entered.json.status, "accepted", JSON.stringify(entered.json));
+  await page.evaluate(() => window.xuncha.syncNow());
+  await page.goto(hq.url + `#/visit/${visitId}/result`);
+  await page.waitForSelector("#lab-results");
+  await until(async () => {
+    await page.reload();
+    await page.waitForSelector("#lab-results");
+    return /毒死蜱 不合格/.test(await page.$eval("#lab-results", (e) => e.innerText));
+  });
+  assert.match(await page.$eval("#result-findings", (e) => e.innerText), /不合格|检验/);
+  await context.close();
+});

@@ -1,0 +1,63 @@
+// A real HQ process for the app's end-to-end tests: its own data directory,
+// the accounts the tests use, the built site (or a copy of it) beside the API.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, cpSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const ROOT = new URL("../../../", import.meta.url).pathname;
+export const HQ_BIN = process.env.HQ_BIN ?? join(ROOT, "target/debug/xuncha-hq");
+export const SITE = process.env.SITE_DIR ?? join(ROOT, "target/site");
+export const PASSWORD = "correct horse 9";
+
+export async function startHq({ copySite = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "xuncha-e2e-"));
+  const admin = (...args) => execFileSync(HQ_BIN, ["admin", "--data-dir", dir, ...args], { encoding: "utf8" }).trim();
+  const b1 = admin("create-bureau", "鼓楼区市场监督管理局");
+  admin("create-user", "--bureau", b1, "--login", "chen", "--role", "officer", "--name", "陈某", "--certificate", "35010019001", "--password", PASSWORD);
+  admin("create-user", "--bureau", b1, "--login", "staff1", "--role", "staff", "--name", "局机关", "--password", PASSWORD);
+  let site = SITE;
+  if (copySite) {
+    site = join(dir, "site");
+    cpSync(SITE, site, { recursive: true });
+  }
+  const child = spawn(HQ_BIN, ["--listen", "127.0.0.1:0", "--data-dir", dir, "--site", site], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise((ok, fail) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once("line", ok);
+    child.once("exit", (code) => fail(new Error(`HQ exited ${code}`)));
+  });
+  const url = line.match(/http:\/\/[^\s]+/)[0];
+  const hq = {
+    url,
+    dir,
+    site,
+    async api(method, path, { token, body, raw } = {}) {
+      const resp = await fetch(url + path, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: resp.status, json: raw ? null : await resp.json().catch(() => null), resp };
+    },
+    async token(login) {
+      return (await hq.api("POST", "/api/v1/auth/login", { body: { login, password: PASSWORD, deviceId: "test-desk" } })).json.token;
+    },
+    /** Every change HQ holds for the bureau, as its staff read them. */
+    async staffPull() {
+      const token = await hq.token("staff1");
+      const all = [];
+      let cursor;
+      for (;;) {
+        const { json } = await hq.api("POST", "/api/v1/sync/pull", { token, body: { protocolVersion: 1, cursor, limit: 1000 } });
+        all.push(...json.changes);
+        cursor = json.nextCursor;
+        if (!json.more) return all;
+      }
+    },
+    async stats() {
+      return (await hq.api("GET", "/api/v1/stats", { token: await hq.token("staff1") })).json;
+    },
+    stop() {
+      child.kill("SIGKILL");
+    },
+  };
+  return hq;
+}

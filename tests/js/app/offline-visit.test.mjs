@@ -1,0 +1,111 @@
+// A full visit of each kind, offline from start to finalised; a reload while
+// offline; back online → every record at HQ exactly once, with its photos.
+// Screenshots (1024×768 and 768×1024) and an axe-core check on each screen.
+import { test, after, before } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { startHq } from "./hq.mjs";
+import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, sign, finalise, untilSynced, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
+
+const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+let hq, browser;
+before(async () => {
+  hq = await startHq();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  hq?.stop();
+});
+
+async function axe(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`), [], `axe on ${name}`);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: `${ARTIFACTS}/app-${name}-${page.viewportSize().width}x${page.viewportSize().height}.png`, fullPage: false });
+}
+
+test("an offline visit of each kind is finalised, survives a reload offline, and reaches HQ once with its photos", async () => {
+  const context = await newContext(browser);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  await axe(page, "today (empty)");
+  await untilControlled(page);
+
+  await context.setOffline(true);
+  await page.click("#new-visit");
+  await page.waitForSelector("#editor");
+  await fillHeader(page);
+  await addItems(page);
+  await addPhoto(page, '[data-ptr="/priceChecks/0"]');
+  // Findings arise as the officer types: charged 16.8 against a marked 15.8.
+  await page.waitForSelector('#findings [data-code="PRICE.CHARGED_ABOVE_MARKED"], #findings .finding');
+  await sign(page);
+  await shoot(page, "editor");
+  await axe(page, "editor");
+  await finalise(page);
+  await shoot(page, "result");
+  await axe(page, "result");
+  const findings = await page.$$eval("#result-findings .finding", (els) => els.map((e) => e.dataset.code));
+  assert.ok(findings.length >= 1, "the overcharge is a finding");
+  const visitId = await page.$eval("#result", () => location.hash.split("/")[2]);
+
+  // Reload with no network: the app starts from the service worker's cache, and the record is there.
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  await page.goto(hq.url + "#/");
+  await page.waitForSelector(`[data-id="${visitId}"]`);
+  assert.equal(await page.getAttribute(`[data-id="${visitId}"]`, "data-status"), "finalised");
+  assert.notEqual(await page.getAttribute("#pending-count", "data-count"), "0", "waiting to sync");
+  await shoot(page, "today-offline");
+  await axe(page, "today");
+
+  // Signal returns.
+  await context.setOffline(false);
+  await untilSynced(page);
+  await page.waitForFunction(async (id) => (await window.xuncha.app.db.get("records", id))?.state === "synced", visitId);
+  const at = (await hq.staffPull()).filter((c) => c.kind === "visit");
+  assert.deepEqual(at.map((c) => c.id), [visitId], "exactly once at HQ");
+  assert.equal(at[0].record.status, "finalised");
+  // Photos follow their record: the price photo and the signature image.
+  await page.evaluate(() => window.xuncha.syncNow());
+  const staff = await hq.token("staff1");
+  for (let i = 0; i < 40; i++) {
+    const missing = (await hq.api("GET", "/api/v1/attachments/missing", { token: staff })).json.missing;
+    if (missing.length === 0) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.deepEqual((await hq.api("GET", "/api/v1/attachments/missing", { token: staff })).json.missing, []);
+  const photoSha = at[0].record.priceChecks[0].photoSha256[0];
+  const photo = await hq.api("GET", `/api/v1/attachments/${photoSha}`, { token: staff, raw: true });
+  assert.deepEqual(Buffer.from(await photo.resp.arrayBuffer()), PHOTO, "the photo's bytes, unchanged");
+  assert.ok(at[0].record.signature.imageSha256);
+
+  // Dashboard and settings, both orientations.
+  await page.goto(hq.url + "#/dashboard");
+  await page.waitForSelector("#figures");
+  await shoot(page, "dashboard");
+  await axe(page, "dashboard");
+  await page.goto(hq.url + "#/settings");
+  await page.waitForSelector("#persisted");
+  await axe(page, "settings");
+  await shoot(page, "settings");
+  await page.setViewportSize(PORTRAIT);
+  for (const [hash, name, sel] of [["#/", "today", "#visit-list"], [`#/visit/${visitId}/result`, "result", "#verdict"], ["#/dashboard", "dashboard", "#figures"], ["#/new", "editor", "#editor"]]) {
+    await page.goto(hq.url + hash);
+    await page.waitForSelector(sel);
+    await shoot(page, name);
+  }
+  await page.setViewportSize(TABLET);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual((await localRecords(page)).filter((r) => r.state !== "synced"), [], "nothing left unsynced");
+  await context.close();
+});

@@ -1,0 +1,140 @@
+// Local storage: one IndexedDB database. Everything an officer entered lives
+// here until HQ has it — records, the outbox of changes to send, and photo and
+// signature bytes — apart from the service worker's caches, which an update
+// or a browser clean-up may delete.
+//
+// Invariants (tested in tests/js/app):
+// - a record and its outbox entry are written in one transaction with strict
+//   durability: both are on disk, or neither;
+// - an outbox entry is removed only in the transaction that stores HQ's answer;
+// - a pulled page and the cursor after it are written in one transaction.
+import { openDB } from "idb";
+
+export const DB_NAME = "xuncha";
+const VERSION = 1;
+export const STRICT = { durability: "strict" };
+
+export function openStore(name = DB_NAME) {
+  return openDB(name, VERSION, {
+    upgrade(db) {
+      // { id, kind, record, revision, syncedRevision?, state, problems?, reason?, currentRevision?, updatedAt }
+      const records = db.createObjectStore("records", { keyPath: "id" });
+      records.createIndex("byKind", "kind");
+      // { seq, id, kind, change: { kind, id, baseRevision?, revision, sha256, record }, queuedAt, sent }
+      const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+      outbox.createIndex("byId", "id");
+      // { sha256, mediaType, size, blob, uploaded, createdAt }
+      db.createObjectStore("blobs", { keyPath: "sha256" });
+      // { key, value }: session, deviceId, pullCursor, rulebook, lastSync, settings
+      db.createObjectStore("meta", { keyPath: "key" });
+    },
+  });
+}
+
+export async function getMeta(db, key) {
+  return (await db.get("meta", key))?.value;
+}
+
+export async function setMeta(db, key, value) {
+  const tx = db.transaction("meta", "readwrite", STRICT);
+  await tx.store.put({ key, value });
+  await tx.done;
+}
+
+/** A quota error in words an officer understands (the write did not happen). */
+export function isQuotaError(e) {
+  return e && (e.name === "QuotaExceededError" || /quota/i.test(String(e.message)));
+}
+
+/**
+ * Save a record as a new local revision and queue it for HQ, in one durable
+ * transaction; with any new photos (`blobs`). `change` is the whole change
+ * (sha256 already computed by the core). An entry not yet sent is replaced
+ * (its base kept): HQ never sees an intermediate draft it need not. One that
+ * was sent stays, since HQ may have it even if the answer was lost.
+ */
+export async function saveWithOutbox(db, entry, change, blobs = []) {
+  const tx = db.transaction(["records", "outbox", "blobs"], "readwrite", STRICT);
+  const outbox = tx.objectStore("outbox");
+  let base = change.baseRevision;
+  for (const queued of await outbox.index("byId").getAll(change.id)) {
+    if (!queued.sent) {
+      base = queued.change.baseRevision;
+      await outbox.delete(queued.seq);
+    }
+  }
+  const queuedChange = { ...change, baseRevision: base ?? undefined };
+  if (!queuedChange.baseRevision) delete queuedChange.baseRevision;
+  await tx.objectStore("records").put({ ...entry, state: "pending", problems: [], reason: undefined, updatedAt: new Date().toISOString() });
+  await outbox.add({ id: change.id, kind: change.kind, change: queuedChange, queuedAt: new Date().toISOString(), sent: false });
+  for (const b of blobs) {
+    if (!(await tx.objectStore("blobs").getKey(b.sha256))) await tx.objectStore("blobs").put({ ...b, uploaded: false, createdAt: new Date().toISOString() });
+  }
+  await tx.done;
+}
+
+/** Save without queueing (a local-only draft step, e.g. a photo before the first save). */
+export async function putBlob(db, blob) {
+  const tx = db.transaction("blobs", "readwrite", STRICT);
+  if (!(await tx.store.getKey(blob.sha256))) await tx.store.put({ ...blob, uploaded: false, createdAt: new Date().toISOString() });
+  await tx.done;
+}
+
+export async function pendingCount(db) {
+  return db.count("outbox");
+}
+
+/** Everything local, for a backup file (photos as base64). */
+export async function exportAll(db) {
+  const records = await db.getAll("records");
+  const outbox = await db.getAll("outbox");
+  const blobs = [];
+  for (const b of await db.getAll("blobs")) {
+    blobs.push({ ...b, blob: undefined, base64: await blobToBase64(b.blob) });
+  }
+  const meta = (await db.getAll("meta")).filter((m) => m.key !== "session");
+  return { format: "xuncha-backup", version: 1, exportedAt: new Date().toISOString(), records, outbox, blobs, meta };
+}
+
+/** Restore a backup: adds what is missing, never overwrites a newer local record. */
+export async function importAll(db, backup) {
+  if (backup?.format !== "xuncha-backup") throw new Error("not a xuncha backup file");
+  const tx = db.transaction(["records", "outbox", "blobs"], "readwrite", STRICT);
+  let added = 0;
+  for (const r of backup.records ?? []) {
+    const mine = await tx.objectStore("records").get(r.id);
+    if (!mine || (mine.updatedAt ?? "") < (r.updatedAt ?? "")) {
+      await tx.objectStore("records").put(r);
+      added++;
+    }
+  }
+  const queued = new Set((await tx.objectStore("outbox").getAll()).map((o) => o.change.revision));
+  for (const o of backup.outbox ?? []) {
+    if (!queued.has(o.change.revision)) {
+      const { seq, ...rest } = o;
+      await tx.objectStore("outbox").add(rest);
+    }
+  }
+  for (const b of backup.blobs ?? []) {
+    if (!(await tx.objectStore("blobs").getKey(b.sha256))) {
+      const { base64, ...rest } = b;
+      await tx.objectStore("blobs").put({ ...rest, blob: base64ToBlob(base64, b.mediaType) });
+    }
+  }
+  await tx.done;
+  return added;
+}
+
+async function blobToBase64(blob) {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function base64ToBlob(b64, type) {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return new Blob([bytes], { type });
+}

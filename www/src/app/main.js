@@ -1,0 +1,206 @@
+// The officer's app: boot, the screens' router, the sync status and the
+// update prompt. All checking, findings, figures and charts come from the
+// wasm core; this file does UI, storage and network only.
+import init, * as core from "../../../pkg/xuncha.js";
+import { Workbox } from "workbox-window";
+import { openStore, getMeta, setMeta, pendingCount } from "./db.js";
+import { syncOnce } from "./sync-engine.js";
+import { createScheduler } from "./scheduler.js";
+import { Records } from "./records.js";
+import { t, setLang, getLang } from "./i18n.js";
+import { h, toast, formatTime } from "./ui.js";
+import * as screens from "./screens.js";
+import { visitEditor } from "./visit-editor.js";
+
+const channel = "BroadcastChannel" in self ? new BroadcastChannel("xuncha") : null;
+
+const app = {
+  core,
+  db: null,
+  records: null,
+  scheduler: null,
+  online: navigator.onLine,
+  sync: { pending: 0, last: null, running: false },
+  leaveGuard: null, // the open editor's "save now", run before leaving it
+};
+
+async function boot() {
+  setLang(getLang());
+  await init();
+  app.db = await openStore();
+  app.records = new Records(app.db, core, () => {
+    app.scheduler?.soon();
+    requestBackgroundSync();
+    channel?.postMessage({ type: "saved" });
+    refreshStatus();
+  });
+  if (!(await getMeta(app.db, "deviceId"))) await setMeta(app.db, "deviceId", core.newId());
+  await applyRulebook();
+  // Ask the browser to keep our data (not cleared under storage pressure).
+  if (navigator.storage?.persist && !(await navigator.storage.persisted?.())) navigator.storage.persist().catch(() => {});
+
+  app.scheduler = createScheduler(
+    async () => {
+      app.sync.running = true;
+      renderStatus();
+      try {
+        const out = await syncOnce(app.db);
+        if (out.ran && (out.pulled || out.pushed || out.rejected || out.conflicts)) {
+          await applyRulebook();
+          channel?.postMessage({ type: "synced" });
+          rerenderIfIdle();
+        }
+        return out;
+      } finally {
+        app.sync.running = false;
+      }
+    },
+    () => refreshStatus(),
+  );
+
+  addEventListener("online", () => ((app.online = true), renderStatus()));
+  addEventListener("offline", () => ((app.online = false), renderStatus()));
+  addEventListener("hashchange", route);
+  channel?.addEventListener("message", () => {
+    refreshStatus();
+    rerenderIfIdle();
+  });
+  navigator.serviceWorker?.addEventListener("message", (e) => e.data?.type === "SYNCED" && (refreshStatus(), rerenderIfIdle()));
+
+  renderShell();
+  await refreshStatus();
+  await route();
+  if (await getMeta(app.db, "session")) app.scheduler.start();
+  registerServiceWorker();
+  window.xuncha = { app, core, syncNow: () => app.scheduler.now("test") }; // for the end-to-end tests and support
+  document.body.dataset.ready = "true";
+}
+
+async function applyRulebook() {
+  const rb = await getMeta(app.db, "rulebook");
+  if (!rb) return;
+  try {
+    if (core.rulebookInfo().version !== rb.version) core.loadRulebook(JSON.stringify(rb));
+  } catch (e) {
+    console.warn("HQ's rulebook was not loaded; the built-in one stays", e);
+  }
+}
+
+function requestBackgroundSync() {
+  navigator.serviceWorker?.ready.then((reg) => reg.sync?.register("xuncha-sync")).catch(() => {});
+}
+
+// ---- shell, status bar -------------------------------------------------------
+
+function renderShell() {
+  document.getElementById("app").replaceChildren(
+    h("header", { class: "topbar" },
+      h("a", { class: "brand", href: "#/" }, t("appName")),
+      h("nav", { class: "tabs", "aria-label": "main" },
+        h("a", { href: "#/", id: "nav-today" }, t("today")),
+        h("a", { href: "#/dashboard", id: "nav-dashboard" }, t("dashboard")),
+        h("a", { href: "#/settings", id: "nav-settings" }, t("settings"))),
+      h("div", { id: "sync-status", class: "sync-status", role: "status", "aria-live": "polite" })),
+    h("div", { id: "update-banner", class: "banner", hidden: true }),
+    h("main", { id: "screen", tabindex: "-1" }),
+    h("div", { id: "toasts", class: "toasts" }),
+  );
+}
+
+async function refreshStatus() {
+  if (!app.db) return;
+  app.sync.pending = await pendingCount(app.db);
+  app.sync.last = await getMeta(app.db, "lastSync");
+  renderStatus();
+}
+
+function renderStatus() {
+  const el = document.getElementById("sync-status");
+  if (!el) return;
+  const { pending, last, running } = app.sync;
+  const parts = [
+    h("span", { class: `dot ${app.online ? "on" : "off"}` }, app.online ? t("online") : t("offline")),
+    h("span", { id: "pending-count", dataset: { count: String(pending) } }, pending ? t("pendingCount", { n: pending }) : t("allSynced")),
+    h("span", { class: "last" }, t("lastSync", { t: last?.lastSuccess ? formatTime(last.lastSuccess) : t("never") })),
+  ];
+  if (last && !last.ok && pending) parts.push(h("span", { class: "error", id: "sync-error" }, last.code === "SIGNED_OUT" ? t("signInAgain") : t("syncError", { e: last.message })));
+  parts.push(h("button", { class: "small", id: "sync-now", disabled: running, onclick: () => app.scheduler?.now("button") }, t("syncNow")));
+  el.replaceChildren(...parts);
+}
+
+// ---- routing -----------------------------------------------------------------
+
+let editorOpen = false;
+
+function rerenderIfIdle() {
+  // Never under the officer's fingers: the editor refreshes itself on save.
+  if (!editorOpen) route();
+}
+
+async function route() {
+  if (app.leaveGuard) {
+    await app.leaveGuard();
+    app.leaveGuard = null;
+  }
+  const screen = document.getElementById("screen");
+  const hash = location.hash.replace(/^#/, "") || "/";
+  const session = await getMeta(app.db, "session");
+  for (const id of ["today", "dashboard", "settings"]) document.getElementById(`nav-${id}`)?.classList.toggle("active", hash === (id === "today" ? "/" : `/${id}`));
+  editorOpen = false;
+  if (!session && hash !== "/login") return (location.hash = "#/login");
+  let view;
+  const m = hash.match(/^\/visit\/([^/]+)(\/result)?$/);
+  if (hash === "/login") view = await screens.login(app, onSignedIn);
+  else if (hash === "/") view = await screens.today(app);
+  else if (hash === "/new") {
+    const visit = await app.records.newVisit();
+    history.replaceState(null, "", `#/visit/${visit.id}`);
+    editorOpen = true;
+    view = await visitEditor(app, visit, null);
+  } else if (m && m[2]) view = await screens.result(app, m[1]);
+  else if (m) {
+    const entry = await app.records.get(m[1]);
+    if (entry?.record.status === "finalised") return (location.hash = `#/visit/${m[1]}/result`);
+    editorOpen = true;
+    view = await visitEditor(app, entry?.record ?? (await app.records.newVisit()), entry);
+  } else if (hash === "/dashboard") view = await screens.dashboard(app);
+  else if (hash === "/settings") view = await screens.settings(app);
+  else view = h("p", {}, "404");
+  screen.replaceChildren(view);
+  screen.focus({ preventScroll: true });
+  scrollTo(0, 0);
+}
+
+async function onSignedIn() {
+  await refreshStatus();
+  app.scheduler.start();
+  location.hash = "#/";
+}
+
+// ---- updates -----------------------------------------------------------------
+
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator) || import.meta.env.DEV) return;
+  const wb = new Workbox("./sw.js");
+  // A new version waits until the officer says so; records are in IndexedDB and stay.
+  wb.addEventListener("waiting", () => {
+    const banner = document.getElementById("update-banner");
+    banner.hidden = false;
+    banner.replaceChildren(
+      h("span", {}, t("updateReady")),
+      h("button", { id: "update-now", onclick: async () => {
+        if (app.leaveGuard) await app.leaveGuard();
+        wb.addEventListener("controlling", () => location.reload());
+        wb.messageSkipWaiting();
+      } }, t("updateNow")),
+    );
+  });
+  wb.register().catch((e) => console.warn("service worker not registered", e));
+}
+
+boot().catch((e) => {
+  console.error(e);
+  document.getElementById("app").replaceChildren(h("p", { class: "fatal", role: "alert" }, `应用无法启动 / The app could not start: ${e.message}`));
+});
+
+export { app, toast, renderStatus, refreshStatus };

@@ -1,0 +1,209 @@
+// The screens other than the visit editor: sign-in, today's visits, a visit's
+// result, the dashboard and settings.
+import { t, tx, setLang, getLang } from "./i18n.js";
+import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
+import { getMeta, setMeta, exportAll, importAll, STRICT } from "./db.js";
+import { KINDS } from "./forms.js";
+
+export async function login(app, onSignedIn) {
+  const error = h("p", { class: "error", role: "alert", id: "login-error" });
+  const form = h("form", { class: "card narrow", id: "login-form" },
+    h("h1", {}, t("signIn")),
+    h("p", { class: "hint" }, t("signInOnce")),
+    h("label", {}, t("login"), h("input", { name: "login", autocomplete: "username", required: true, autocapitalize: "off" })),
+    h("label", {}, t("password"), h("input", { name: "password", type: "password", autocomplete: "current-password", required: true })),
+    error,
+    h("button", { class: "primary big", type: "submit" }, t("signIn")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    error.textContent = "";
+    if (!navigator.onLine) return (error.textContent = t("offlineNoSession"));
+    const body = { login: form.login.value.trim(), password: form.password.value, deviceId: await getMeta(app.db, "deviceId") };
+    try {
+      const resp = await fetch("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const json = await resp.json().catch(() => ({}));
+      if (!resp.ok) return (error.textContent = `${t("signInFailed")}：${tx(json.message) || resp.status}`);
+      await setMeta(app.db, "session", { token: json.token, user: json.user, expiresAt: json.expiresAt });
+      onSignedIn();
+    } catch (err) {
+      error.textContent = `${t("signInFailed")}：${t("offlineNoSession")}`;
+    }
+  });
+  return form;
+}
+
+const STATE_CLASS = { pending: "warn", synced: "ok", rejected: "bad", conflict: "bad" };
+
+export async function today(app) {
+  const entries = await app.records.visits();
+  const list = h("ul", { class: "visit-list", id: "visit-list" });
+  for (const e of entries) {
+    const v = e.record;
+    const counts = ["priceChecks", "instrumentChecks", "equipmentChecks", "samples"].map((k) => (v[k] ?? []).length);
+    list.append(h("li", {},
+      h("a", { class: "visit-row", href: `#/visit/${v.id}`, dataset: { id: v.id, state: e.state, status: v.status ?? "draft" } },
+        h("div", { class: "row-main" },
+          h("strong", {}, v.operator?.name || v.site?.name || "（未填经营者）"),
+          h("span", { class: "muted" }, [v.site?.name, formatTime(v.startedAt)].filter(Boolean).join(" · ")),
+          h("span", { class: "muted" }, `${t("price")} ${counts[0]} · ${t("metrology")} ${counts[1]} · ${t("equipment")} ${counts[2]} · ${t("sampling")} ${counts[3]}`)),
+        h("div", { class: "row-badges" },
+          h("span", { class: `badge ${v.status === "finalised" ? "ok" : ""}` }, v.status === "finalised" ? t("finalised") : t("draft")),
+          h("span", { class: `badge sync ${STATE_CLASS[e.state] ?? ""}` }, t(e.state ?? "pending"))))));
+  }
+  return h("section", {},
+    h("div", { class: "screen-head" }, h("h1", {}, t("today")), h("a", { class: "button primary big", href: "#/new", id: "new-visit" }, "＋ ", t("newVisit"))),
+    entries.length ? list : h("p", { class: "empty" }, t("noVisits")));
+}
+
+const MEASURES = {
+  orderRectify: ["责令改正", "order to rectify"], orderRectifyByDeadline: ["责令限期整改", "order to rectify by a deadline"],
+  orderStopUse: ["责令停止使用", "order to stop use"], openCase: ["立案调查", "open a case"], withdrawFromSale: ["责令下架", "withdraw from sale"],
+  disposal: ["核查处置", "disposal"], correctProcedure: ["纠正程序", "correct the procedure"], remind: ["提醒告诫", "remind"],
+};
+
+export function findingCard(f) {
+  return h("li", { class: `finding ${f.level}`, dataset: { code: f.code } },
+    h("div", { class: "finding-title" }, h("span", { class: `badge ${f.level === "violation" ? "bad" : "warn"}` }, f.level === "violation" ? "违法" : "提示"), " ", tx(f.title)),
+    h("p", {}, tx(f.message)),
+    h("p", { class: "basis" }, `${t("basis")}：`, f.basis.map((b) => `《${tx(b.law)}》${tx(b.article)}`).join("；")),
+    f.measures?.length ? h("p", {}, `${t("measures")}：`, f.measures.map((m) => tx(MEASURES[m] ?? [m, m])).join("、")) : null,
+    f.rectifyBy ? h("p", { class: "deadline" }, `${t("rectifyBy")}：${f.rectifyBy}`) : null);
+}
+
+export async function result(app, id) {
+  const entry = await app.records.get(id);
+  if (!entry) return h("p", {}, "404");
+  const v = entry.record;
+  const followUps = await app.records.followUps(id);
+  const ev = app.core.evaluateVisit(v, { asOf: todayDate(), followUps });
+  const violations = ev.findings.filter((f) => f.level === "violation").length;
+  const reason = h("input", { id: "amend-reason", placeholder: t("amendReason") });
+  const samples = new Map((v.samples ?? []).map((s) => [s.id, s]));
+  return h("section", { id: "result" },
+    h("div", { class: "screen-head" }, h("a", { href: "#/", class: "button" }, "‹ ", t("back")), h("h1", {}, t("result"))),
+    h("div", { class: `card verdict ${ev.compliant ? "ok" : "bad"}`, id: "verdict" }, h("strong", {}, ev.compliant ? t("compliant") : t("violations", { n: violations })),
+      h("p", { class: "muted" }, `${v.operator?.name ?? ""} · ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`),
+      h("p", { class: "muted" }, `${t("rulebook")} ${ev.rulebookVersion}`)),
+    syncNotice(entry),
+    h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map(findingCard)) : h("p", {}, t("noFindings"))),
+    ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}` }, `${tx(d.title)}：${d.due}（${d.status}）`)))) : null,
+    h("div", { class: "card", id: "lab-results" }, h("h2", {}, t("labResults")),
+      (v.samples ?? []).length === 0 ? h("p", { class: "muted" }, "—") :
+      h("ul", {}, (v.samples ?? []).map((s) => {
+        const fu = followUps.find((f) => f.sampleId === s.id);
+        const items = fu?.labResult?.items ?? [];
+        return h("li", { dataset: { sample: s.id } }, h("strong", {}, s.productName ?? s.sampleNo ?? s.id), "：",
+          fu?.labResult ? [`${fu.labResult.reportNo ?? ""} `, items.map((i) => h("span", { class: `badge ${i.verdict === "fail" ? "bad" : "ok"}` }, `${i.name} ${i.verdict === "fail" ? t("verdictFail") : t("verdictPass")}`))] : t("noLabResult"));
+      }))),
+    h("div", { class: "card" }, h("h2", {}, t("amend")), reason,
+      h("button", { class: "big", id: "amend", onclick: async () => {
+        try {
+          const draft = app.core.amendVisit(v, reason.value);
+          await app.records.saveVisit(draft);
+          location.hash = `#/visit/${draft.id}`;
+        } catch (e) {
+          toast(tx(e.messages) || e.message, "error");
+        }
+      } }, t("amend"))),
+    samples.size ? null : null);
+}
+
+export function syncNotice(entry) {
+  if (entry.state === "rejected") {
+    return h("div", { class: "card bad", id: "rejected-notice", role: "alert" }, h("strong", {}, t("problemsAtHq")),
+      entry.reason ? h("p", {}, entry.reason) : null,
+      h("ul", {}, (entry.problems ?? []).map((p) => h("li", {}, `${tx(p.message)}（${p.code}）`))));
+  }
+  if (entry.state === "conflict") return h("div", { class: "card bad", id: "conflict-notice", role: "alert" }, t("conflictHelp"));
+  return null;
+}
+
+const PERIODS = () => {
+  const d = todayDate();
+  const y = d.slice(0, 4);
+  const m = Number(d.slice(5, 7));
+  return [
+    { value: `${y}-${d.slice(5, 7)}`, label: ["本月", "This month"] },
+    { value: `${y}-Q${Math.ceil(m / 3)}`, label: ["本季度", "This quarter"] },
+    { value: `${y}-H${m <= 6 ? 1 : 2}`, label: ["本半年", "This half-year"] },
+    { value: y, label: ["本年", "This year"] },
+  ];
+};
+
+export async function dashboard(app) {
+  const visits = (await app.records.visits()).map((e) => e.record);
+  const followUps = await app.records.followUps();
+  const periods = PERIODS();
+  const select = h("select", { id: "period" }, periods.map((p, i) => h("option", { value: p.value, selected: i === 3 }, tx(p.label))));
+  const body = h("div", { id: "dashboard-body" });
+  const draw = () => {
+    const summary = app.core.summarise(visits, { query: { period: select.value, asOf: todayDate() }, followUps });
+    const f = summary.figures;
+    const report = app.core.reportParagraphs(summary);
+    const tile = (label, value, sub) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value), h("span", { class: "tile-label" }, label), sub ? h("span", { class: "muted" }, sub) : null);
+    body.replaceChildren(
+      h("div", { class: "tiles", id: "figures" },
+        tile(["检查家次", "Visits"], f.visits),
+        tile(["出动人次", "Officer deployments"], f.officerDeployments),
+        tile(["合规率", "Compliance"], f.complianceRate.display, `${f.complianceRate.numerator}/${f.complianceRate.denominator}`),
+        tile(["违法行为", "Violations"], f.violations),
+        tile(["计量器具不合格", "Instruments failed"], f.metrology.failed, `${f.metrology.instruments}`),
+        tile(["抽检不合格", "Samples failed"], f.sampling.failed, `${f.sampling.batches}`)),
+      h("div", { class: "card chart", id: "trend-chart", html: app.core.trendChartSvg(summary) }),
+      h("div", { class: "card chart", id: "findings-chart", html: app.core.findingsChartSvg(summary) }),
+      h("div", { class: "card", id: "report" }, h("h2", {}, t("report")), ["total", "price", "metrology", "equipment", "sampling"].map((k) => h("p", {}, tx(report[k])))));
+  };
+  select.addEventListener("change", draw);
+  draw();
+  return h("section", {}, h("div", { class: "screen-head" }, h("h1", {}, t("dashboard")), h("label", { class: "inline" }, t("period"), " ", select)), body);
+}
+
+export async function settings(app) {
+  const storage = h("div", { id: "storage" });
+  const drawStorage = async () => {
+    const persisted = await navigator.storage?.persisted?.();
+    const est = await navigator.storage?.estimate?.();
+    storage.replaceChildren(
+      h("p", { class: persisted ? "ok" : "warn", id: "persisted" }, persisted ? t("persisted") : t("notPersisted")),
+      est ? h("p", { id: "usage" }, t("used", { u: formatBytes(est.usage), q: formatBytes(est.quota) })) : null,
+      persisted ? null : h("button", { onclick: async () => (await navigator.storage.persist(), drawStorage()) }, t("requestPersist")));
+  };
+  drawStorage();
+  const session = await getMeta(app.db, "session");
+  const file = h("input", { type: "file", accept: "application/json,.json", id: "import-file", class: "visually-hidden" });
+  file.addEventListener("change", async () => {
+    try {
+      const n = await importAll(app.db, JSON.parse(await file.files[0].text()));
+      toast(t("imported", { n }));
+      app.scheduler?.soon();
+    } catch (e) {
+      toast(e.message, "error");
+    }
+  });
+  return h("section", {},
+    h("h1", {}, t("settings")),
+    h("div", { class: "card" }, h("h2", {}, t("language")),
+      h("div", { class: "segmented" }, [["zh", "中文"], ["en", "English"]].map(([l, label]) =>
+        h("button", { class: getLang() === l ? "active" : "", id: `lang-${l}`, onclick: () => (setLang(l), location.reload()) }, label)))),
+    h("div", { class: "card" }, h("h2", {}, t("storage")), storage),
+    h("div", { class: "card" }, h("h2", {}, t("backup")),
+      h("button", { class: "big", id: "export", onclick: async () => {
+        const data = await exportAll(app.db);
+        const url = URL.createObjectURL(new Blob([JSON.stringify(data)], { type: "application/json" }));
+        h("a", { href: url, download: `xuncha-backup-${todayDate()}.json` }).click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } }, t("exportBackup")),
+      h("label", { class: "button big", for: "import-file" }, t("importBackup")), file),
+    h("div", { class: "card" },
+      h("p", {}, `${session?.user?.name ?? ""}（${session?.user?.login ?? ""}）`),
+      h("p", { class: "muted" }, `${t("version")} ${app.core.coreVersion()} · ${t("rulebook")} ${app.core.rulebookInfo().version}`),
+      h("button", { id: "sign-out", onclick: async () => {
+        // Local records stay on the device (they may not be at HQ yet).
+        const tx2 = app.db.transaction("meta", "readwrite", STRICT);
+        await tx2.store.delete("session");
+        await tx2.done;
+        location.hash = "#/login";
+      } }, t("signOut"))));
+}
+
+export { KINDS };

@@ -1,0 +1,171 @@
+// One sync pass: push the outbox, send photos after their records, pull what
+// HQ has for this device. No DOM and no wasm, so the service worker runs the
+// same code for Background Sync. Exactly one pass at a time across tabs and
+// the worker: a Web Lock, taken if free (a tab that finds it held skips).
+import { STRICT, getMeta } from "./db.js";
+
+export const PROTOCOL_VERSION = 1;
+const PUSH_BATCH = 50;
+const PULL_PAGE = 200;
+
+/** A failure worth retrying later (network, HQ 5xx/429); anything else is reported and stops the pass. */
+export class SyncError extends Error {
+  constructor(code, message, { retry = true, status } = {}) {
+    super(message);
+    this.code = code;
+    this.retry = retry;
+    this.status = status;
+  }
+}
+
+async function call(base, token, method, path, body, contentType = "application/json") {
+  let resp;
+  try {
+    resp = await fetch(base + path, {
+      method,
+      headers: { "content-type": contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : contentType === "application/json" ? JSON.stringify(body) : body,
+      cache: "no-store",
+    });
+  } catch (e) {
+    throw new SyncError("OFFLINE", `network: ${e.message}`);
+  }
+  let json = null;
+  try {
+    json = await resp.json();
+  } catch {
+    /* not JSON (a proxy's error page) */
+  }
+  if (resp.status === 401) throw new SyncError("SIGNED_OUT", json?.message?.zh ?? "登录已过期", { retry: false, status: 401 });
+  if (resp.status >= 500 || resp.status === 429 || resp.status === 408) throw new SyncError(json?.code ?? "HQ_UNAVAILABLE", json?.message?.zh ?? `HQ ${resp.status}`, { status: resp.status });
+  if (!resp.ok) throw new SyncError(json?.code ?? `HTTP_${resp.status}`, json?.message?.zh ?? `HQ ${resp.status}`, { retry: false, status: resp.status });
+  return { status: resp.status, json };
+}
+
+/**
+ * Run one pass if no other tab or worker is running one.
+ * Returns { ran, pushed, rejected, conflicts, uploaded, pulled } or { ran: false }.
+ */
+export async function syncOnce(db, { base = "", locks = globalThis.navigator?.locks } = {}) {
+  const run = () => pass(db, base);
+  if (!locks) return run();
+  return locks.request("xuncha-sync", { ifAvailable: true }, (lock) => (lock ? run() : { ran: false }));
+}
+
+async function pass(db, base) {
+  const session = await getMeta(db, "session");
+  if (!session?.token) throw new SyncError("SIGNED_OUT", "请先登录", { retry: false });
+  const deviceId = await getMeta(db, "deviceId");
+  const out = { ran: true, pushed: 0, rejected: 0, conflicts: 0, uploaded: 0, pulled: 0 };
+  try {
+    await push(db, base, session.token, deviceId, out);
+    await uploadAttachments(db, base, session.token, out);
+    await pull(db, base, session.token, out);
+    await record(db, { at: new Date().toISOString(), ok: true, ...out });
+  } catch (e) {
+    await record(db, { at: new Date().toISOString(), ok: false, code: e.code ?? "ERROR", message: String(e.message) });
+    throw e;
+  }
+  return out;
+}
+
+async function record(db, result) {
+  const tx = db.transaction("meta", "readwrite", STRICT);
+  const last = (await tx.store.get("lastSync"))?.value ?? {};
+  await tx.store.put({ key: "lastSync", value: result.ok ? { ...result, lastSuccess: result.at } : { ...result, lastSuccess: last.lastSuccess } });
+  await tx.done;
+}
+
+async function push(db, base, token, deviceId, out) {
+  for (;;) {
+    const entries = (await db.getAll("outbox", null, PUSH_BATCH));
+    if (entries.length === 0) return;
+    // Marked sent before sending: HQ may commit even if the answer is lost.
+    {
+      const tx = db.transaction("outbox", "readwrite", STRICT);
+      for (const e of entries) if (!e.sent) await tx.store.put({ ...e, sent: true });
+      await tx.done;
+    }
+    const { json } = await call(base, token, "POST", "/api/v1/sync/push", { protocolVersion: PROTOCOL_VERSION, deviceId, changes: entries.map((e) => e.change) });
+    const results = json?.results ?? [];
+    if (results.length !== entries.length) throw new SyncError("BAD_ANSWER", "HQ answered a different number of changes");
+    const tx = db.transaction(["outbox", "records", "blobs"], "readwrite", STRICT);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      const r = results[i];
+      await tx.objectStore("outbox").delete(e.seq);
+      const local = await tx.objectStore("records").get(e.id);
+      if (!local) continue;
+      const newer = local.revision !== e.change.revision; // saved again since this was queued
+      if (r.status === "accepted" || r.status === "alreadyApplied") {
+        out.pushed++;
+        local.syncedRevision = e.change.revision;
+        if (!newer) Object.assign(local, { state: "synced", problems: [], reason: undefined });
+        for (const h of r.missingAttachments ?? []) {
+          const b = await tx.objectStore("blobs").get(h);
+          if (b && b.uploaded) await tx.objectStore("blobs").put({ ...b, uploaded: false });
+        }
+      } else if (r.status === "rejected") {
+        out.rejected++;
+        // Shown to the officer; it does not hold up the others. A fix is a new save.
+        if (!newer) Object.assign(local, { state: "rejected", problems: r.problems ?? [], reason: r.reason });
+      } else if (r.status === "conflict") {
+        out.conflicts++;
+        if (!newer) Object.assign(local, { state: "conflict", currentRevision: r.currentRevision });
+      }
+      await tx.objectStore("records").put(local);
+    }
+    await tx.done;
+  }
+}
+
+async function uploadAttachments(db, base, token, out) {
+  // After their records: only photos of records HQ holds.
+  const records = await db.getAll("records");
+  const listed = new Set();
+  for (const r of records) {
+    if (!r.syncedRevision) continue;
+    for (const a of r.record?.attachments ?? []) if (a.sha256) listed.add(a.sha256);
+  }
+  for (const sha of listed) {
+    const b = await db.get("blobs", sha);
+    if (!b || b.uploaded) continue;
+    await call(base, token, "PUT", `/api/v1/attachments/${sha}`, b.blob, b.mediaType || "image/jpeg");
+    const tx = db.transaction("blobs", "readwrite", STRICT);
+    const now = await tx.store.get(sha);
+    if (now) await tx.store.put({ ...now, uploaded: true });
+    await tx.done;
+    out.uploaded++;
+  }
+}
+
+async function pull(db, base, token, out) {
+  for (;;) {
+    const cursor = await getMeta(db, "pullCursor");
+    const rulebook = await getMeta(db, "rulebook");
+    const { json } = await call(base, token, "POST", "/api/v1/sync/pull", {
+      protocolVersion: PROTOCOL_VERSION,
+      cursor: cursor ?? undefined,
+      limit: PULL_PAGE,
+      rulebookVersion: rulebook?.version ?? undefined,
+    });
+    // The page and the cursor after it, in one transaction: a crash in between re-pulls, never skips.
+    const tx = db.transaction(["records", "outbox", "meta"], "readwrite", STRICT);
+    for (const c of json.changes ?? []) {
+      const local = await tx.objectStore("records").get(c.id);
+      const queued = await tx.objectStore("outbox").index("byId").count(c.id);
+      if (local && (queued > 0 || local.revision === c.revision)) {
+        // Our own change coming back, or local work not yet at HQ: keep ours.
+        if (local.revision === c.revision && queued === 0) Object.assign(local, { state: "synced", syncedRevision: c.revision });
+        await tx.objectStore("records").put(local);
+        continue;
+      }
+      await tx.objectStore("records").put({ id: c.id, kind: c.kind, record: c.record, revision: c.revision, syncedRevision: c.revision, state: "synced", problems: [], updatedAt: new Date().toISOString(), fromHq: true });
+      out.pulled++;
+    }
+    if (json.rulebook) await tx.objectStore("meta").put({ key: "rulebook", value: json.rulebook });
+    await tx.objectStore("meta").put({ key: "pullCursor", value: json.nextCursor });
+    await tx.done;
+    if (!json.more) return;
+  }
+}

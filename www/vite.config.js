@@ -1,0 +1,50 @@
+// Builds www/ into target/site (served by HQ): the officer's app (index.html)
+// with its service worker and manifest, and the record-check console.
+import { defineConfig } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
+import { fileURLToPath } from "node:url";
+
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "/",
+  build: {
+    outDir: fileURLToPath(new URL("../target/site", import.meta.url)),
+    emptyOutDir: true,
+    target: "es2022",
+    rollupOptions: { input: { app: "index.html", console: "console.html" } },
+  },
+  server: { fs: { allow: [".."] }, proxy: { "/api": "http://127.0.0.1:8080" } },
+  plugins: [
+    VitePWA({
+      strategies: "injectManifest",
+      srcDir: "src/app",
+      filename: "sw.js",
+      injectRegister: false,
+      registerType: "prompt",
+      manifest: {
+        name: "巡查 · 市场监管现场检查",
+        short_name: "巡查",
+        description: "离线可用的现场检查：明码标价、计量器具、特种设备、抽检",
+        lang: "zh-CN",
+        start_url: "/",
+        scope: "/",
+        display: "standalone",
+        orientation: "any",
+        background_color: "#f4f6f8",
+        theme_color: "#0b5cad",
+        icons: [
+          { src: "/icon-192.png", sizes: "192x192", type: "image/png" },
+          { src: "/icon-512.png", sizes: "512x512", type: "image/png" },
+          { src: "/icon-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+          { src: "/icon.svg", sizes: "any", type: "image/svg+xml" },
+        ],
+      },
+      injectManifest: {
+        // The shell, the wasm and the console; the example record too.
+        globPatterns: ["**/*.{js,css,html,wasm,svg,png,json,webmanifest}"],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        rollupFormat: "iife",
+      },
+    }),
+  ],
+});
