@@ -28,6 +28,13 @@ echo "|---|---|---|"
 cargo test -q -p xuncha-hq --release --test http -- --ignored --nocapture ingest 2>/dev/null | grep '^|'
 
 echo
+echo "## the officer's app in headless Chromium against a release HQ (tests/js/bench/app.mjs)"
+echo
+cargo build -q --release -p xuncha-hq
+scripts/build-wasm.sh >/dev/null && scripts/build-site.sh >/dev/null
+(cd tests/js && HQ_BIN="$PWD/../../target/release/xuncha-hq" SITE_DIR="$PWD/../../target/site" node bench/app.mjs)
+
+echo
 echo "## HQ ingest on PostgreSQL (the same benchmark, XUNCHA_TEST_PG_ADMIN_URL from scripts/postgres.sh)"
 echo
 echo "| step | time | rate |"

@@ -126,3 +126,14 @@ export async function untilSynced(page, timeout = 60_000) {
 export async function localRecords(page) {
   return page.evaluate(async () => (await window.xuncha.app.db.getAll("records")).map((r) => ({ id: r.id, kind: r.kind, state: r.state, status: r.record.status })));
 }
+
+/** Wait until a local record reaches `state` (polled from the test: waitForFunction does not await). */
+export async function untilState(page, id, state, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = await page.evaluate(async (id) => (await window.xuncha.app.db.get("records", id))?.state, id);
+    if (now === state) return;
+    if (Date.now() > end) throw new Error(`record ${id} is ${now}, not ${state}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, sign, finalise, untilSynced, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
+import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -71,7 +71,7 @@ test("an offline visit of each kind is finalised, survives a reload offline, and
   // Signal returns.
   await context.setOffline(false);
   await untilSynced(page);
-  await page.waitForFunction(async (id) => (await window.xuncha.app.db.get("records", id))?.state === "synced", visitId);
+  await untilState(page, visitId, "synced");
   const at = (await hq.staffPull()).filter((c) => c.kind === "visit");
   assert.deepEqual(at.map((c) => c.id), [visitId], "exactly once at HQ");
   assert.equal(at[0].record.status, "finalised");
