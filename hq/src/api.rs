@@ -219,9 +219,10 @@ async fn pull(State(state): State<AppState>, headers: HeaderMap, bytes: Result<B
         })?,
     };
     let limit = req.limit.unwrap_or(DEFAULT_PULL).clamp(1, MAX_PULL);
-    let ((changes, last, more), published) = blocking(&state, move |s| Ok((s.pull(&user, after, limit)?, s.latest_rulebook()?))).await?;
     // The bureau's rulebook travels with the pull until the device runs it.
-    let rulebook = published.filter(|(version, _)| req.rulebook_version.as_deref() != Some(version.as_str())).and_then(|(_, body)| serde_json::from_str(&body).ok());
+    let known = req.rulebook_version;
+    let ((changes, last, more), rulebook) = blocking(&state, move |s| Ok((s.pull(&user, after, limit)?, s.rulebook_unless(known.as_deref())?))).await?;
+    let rulebook = rulebook.and_then(|body| serde_json::from_str(&body).ok());
     Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more, rulebook }))
 }
 
@@ -430,8 +431,7 @@ async fn staff_follow_up(State(state): State<AppState>, headers: HeaderMap, byte
         let id = id.clone();
         move |s| s.current_revision(bureau, &id)
     })
-    .await?
-    .map(|(revision, _)| revision);
+    .await?;
     let mut random = [0u8; 10];
     argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut random);
     let revision = xuncha::ids::uuid_v7(chrono::Utc::now().timestamp_millis() as u64, random);

@@ -287,16 +287,9 @@ impl Store {
         Ok((visits, follow_ups))
     }
 
-    /// The current revision and hash of one record of a bureau.
-    pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<(String, bool)>> {
-        self.read(|tx| {
-            Ok(tx
-                .row("SELECT revision, finalised FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?
-                .map(|r| {
-                    let mut it = r.into_iter();
-                    (it.next().map(V::text).unwrap_or_default(), it.next().is_some_and(|v| v.int() != 0))
-                }))
-        })
+    /// The current revision of one record of a bureau.
+    pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<String>> {
+        self.read(|tx| Ok(tx.row("SELECT revision FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?.and_then(|r| r.into_iter().next()).map(V::text)))
     }
 
     /// How many records, changes and conflicts a bureau holds.
@@ -382,6 +375,20 @@ impl Store {
             }))
         })
     }
+
+    /// The rulebook published last, unless it is `known` (what a device runs):
+    /// the file is read only when it has to travel.
+    pub fn rulebook_unless(&self, known: Option<&str>) -> R<Option<String>> {
+        self.read(|tx| {
+            let Some(latest) = tx.row("SELECT version FROM rulebooks ORDER BY seq DESC LIMIT 1", &[])?.and_then(|r| r.into_iter().next()).map(V::text) else {
+                return Ok(None);
+            };
+            if known == Some(latest.as_str()) {
+                return Ok(None);
+            }
+            Ok(tx.row("SELECT body FROM rulebooks WHERE version = ?1", &[P::Text(&latest)])?.and_then(|r| r.into_iter().next()).map(V::text))
+        })
+    }
 }
 
 /// Authorise, judge and apply one change inside `tx`; the answer for the device.
@@ -431,6 +438,7 @@ fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &Use
     });
     let seen = tx.int("SELECT COUNT(*) FROM changes WHERE id = ?1 AND revision = ?2", &[id, revision])? > 0;
     let received = now.to_rfc3339();
+    let listed = xuncha::sync::listed_attachments(&change.record);
     let mut out = match judge_validated(change, stored.as_ref(), seen, &validated) {
         Judgement::Accept { finalised } => {
             let seq = tx.int(
@@ -457,8 +465,8 @@ fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &Use
             )?;
             // What the record lists now: a later revision may list other photos.
             tx.exec("DELETE FROM record_attachments WHERE record_id = ?1", &[id])?;
-            for h in xuncha::sync::listed_attachments(&change.record) {
-                tx.exec("INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[bureau, id, P::Text(&h)])?;
+            for h in &listed {
+                tx.exec("INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[bureau, id, P::Text(h)])?;
             }
             result(ChangeStatus::Accepted, vec![], None, None)
         }
@@ -475,7 +483,7 @@ fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &Use
     };
     // Tell the device which of the record's photos to send (also on a replay, so a retry learns it).
     if matches!(out.status, ChangeStatus::Accepted | ChangeStatus::AlreadyApplied) {
-        for h in xuncha::sync::listed_attachments(&change.record) {
+        for h in listed {
             if tx.int("SELECT COUNT(*) FROM attachments WHERE bureau_id = ?1 AND sha256 = ?2", &[bureau, P::Text(&h)])? == 0 {
                 out.missing_attachments.push(h);
             }

@@ -1,13 +1,16 @@
 //! The scale-out path: several stateless HQ processes, one PostgreSQL. Each
-//! process keeps a small pool of connections; nothing else lives in it.
+//! process keeps a small pool of connections (each with the statements it
+//! has prepared); no record lives in it.
 //!
 //! The pull cursor is a change's sequence number, so sequence order must be
 //! commit order for anyone reading: a writing transaction takes its bureau's
 //! advisory lock first, which serialises each bureau's writers (pulls read
 //! one bureau) while bureaus write side by side.
 
+use std::collections::HashMap;
+
 use postgres::types::{ToSql, Type};
-use r2d2_postgres::{postgres::NoTls, PostgresConnectionManager};
+use postgres::{NoTls, Statement};
 
 use super::sql::{dollar_placeholders, Sql, StoreError, P, R, V};
 
@@ -97,7 +100,33 @@ const MIGRATIONS: &[&str] = &[
 const MIGRATION_LOCK: i64 = 0x7875_6e63_6861; // "xuncha"
 
 pub struct Db {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    pool: r2d2::Pool<Manager>,
+}
+
+/// A pooled connection with the statements it has prepared: each query is
+/// parsed and planned once per connection, not once per use (a round trip each).
+pub struct Conn {
+    client: postgres::Client,
+    statements: HashMap<String, Statement>,
+}
+
+pub struct Manager(postgres::Config);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<Conn, postgres::Error> {
+        Ok(Conn { client: self.0.connect(NoTls)?, statements: HashMap::new() })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.client.is_closed()
+    }
 }
 
 impl Db {
@@ -106,7 +135,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .connection_timeout(std::time::Duration::from_secs(10))
-            .build(PostgresConnectionManager::new(config, NoTls))
+            .build(Manager(config))
             .map_err(|e| StoreError(format!("cannot connect to PostgreSQL: {e}")))?;
         let db = Db { pool };
         db.migrate()?;
@@ -115,7 +144,7 @@ impl Db {
 
     fn migrate(&self) -> R<()> {
         let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
+        let mut tx = conn.client.transaction()?;
         // Several HQ processes may start together: one migrates, the others wait.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
@@ -135,24 +164,41 @@ impl Db {
         Ok(())
     }
 
-    fn conn(&self) -> R<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+    fn conn(&self) -> R<r2d2::PooledConnection<Manager>> {
         self.pool.get().map_err(|e| StoreError(format!("no PostgreSQL connection: {e}")))
     }
 
     /// Run `f` in one transaction; `lock` names a bureau whose writers it serialises with.
     pub fn transaction<T>(&self, lock: Option<i64>, f: impl FnOnce(&mut dyn Sql) -> R<T>) -> R<T> {
         let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
+        let Conn { client, statements } = &mut *conn;
+        let mut tx = client.transaction()?;
         if let Some(bureau) = lock {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&bureau])?;
         }
-        let out = f(&mut Tx(&mut tx))?;
+        let out = f(&mut Tx { tx: &mut tx, statements })?;
         tx.commit()?;
         Ok(out)
     }
 }
 
-struct Tx<'a, 'b>(&'a mut postgres::Transaction<'b>);
+struct Tx<'a, 'b> {
+    tx: &'a mut postgres::Transaction<'b>,
+    statements: &'a mut HashMap<String, Statement>,
+}
+
+impl Tx<'_, '_> {
+    /// The connection's prepared statement for `sql` (prepared on first use;
+    /// prepared statements outlive the transaction that made them).
+    fn statement(&mut self, sql: &str) -> R<Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let prepared = self.tx.prepare(&dollar_placeholders(sql))?;
+        self.statements.insert(sql.to_string(), prepared.clone());
+        Ok(prepared)
+    }
+}
 
 fn pg_params<'a>(params: &'a [P<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
     params
@@ -170,11 +216,13 @@ fn pg_params<'a>(params: &'a [P<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
 
 impl Sql for Tx<'_, '_> {
     fn exec(&mut self, sql: &str, params: &[P]) -> R<u64> {
-        Ok(self.0.execute(dollar_placeholders(sql).as_str(), &pg_params(params))?)
+        let stmt = self.statement(sql)?;
+        Ok(self.tx.execute(&stmt, &pg_params(params))?)
     }
 
     fn rows(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
-        let rows = self.0.query(dollar_placeholders(sql).as_str(), &pg_params(params))?;
+        let stmt = self.statement(sql)?;
+        let rows = self.tx.query(&stmt, &pg_params(params))?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let mut values = Vec::with_capacity(row.len());
