@@ -205,3 +205,39 @@ test("a lab result entered at HQ shows on the tablet after sync", async () => {
   assert.match(await page.$eval("#result-findings", (e) => e.innerText), /不合格|检验/);
   await context.close();
 });
+
+test("a conflict between two tablets keeps both versions, and the officer keeps theirs", async () => {
+  // One officer, two tablets.
+  const a = await signedIn();
+  const b = await signedIn();
+  const id = await draft(a.page, { operator: "甲平板商行" });
+  await untilSynced(a.page);
+  await until(async () => (await atHq(id)).length);
+  // Tablet B pulls the draft and changes it; HQ accepts.
+  await b.page.evaluate(() => window.xuncha.syncNow());
+  await b.page.goto(hq.url + `#/visit/${id}`);
+  await b.page.waitForSelector("#editor");
+  await b.page.fill("#f_operator_name", "乙平板商行");
+  await b.page.click("#save");
+  await untilSynced(b.page);
+  // Tablet A, not having pulled, changes its older revision: a conflict.
+  await a.page.goto(hq.url + `#/visit/${id}`);
+  await a.page.waitForSelector("#editor");
+  await a.page.fill("#f_operator_name", "甲平板商行（改）");
+  await a.page.click("#save");
+  await until(async () => (await localState(a.page, id)) === "conflict");
+  // A's own version stays on A (the pull after it brought B's, kept beside it).
+  await a.page.evaluate(() => window.xuncha.syncNow());
+  const local = await a.page.evaluate(async (id) => await window.xuncha.app.db.get("records", id), id);
+  assert.equal(local.record.operator.name, "甲平板商行（改）");
+  assert.equal(local.remote?.record.operator.name, "乙平板商行");
+  assert.equal((await hq.stats()).conflicts >= 1, true, "HQ keeps the conflicting version too");
+  // The officer keeps this tablet's version.
+  await a.page.goto(hq.url + `#/visit/${id}`);
+  await a.page.click("#keep-mine");
+  await untilSynced(a.page);
+  await until(async () => (await localState(a.page, id)) === "synced");
+  assert.equal((await atHq(id)).at(-1).record.operator.name, "甲平板商行（改）");
+  await a.context.close();
+  await b.context.close();
+});

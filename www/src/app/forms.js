@@ -27,6 +27,18 @@ export const HEADER = {
   ],
 };
 
+export const OFFICER = [
+  { key: "name", label: ["姓名", "Name"], type: "text" },
+  { key: "certificateNo", label: ["执法证号", "Certificate no."], type: "text" },
+];
+
+/** The operator refused to sign: what happened, and the witness. */
+export const REFUSAL = [
+  { key: "note", label: ["拒签情况", "What happened"], type: "text" },
+  { key: "witnessName", label: ["见证人", "Witness"], type: "text" },
+  { key: "witnessContact", label: ["见证人联系方式", "Witness contact"], type: "tel" },
+];
+
 const TAG_ELEMENTS = [
   opt("name", "品名", "name"), opt("price", "价格", "price"), opt("unit", "计价单位", "unit"), opt("specification", "规格", "specification"),
   opt("origin", "产地", "origin"), opt("grade", "等级", "grade"), opt("colour", "颜色", "colour"),

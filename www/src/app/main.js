@@ -8,7 +8,7 @@ import { syncOnce } from "./sync-engine.js";
 import { createScheduler } from "./scheduler.js";
 import { Records } from "./records.js";
 import { t, setLang, getLang } from "./i18n.js";
-import { h, toast, formatTime } from "./ui.js";
+import { h, formatTime } from "./ui.js";
 import * as screens from "./screens.js";
 import { visitEditor } from "./visit-editor.js";
 
@@ -61,11 +61,13 @@ async function boot() {
   addEventListener("online", () => ((app.online = true), renderStatus()));
   addEventListener("offline", () => ((app.online = false), renderStatus()));
   addEventListener("hashchange", route);
+  // The open editor saves when the page is hidden or closed.
+  addEventListener("pagehide", () => app.leaveGuard?.());
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && app.leaveGuard?.());
   channel?.addEventListener("message", () => {
     refreshStatus();
     rerenderIfIdle();
   });
-  navigator.serviceWorker?.addEventListener("message", (e) => e.data?.type === "SYNCED" && (refreshStatus(), rerenderIfIdle()));
 
   renderShell();
   await refreshStatus();
@@ -133,8 +135,9 @@ function renderStatus() {
 let editorOpen = false;
 
 function rerenderIfIdle() {
-  // Never under the officer's fingers: the editor refreshes itself on save.
-  if (!editorOpen) route();
+  // Never under the officer's fingers: in the editor only HQ's verdict is redrawn.
+  if (editorOpen) app.refreshEditorNotice?.();
+  else route();
 }
 
 async function route() {
@@ -202,5 +205,3 @@ boot().catch((e) => {
   console.error(e);
   document.getElementById("app").replaceChildren(h("p", { class: "fatal", role: "alert" }, `应用无法启动 / The app could not start: ${e.message}`));
 });
-
-export { app, toast, renderStatus, refreshStatus };

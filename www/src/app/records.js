@@ -36,6 +36,20 @@ export class Records {
     return entry;
   }
 
+  /**
+   * Resolve a conflict by keeping this device's version: the same record as a
+   * new revision on top of HQ's (both versions stay at HQ).
+   */
+  async keepMine(id) {
+    const entry = await this.get(id);
+    if (entry?.state !== "conflict") return;
+    const revision = this.core.newId();
+    const base = entry.remote?.revision ?? entry.currentRevision;
+    const change = { kind: entry.kind, id, baseRevision: base, revision, sha256: this.core.contentSha256(entry.record), record: entry.record };
+    await saveWithOutbox(this.db, { id, kind: entry.kind, record: entry.record, revision, syncedRevision: base }, change);
+    this.onSaved?.(id);
+  }
+
   async newVisit() {
     const session = await getMeta(this.db, "session");
     const me = session?.user ?? {};

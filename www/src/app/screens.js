@@ -3,7 +3,6 @@
 import { t, tx, setLang, getLang } from "./i18n.js";
 import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
 import { getMeta, setMeta, exportAll, importAll, STRICT } from "./db.js";
-import { KINDS } from "./forms.js";
 
 export async function login(app, onSignedIn) {
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
@@ -78,13 +77,12 @@ export async function result(app, id) {
   const ev = app.core.evaluateVisit(v, { asOf: todayDate(), followUps });
   const violations = ev.findings.filter((f) => f.level === "violation").length;
   const reason = h("input", { id: "amend-reason", placeholder: t("amendReason") });
-  const samples = new Map((v.samples ?? []).map((s) => [s.id, s]));
   return h("section", { id: "result" },
     h("div", { class: "screen-head" }, h("a", { href: "#/", class: "button" }, "‹ ", t("back")), h("h1", {}, t("result"))),
     h("div", { class: `card verdict ${ev.compliant ? "ok" : "bad"}`, id: "verdict" }, h("strong", {}, ev.compliant ? t("compliant") : t("violations", { n: violations })),
       h("p", { class: "muted" }, `${v.operator?.name ?? ""} · ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`),
       h("p", { class: "muted" }, `${t("rulebook")} ${ev.rulebookVersion}`)),
-    syncNotice(entry),
+    syncNotice(app, entry),
     h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map(findingCard)) : h("p", {}, t("noFindings"))),
     ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}` }, `${tx(d.title)}：${d.due}（${d.status}）`)))) : null,
     h("div", { class: "card", id: "lab-results" }, h("h2", {}, t("labResults")),
@@ -105,16 +103,24 @@ export async function result(app, id) {
           toast(tx(e.messages) || e.message, "error");
         }
       } }, t("amend"))),
-    samples.size ? null : null);
+  );
 }
 
-export function syncNotice(entry) {
+export function syncNotice(app, entry) {
   if (entry.state === "rejected") {
     return h("div", { class: "card bad", id: "rejected-notice", role: "alert" }, h("strong", {}, t("problemsAtHq")),
       entry.reason ? h("p", {}, entry.reason) : null,
       h("ul", {}, (entry.problems ?? []).map((p) => h("li", {}, `${tx(p.message)}（${p.code}）`))));
   }
-  if (entry.state === "conflict") return h("div", { class: "card bad", id: "conflict-notice", role: "alert" }, t("conflictHelp"));
+  if (entry.state === "conflict") {
+    return h("div", { class: "card bad", id: "conflict-notice", role: "alert" }, h("p", {}, t("conflictHelp")),
+      entry.remote ? h("p", { class: "muted" }, `${t("otherVersion")}：${entry.remote.record?.operator?.name ?? ""} · ${formatTime(entry.remote.at)}`) : null,
+      h("button", { class: "big", id: "keep-mine", onclick: async () => {
+        await app.records.keepMine(entry.id);
+        toast(t("saved"));
+        dispatchEvent(new HashChangeEvent("hashchange"));
+      } }, t("keepMine")));
+  }
   return null;
 }
 
@@ -205,5 +211,3 @@ export async function settings(app) {
         location.hash = "#/login";
       } }, t("signOut"))));
 }
-
-export { KINDS };

@@ -27,7 +27,8 @@ self.addEventListener("sync", (event) => {
       } finally {
         db.close();
       }
-      for (const c of await self.clients.matchAll()) c.postMessage({ type: "SYNCED" });
+      // Every open tab, controlled by this worker or not, redraws what changed.
+      new BroadcastChannel("xuncha").postMessage({ type: "synced" });
     })(),
   );
 });

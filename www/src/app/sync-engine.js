@@ -120,6 +120,8 @@ async function push(db, base, token, deviceId, out) {
 }
 
 async function uploadAttachments(db, base, token, out) {
+  // Most passes have nothing to send: do not read every record to find that out.
+  if ((await db.getAll("blobs")).every((b) => b.uploaded)) return;
   // After their records: only photos of records HQ holds.
   const records = await db.getAll("records");
   const listed = new Set();
@@ -154,9 +156,12 @@ async function pull(db, base, token, out) {
     for (const c of json.changes ?? []) {
       const local = await tx.objectStore("records").get(c.id);
       const queued = await tx.objectStore("outbox").index("byId").count(c.id);
-      if (local && (queued > 0 || local.revision === c.revision)) {
-        // Our own change coming back, or local work not yet at HQ: keep ours.
-        if (local.revision === c.revision && queued === 0) Object.assign(local, { state: "synced", syncedRevision: c.revision });
+      // Local work not at HQ (queued, in conflict, or rejected and awaiting a fix) is
+      // never overwritten: HQ's version is kept beside it for the officer to see.
+      const unsettled = queued > 0 || local?.state === "conflict" || local?.state === "rejected";
+      if (local && (unsettled || local.revision === c.revision)) {
+        if (local.revision === c.revision && !unsettled) Object.assign(local, { state: "synced", syncedRevision: c.revision });
+        else if (local.revision !== c.revision) local.remote = { revision: c.revision, record: c.record, at: new Date().toISOString() };
         await tx.objectStore("records").put(local);
         continue;
       }

@@ -5,7 +5,7 @@
 // device shortly after, queued for HQ in the same write.
 import { t, tx } from "./i18n.js";
 import { h, toast, isoLocal, today, sha256Hex } from "./ui.js";
-import { HEADER, KINDS, pointer, getAt, setAt } from "./forms.js";
+import { HEADER, OFFICER, REFUSAL, KINDS, pointer, getAt, setAt } from "./forms.js";
 import { putBlob, isQuotaError } from "./db.js";
 import { findingCard, syncNotice } from "./screens.js";
 
@@ -191,15 +191,10 @@ export async function visitEditor(app, original, entry) {
     canvas.addEventListener("pointermove", (e) => { if (!drawing) return; ctx.lineTo(...at(e)); ctx.stroke(); inked = true; });
     canvas.addEventListener("pointerup", () => (drawing = false));
     const signer = h("input", { id: "signer-name", value: visit.operator?.contactName ?? "" });
-    visit.refusal ??= undefined;
     const refusalObj = visit.refusal ?? {};
     const refusal = h("details", { id: "refusal", open: !!visit.refusal },
       h("summary", {}, t("refusal")),
-      h("div", { class: "grid" }, [
-        { key: "note", label: ["拒签情况", "What happened"], type: "text" },
-        { key: "witnessName", label: ["见证人", "Witness"], type: "text" },
-        { key: "witnessContact", label: ["见证人联系方式", "Witness contact"], type: "tel" },
-      ].map((f) => field(f, refusalObj, "/refusal"))));
+      h("div", { class: "grid" }, REFUSAL.map((f) => field(f, refusalObj, "/refusal"))));
     refusal.addEventListener("input", () => {
       const filled = Object.values(refusalObj).some(Boolean);
       if (filled) visit.refusal = refusalObj;
@@ -287,7 +282,7 @@ export async function visitEditor(app, original, entry) {
     if (!dirty) return true;
     dirty = false;
     try {
-      await app.records.saveVisit(structuredClone(visit));
+      await app.records.saveVisit(visit); // (saved as a copy: the JSON that travels)
       savedNote.textContent = `✓ ${t("saved")}`;
       return true;
     } catch (e) {
@@ -296,10 +291,11 @@ export async function visitEditor(app, original, entry) {
       return false;
     }
   }
+  // Run before leaving the editor, and when the page is hidden or closed (main.js).
   app.leaveGuard = saveNow;
-  const onHide = () => document.visibilityState === "hidden" && saveNow();
-  document.addEventListener("visibilitychange", onHide);
-  addEventListener("pagehide", saveNow);
+  // HQ's answer (rejected, conflict) shows while the officer is here; the fields are left alone.
+  const noticeSlot = h("div", { id: "sync-notice" }, entry ? syncNotice(app, entry) : null);
+  app.refreshEditorNotice = async () => noticeSlot.replaceChildren(syncNotice(app, await app.records.get(visit.id)) ?? "");
 
   const confirmBox = h("div", { class: "card confirm", id: "confirm-warnings", hidden: true });
 
@@ -336,8 +332,7 @@ export async function visitEditor(app, original, entry) {
   const officersBox = h("div", { class: "rows" });
   const drawOfficers = () => {
     officersBox.replaceChildren(...(visit.officers ??= []).map((o, i) => h("div", { class: "row-line" },
-      field({ key: "name", label: ["姓名", "Name"], type: "text" }, o, `/officers/${i}`),
-      field({ key: "certificateNo", label: ["执法证号", "Certificate no."], type: "text" }, o, `/officers/${i}`))),
+      OFFICER.map((f) => field(f, o, `/officers/${i}`)))),
       h("button", { type: "button", class: "small", onclick: () => { visit.officers.push({}); drawOfficers(); } }, "＋ ", t("officer")));
   };
   drawOfficers();
@@ -345,7 +340,7 @@ export async function visitEditor(app, original, entry) {
 
   root = h("section", { class: "editor", id: "editor", dataset: { id: visit.id } },
     h("div", { class: "screen-head" }, h("a", { href: "#/", class: "button" }, "‹ ", t("back")), h("h1", {}, visit.amends ? `${t("amend")}` : t("newVisit")), savedNote),
-    entry ? syncNotice(entry) : null,
+    noticeSlot,
     h("div", { class: "editor-grid" },
       h("div", { class: "editor-main" },
         h("div", { class: "card", dataset: { ptr: "/operator" } }, h("h2", {}, t("operator")), h("div", { class: "grid" }, HEADER.operator.map((f) => field(f, (visit.operator ??= {}), "/operator")))),
