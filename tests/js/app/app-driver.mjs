@@ -118,8 +118,15 @@ export async function pendingCount(page) {
   return Number(await page.getAttribute("#pending-count", "data-count"));
 }
 
+/** Wait until the outbox is empty in IndexedDB (the truth) and the status bar says so. */
 export async function untilSynced(page, timeout = 60_000) {
-  await page.waitForFunction(() => document.querySelector("#pending-count")?.dataset.count === "0", null, { timeout, polling: 250 });
+  const end = Date.now() + timeout;
+  for (;;) {
+    const [queued, shown] = await page.evaluate(async () => [await window.xuncha.app.db.count("outbox"), document.querySelector("#pending-count")?.dataset.count]);
+    if (queued === 0 && shown === "0") return;
+    if (Date.now() > end) throw new Error(`still ${queued} queued (${shown} shown)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Local records as the app stores them. */
