@@ -45,7 +45,11 @@ fi
 for dir in scripts www tests/js; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     say "installing npm packages in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --silent)
+    # `npm ci` refuses www's lock: this registry lacks rollup's non-Linux platform packages,
+    # so they are absent from the lock, and npm ci calls that "out of sync". `npm install`
+    # honours the same lock (it leaves it unchanged here), so it is the fallback.
+    (cd "$dir" && { npm ci --no-audit --no-fund --silent 2>/dev/null \
+      || npm install --no-audit --no-fund --silent; })
   fi
 done
 say "ready"
