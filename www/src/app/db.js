@@ -11,24 +11,60 @@
 import { openDB } from "idb";
 
 export const DB_NAME = "xuncha";
-const VERSION = 1;
+const VERSION = 2;
 export const STRICT = { durability: "strict" };
 
 export function openStore(name = DB_NAME) {
   return openDB(name, VERSION, {
-    upgrade(db) {
-      // { id, kind, record, revision, syncedRevision?, state, problems?, reason?, currentRevision?, updatedAt }
-      const records = db.createObjectStore("records", { keyPath: "id" });
-      records.createIndex("byKind", "kind");
-      // { seq, id, kind, change: { kind, id, baseRevision?, revision, sha256, record }, queuedAt, sent }
-      const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-      outbox.createIndex("byId", "id");
-      // { sha256, mediaType, size, blob, uploaded, createdAt }
-      db.createObjectStore("blobs", { keyPath: "sha256" });
-      // { key, value }: session, deviceId, pullCursor, rulebook, lastSync, settings
-      db.createObjectStore("meta", { keyPath: "key" });
+    // Each step takes a database of the version before it to the next; a tablet
+    // may skip app versions, so every step runs in order, and none loses a row.
+    upgrade(db, oldVersion, _newVersion, tx) {
+      if (oldVersion < 1) {
+        // { id, kind, record, revision, syncedRevision?, state, problems?, reason?, currentRevision?, remote?, updatedAt }
+        const records = db.createObjectStore("records", { keyPath: "id" });
+        records.createIndex("byKind", "kind");
+        // { seq, id, kind, change: { kind, id, baseRevision?, revision, sha256, record }, queuedAt, sent }
+        const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+        outbox.createIndex("byId", "id");
+        // { sha256, mediaType, size, blob, uploaded, waiting?, createdAt }
+        db.createObjectStore("blobs", { keyPath: "sha256" });
+        // { key, value }: session, deviceId, pullCursor, rulebook, lastSync, settings
+        db.createObjectStore("meta", { keyPath: "key" });
+      }
+      if (oldVersion < 2) {
+        // Photos HQ does not have yet carry `waiting: 1` (absent once uploaded), so a sparse
+        // index finds them without reading every photo.
+        const blobs = tx.objectStore("blobs");
+        blobs.createIndex("byWaiting", "waiting");
+        return (async () => {
+          for (let c = await blobs.openCursor(); c; c = await c.continue()) {
+            if (!c.value.uploaded) await c.update({ ...c.value, waiting: 1 });
+          }
+        })();
+      }
     },
   });
+}
+
+/** A photo or signature to keep until HQ has it. */
+export function waitingBlob(blob) {
+  return { ...blob, uploaded: false, waiting: 1, createdAt: blob.createdAt ?? new Date().toISOString() };
+}
+
+/** Photos and signatures HQ does not have yet (their hashes). */
+export async function waitingBlobs(db) {
+  return db.getAllKeysFromIndex("blobs", "byWaiting");
+}
+
+/** HQ has it (or, with `refused`, will never take it: kept here, no longer waiting). */
+export async function markUploaded(db, sha256, { refused } = {}) {
+  const tx = db.transaction("blobs", "readwrite", STRICT);
+  const now = await tx.store.get(sha256);
+  if (now) {
+    const { waiting, ...rest } = now;
+    await tx.store.put(refused ? { ...rest, refused } : { ...rest, uploaded: true });
+  }
+  await tx.done;
 }
 
 export async function getMeta(db, key) {
@@ -68,7 +104,7 @@ export async function saveWithOutbox(db, entry, change, blobs = []) {
   await tx.objectStore("records").put({ ...entry, state: "pending", problems: [], reason: undefined, updatedAt: new Date().toISOString() });
   await outbox.add({ id: change.id, kind: change.kind, change: queuedChange, queuedAt: new Date().toISOString(), sent: false });
   for (const b of blobs) {
-    if (!(await tx.objectStore("blobs").getKey(b.sha256))) await tx.objectStore("blobs").put({ ...b, uploaded: false, createdAt: new Date().toISOString() });
+    if (!(await tx.objectStore("blobs").getKey(b.sha256))) await tx.objectStore("blobs").put(waitingBlob(b));
   }
   await tx.done;
 }
@@ -76,12 +112,16 @@ export async function saveWithOutbox(db, entry, change, blobs = []) {
 /** Save without queueing (a local-only draft step, e.g. a photo before the first save). */
 export async function putBlob(db, blob) {
   const tx = db.transaction("blobs", "readwrite", STRICT);
-  if (!(await tx.store.getKey(blob.sha256))) await tx.store.put({ ...blob, uploaded: false, createdAt: new Date().toISOString() });
+  if (!(await tx.store.getKey(blob.sha256))) await tx.store.put(waitingBlob(blob));
   await tx.done;
 }
 
 export async function pendingCount(db) {
   return db.count("outbox");
+}
+
+export async function waitingCount(db) {
+  return db.countFromIndex("blobs", "byWaiting");
 }
 
 /** Everything local, for a backup file (photos as base64). */
@@ -118,7 +158,8 @@ export async function importAll(db, backup) {
   for (const b of backup.blobs ?? []) {
     if (!(await tx.objectStore("blobs").getKey(b.sha256))) {
       const { base64, ...rest } = b;
-      await tx.objectStore("blobs").put({ ...rest, blob: base64ToBlob(base64, b.mediaType) });
+      const blob = base64ToBlob(base64, b.mediaType);
+      await tx.objectStore("blobs").put(rest.uploaded ? { ...rest, blob } : waitingBlob({ ...rest, blob }));
     }
   }
   await tx.done;

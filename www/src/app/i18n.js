@@ -24,6 +24,8 @@ const STRINGS = {
   offline: ["离线", "Offline"],
   pendingCount: ["待同步 {n} 条", "{n} waiting"],
   allSynced: ["全部已同步", "All synced"],
+  photosWaiting: ["照片待上传 {n} 张", "{n} photos to upload"],
+  notSaved: ["未保存", "Not saved"],
   lastSync: ["上次同步 {t}", "Last sync {t}"],
   never: ["从未", "never"],
   syncNow: ["立即同步", "Sync now"],

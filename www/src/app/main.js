@@ -3,7 +3,7 @@
 // wasm core; this file does UI, storage and network only.
 import init, * as core from "../../../pkg/xuncha.js";
 import { Workbox } from "workbox-window";
-import { openStore, getMeta, setMeta, pendingCount } from "./db.js";
+import { openStore, getMeta, setMeta, pendingCount, waitingCount } from "./db.js";
 import { syncOnce } from "./sync-engine.js";
 import { createScheduler } from "./scheduler.js";
 import { Records } from "./records.js";
@@ -20,7 +20,7 @@ const app = {
   records: null,
   scheduler: null,
   online: navigator.onLine,
-  sync: { pending: 0, last: null, running: false },
+  sync: { pending: 0, photos: 0, last: null, running: false },
   leaveGuard: null, // the open editor's "save now", run before leaving it
 };
 
@@ -112,6 +112,7 @@ function renderShell() {
 async function refreshStatus() {
   if (!app.db) return;
   app.sync.pending = await pendingCount(app.db);
+  app.sync.photos = await waitingCount(app.db);
   app.sync.last = await getMeta(app.db, "lastSync");
   renderStatus();
 }
@@ -119,13 +120,14 @@ async function refreshStatus() {
 function renderStatus() {
   const el = document.getElementById("sync-status");
   if (!el) return;
-  const { pending, last, running } = app.sync;
+  const { pending, photos, last, running } = app.sync;
   const parts = [
     h("span", { class: `dot ${app.online ? "on" : "off"}` }, app.online ? t("online") : t("offline")),
-    h("span", { id: "pending-count", dataset: { count: String(pending) } }, pending ? t("pendingCount", { n: pending }) : t("allSynced")),
+    h("span", { id: "pending-count", dataset: { count: String(pending) } }, pending ? t("pendingCount", { n: pending }) : photos ? "" : t("allSynced")),
+    photos ? h("span", { id: "photos-waiting", dataset: { count: String(photos) } }, t("photosWaiting", { n: photos })) : null,
     h("span", { class: "last" }, t("lastSync", { t: last?.lastSuccess ? formatTime(last.lastSuccess) : t("never") })),
   ];
-  if (last && !last.ok && pending) parts.push(h("span", { class: "error", id: "sync-error" }, last.code === "SIGNED_OUT" ? t("signInAgain") : t("syncError", { e: last.message })));
+  if (last && !last.ok && (pending || photos)) parts.push(h("span", { class: "error", id: "sync-error" }, last.code === "SIGNED_OUT" ? t("signInAgain") : t("syncError", { e: last.message })));
   parts.push(h("button", { class: "small", id: "sync-now", disabled: running, onclick: () => app.scheduler?.now("button") }, t("syncNow")));
   el.replaceChildren(...parts);
 }
@@ -133,6 +135,9 @@ function renderStatus() {
 // ---- routing -----------------------------------------------------------------
 
 let editorOpen = false;
+// Routes overlap (a tap while a sync redraws the list): only the latest may draw,
+// or a slower, older one would put back a stale screen.
+let routeSeq = 0;
 
 function rerenderIfIdle() {
   // Never under the officer's fingers: in the editor only HQ's verdict is redrawn.
@@ -141,6 +146,7 @@ function rerenderIfIdle() {
 }
 
 async function route() {
+  const seq = ++routeSeq;
   if (app.leaveGuard) {
     await app.leaveGuard();
     app.leaveGuard = null;
@@ -150,6 +156,7 @@ async function route() {
   const session = await getMeta(app.db, "session");
   for (const id of ["today", "dashboard", "settings"]) document.getElementById(`nav-${id}`)?.classList.toggle("active", hash === (id === "today" ? "/" : `/${id}`));
   editorOpen = false;
+  let editing = false;
   if (!session && hash !== "/login") return (location.hash = "#/login");
   let view;
   const m = hash.match(/^\/visit\/([^/]+)(\/result)?$/);
@@ -158,17 +165,19 @@ async function route() {
   else if (hash === "/new") {
     const visit = await app.records.newVisit();
     history.replaceState(null, "", `#/visit/${visit.id}`);
-    editorOpen = true;
+    editing = true;
     view = await visitEditor(app, visit, null);
   } else if (m && m[2]) view = await screens.result(app, m[1]);
   else if (m) {
     const entry = await app.records.get(m[1]);
     if (entry?.record.status === "finalised") return (location.hash = `#/visit/${m[1]}/result`);
-    editorOpen = true;
+    editing = true;
     view = await visitEditor(app, entry?.record ?? (await app.records.newVisit()), entry);
   } else if (hash === "/dashboard") view = await screens.dashboard(app);
   else if (hash === "/settings") view = await screens.settings(app);
   else view = h("p", {}, "404");
+  if (seq !== routeSeq) return;
+  editorOpen = editing;
   screen.replaceChildren(view);
   screen.focus({ preventScroll: true });
   scrollTo(0, 0);

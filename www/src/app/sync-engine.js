@@ -2,11 +2,13 @@
 // HQ has for this device. No DOM and no wasm, so the service worker runs the
 // same code for Background Sync. Exactly one pass at a time across tabs and
 // the worker: a Web Lock, taken if free (a tab that finds it held skips).
-import { STRICT, getMeta } from "./db.js";
+import { STRICT, getMeta, waitingBlobs, markUploaded } from "./db.js";
 
 export const PROTOCOL_VERSION = 1;
 const PUSH_BATCH = 50;
 const PULL_PAGE = 200;
+// Photo uploads in flight at once: enough to hide a round trip, few enough for a weak signal.
+const UPLOADS_AT_ONCE = 3;
 
 /** A failure worth retrying later (network, HQ 5xx/429); anything else is reported and stops the pass. */
 export class SyncError extends Error {
@@ -103,7 +105,7 @@ async function push(db, base, token, deviceId, out) {
         if (!newer) Object.assign(local, { state: "synced", problems: [], reason: undefined });
         for (const h of r.missingAttachments ?? []) {
           const b = await tx.objectStore("blobs").get(h);
-          if (b && b.uploaded) await tx.objectStore("blobs").put({ ...b, uploaded: false });
+          if (b && b.uploaded) await tx.objectStore("blobs").put({ ...b, uploaded: false, waiting: 1 });
         }
       } else if (r.status === "rejected") {
         out.rejected++;
@@ -119,26 +121,36 @@ async function push(db, base, token, deviceId, out) {
   }
 }
 
+// After the push: the records of this pass are at HQ before their photos. Every
+// photo and signature kept on the tablet goes, even one whose visit HQ refused or
+// whose item was removed: HQ stores it by hash, and nothing captured is lost.
 async function uploadAttachments(db, base, token, out) {
-  // Most passes have nothing to send: do not read every record to find that out.
-  if ((await db.getAll("blobs")).every((b) => b.uploaded)) return;
-  // After their records: only photos of records HQ holds.
-  const records = await db.getAll("records");
-  const listed = new Set();
-  for (const r of records) {
-    if (!r.syncedRevision) continue;
-    for (const a of r.record?.attachments ?? []) if (a.sha256) listed.add(a.sha256);
-  }
-  for (const sha of listed) {
-    const b = await db.get("blobs", sha);
-    if (!b || b.uploaded) continue;
-    await call(base, token, "PUT", `/api/v1/attachments/${sha}`, b.blob, b.mediaType || "image/jpeg");
-    const tx = db.transaction("blobs", "readwrite", STRICT);
-    const now = await tx.store.get(sha);
-    if (now) await tx.store.put({ ...now, uploaded: true });
-    await tx.done;
-    out.uploaded++;
-  }
+  const queue = await waitingBlobs(db);
+  let failure = null;
+  const worker = async () => {
+    while (queue.length && !failure) {
+      const sha = queue.shift();
+      const b = await db.get("blobs", sha);
+      if (!b || b.uploaded) continue;
+      try {
+        await call(base, token, "PUT", `/api/v1/attachments/${sha}`, b.blob, b.mediaType || "image/jpeg");
+      } catch (e) {
+        // HQ refuses this file for good (type, size, bytes): it stays on the tablet, marked,
+        // and the others go on; a retryable failure or a lost session stops the pass.
+        if (e.retry === false && e.status !== 401) {
+          await markUploaded(db, sha, { refused: { code: e.code, message: e.message } });
+          out.refusedUploads = (out.refusedUploads ?? 0) + 1;
+          continue;
+        }
+        failure ??= e;
+        return;
+      }
+      await markUploaded(db, sha);
+      out.uploaded++;
+    }
+  };
+  await Promise.all(Array.from({ length: UPLOADS_AT_ONCE }, worker));
+  if (failure) throw failure;
 }
 
 async function pull(db, base, token, out) {

@@ -11,6 +11,7 @@ import { findingCard, syncNotice } from "./screens.js";
 
 const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 const PHOTO_LONG_SIDE = 2048;
+const HQ_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]; // what HQ's attachment upload accepts
 
 export async function visitEditor(app, original, entry) {
   const { core, db } = app;
@@ -31,6 +32,7 @@ export async function visitEditor(app, original, entry) {
   function changed() {
     dirty = true;
     savedNote.textContent = "";
+    savedNote.classList.remove("failed");
     clearTimeout(checkTimer);
     checkTimer = setTimeout(check, 150);
     clearTimeout(saveTimer);
@@ -99,7 +101,8 @@ export async function visitEditor(app, original, entry) {
   // ---- photos ------------------------------------------------------------------
   async function keepPhoto(file) {
     let blob = file;
-    if (blob.size > 2 * 1024 * 1024 && "createImageBitmap" in self) blob = await downscale(file).catch(() => file);
+    // Large photos are downscaled, and types HQ does not take (GIF, BMP…) re-encoded as JPEG.
+    if (blob.size > 2 * 1024 * 1024 || !HQ_TYPES.includes(blob.type)) blob = await downscale(file).catch(() => file);
     if (blob.size > MAX_PHOTO_BYTES) throw new Error(t("photoTooLarge"));
     const sha256 = await sha256Hex(await blob.arrayBuffer());
     await putBlob(db, { sha256, mediaType: blob.type || "image/jpeg", size: blob.size, blob });
@@ -284,9 +287,13 @@ export async function visitEditor(app, original, entry) {
     try {
       await app.records.saveVisit(visit); // (saved as a copy: the JSON that travels)
       savedNote.textContent = `✓ ${t("saved")}`;
+      savedNote.classList.remove("failed");
       return true;
     } catch (e) {
       dirty = true;
+      // Stays on screen (a toast fades): what is typed here is not on the device yet.
+      savedNote.textContent = `⚠ ${t("notSaved")}`;
+      savedNote.classList.add("failed");
       toast(isQuotaError(e) ? t("quotaFull") : e.message, "error");
       return false;
     }
