@@ -241,3 +241,21 @@ test("a conflict between two tablets keeps both versions, and the officer keeps 
   await a.context.close();
   await b.context.close();
 });
+
+test("a session revoked while a visit waits: the status bar leads to sign-in, and the queue drains", async () => {
+  const { context, page } = await signedIn();
+  await context.setOffline(true);
+  const id = await draft(page, { operator: "会话过期商行" });
+  // HQ revokes the tablet's session (expired, or signed out elsewhere) while it is offline.
+  const token = await page.evaluate(async () => (await window.xuncha.app.db.get("meta", "session")).value.token);
+  assert.equal((await hq.api("POST", "/api/v1/auth/logout", { token })).status < 300, true);
+  await context.setOffline(false);
+  await page.evaluate(() => window.xuncha.syncNow());
+  await page.waitForSelector("a#sync-error[href='#/login']");
+  assert.equal(await localState(page, id), "pending", "the visit waits on the tablet");
+  await page.click("#sync-error");
+  await signIn(page);
+  await untilSynced(page);
+  assert.equal((await atHq(id)).at(-1).record.operator.name, "会话过期商行");
+  await context.close();
+});

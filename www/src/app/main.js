@@ -127,7 +127,12 @@ function renderStatus() {
     photos ? h("span", { id: "photos-waiting", dataset: { count: String(photos) } }, t("photosWaiting", { n: photos })) : null,
     h("span", { class: "last" }, t("lastSync", { t: last?.lastSuccess ? formatTime(last.lastSuccess) : t("never") })),
   ];
-  if (last && !last.ok && (pending || photos)) parts.push(h("span", { class: "error", id: "sync-error" }, last.code === "SIGNED_OUT" ? t("signInAgain") : t("syncError", { e: last.message })));
+  if (last && !last.ok && (pending || photos)) {
+    // A lost session is the one failure the officer must act on: one tap to the sign-in screen.
+    parts.push(last.code === "SIGNED_OUT"
+      ? h("a", { class: "error", id: "sync-error", href: "#/login" }, t("signInAgain"))
+      : h("span", { class: "error", id: "sync-error" }, t("syncError", { e: last.message })));
+  }
   parts.push(h("button", { class: "small", id: "sync-now", disabled: running, onclick: () => app.scheduler?.now("button") }, t("syncNow")));
   el.replaceChildren(...parts);
 }

@@ -14,6 +14,7 @@ export function createScheduler(run, onResult, options = BACKOFF) {
   let running = false;
   let again = false;
   let failures = 0;
+  let started = false;
 
   const schedule = (ms) => {
     clearTimeout(timer);
@@ -58,6 +59,9 @@ export function createScheduler(run, onResult, options = BACKOFF) {
       soonTimer = setTimeout(() => attempt("save"), options.afterSaveMs);
     },
     start() {
+      // Signing in again (an expired session) starts it again: listeners are added once.
+      if (started) return attempt("start");
+      started = true;
       addEventListener("online", () => attempt("online"));
       document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && attempt("visible"));
       attempt("start");
