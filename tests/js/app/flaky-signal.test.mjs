@@ -7,7 +7,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, fillHeader, addPhoto, untilSynced } from "./app-driver.mjs";
+import { launch, newContext, open, signIn, fillHeader, addItems, addPhoto, sign, finalise, untilSynced } from "./app-driver.mjs";
 
 const SEED = Number(process.env.XUNCHA_SEED ?? 20261123);
 const VISITS = 6;
@@ -72,6 +72,7 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
 
   const ids = [];
   const expected = new Map(); // id → operator name last saved
+  const finalised = [];
   try {
     for (let i = 0; i < VISITS; i++) {
       await page.goto(hq.url + "#/");
@@ -85,8 +86,14 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
       const id = await page.$eval("#editor", (e) => e.dataset.id);
       ids.push(id);
       expected.set(id, name);
-      // Some visits are edited again a little later (a new revision on whatever reached HQ).
-      if (random() < 0.5) {
+      // Every third visit is finished on the spot: an item, the operator's signature, finalised.
+      if (i % 3 === 2) {
+        await addItems(page, ["price"]);
+        await sign(page);
+        await finalise(page);
+        finalised.push(id);
+      } else if (random() < 0.5) {
+        // Some drafts are edited again a little later (a new revision on whatever reached HQ).
         await new Promise((r) => setTimeout(r, random() * 1500));
         const renamed = `${name}（复核）`;
         await page.fill("#f_operator_name", renamed);
@@ -123,7 +130,9 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
     assert.equal(new Set(mine.map((c) => c.revision)).size, mine.length, `${id}: no revision twice`);
     assert.equal(mine.at(-1).revision, local.revision, `${id}: HQ has the tablet's latest revision`);
     assert.equal(mine.at(-1).record.operator.name, expected.get(id));
+    assert.equal(mine.at(-1).record.status, finalised.includes(id) ? "finalised" : "draft");
   }
+  assert.equal(finalised.length, 2);
   const stats = await hq.stats();
   assert.equal(stats.records, VISITS, "one record per visit, no more");
   assert.equal(stats.conflicts, 0, "lost answers were replays, never conflicts");
