@@ -86,17 +86,28 @@ export async function addPhoto(page, itemSelector) {
   await page.waitForSelector(`${itemSelector} img.thumb`);
 }
 
-export async function sign(page) {
+/** The operator signs on the pad: with a mouse, or (`finger`) with touch events as on a tablet. */
+export async function sign(page, { finger = false } = {}) {
   await page.fill("#signer-name", "林某");
   const pad = await page.$("#signature-pad");
   await pad.scrollIntoViewIfNeeded();
   await page.evaluate(() => window.scrollBy(0, 120)); // clear of the sticky header
   await pad.scrollIntoViewIfNeeded();
   const box = await pad.boundingBox();
-  await page.mouse.move(box.x + 40, box.y + box.height / 2);
-  await page.mouse.down();
-  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 40 + i * 40, box.y + box.height / 2 + (i % 2 ? 30 : -30));
-  await page.mouse.up();
+  const at = (i) => ({ x: box.x + 40 + i * 40, y: box.y + box.height / 2 + (i === 0 ? 0 : i % 2 ? 30 : -30) });
+  if (finger) {
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points });
+    await touch("touchStart", [at(0)]);
+    for (let i = 1; i <= 10; i++) await touch("touchMove", [at(i)]);
+    await touch("touchEnd", []);
+    await cdp.detach();
+  } else {
+    await page.mouse.move(at(0).x, at(0).y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(at(i).x, at(i).y);
+    await page.mouse.up();
+  }
   await page.click("#confirm-signature");
   await page.waitForSelector("#signed");
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "../browser/harness.mjs";
 import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, untilSynced, TABLET, PHOTO } from "./app-driver.mjs";
+import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, sign, finalise, untilSynced, TABLET, PHOTO } from "./app-driver.mjs";
 
 let hq, browser;
 before(async () => {
@@ -327,5 +327,35 @@ test("a database written by the previous app version is upgraded in place: its u
   const [change] = await atHq(id);
   assert.equal(change.record.operator.name, "旧版本数据商行");
   assert.ok(await hqBytes(change.record.attachments[0].sha256), "the photo is at HQ");
+  await context.close();
+});
+
+test("the operator signs with a finger on the pad (touch events, not a mouse), and the stroke is what is kept", async () => {
+  const { context, page } = await signedIn();
+  await page.click("#new-visit");
+  await page.waitForSelector("#editor");
+  await fillHeader(page, { operator: "手指签名商行" });
+  await addItems(page, ["price"]);
+  await sign(page, { finger: true });
+  await page.waitForSelector("#signature img.signature-image");
+  const sig = await page.evaluate(async () => {
+    const id = document.querySelector("#editor").dataset.id;
+    await window.xuncha.app.leaveGuard?.();
+    const v = (await window.xuncha.app.db.get("records", id)).record;
+    const b = await window.xuncha.app.db.get("blobs", v.signature.imageSha256);
+    // Ink on the pad: some pixels are not blank.
+    const bmp = await createImageBitmap(b.blob);
+    const c = new OffscreenCanvas(bmp.width, bmp.height);
+    const g = c.getContext("2d");
+    g.drawImage(bmp, 0, 0);
+    const px = g.getImageData(0, 0, bmp.width, bmp.height).data;
+    let inked = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) inked++;
+    return { signer: v.signature.signerName, inked };
+  });
+  assert.equal(sig.signer, "林某");
+  assert.ok(sig.inked > 500, `the stroke is in the image (${sig.inked} inked pixels)`);
+  await finalise(page);
+  await page.waitForSelector("#verdict");
   await context.close();
 });
