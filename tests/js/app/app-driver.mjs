@@ -1,8 +1,9 @@
 // Driving the officer's app as an officer would: taps and typing on a
 // tablet-sized Chromium page.
+import { before, after } from "node:test";
 import { readFileSync } from "node:fs";
 import { launch } from "../browser/harness.mjs";
-import { PASSWORD } from "./hq.mjs";
+import { PASSWORD, startHq } from "./hq.mjs";
 
 export const TABLET = { width: 1024, height: 768 };
 export const PORTRAIT = { width: 768, height: 1024 };
@@ -12,6 +13,38 @@ export async function newContext(browser, viewport = TABLET) {
 }
 
 export { launch };
+
+/** One HQ process and one Chromium for a test file: started before its tests, stopped after; `take` receives { hq, browser }. */
+export function hqAndBrowser(take, hqOptions) {
+  let started;
+  before(async () => {
+    started = { hq: await startHq(hqOptions), browser: await launch() };
+    take(started);
+  });
+  after(async () => {
+    await started?.browser.close();
+    started?.hq.stop();
+  });
+}
+
+/** A fresh tablet (its own browser context) with the officer signed in. */
+export async function signedIn(browser, url, login = "chen") {
+  const context = await newContext(browser);
+  const page = await open(context, url);
+  await signIn(page, login);
+  return { context, page };
+}
+
+/** Poll `fn` until it returns something truthy (Playwright's waitForFunction does not await). */
+export async function until(fn, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 export async function open(context, url) {
   const page = await context.newPage();
@@ -61,6 +94,21 @@ export async function fillHeader(page, { operator = "福州某某生鲜超市有
   await fill(page, "/officers/0/certificateNo", certificate);
   await fill(page, "/officers/1/name", "王某");
   await fill(page, "/officers/1/certificateNo", "35010019002");
+}
+
+/** Tap "new visit" and fill its header. */
+export async function startVisit(page, header = {}) {
+  await page.click("#new-visit");
+  await page.waitForSelector("#editor");
+  await fillHeader(page, header);
+}
+
+/** A draft visit saved on the device (tap 保存); its id. */
+export async function draft(page, header = {}) {
+  await startVisit(page, header);
+  await page.click("#save");
+  await page.waitForSelector("#saved-note:has-text('已保存')");
+  return page.$eval("#editor", (e) => e.dataset.id);
 }
 
 /** One item of each of the four kinds, the fields the core requires plus a few that matter. */

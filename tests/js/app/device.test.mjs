@@ -2,7 +2,7 @@
 // the app closed; the signal cut in the middle of photo uploads; a camera photo
 // too large to keep as it is; storage that fills up (a real small disk); and a
 // database written by the previous app version.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -10,46 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "../browser/harness.mjs";
-import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, sign, finalise, untilSynced, TABLET, PHOTO } from "./app-driver.mjs";
+import { hqAndBrowser, startVisit, signedIn, draft, until, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, TABLET, PHOTO } from "./app-driver.mjs";
 
 let hq, browser;
-before(async () => {
-  hq = await startHq();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  hq?.stop();
-});
+hqAndBrowser((started) => ({ hq, browser } = started));
 
-async function signedIn() {
-  const context = await newContext(browser);
-  const page = await open(context, hq.url);
-  await signIn(page);
-  return { context, page };
-}
 
-async function draft(page, header = {}) {
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, header);
-  await page.click("#save");
-  await page.waitForSelector("#saved-note:has-text('已保存')");
-  return page.$eval("#editor", (e) => e.dataset.id);
-}
 
-async function until(fn, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
-const atHq = async (id) => (await hq.staffPull()).filter((c) => c.id === id);
 
 async function hqBytes(sha) {
   const token = await hq.token("staff1");
@@ -65,7 +33,7 @@ async function hqMissing(id) {
 }
 
 test("Background Sync sends a visit saved offline after the app was closed", async (t) => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await untilControlled(page);
   await context.setOffline(true);
   const id = await draft(page, { operator: "后台同步商行" });
@@ -77,7 +45,7 @@ test("Background Sync sends a visit saved offline after the app was closed", asy
   // the signal returns; should it not have within a few seconds, DevTools fires it.
   let firedBy = "the browser";
   try {
-    await until(async () => (await atHq(id)).length, 8_000);
+    await until(async () => (await hq.changesOf(id)).length, 8_000);
   } catch {
     firedBy = "DevTools";
     const blank = await context.newPage();
@@ -90,7 +58,7 @@ test("Background Sync sends a visit saved offline after the app was closed", asy
   }
   t.diagnostic(`sync event fired by ${firedBy}`);
   assert.equal(context.pages().filter((p) => p.url().startsWith(hq.url)).length, 0, "no page of the app was open");
-  const changes = await until(async () => (await atHq(id)).length && atHq(id));
+  const changes = await until(async () => (await hq.changesOf(id)).length && hq.changesOf(id));
   assert.equal(changes.length, 1);
   assert.equal(changes[0].record.operator.name, "后台同步商行");
   // The app, opened again, finds the outbox empty: the worker stored HQ's answer.
@@ -101,11 +69,9 @@ test("Background Sync sends a visit saved offline after the app was closed", asy
 });
 
 test("the signal cut in the middle of photo uploads: the record is at HQ, its photos follow on the next pass", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, { operator: "断网上传商行" });
+  await startVisit(page, { operator: "断网上传商行" });
   await addItems(page, ["price", "metrology"]);
   await addPhoto(page, '[data-kind="price"]');
   // A second, different photo (other bytes, other hash).
@@ -146,15 +112,13 @@ test("the signal cut in the middle of photo uploads: the record is at HQ, its ph
     assert.ok(bytes && bytes.equals(local), "HQ holds the very bytes");
   }
   assert.deepEqual(await hqMissing(id), []);
-  assert.equal((await atHq(id)).length, 1, "the record went once");
+  assert.equal((await hq.changesOf(id)).length, 1, "the record went once");
   await context.close();
 });
 
 test("a large camera photo is downscaled before it is kept, and HQ gets what the tablet kept", async () => {
-  const { context, page } = await signedIn();
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, { operator: "大照片商行" });
+  const { context, page } = await signedIn(browser, hq.url);
+  await startVisit(page, { operator: "大照片商行" });
   // A 4000×3000 photo of fine detail, as a tablet camera makes (well over 2 MB).
   const big = Buffer.from(await page.evaluate(async () => {
     const c = document.createElement("canvas");
@@ -262,7 +226,7 @@ test("storage full: the save fails visibly with nothing half-written, and succee
     assert.equal(await page.$("#saved-note.failed"), null);
     await context.setOffline(false);
     await untilSynced(page);
-    const changes = await until(async () => (await atHq(id)).length && atHq(id));
+    const changes = await until(async () => (await hq.changesOf(id)).length && hq.changesOf(id));
     assert.equal(changes.at(-1).record.operator.name, "存储已满商行（改名）");
     assert.deepEqual(changes.at(-1).record.attachments, []);
   } finally {
@@ -272,11 +236,9 @@ test("storage full: the save fails visibly with nothing half-written, and succee
 });
 
 test("a database written by the previous app version is upgraded in place: its unsent visit and photo reach HQ", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, { operator: "旧版本数据商行" });
+  await startVisit(page, { operator: "旧版本数据商行" });
   await addItems(page, ["price"]);
   await addPhoto(page, '[data-kind="price"]');
   await page.click("#save");
@@ -324,17 +286,15 @@ test("a database written by the previous app version is upgraded in place: its u
   await context.setOffline(false);
   await untilSynced(again);
   await until(async () => !(await again.$("#photos-waiting")));
-  const [change] = await atHq(id);
+  const [change] = await hq.changesOf(id);
   assert.equal(change.record.operator.name, "旧版本数据商行");
   assert.ok(await hqBytes(change.record.attachments[0].sha256), "the photo is at HQ");
   await context.close();
 });
 
 test("the operator signs with a finger on the pad (touch events, not a mouse), and the stroke is what is kept", async () => {
-  const { context, page } = await signedIn();
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, { operator: "手指签名商行" });
+  const { context, page } = await signedIn(browser, hq.url);
+  await startVisit(page, { operator: "手指签名商行" });
   await addItems(page, ["price"]);
   await sign(page, { finger: true });
   await page.waitForSelector("#signature img.signature-image");

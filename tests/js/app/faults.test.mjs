@@ -2,58 +2,23 @@
 // right after a save; HQ answering 5xx, then recovering; one record rejected;
 // an acknowledgement lost after HQ committed; two tabs; an app update with
 // records pending; a lab result entered at HQ reaching the tablet.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, sign, finalise, untilSynced, pendingCount } from "./app-driver.mjs";
+import { hqAndBrowser, startVisit, signedIn, draft, until, open, signIn, untilControlled, addItems, sign, finalise, untilSynced, pendingCount } from "./app-driver.mjs";
 
 let hq, browser;
-before(async () => {
-  hq = await startHq({ copySite: true }); // a copy: the update test changes it
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  hq?.stop();
-});
+hqAndBrowser((started) => ({ hq, browser } = started), { copySite: true }); // a copy of the site: the update test changes it
 
-async function signedIn() {
-  const context = await newContext(browser);
-  const page = await open(context, hq.url);
-  await signIn(page);
-  return { context, page };
-}
 
-/** A draft visit saved on the device (tap 保存); its id. */
-async function draft(page, header = {}) {
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, header);
-  await page.click("#save");
-  await page.waitForSelector("#saved-note:has-text('已保存')");
-  return page.$eval("#editor", (e) => e.dataset.id);
-}
 
-async function atHq(id) {
-  return (await hq.staffPull()).filter((c) => c.id === id);
-}
 
-async function until(fn, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const localState = (page, id) => page.evaluate(async (id) => (await window.xuncha.app.db.get("records", id))?.state, id);
 
 test("the page closed right after a save loses nothing", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);
   const id = await draft(page, { operator: "关页测试商行" });
   await page.close(); // no chance to sync or to flush anything more
@@ -61,13 +26,13 @@ test("the page closed right after a save loses nothing", async () => {
   const again = await open(context, hq.url);
   await again.waitForSelector(`[data-id="${id}"]`);
   await untilSynced(again);
-  const changes = await until(async () => (await atHq(id)).length && atHq(id));
+  const changes = await until(async () => (await hq.changesOf(id)).length && hq.changesOf(id));
   assert.equal(changes.at(-1).record.operator.name, "关页测试商行");
   await context.close();
 });
 
 test("HQ answering 5xx, then recovering: the queue drains with no reload", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   let failures = 0;
   await context.route("**/api/v1/sync/push", (route) => (failures < 3 ? (failures++, route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ code: "STORAGE_UNAVAILABLE", message: { zh: "服务暂时无法保存", en: "unavailable" } }) })) : route.continue()));
   const id = await draft(page, { operator: "五百错误商行" });
@@ -75,14 +40,14 @@ test("HQ answering 5xx, then recovering: the queue drains with no reload", async
   assert.ok(await pendingCount(page) > 0, "still queued while HQ fails");
   await untilSynced(page, 60_000);
   assert.equal(failures, 3);
-  assert.equal((await atHq(id)).length >= 1, true);
+  assert.equal((await hq.changesOf(id)).length >= 1, true);
   assert.equal(await localState(page, id), "synced");
   assert.equal(await page.$("#sync-error"), null, "the error clears");
   await context.close();
 });
 
 test("one record rejected by HQ is shown, and the others sync", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);
   // Not on this visit's officers: HQ refuses it (an officer writes only visits they are on).
   const refused = await draft(page, { operator: "他人检查商行", certificate: "35010019777" });
@@ -92,8 +57,8 @@ test("one record rejected by HQ is shown, and the others sync", async () => {
   await untilSynced(page);
   await until(async () => (await localState(page, refused)) === "rejected");
   assert.equal(await localState(page, good), "synced");
-  assert.equal((await atHq(refused)).length, 0);
-  assert.ok((await atHq(good)).length >= 1);
+  assert.equal((await hq.changesOf(refused)).length, 0);
+  assert.ok((await hq.changesOf(good)).length >= 1);
   await page.goto(hq.url + "#/");
   await page.waitForSelector(`[data-id="${refused}"][data-state="rejected"]`);
   await page.goto(hq.url + `#/visit/${refused}`);
@@ -103,7 +68,7 @@ test("one record rejected by HQ is shown, and the others sync", async () => {
 });
 
 test("an acknowledgement lost after HQ committed makes no duplicate", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   let lost = 0;
   await context.route("**/api/v1/sync/push", async (route) => {
     if (lost === 0) {
@@ -116,7 +81,7 @@ test("an acknowledgement lost after HQ committed makes no duplicate", async () =
   const id = await draft(page, { operator: "丢失应答商行" });
   await untilSynced(page, 60_000);
   assert.equal(lost, 1);
-  const changes = await atHq(id);
+  const changes = await hq.changesOf(id);
   assert.equal(new Set(changes.map((c) => c.revision)).size, changes.length, "each revision once");
   assert.equal(await localState(page, id), "synced");
   const stats = await hq.stats();
@@ -125,7 +90,7 @@ test("an acknowledgement lost after HQ committed makes no duplicate", async () =
 });
 
 test("two tabs: one syncs at a time, nothing duplicated", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   const second = await open(context, hq.url);
   let inFlight = 0;
   let most = 0;
@@ -144,14 +109,14 @@ test("two tabs: one syncs at a time, nothing duplicated", async () => {
   await untilSynced(page);
   await second.waitForSelector(`[data-id="${id}"]`); // the other tab hears of it
   assert.equal(most, 1, "never two sync requests at once");
-  const changes = await atHq(id);
+  const changes = await hq.changesOf(id);
   assert.equal(new Set(changes.map((c) => c.revision)).size, changes.length);
   assert.equal((await hq.stats()).conflicts, 0);
   await context.close();
 });
 
 test("an app update while records are pending loses nothing", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await untilControlled(page);
   await context.setOffline(true);
   const id = await draft(page, { operator: "更新前商行" });
@@ -169,21 +134,19 @@ test("an app update while records are pending loses nothing", async () => {
   await context.unroute("**/api/v1/sync/**");
   await page.evaluate(() => window.xuncha.syncNow());
   await untilSynced(page);
-  assert.equal((await atHq(id)).at(-1).record.operator.name, "更新前商行");
+  assert.equal((await hq.changesOf(id)).at(-1).record.operator.name, "更新前商行");
   await context.close();
 });
 
 test("a lab result entered at HQ shows on the tablet after sync", async () => {
-  const { context, page } = await signedIn();
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, { operator: "抽检商行" });
+  const { context, page } = await signedIn(browser, hq.url);
+  await startVisit(page, { operator: "抽检商行" });
   await addItems(page, ["sampling"]);
   await sign(page);
   await finalise(page);
   const visitId = await page.$eval("#result", () => location.hash.split("/")[2]);
   await untilSynced(page);
-  const visit = await until(async () => (await atHq(visitId)).at(-1)?.record);
+  const visit = await until(async () => (await hq.changesOf(visitId)).at(-1)?.record);
   // Staff enter the lab result (毒死蜱 over its limit).
   const staff = await hq.token("staff1");
   const followUp = {
@@ -208,11 +171,11 @@ test("a lab result entered at HQ shows on the tablet after sync", async () => {
 
 test("a conflict between two tablets keeps both versions, and the officer keeps theirs", async () => {
   // One officer, two tablets.
-  const a = await signedIn();
-  const b = await signedIn();
+  const a = await signedIn(browser, hq.url);
+  const b = await signedIn(browser, hq.url);
   const id = await draft(a.page, { operator: "甲平板商行" });
   await untilSynced(a.page);
-  await until(async () => (await atHq(id)).length);
+  await until(async () => (await hq.changesOf(id)).length);
   // Tablet B pulls the draft and changes it; HQ accepts.
   await b.page.evaluate(() => window.xuncha.syncNow());
   await b.page.goto(hq.url + `#/visit/${id}`);
@@ -237,13 +200,13 @@ test("a conflict between two tablets keeps both versions, and the officer keeps 
   await a.page.click("#keep-mine");
   await untilSynced(a.page);
   await until(async () => (await localState(a.page, id)) === "synced");
-  assert.equal((await atHq(id)).at(-1).record.operator.name, "甲平板商行（改）");
+  assert.equal((await hq.changesOf(id)).at(-1).record.operator.name, "甲平板商行（改）");
   await a.context.close();
   await b.context.close();
 });
 
 test("a session revoked while a visit waits: the status bar leads to sign-in, and the queue drains", async () => {
-  const { context, page } = await signedIn();
+  const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);
   const id = await draft(page, { operator: "会话过期商行" });
   // HQ revokes the tablet's session (expired, or signed out elsewhere) while it is offline.
@@ -256,6 +219,6 @@ test("a session revoked while a visit waits: the status bar leads to sign-in, an
   await page.click("#sync-error");
   await signIn(page);
   await untilSynced(page);
-  assert.equal((await atHq(id)).at(-1).record.operator.name, "会话过期商行");
+  assert.equal((await hq.changesOf(id)).at(-1).record.operator.name, "会话过期商行");
   await context.close();
 });

@@ -4,23 +4,15 @@
 // HQ, some reach it and the answer is cut. Seeded, so a failure can be replayed
 // (XUNCHA_SEED). At the end, with signal back: every visit at HQ in its latest
 // version, each revision once, no conflicts, every photo there, nothing stuck.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, fillHeader, addItems, addPhoto, sign, finalise, untilSynced } from "./app-driver.mjs";
+import { hqAndBrowser, newContext, open, signIn, fillHeader, addItems, addPhoto, sign, finalise, untilSynced } from "./app-driver.mjs";
 
 const SEED = Number(process.env.XUNCHA_SEED ?? 20261123);
 const VISITS = 6;
 
 let hq, browser;
-before(async () => {
-  hq = await startHq();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  hq?.stop();
-});
+hqAndBrowser((started) => ({ hq, browser } = started));
 
 /** A small deterministic generator (mulberry32). */
 function rng(seed) {

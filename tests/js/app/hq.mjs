@@ -52,6 +52,10 @@ export async function startHq({ copySite = false } = {}) {
         if (!json.more) return all;
       }
     },
+    /** The changes HQ holds for one record, in order. */
+    async changesOf(id) {
+      return (await hq.staffPull()).filter((c) => c.id === id);
+    },
     async stats() {
       return (await hq.api("GET", "/api/v1/stats", { token: await hq.token("staff1") })).json;
     },

@@ -1,26 +1,18 @@
 // A full visit of each kind, offline from start to finalised; a reload while
 // offline; back online → every record at HQ exactly once, with its photos.
 // Screenshots (1024×768 and 768×1024) and an axe-core check on each screen.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, untilControlled, fillHeader, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
+import { hqAndBrowser, startVisit, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let hq, browser;
-before(async () => {
-  hq = await startHq();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  hq?.stop();
-});
+hqAndBrowser((started) => ({ hq, browser } = started));
 
 async function axe(page, name) {
   await page.addScriptTag({ path: AXE });
@@ -41,9 +33,7 @@ test("an offline visit of each kind is finalised, survives a reload offline, and
   await untilControlled(page);
 
   await context.setOffline(true);
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page);
+  await startVisit(page);
   await addItems(page);
   await addPhoto(page, '[data-ptr="/priceChecks/0"]');
   // Findings arise as the officer types: charged 16.8 against a marked 15.8.

@@ -1,20 +1,12 @@
 // Settings as an officer uses them: the English switch, and a backup file that
 // brings every local record — unsynced ones too — onto another tablet.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { startHq } from "./hq.mjs";
-import { launch, newContext, open, signIn, fillHeader } from "./app-driver.mjs";
+import { hqAndBrowser, startVisit, newContext, open, signIn } from "./app-driver.mjs";
 
 let hq, browser;
-before(async () => {
-  hq = await startHq();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  hq?.stop();
-});
+hqAndBrowser((started) => ({ hq, browser } = started));
 
 test("English is one tap away, and stays after a reload", async () => {
   const context = await newContext(browser);
@@ -38,9 +30,7 @@ test("a backup exported offline restores every record, unsynced ones included, o
   const page = await open(first, hq.url);
   await signIn(page);
   await first.setOffline(true);
-  await page.click("#new-visit");
-  await page.waitForSelector("#editor");
-  await fillHeader(page, { operator: "备份测试商行" });
+  await startVisit(page, { operator: "备份测试商行" });
   await page.click("#save");
   await page.waitForSelector("#saved-note:has-text('已保存')");
   const id = await page.$eval("#editor", (e) => e.dataset.id);
