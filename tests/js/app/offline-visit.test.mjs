@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { hqAndBrowser, startVisit, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
+import { hqAndBrowser, until, startVisit, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -55,6 +55,13 @@ test("an offline visit of each kind is finalised, survives a reload offline, and
   await page.waitForSelector(`[data-id="${visitId}"]`);
   assert.equal(await page.getAttribute(`[data-id="${visitId}"]`, "data-status"), "finalised");
   assert.notEqual(await page.getAttribute("#pending-count", "data-count"), "0", "waiting to sync");
+  assert.equal(await page.getAttribute("#photos-waiting", "data-count"), "2", "the photo and the signature wait too");
+  // No signal is said in the officer's words, not the browser's.
+  await page.evaluate(() => window.xuncha.syncNow());
+  await page.waitForSelector("#sync-error[data-code=OFFLINE]");
+  const status = await page.$eval("#sync-status", (e) => e.innerText);
+  assert.match(status, /无信号/);
+  assert.doesNotMatch(status, /fetch|network/i);
   await shoot(page, "today-offline");
   await axe(page, "today");
 
@@ -78,6 +85,10 @@ test("an offline visit of each kind is finalised, survives a reload offline, and
   const photo = await hq.api("GET", `/api/v1/attachments/${photoSha}`, { token: staff, raw: true });
   assert.deepEqual(Buffer.from(await photo.resp.arrayBuffer()), PHOTO, "the photo's bytes, unchanged");
   assert.ok(at[0].record.signature.imageSha256);
+  // All sent: the status bar says so, and nothing else (no stray "null" from an empty part).
+  await until(async () => !(await page.$("#photos-waiting")));
+  assert.match(await page.$eval("#sync-status", (e) => e.innerText), /全部已同步/);
+  assert.doesNotMatch(await page.$eval("#sync-status", (e) => e.innerText), /null|undefined/);
 
   // Dashboard and settings, both orientations.
   await page.goto(hq.url + "#/dashboard");

@@ -24,6 +24,7 @@ const STRINGS = {
   offline: ["离线", "Offline"],
   pendingCount: ["待同步 {n} 条", "{n} waiting"],
   allSynced: ["全部已同步", "All synced"],
+  waitingForSignal: ["无信号：记录已保存在本机，有信号后自动同步", "No signal: records are safe on this device and sync when signal returns"],
   photosWaiting: ["照片待上传 {n} 张", "{n} photos to upload"],
   notSaved: ["未保存", "Not saved"],
   lastSync: ["上次同步 {t}", "Last sync {t}"],

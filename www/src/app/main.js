@@ -129,12 +129,15 @@ function renderStatus() {
   ];
   if (last && !last.ok && (pending || photos)) {
     // A lost session is the one failure the officer must act on: one tap to the sign-in screen.
+    // No signal is the normal day, not an error: said calmly, without the browser's words.
     parts.push(last.code === "SIGNED_OUT"
       ? h("a", { class: "error", id: "sync-error", href: "#/login" }, t("signInAgain"))
-      : h("span", { class: "error", id: "sync-error" }, t("syncError", { e: last.message })));
+      : last.code === "OFFLINE" || !app.online
+        ? h("span", { class: "note", id: "sync-error", dataset: { code: "OFFLINE" } }, t("waitingForSignal"))
+        : h("span", { class: "error", id: "sync-error", dataset: { code: last.code } }, t("syncError", { e: last.message })));
   }
   parts.push(h("button", { class: "small", id: "sync-now", disabled: running, onclick: () => app.scheduler?.now("button") }, t("syncNow")));
-  el.replaceChildren(...parts);
+  el.replaceChildren(...parts.filter(Boolean));
 }
 
 // ---- routing -----------------------------------------------------------------
