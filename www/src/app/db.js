@@ -109,7 +109,7 @@ export async function saveWithOutbox(db, entry, change, blobs = []) {
   await tx.done;
 }
 
-/** Save without queueing (a local-only draft step, e.g. a photo before the first save). */
+/** Keep a photo or signature taken before its visit is saved; it waits for upload like any other. */
 export async function putBlob(db, blob) {
   const tx = db.transaction("blobs", "readwrite", STRICT);
   if (!(await tx.store.getKey(blob.sha256))) await tx.store.put(waitingBlob(blob));

@@ -2,7 +2,7 @@
 // HQ has for this device. No DOM and no wasm, so the service worker runs the
 // same code for Background Sync. Exactly one pass at a time across tabs and
 // the worker: a Web Lock, taken if free (a tab that finds it held skips).
-import { STRICT, getMeta, waitingBlobs, markUploaded } from "./db.js";
+import { STRICT, getMeta, waitingBlob, waitingBlobs, markUploaded } from "./db.js";
 
 export const PROTOCOL_VERSION = 1;
 const PUSH_BATCH = 50;
@@ -105,7 +105,7 @@ async function push(db, base, token, deviceId, out) {
         if (!newer) Object.assign(local, { state: "synced", problems: [], reason: undefined });
         for (const h of r.missingAttachments ?? []) {
           const b = await tx.objectStore("blobs").get(h);
-          if (b && b.uploaded) await tx.objectStore("blobs").put({ ...b, uploaded: false, waiting: 1 });
+          if (b && b.uploaded) await tx.objectStore("blobs").put(waitingBlob(b)); // HQ lost it: send again
         }
       } else if (r.status === "rejected") {
         out.rejected++;
