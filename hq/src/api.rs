@@ -442,6 +442,25 @@ async fn staff_follow_up(State(state): State<AppState>, headers: HeaderMap, byte
     results.pop().map(Json).ok_or_else(|| storage_error("no answer for the change"))
 }
 
+/// `GET /api/v1/staff/records/{id}/revisions`: a record's audit trail — every
+/// revision HQ accepted, oldest first, with the device and time it came from,
+/// and the conflicting versions kept beside them. Devices pull only current
+/// revisions; this is where the steps are read.
+async fn staff_record_revisions(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    let user = staff(&state, &headers).await?;
+    let bureau = user.bureau_id;
+    let (revisions, conflicts) = blocking(&state, {
+        let id = id.clone();
+        move |s| s.record_history(bureau, &id)
+    })
+    .await?;
+    // Another bureau's record is as absent as one that never existed.
+    if revisions.is_empty() && conflicts.is_empty() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_RECORD", "本局没有这条记录", "no such record in this bureau"));
+    }
+    Ok(Json(json!({ "id": id, "revisions": revisions, "conflicts": conflicts })))
+}
+
 /// The API described (kept true by `hq/tests/http.rs`).
 const OPENAPI: &str = include_str!("../openapi.json");
 
@@ -462,6 +481,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/deadlines", get(staff_deadlines))
         .route("/api/v1/staff/findings.csv", get(staff_findings_csv))
         .route("/api/v1/staff/follow-ups", post(staff_follow_up))
+        .route("/api/v1/staff/records/{id}/revisions", get(staff_record_revisions))
         .route("/api/v1/attachments/missing", get(missing_attachments))
         .route("/api/v1/attachments/{sha256}", put(put_attachment).get(get_attachment))
         .route("/api/v1/auth/login", post(login))

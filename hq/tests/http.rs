@@ -498,7 +498,7 @@ fn the_openapi_document_is_true() {
         assert!(routed.contains(&path.as_str()), "{path} is documented but not routed");
         for (method, op) in ops.as_object().unwrap() {
             let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-            let url = format!("{}{path}", hq.url).replace("{sha256}", &"0".repeat(64));
+            let url = format!("{}{path}", hq.url).replace("{sha256}", &"0".repeat(64)).replace("{id}", &rev(1));
             let status = match method.as_str() {
                 "get" => agent.get(&url).call().unwrap().status().as_u16(),
                 "post" => agent.post(&url).header("content-type", "application/json").send("{}").unwrap().status().as_u16(),
@@ -667,13 +667,79 @@ fn staff_enter_a_lab_result_and_the_officer_gets_it_on_the_next_pull() {
     let (_, r3) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/follow-ups", &bad.to_string());
     assert_eq!(r3["status"], json!("rejected"));
     assert!(!r3["problems"].as_array().unwrap().is_empty());
-    // The officer's next pull brings both revisions, the latest last.
+    // The officer's next pull brings the follow-up as it is now (with the disposal);
+    // staff read both steps in its audit trail.
     let (_, page) = hq.pull(Some(&cursor), 100);
     let got: Vec<&Value> = page["changes"].as_array().unwrap().iter().collect();
-    assert_eq!(got.len(), 2);
-    assert!(got.iter().all(|c| c["kind"] == json!("sampleFollowUp")));
-    assert_eq!(content_sha256(&got[1]["record"]), content_sha256(&disposed));
-    assert_eq!(got[1]["revision"].as_str(), r2["revision"].as_str());
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["kind"], json!("sampleFollowUp"));
+    assert_eq!(content_sha256(&got[0]["record"]), content_sha256(&disposed));
+    assert_eq!(got[0]["revision"].as_str(), r2["revision"].as_str());
+    let (_, trail) = hq.get_as(Some(&hq.staff), &format!("/api/v1/staff/records/{}/revisions", fu["id"].as_str().unwrap()));
+    let steps: Vec<&str> = trail["revisions"].as_array().unwrap().iter().map(|r| r["revision"].as_str().unwrap()).collect();
+    assert_eq!(steps, vec![r["revision"].as_str().unwrap(), r2["revision"].as_str().unwrap()]);
+}
+
+/// A device pulls each record at its current revision: an older one, which
+/// could overwrite newer work on the tablet, never comes back (whatever the
+/// page size); a record changed after the device's cursor comes again. Every
+/// step stays readable to staff, conflicts included — and to no one else.
+#[test]
+fn a_pull_brings_each_record_as_it_is_now_and_staff_read_every_step() {
+    let hq = Hq::start();
+    let mut draft = visit(1);
+    draft["status"] = json!("draft");
+    draft.as_object_mut().unwrap().remove("finalisedAt");
+    let other = visit(2);
+    let mut steps = Vec::new();
+    for (n, note) in [(10, "一"), (11, "二"), (12, "三")] {
+        draft["notes"] = json!(note);
+        let base = steps.last().cloned();
+        assert_eq!(statuses(&hq.push(vec![change(&draft, base, rev(n))]).1), vec!["accepted"]);
+        steps.push(rev(n));
+    }
+    hq.push(vec![change(&other, None, rev(20))]);
+    // A tablet that already holds 三 must not be sent 一 or 二, in pages of one or of many.
+    for limit in [1, 100] {
+        let mut cursor: Option<String> = None;
+        let mut got = Vec::new();
+        loop {
+            let (_, page) = hq.pull(cursor.as_deref(), limit);
+            got.extend(page["changes"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c["revision"].as_str().unwrap().to_string())));
+            cursor = Some(page["nextCursor"].as_str().unwrap().to_string());
+            if page["more"] == json!(false) {
+                break;
+            }
+        }
+        assert_eq!(got, vec![(draft["id"].as_str().unwrap().to_string(), rev(12)), (other["id"].as_str().unwrap().to_string(), rev(20))], "limit {limit}");
+    }
+    // Changed after the cursor: it comes again, as it is now.
+    let (_, caught_up) = hq.pull(None, 100);
+    let cursor = caught_up["nextCursor"].as_str().unwrap().to_string();
+    draft["notes"] = json!("四");
+    hq.push(vec![change(&draft, Some(rev(12)), rev(13))]);
+    let (_, again) = hq.pull(Some(&cursor), 100);
+    assert_eq!(again["changes"].as_array().unwrap().len(), 1);
+    assert_eq!(again["changes"][0]["revision"], json!(rev(13)));
+    // A second tablet's stale edit: a conflict, kept beside the trail.
+    draft["notes"] = json!("乙");
+    assert_eq!(statuses(&hq.push(vec![change(&draft, Some(rev(11)), rev(14))]).1), vec!["conflict"]);
+    let path = format!("/api/v1/staff/records/{}/revisions", draft["id"].as_str().unwrap());
+    let (status, trail) = hq.get_as(Some(&hq.staff), &path);
+    assert_eq!(status, 200, "{trail}");
+    let accepted: Vec<(&str, Option<&str>, &str)> = trail["revisions"].as_array().unwrap().iter().map(|r| (r["revision"].as_str().unwrap(), r["baseRevision"].as_str(), r["record"]["notes"].as_str().unwrap())).collect();
+    let (r10, r11, r12, r13) = (rev(10), rev(11), rev(12), rev(13));
+    assert_eq!(accepted, vec![(r10.as_str(), None, "一"), (r11.as_str(), Some(r10.as_str()), "二"), (r12.as_str(), Some(r11.as_str()), "三"), (r13.as_str(), Some(r12.as_str()), "四")]);
+    assert_eq!(trail["revisions"][0]["deviceId"], json!("tablet-1"));
+    assert_eq!(trail["conflicts"][0]["revision"], json!(rev(14)));
+    assert_eq!(trail["conflicts"][0]["currentRevision"], json!(rev(13)));
+    assert_eq!(trail["conflicts"][0]["record"]["notes"], json!("乙"));
+    // Staff only, and their own bureau only.
+    assert_eq!(hq.get_as(Some(&hq.officer), &path).0, 403);
+    let staff2 = hq.login("staff2").unwrap();
+    let (status, e) = hq.get_as(Some(&staff2), &path);
+    assert_eq!((status, e["code"].as_str()), (404, Some("NO_SUCH_RECORD")));
+    assert_eq!(hq.get_as(None, &path).0, 401);
 }
 
 /// The scale-out shape: two HQ processes on one database (PostgreSQL in the

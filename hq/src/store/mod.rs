@@ -237,20 +237,23 @@ impl Store {
         self.write(Some(user.bureau_id), |tx| changes.iter().zip(validated).map(|(c, v)| apply_one(tx, c, v, user, device_id, now)).collect())
     }
 
-    /// Accepted changes after `after` that `user` may read, at most `limit`;
-    /// and whether more wait. Staff read their bureau; an officer the visits
-    /// they are on and those visits' follow-ups.
+    /// The records changed after `after` that `user` may read, each at its
+    /// current revision (a device needs the state, not every step to it: an
+    /// older revision of a record it has moved past never comes back to
+    /// overwrite it), in log order, at most `limit`; and whether more wait.
+    /// The cursor is the log position of the last one: a record changed again
+    /// moves past the cursor and comes again. Staff read their bureau; an
+    /// officer the visits they are on and those visits' follow-ups.
     pub fn pull(&self, user: &User, after: i64, limit: u32) -> R<(Vec<PulledChange>, i64, bool)> {
         let cert = cert_pattern(user);
+        let current = "SELECT c.seq, c.kind, c.id, c.revision, c.sha256, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.bureau_id = ?1 AND r.seq > ?2";
         let rows = self.read(|tx| match user.role {
-            Role::Staff => tx.rows(
-                "SELECT seq, kind, id, revision, sha256, body FROM changes WHERE bureau_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-                &[P::Int(user.bureau_id), P::Int(after), P::Int(limit as i64 + 1)],
-            ),
+            Role::Staff => tx.rows(&format!("{current} ORDER BY r.seq LIMIT ?3"), &[P::Int(user.bureau_id), P::Int(after), P::Int(limit as i64 + 1)]),
             Role::Officer => tx.rows(
-                "SELECT seq, kind, id, revision, sha256, body FROM changes WHERE bureau_id = ?1 AND seq > ?2
-                 AND (officer_certs LIKE ?3 OR (kind = 'sampleFollowUp' AND visit_id IN (SELECT id FROM changes WHERE bureau_id = ?1 AND kind = 'visit' AND officer_certs LIKE ?3)))
-                 ORDER BY seq LIMIT ?4",
+                &format!(
+                    "{current} AND (c.officer_certs LIKE ?3 OR (c.kind = 'sampleFollowUp' AND c.visit_id IN (SELECT id FROM changes WHERE bureau_id = ?1 AND kind = 'visit' AND officer_certs LIKE ?3)))
+                     ORDER BY r.seq LIMIT ?4"
+                ),
                 &[P::Int(user.bureau_id), P::Int(after), P::Text(&cert), P::Int(limit as i64 + 1)],
             ),
         })?;
@@ -290,6 +293,30 @@ impl Store {
     /// The current revision of one record of a bureau.
     pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<String>> {
         self.read(|tx| Ok(tx.row("SELECT revision FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?.and_then(|r| r.into_iter().next()).map(V::text)))
+    }
+
+    /// Every revision HQ accepted of one record of a bureau, oldest first, and
+    /// the conflicting versions kept beside them (the record's audit trail).
+    pub fn record_history(&self, bureau_id: i64, id: &str) -> R<(Vec<Value>, Vec<Value>)> {
+        let (accepted, conflicting) = self.read(|tx| {
+            let args = [P::Text(id), P::Int(bureau_id)];
+            Ok((
+                tx.rows("SELECT revision, base_revision, sha256, device_id, received_at, body FROM changes WHERE id = ?1 AND bureau_id = ?2 ORDER BY seq", &args)?,
+                tx.rows("SELECT revision, base_revision, sha256, device_id, received_at, body, current_revision FROM conflicts WHERE id = ?1 AND bureau_id = ?2 ORDER BY received_at, revision", &args)?,
+            ))
+        })?;
+        let entry = |row: Vec<V>| {
+            let mut it = row.into_iter();
+            let mut next = || it.next().unwrap_or(V::Null);
+            let (revision, base, sha256, device, at) = (next().text(), next().opt_text(), next().text(), next().text(), next().text());
+            let record: Value = serde_json::from_str(&next().text()).unwrap_or(Value::Null);
+            let mut out = serde_json::json!({ "revision": revision, "baseRevision": base, "sha256": sha256, "deviceId": device, "receivedAt": at, "record": record });
+            if let V::Text(current) = next() {
+                out["currentRevision"] = Value::String(current);
+            }
+            out
+        };
+        Ok((accepted.into_iter().map(entry).collect(), conflicting.into_iter().map(entry).collect()))
     }
 
     /// How many records, changes and conflicts a bureau holds.

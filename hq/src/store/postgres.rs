@@ -94,6 +94,8 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         published_at TEXT NOT NULL
     );",
+    // A pull reads each record's current revision in log order.
+    "CREATE INDEX records_by_bureau ON records (bureau_id, seq);",
 ];
 
 /// The advisory lock key HQ processes take while migrating.

@@ -92,6 +92,8 @@ const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         published_at TEXT NOT NULL
     );",
+    // A pull reads each record's current revision in log order.
+    "CREATE INDEX records_by_bureau ON records (bureau_id, seq);",
 ];
 
 pub struct Db {

@@ -40,7 +40,7 @@ export async function startHq({ copySite = false } = {}) {
     async token(login) {
       return (await hq.api("POST", "/api/v1/auth/login", { body: { login, password: PASSWORD, deviceId: "test-desk" } })).json.token;
     },
-    /** Every change HQ holds for the bureau, as its staff read them. */
+    /** The bureau's records as a staff pull reads them: each once, at its current revision. */
     async staffPull() {
       const token = await hq.token("staff1");
       const all = [];
@@ -52,9 +52,12 @@ export async function startHq({ copySite = false } = {}) {
         if (!json.more) return all;
       }
     },
-    /** The changes HQ holds for one record, in order. */
+    /** Every revision HQ accepted of one record, oldest first (its audit trail; none: []). */
     async changesOf(id) {
-      return (await hq.staffPull()).filter((c) => c.id === id);
+      const { status, json } = await hq.api("GET", `/api/v1/staff/records/${id}/revisions`, { token: await hq.token("staff1") });
+      if (status === 404) return [];
+      if (status !== 200) throw new Error(`revisions of ${id}: HQ ${status}`);
+      return json.revisions;
     },
     async stats() {
       return (await hq.api("GET", "/api/v1/stats", { token: await hq.token("staff1") })).json;

@@ -70,7 +70,10 @@ test("an offline visit of each kind is finalised, survives a reload offline, and
   await untilSynced(page);
   await untilState(page, visitId, "synced");
   const at = (await hq.staffPull()).filter((c) => c.kind === "visit");
-  assert.deepEqual(at.map((c) => c.id), [visitId], "exactly once at HQ");
+  assert.deepEqual(at.map((c) => c.id), [visitId], "exactly one visit at HQ");
+  const trail = await hq.changesOf(visitId);
+  assert.equal(new Set(trail.map((c) => c.revision)).size, trail.length, "no revision stored twice");
+  assert.equal(trail.at(-1).revision, at[0].revision);
   assert.equal(at[0].record.status, "finalised");
   // Photos follow their record: the price photo and the signature image.
   await page.evaluate(() => window.xuncha.syncNow());
