@@ -20,7 +20,8 @@ export function openStore(name = DB_NAME) {
     // may skip app versions, so every step runs in order, and none loses a row.
     upgrade(db, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
-        // { id, kind, record, revision, syncedRevision?, state, problems?, reason?, currentRevision?, remote?, updatedAt }
+        // { id, kind, record, revision, syncedRevision?, lineage?, state, problems?, reason?, currentRevision?, remote?, updatedAt }
+        // (`lineage`: this record's revisions HQ has confirmed to this tablet, oldest first)
         const records = db.createObjectStore("records", { keyPath: "id" });
         records.createIndex("byKind", "kind");
         // { seq, id, kind, change: { kind, id, baseRevision?, revision, sha256, record }, queuedAt, sent }
@@ -82,26 +83,58 @@ export function isQuotaError(e) {
   return e && (e.name === "QuotaExceededError" || /quota/i.test(String(e.message)));
 }
 
+/** How many of a record's revisions confirmed by HQ the tablet remembers (to know its own when HQ sends it back). */
+export const LINEAGE_KEPT = 50;
+
+/** `lineage` with `revision` appended, the oldest forgotten past LINEAGE_KEPT. */
+export function extendLineage(lineage, revision) {
+  return [...(lineage ?? []).filter((r) => r !== revision), revision].slice(-LINEAGE_KEPT);
+}
+
 /**
  * Save a record as a new local revision and queue it for HQ, in one durable
  * transaction; with any new photos (`blobs`). `change` is the whole change
- * (sha256 already computed by the core). An entry not yet sent is replaced
- * (its base kept): HQ never sees an intermediate draft it need not. One that
- * was sent stays, since HQ may have it even if the answer was lost.
+ * (sha256 already computed by the core).
+ *
+ * The base HQ judges against is decided here, inside the write, so no other
+ * write can slip between reading it and using it: `change.baseRevision` when
+ * given (keeping this device's version over HQ's: it then supersedes every
+ * unsent entry), else `basedOn` (the
+ * revision an editor's copy was made from), else the record's revision now.
+ * An unsent entry for the revision this one supersedes is replaced (its base
+ * kept): HQ never sees an intermediate draft it need not. An entry that was
+ * sent stays, since HQ may have it even if the answer was lost; so does one
+ * this save did not start from (another tab's), so HQ sees both.
  */
-export async function saveWithOutbox(db, entry, change, blobs = []) {
+export async function saveWithOutbox(db, entry, change, blobs = [], { basedOn } = {}) {
   const tx = db.transaction(["records", "outbox", "blobs"], "readwrite", STRICT);
+  const records = tx.objectStore("records");
   const outbox = tx.objectStore("outbox");
-  let base = change.baseRevision;
+  const current = await records.get(change.id);
+  // Keeping this device's version over HQ's: it is the latest local content, so
+  // it supersedes every unsent entry, and the conflict is settled on this side.
+  const overHq = change.baseRevision !== undefined;
+  let base = overHq ? change.baseRevision : (basedOn ?? current?.revision);
   for (const queued of await outbox.index("byId").getAll(change.id)) {
-    if (!queued.sent) {
-      base = queued.change.baseRevision;
+    if (!queued.sent && (overHq || queued.change.revision === base)) {
+      if (!overHq) base = queued.change.baseRevision;
       await outbox.delete(queued.seq);
     }
   }
   const queuedChange = { ...change, baseRevision: base ?? undefined };
   if (!queuedChange.baseRevision) delete queuedChange.baseRevision;
-  await tx.objectStore("records").put({ ...entry, state: "pending", problems: [], reason: undefined, updatedAt: new Date().toISOString() });
+  await records.put({
+    ...entry,
+    syncedRevision: current?.syncedRevision,
+    lineage: current?.lineage,
+    // HQ's other version stays beside an edit made after a conflict, until settled.
+    remote: overHq ? undefined : current?.remote,
+    currentRevision: overHq ? undefined : current?.currentRevision,
+    state: "pending",
+    problems: [],
+    reason: undefined,
+    updatedAt: new Date().toISOString(),
+  });
   await outbox.add({ id: change.id, kind: change.kind, change: queuedChange, queuedAt: new Date().toISOString(), sent: false });
   for (const b of blobs) {
     if (!(await tx.objectStore("blobs").getKey(b.sha256))) await tx.objectStore("blobs").put(waitingBlob(b));

@@ -22,32 +22,47 @@ export class Records {
     return visitId ? all.filter((f) => f.visitId === visitId) : all;
   }
 
-  /** A new local revision of `visit`, queued for HQ; `blobs`: photos first kept here. */
-  async saveVisit(edited, blobs = []) {
+  /**
+   * A new local revision of `visit`, queued for HQ; `blobs`: photos first kept here.
+   * `basedOn`: the revision the caller's copy was made from (an editor's last load
+   * or save); without it, the record's revision at the moment of writing.
+   */
+  saveVisit(edited, blobs = [], { basedOn } = {}) {
     // Exactly what travels as JSON (no `undefined` members): the hash must be of what HQ receives.
     const visit = JSON.parse(JSON.stringify(edited));
-    const previous = await this.get(visit.id);
     const revision = this.core.newId();
     const change = { kind: "visit", id: visit.id, revision, sha256: this.core.contentSha256(visit), record: visit };
-    if (previous?.revision) change.baseRevision = previous.revision;
-    const entry = { id: visit.id, kind: "visit", record: visit, revision, syncedRevision: previous?.syncedRevision };
-    await saveWithOutbox(this.db, entry, change, blobs);
-    this.onSaved?.(visit.id);
-    return entry;
+    return this.#inTurn(async () => {
+      await saveWithOutbox(this.db, { id: visit.id, kind: "visit", record: visit, revision }, change, blobs, { basedOn });
+      this.onSaved?.(visit.id);
+      return { id: visit.id, revision };
+    });
   }
 
   /**
    * Resolve a conflict by keeping this device's version: the same record as a
    * new revision on top of HQ's (both versions stay at HQ).
    */
-  async keepMine(id) {
-    const entry = await this.get(id);
-    if (entry?.state !== "conflict") return;
-    const revision = this.core.newId();
-    const base = entry.remote?.revision ?? entry.currentRevision;
-    const change = { kind: entry.kind, id, baseRevision: base, revision, sha256: this.core.contentSha256(entry.record), record: entry.record };
-    await saveWithOutbox(this.db, { id, kind: entry.kind, record: entry.record, revision, syncedRevision: base }, change);
-    this.onSaved?.(id);
+  keepMine(id) {
+    return this.#inTurn(async () => {
+      const entry = await this.get(id);
+      // In conflict, or edited since (HQ's version is still kept beside it).
+      const base = entry?.remote?.revision ?? entry?.currentRevision;
+      if (!base) return;
+      const revision = this.core.newId();
+      const change = { kind: entry.kind, id, baseRevision: base, revision, sha256: this.core.contentSha256(entry.record), record: entry.record };
+      await saveWithOutbox(this.db, { id, kind: entry.kind, record: entry.record, revision }, change);
+      this.onSaved?.(id);
+    });
+  }
+
+  // This tab's saves run one after another (an autosave and a tap on 保存 can
+  // overlap); each reads the record's revision inside its own write.
+  #queue = Promise.resolve();
+  #inTurn(write) {
+    const turn = this.#queue.then(write);
+    this.#queue = turn.catch(() => {});
+    return turn;
   }
 
   async newVisit() {

@@ -116,6 +116,7 @@ export function syncNotice(app, entry) {
     return h("div", { class: "card bad", id: "conflict-notice", role: "alert" }, h("p", {}, t("conflictHelp")),
       entry.remote ? h("p", { class: "muted" }, `${t("otherVersion")}：${entry.remote.record?.operator?.name ?? ""} · ${formatTime(entry.remote.at)}`) : null,
       h("button", { class: "big", id: "keep-mine", onclick: async () => {
+        await app.leaveGuard?.(); // what the editor holds is saved first: it is "this device's version"
         await app.records.keepMine(entry.id);
         toast(t("saved"));
         dispatchEvent(new HashChangeEvent("hashchange"));

@@ -2,7 +2,7 @@
 // HQ has for this device. No DOM and no wasm, so the service worker runs the
 // same code for Background Sync. Exactly one pass at a time across tabs and
 // the worker: a Web Lock, taken if free (a tab that finds it held skips).
-import { STRICT, getMeta, waitingBlob, waitingBlobs, markUploaded } from "./db.js";
+import { STRICT, getMeta, waitingBlob, waitingBlobs, markUploaded, extendLineage } from "./db.js";
 
 export const PROTOCOL_VERSION = 1;
 const PUSH_BATCH = 50;
@@ -80,14 +80,13 @@ async function record(db, result) {
 
 async function push(db, base, token, deviceId, out) {
   for (;;) {
-    const entries = (await db.getAll("outbox", null, PUSH_BATCH));
+    // Read and marked sent in one write: HQ may commit even if the answer is lost,
+    // and a save landing in between must not find an entry it may still replace.
+    const tx0 = db.transaction("outbox", "readwrite", STRICT);
+    const entries = await tx0.store.getAll(null, PUSH_BATCH);
+    for (const e of entries) if (!e.sent) await tx0.store.put({ ...e, sent: true });
+    await tx0.done;
     if (entries.length === 0) return;
-    // Marked sent before sending: HQ may commit even if the answer is lost.
-    {
-      const tx = db.transaction("outbox", "readwrite", STRICT);
-      for (const e of entries) if (!e.sent) await tx.store.put({ ...e, sent: true });
-      await tx.done;
-    }
     const { json } = await call(base, token, "POST", "/api/v1/sync/push", { protocolVersion: PROTOCOL_VERSION, deviceId, changes: entries.map((e) => e.change) });
     const results = json?.results ?? [];
     if (results.length !== entries.length) throw new SyncError("BAD_ANSWER", "HQ answered a different number of changes");
@@ -102,7 +101,8 @@ async function push(db, base, token, deviceId, out) {
       if (r.status === "accepted" || r.status === "alreadyApplied") {
         out.pushed++;
         local.syncedRevision = e.change.revision;
-        if (!newer) Object.assign(local, { state: "synced", problems: [], reason: undefined });
+        local.lineage = extendLineage(local.lineage, e.change.revision);
+        if (!newer) Object.assign(local, { state: "synced", problems: [], reason: undefined, remote: undefined, currentRevision: undefined });
         for (const h of r.missingAttachments ?? []) {
           const b = await tx.objectStore("blobs").get(h);
           if (b && b.uploaded) await tx.objectStore("blobs").put(waitingBlob(b)); // HQ lost it: send again
@@ -171,13 +171,16 @@ async function pull(db, base, token, out) {
       // Local work not at HQ (queued, in conflict, or rejected and awaiting a fix) is
       // never overwritten: HQ's version is kept beside it for the officer to see.
       const unsettled = queued > 0 || local?.state === "conflict" || local?.state === "rejected";
+      // HQ sends each record as it is now; one of this tablet's own revisions that it
+      // has since moved past (an edit saved after this pass pushed) is not news.
+      if (local && local.revision !== c.revision && local.lineage?.includes(c.revision)) continue;
       if (local && (unsettled || local.revision === c.revision)) {
         if (local.revision === c.revision && !unsettled) Object.assign(local, { state: "synced", syncedRevision: c.revision });
         else if (local.revision !== c.revision) local.remote = { revision: c.revision, record: c.record, at: new Date().toISOString() };
         await tx.objectStore("records").put(local);
         continue;
       }
-      await tx.objectStore("records").put({ id: c.id, kind: c.kind, record: c.record, revision: c.revision, syncedRevision: c.revision, state: "synced", problems: [], updatedAt: new Date().toISOString(), fromHq: true });
+      await tx.objectStore("records").put({ id: c.id, kind: c.kind, record: c.record, revision: c.revision, syncedRevision: c.revision, lineage: extendLineage(local?.lineage, c.revision), state: "synced", problems: [], updatedAt: new Date().toISOString(), fromHq: true });
       out.pulled++;
     }
     if (json.rulebook) await tx.objectStore("meta").put({ key: "rulebook", value: json.rulebook });

@@ -280,23 +280,32 @@ export async function visitEditor(app, original, entry) {
   }
 
   // ---- saving, finalising ------------------------------------------------------------
-  async function saveNow() {
+  // The revision this screen's copy was made from: what its next save is based on.
+  let basedOn = entry?.revision;
+  // Saves from this screen run one at a time, so a tap on 保存 during an
+  // autosave waits for it (and 已保存 means on the device).
+  let saving = Promise.resolve(true);
+  const inTurn = (write) => (saving = saving.then(write, write));
+
+  function saveNow() {
     clearTimeout(saveTimer);
-    if (!dirty) return true;
-    dirty = false;
-    try {
-      await app.records.saveVisit(visit); // (saved as a copy: the JSON that travels)
-      savedNote.textContent = `✓ ${t("saved")}`;
-      savedNote.classList.remove("failed");
-      return true;
-    } catch (e) {
-      dirty = true;
-      // Stays on screen (a toast fades): what is typed here is not on the device yet.
-      savedNote.textContent = `⚠ ${t("notSaved")}`;
-      savedNote.classList.add("failed");
-      toast(isQuotaError(e) ? t("quotaFull") : e.message, "error");
-      return false;
-    }
+    return inTurn(async () => {
+      if (!dirty) return true;
+      dirty = false;
+      try {
+        ({ revision: basedOn } = await app.records.saveVisit(visit, [], { basedOn })); // (saved as a copy: the JSON that travels)
+        savedNote.textContent = `✓ ${t("saved")}`;
+        savedNote.classList.remove("failed");
+        return true;
+      } catch (e) {
+        dirty = true;
+        // Stays on screen (a toast fades): what is typed here is not on the device yet.
+        savedNote.textContent = `⚠ ${t("notSaved")}`;
+        savedNote.classList.add("failed");
+        toast(isQuotaError(e) ? t("quotaFull") : e.message, "error");
+        return false;
+      }
+    });
   }
   // Run before leaving the editor, and when the page is hidden or closed (main.js).
   app.leaveGuard = saveNow;
@@ -312,7 +321,7 @@ export async function visitEditor(app, original, entry) {
     candidate.endedAt ??= isoLocal();
     try {
       const done = core.finaliseVisit(candidate, { confirmedWarnings });
-      await app.records.saveVisit(done);
+      await inTurn(async () => ({ revision: basedOn } = await app.records.saveVisit(done, [], { basedOn })));
       app.leaveGuard = null;
       location.hash = `#/visit/${visit.id}/result`;
     } catch (e) {
