@@ -182,6 +182,8 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, bytes: Result<B
 /// up the rest.
 async fn apply_changes(state: &AppState, changes: Vec<xuncha::sync::Change>, user: User, device_id: String) -> Result<Vec<xuncha::sync::ChangeResult>, ApiError> {
     let now = now();
+    // Shared, not copied: a push may carry hundreds of records.
+    let changes = std::sync::Arc::new(changes);
     let validated = tokio::task::spawn_blocking({
         let changes = changes.clone();
         move || validate_all(&changes, now)

@@ -12,6 +12,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -234,7 +235,10 @@ impl Store {
     /// serves the whole push.
     /// `validated[i]` is the content check of `changes[i]`, made before the lock.
     pub fn apply_all(&self, changes: &[Change], validated: Vec<Validated>, user: &User, device_id: &str, now: Timestamp) -> R<Vec<ChangeResult>> {
-        self.write(Some(user.bureau_id), |tx| changes.iter().zip(validated).map(|(c, v)| apply_one(tx, c, v, user, device_id, now)).collect())
+        self.write(Some(user.bureau_id), |tx| {
+            let mut held = Held::read(tx, changes, user.bureau_id)?;
+            changes.iter().zip(validated).map(|(c, v)| apply_one(tx, &mut held, c, v, user, device_id, now)).collect()
+        })
     }
 
     /// The records changed after `after` that `user` may read, each at its
@@ -418,8 +422,60 @@ impl Store {
     }
 }
 
+/// What a push's judging needs to know, read once per push instead of once per
+/// change (a round trip each on PostgreSQL): the records it touches, with their
+/// bureau, kept current as its changes are applied; and which of the
+/// attachments they list HQ already holds.
+struct Held {
+    records: HashMap<String, (Stored, i64)>,
+    attachments: HashSet<String>,
+}
+
+/// Keys per `IN (…)` query (SQLite allows 32,766 parameters; this stays far below).
+const KEYS_PER_QUERY: usize = 200;
+
+impl Held {
+    fn read(tx: &mut dyn Sql, changes: &[Change], bureau_id: i64) -> R<Held> {
+        let ids: Vec<&str> = unique(changes.iter().map(|c| c.id.as_str()));
+        let mut records = HashMap::with_capacity(ids.len());
+        for row in rows_for_keys(tx, "SELECT id, revision, sha256, finalised, bureau_id FROM records WHERE", &[], "id", &ids)? {
+            let mut it = row.into_iter();
+            let mut next = || it.next().unwrap_or(V::Null);
+            let id = next().text();
+            let stored = Stored { revision: next().text(), sha256: next().text(), finalised: next().int() != 0 };
+            records.insert(id, (stored, next().int()));
+        }
+        let listed: Vec<String> = changes.iter().flat_map(|c| xuncha::sync::listed_attachments(&c.record)).collect();
+        let listed = unique(listed.iter().map(String::as_str));
+        let attachments = rows_for_keys(tx, "SELECT sha256 FROM attachments WHERE bureau_id = ?1 AND", &[P::Int(bureau_id)], "sha256", &listed)?
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().map(V::text))
+            .collect();
+        Ok(Held { records, attachments })
+    }
+}
+
+fn unique<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    keys.filter(|k| seen.insert(*k)).collect()
+}
+
+/// `{select} {column} IN (…keys)`, a chunk of keys at a time, after the `fixed` parameters.
+fn rows_for_keys(tx: &mut dyn Sql, select: &str, fixed: &[P], column: &str, keys: &[&str]) -> R<Vec<Vec<V>>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(KEYS_PER_QUERY) {
+        let first = fixed.len() + 1;
+        let placeholders: Vec<String> = (first..first + chunk.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("{select} {column} IN ({})", placeholders.join(", "));
+        let mut params: Vec<P> = fixed.to_vec();
+        params.extend(chunk.iter().map(|k| P::Text(k)));
+        out.extend(tx.rows_planned_each_time(&sql, &params)?);
+    }
+    Ok(out)
+}
+
 /// Authorise, judge and apply one change inside `tx`; the answer for the device.
-fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &User, device_id: &str, now: Timestamp) -> R<ChangeResult> {
+fn apply_one(tx: &mut dyn Sql, held: &mut Held, change: &Change, validated: Validated, user: &User, device_id: &str, now: Timestamp) -> R<ChangeResult> {
     let result = |status, problems, current_revision, reason: Option<&str>| ChangeResult {
         id: change.id.clone(),
         revision: change.revision.clone(),
@@ -451,19 +507,28 @@ fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &Use
     let id = P::Text(&change.id);
     let revision = P::Text(&change.revision);
     let bureau = P::Int(user.bureau_id);
-    // Nothing crosses bureaus: another bureau's record (or visit) cannot be touched.
-    if tx.int("SELECT COUNT(*) FROM records WHERE id IN (?1, ?2) AND bureau_id <> ?3", &[id, P::Text(&visit_id), bureau])? > 0 {
+    // What HQ holds of the record, and whose it is: nothing crosses bureaus, so
+    // another bureau's record (or, for a follow-up, visit) cannot be touched.
+    let record = held.records.get(&change.id).cloned();
+    if record.as_ref().is_some_and(|(_, b)| *b != user.bureau_id)
+        || (visit_id != change.id && tx.int("SELECT COUNT(*) FROM records WHERE id = ?1 AND bureau_id <> ?2", &[P::Text(&visit_id), bureau])? > 0)
+    {
         return Ok(forbidden());
     }
-    // A conflict already recorded is answered the same way (replay).
-    if let Some(r) = tx.row("SELECT current_revision FROM conflicts WHERE id = ?1 AND revision = ?2", &[id, revision])? {
-        return Ok(result(ChangeStatus::Conflict, vec![], r.into_iter().next().and_then(V::opt_text), None));
+    let stored = record.map(|(s, _)| s);
+    // Was this revision ever stored? Only a record HQ holds has revisions, and its
+    // current one answers for itself: the log is read only for an older one.
+    let seen = match &stored {
+        Some(s) if s.revision != change.revision => tx.int("SELECT COUNT(*) FROM changes WHERE id = ?1 AND revision = ?2", &[id, revision])? > 0,
+        _ => false,
+    };
+    // A conflict recorded before is answered as then (a replay), whatever came since.
+    // A record HQ does not hold yet has none.
+    if stored.as_ref().is_some_and(|s| s.revision != change.revision) && !seen {
+        if let Some(r) = tx.row("SELECT current_revision FROM conflicts WHERE id = ?1 AND revision = ?2", &[id, revision])? {
+            return Ok(result(ChangeStatus::Conflict, vec![], r.into_iter().next().and_then(V::opt_text), None));
+        }
     }
-    let stored = tx.row("SELECT revision, sha256, finalised FROM records WHERE id = ?1", &[id])?.map(|r| {
-        let mut it = r.into_iter();
-        Stored { revision: it.next().map(V::text).unwrap_or_default(), sha256: it.next().map(V::text).unwrap_or_default(), finalised: it.next().is_some_and(|v| v.int() != 0) }
-    });
-    let seen = tx.int("SELECT COUNT(*) FROM changes WHERE id = ?1 AND revision = ?2", &[id, revision])? > 0;
     let received = now.to_rfc3339();
     let listed = xuncha::sync::listed_attachments(&change.record);
     let mut out = match judge_validated(change, stored.as_ref(), seen, &validated) {
@@ -485,13 +550,22 @@ fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &Use
                     P::Text(&certs),
                 ],
             )?;
-            tx.exec(
+            let written = tx.exec(
                 "INSERT INTO records (id, kind, revision, sha256, finalised, seq, bureau_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, sha256 = excluded.sha256, finalised = excluded.finalised, seq = excluded.seq",
+                 ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, sha256 = excluded.sha256, finalised = excluded.finalised, seq = excluded.seq
+                 WHERE records.bureau_id = excluded.bureau_id",
                 &[id, P::Text(kind_name(change.kind)), revision, P::Text(&change.sha256), P::Int(finalised as i64), P::Int(seq), bureau],
             )?;
+            if written == 0 {
+                // Another bureau's writer took this id since the push read it: not ours to change.
+                tx.exec("DELETE FROM changes WHERE seq = ?1", &[P::Int(seq)])?;
+                return Ok(forbidden());
+            }
+            held.records.insert(change.id.clone(), (Stored { revision: change.revision.clone(), sha256: change.sha256.clone(), finalised }, user.bureau_id));
             // What the record lists now: a later revision may list other photos.
-            tx.exec("DELETE FROM record_attachments WHERE record_id = ?1", &[id])?;
+            if stored.is_some() {
+                tx.exec("DELETE FROM record_attachments WHERE record_id = ?1", &[id])?;
+            }
             for h in &listed {
                 tx.exec("INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[bureau, id, P::Text(h)])?;
             }
@@ -510,11 +584,7 @@ fn apply_one(tx: &mut dyn Sql, change: &Change, validated: Validated, user: &Use
     };
     // Tell the device which of the record's photos to send (also on a replay, so a retry learns it).
     if matches!(out.status, ChangeStatus::Accepted | ChangeStatus::AlreadyApplied) {
-        for h in listed {
-            if tx.int("SELECT COUNT(*) FROM attachments WHERE bureau_id = ?1 AND sha256 = ?2", &[bureau, P::Text(&h)])? == 0 {
-                out.missing_attachments.push(h);
-            }
-        }
+        out.missing_attachments = listed.into_iter().filter(|h| !held.attachments.contains(h)).collect();
     }
     Ok(out)
 }

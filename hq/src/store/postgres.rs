@@ -224,27 +224,35 @@ impl Sql for Tx<'_, '_> {
 
     fn rows(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
         let stmt = self.statement(sql)?;
-        let rows = self.tx.query(&stmt, &pg_params(params))?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let mut values = Vec::with_capacity(row.len());
-            for (i, col) in row.columns().iter().enumerate() {
-                let t = col.type_();
-                let v = if *t == Type::INT8 {
-                    row.try_get::<_, Option<i64>>(i)?.map(V::Int)
-                } else if *t == Type::INT4 {
-                    row.try_get::<_, Option<i32>>(i)?.map(|n| V::Int(n.into()))
-                } else if *t == Type::BOOL {
-                    row.try_get::<_, Option<bool>>(i)?.map(|b| V::Int(b.into()))
-                } else if *t == Type::BYTEA {
-                    row.try_get::<_, Option<Vec<u8>>>(i)?.map(V::Bytes)
-                } else {
-                    row.try_get::<_, Option<String>>(i)?.map(V::Text)
-                };
-                values.push(v.unwrap_or(V::Null));
-            }
-            out.push(values);
-        }
-        Ok(out)
+        values(self.tx.query(&stmt, &pg_params(params))?)
     }
+
+    fn rows_planned_each_time(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
+        // An unnamed statement: PostgreSQL plans it for these values.
+        values(self.tx.query(&dollar_placeholders(sql), &pg_params(params))?)
+    }
+}
+
+fn values(rows: Vec<postgres::Row>) -> R<Vec<Vec<V>>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut values = Vec::with_capacity(row.len());
+        for (i, col) in row.columns().iter().enumerate() {
+            let t = col.type_();
+            let v = if *t == Type::INT8 {
+                row.try_get::<_, Option<i64>>(i)?.map(V::Int)
+            } else if *t == Type::INT4 {
+                row.try_get::<_, Option<i32>>(i)?.map(|n| V::Int(n.into()))
+            } else if *t == Type::BOOL {
+                row.try_get::<_, Option<bool>>(i)?.map(|b| V::Int(b.into()))
+            } else if *t == Type::BYTEA {
+                row.try_get::<_, Option<Vec<u8>>>(i)?.map(V::Bytes)
+            } else {
+                row.try_get::<_, Option<String>>(i)?.map(V::Text)
+            };
+            values.push(v.unwrap_or(V::Null));
+        }
+        out.push(values);
+    }
+    Ok(out)
 }

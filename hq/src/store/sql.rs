@@ -83,6 +83,12 @@ pub trait Sql {
     /// Run a query; every row, every column.
     fn rows(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>>;
 
+    /// [`Sql::rows`] for a query whose best plan depends on its values (a long
+    /// `IN (…)` list): planned anew on each use, never from a plan cached while
+    /// the tables were small.
+    fn rows_planned_each_time(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
+        self.rows(sql, params)
+    }
     /// The first row, if any.
     fn row(&mut self, sql: &str, params: &[P]) -> R<Option<Vec<V>>> {
         Ok(self.rows(sql, params)?.into_iter().next())

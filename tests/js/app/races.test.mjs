@@ -47,7 +47,6 @@ test("saves that land while a sync pass starts, and saves that overlap, never be
   const atHq = await hq.changesOf(id);
   const stats = await hq.stats();
   t.diagnostic(`${atHq.length} revisions reached HQ for ${ROUNDS * 2 + 1} saves`);
-  if (process.env.RACE_DEBUG) console.log(JSON.stringify({ local: { revision: local.revision, name: local.record.operator.name, addr: local.record.site.address, lineage: local.lineage }, hq: atHq.map((c) => [c.revision, c.record.operator.name, c.record.site?.address]) }));
   assert.equal(stats.conflicts, 0, "no conflict the officer did not make");
   assert.equal(local.state, "synced");
   assert.equal(new Set(atHq.map((c) => c.revision)).size, atHq.length, "no revision twice");
