@@ -157,7 +157,9 @@ impl WorkCalendar {
         let mut left = n;
         let mut outside = false;
         while left > 0 {
-            d += Duration::days(1);
+            // The calendar's last day ends the count (only an absurd `n` gets there).
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
             let w = self.is_working_day(d);
             outside |= w.outside_known_years;
             if w.value {

@@ -4,7 +4,6 @@
 //! (`price::rules`, `metrology::rules`, `equipment::rules`, `sampling::rules`);
 //! this module holds what they share.
 
-use chrono::Duration;
 use serde_json::Value;
 
 use crate::check::Ptr;
@@ -104,7 +103,7 @@ impl<'a> Ctx<'a> {
     pub fn find(&mut self, code: &str, subject: Option<&str>, at: &Ptr, item_id: &Option<String>, message: Text, facts: Vec<(&str, Value)>) {
         let Some((rule, version)) = self.in_force(code, subject) else { return };
         let rectify_by = match (rule.level, rule.rectify_days) {
-            (FindingLevel::Violation, Some(days)) => Some(self.date + Duration::days(days as i64)),
+            (FindingLevel::Violation, Some(days)) => Some(crate::time::add_days(self.date, days.into())),
             _ => None,
         };
         let lean = self.lean;
@@ -163,7 +162,7 @@ impl<'a> Ctx<'a> {
                 let c = self.book.calendar.add_working_days(starts, n);
                 (c.value, c.outside_known_years, Some(n), None)
             }
-            Limit::CalendarDays(n) => (starts + Duration::days(n as i64), false, None, Some(n)),
+            Limit::CalendarDays(n) => (crate::time::add_days(starts, n.into()), false, None, Some(n)),
         };
         self.calendar_assumed |= assumed;
         let status = match done_on {

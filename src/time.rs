@@ -16,3 +16,12 @@ pub fn timestamp_from_unix_ms(ms: f64) -> Option<Timestamp> {
     let cst = chrono::FixedOffset::east_opt(8 * 3600)?;
     Some(utc.with_timezone(&cst))
 }
+
+/// `date` moved by `days` (negative: back), held at the calendar's ends instead
+/// of overflowing: a record or rulebook with an absurd number of days (a shelf
+/// life of 95 million days) gets an absurd date, never a panic.
+pub fn add_days(date: Date, days: i64) -> Date {
+    // (a billion days is past both ends already, and well inside what Duration holds)
+    let step = chrono::Duration::days(days.clamp(-1_000_000_000, 1_000_000_000));
+    date.checked_add_signed(step).unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
+}

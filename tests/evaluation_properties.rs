@@ -62,6 +62,29 @@ fn the_complete_fixture_is_compliant() {
     assert!(eval.findings.is_empty(), "{:?}", eval.findings);
 }
 
+/// Found by the property below on a CI run (shelfLifeDays = 95,005,716: the
+/// expiry date overflowed chrono and the core panicked, which in wasm aborts the
+/// app and at HQ fails the push). Absurd day counts and dates at the calendar's
+/// ends give absurd dates, never a panic.
+#[test]
+fn absurd_day_counts_and_far_dates_never_panic() {
+    let base = fixture("visit_complete.json");
+    let samples = base["samples"].as_array().unwrap().len();
+    assert!(samples > 0);
+    for days in [95_005_716u64, u32::MAX as u64] {
+        let mut v = base.clone();
+        v["samples"][0]["shelfLifeDays"] = json!(days);
+        v["samples"][0]["productionDate"] = json!("2026-03-01");
+        let eval = evaluate_visit_json(v, vec![], Rulebook::builtin(), day()).unwrap();
+        assert!(!eval.findings.iter().any(|f| f.code == "SAMP.EXPIRED_ON_SALE"), "a shelf life that long has not run out");
+    }
+    for (far, as_of) in [("+262000-01-01", Date::MAX), ("-262000-01-01", Date::MIN), ("2026-03-01", Date::MAX), ("2026-03-01", Date::MIN)] {
+        let mut v = base.clone();
+        v["samples"][0]["productionDate"] = json!(far);
+        let _ = evaluate_visit_json(v, vec![], Rulebook::builtin(), as_of);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, .. ProptestConfig::default() })]
 

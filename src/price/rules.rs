@@ -1,6 +1,5 @@
 //! Compliance rules for price tagging (SAMR Order 56).
 
-use chrono::Duration;
 use serde_json::json;
 
 use super::{PriceCheck, PriceSubject, TagElement};
@@ -181,7 +180,7 @@ fn comparison(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
     let (Some(price), Some(since), Some(false)) = (c.price, c.shown_since, c.details_shown) else { return };
     let Some((_, version)) = ctx.in_force("PRICE.COMPARISON_TOO_HIGH", None) else { return };
     let window = version.values.window_days.unwrap_or(7) as i64;
-    let first_day = since - Duration::days(window);
+    let first_day = crate::time::add_days(since, -window);
     let valid = || c.transactions.iter().filter_map(|t| Some((t.on?, t.price?)));
     let in_window: Vec<f64> = valid().filter(|(on, _)| *on >= first_day && *on < since).map(|(_, p)| p).collect();
     let (reference, how_zh, how_en) = if let Some(lowest) = in_window.iter().copied().reduce(f64::min) {

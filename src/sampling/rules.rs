@@ -2,7 +2,6 @@
 //! sampling procedure) and, with the follow-up records, failed test items and
 //! the lifecycle's legal time limits (counted in working days where the law says so).
 
-use chrono::Duration;
 use serde_json::json;
 
 use super::{units, LimitKind, Sample, SampleCategory, SampleFollowUp};
@@ -24,7 +23,7 @@ pub fn evaluate(s: &Sample, ctx: &mut Ctx, at: &Ptr) {
     let product = s.product_name.as_deref().unwrap_or("样品");
 
     if let (Some(made), Some(days)) = (s.production_date, s.shelf_life_days) {
-        let end = made + Duration::days(days as i64);
+        let end = crate::time::add_days(made, days.into());
         if s.on_sale != Some(false) && end < ctx.date {
             ctx.find(
                 "SAMP.EXPIRED_ON_SALE",
