@@ -156,6 +156,14 @@ fn visit(n: u32) -> Value {
     v
 }
 
+/// A visit still being written (a draft may change; a finalised one may not).
+fn draft_visit(n: u32) -> Value {
+    let mut v = visit(n);
+    v["status"] = json!("draft");
+    v.as_object_mut().unwrap().remove("finalisedAt");
+    v
+}
+
 fn rev(n: u32) -> String {
     format!("01900000-0000-7000-9000-0000{:08}", n)
 }
@@ -203,9 +211,7 @@ fn a_replay_is_a_no_op_with_the_same_answer() {
 #[test]
 fn a_stale_base_is_a_conflict_and_both_versions_are_kept() {
     let hq = Hq::start();
-    let mut draft = visit(1);
-    draft["status"] = json!("draft");
-    draft.as_object_mut().unwrap().remove("finalisedAt");
+    let draft = draft_visit(1);
     assert_eq!(statuses(&hq.push(vec![change(&draft, None, rev(1))]).1), vec!["accepted"]);
     let mut tablet_a = draft.clone();
     tablet_a["notes"] = json!("甲补记");
@@ -687,9 +693,7 @@ fn staff_enter_a_lab_result_and_the_officer_gets_it_on_the_next_pull() {
 #[test]
 fn a_pull_brings_each_record_as_it_is_now_and_staff_read_every_step() {
     let hq = Hq::start();
-    let mut draft = visit(1);
-    draft["status"] = json!("draft");
-    draft.as_object_mut().unwrap().remove("finalisedAt");
+    let mut draft = draft_visit(1);
     let other = visit(2);
     let mut steps = Vec::new();
     for (n, note) in [(10, "一"), (11, "二"), (12, "三")] {
