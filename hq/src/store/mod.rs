@@ -465,8 +465,8 @@ fn rows_for_keys(tx: &mut dyn Sql, select: &str, fixed: &[P], column: &str, keys
     let mut out = Vec::new();
     for chunk in keys.chunks(KEYS_PER_QUERY) {
         let first = fixed.len() + 1;
-        let placeholders: Vec<String> = (first..first + chunk.len()).map(|i| format!("?{i}")).collect();
-        let sql = format!("{select} {column} IN ({})", placeholders.join(", "));
+        let markers: Vec<String> = (first..first + chunk.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("{select} {column} IN ({})", markers.join(", "));
         let mut params: Vec<P> = fixed.to_vec();
         params.extend(chunk.iter().map(|k| P::Text(k)));
         out.extend(tx.rows_planned_each_time(&sql, &params)?);

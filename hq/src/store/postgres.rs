@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use postgres::types::{ToSql, Type};
 use postgres::{NoTls, Statement};
 
-use super::sql::{dollar_placeholders, Sql, StoreError, P, R, V};
+use super::sql::{dollar_parameters, Sql, StoreError, P, R, V};
 
 const MIGRATIONS: &[&str] = &[
     "CREATE TABLE changes (
@@ -196,7 +196,7 @@ impl Tx<'_, '_> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let prepared = self.tx.prepare(&dollar_placeholders(sql))?;
+        let prepared = self.tx.prepare(&dollar_parameters(sql))?;
         self.statements.insert(sql.to_string(), prepared.clone());
         Ok(prepared)
     }
@@ -229,7 +229,7 @@ impl Sql for Tx<'_, '_> {
 
     fn rows_planned_each_time(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
         // An unnamed statement: PostgreSQL plans it for these values.
-        values(self.tx.query(&dollar_placeholders(sql), &pg_params(params))?)
+        values(self.tx.query(&dollar_parameters(sql), &pg_params(params))?)
     }
 }
 

@@ -1,5 +1,5 @@
 //! The few shapes of SQL the store needs, over either database: queries are
-//! written once (with `?1` placeholders, SQLite's form; PostgreSQL gets `$1`),
+//! written once (with `?1` numbered parameters, SQLite's form; PostgreSQL gets `$1`),
 //! parameters and values are a small enum, and each backend converts.
 
 use std::fmt;
@@ -100,7 +100,7 @@ pub trait Sql {
 }
 
 /// `?1` → `$1`, for PostgreSQL.
-pub fn dollar_placeholders(sql: &str) -> String {
+pub fn dollar_parameters(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
@@ -116,7 +116,7 @@ pub fn dollar_placeholders(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn placeholders_become_dollars_and_question_marks_in_text_stay() {
-        assert_eq!(super::dollar_placeholders("SELECT a FROM t WHERE b = ?1 AND c LIKE ?12 AND d = '?'"), "SELECT a FROM t WHERE b = $1 AND c LIKE $12 AND d = '?'");
+    fn numbered_parameters_become_dollars_and_question_marks_in_text_stay() {
+        assert_eq!(super::dollar_parameters("SELECT a FROM t WHERE b = ?1 AND c LIKE ?12 AND d = '?'"), "SELECT a FROM t WHERE b = $1 AND c LIKE $12 AND d = '?'");
     }
 }
