@@ -30,8 +30,14 @@ fn main() {
     let data = xuncha::dataset::generate(seed, n, 2026);
     let generate_ms = ms(t);
     let json = serde_json::to_string(&data.visits).unwrap();
-    println!("data set: seed {seed}, {} visit records, {} items, {} follow-ups, {} rectifications; {:.1} MB as JSON; generated in {generate_ms:.0} ms",
-        data.visits.len(), data.item_count(), data.follow_ups.len(), data.rectifications.len(), json.len() as f64 / 1e6);
+    println!(
+        "data set: seed {seed}, {} visit records, {} items, {} follow-ups, {} rectifications; {:.1} MB as JSON; generated in {generate_ms:.0} ms",
+        data.visits.len(),
+        data.item_count(),
+        data.follow_ups.len(),
+        data.rectifications.len(),
+        json.len() as f64 / 1e6
+    );
 
     // Baseline: parse the records from JSON text.
     let t = Instant::now();

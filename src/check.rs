@@ -106,12 +106,7 @@ impl Checks {
     pub fn non_negative(&mut self, value: Option<f64>, at: &Ptr, label: Label) {
         if let Some(v) = value {
             if v < 0.0 {
-                self.push(
-                    ProblemCode::Negative,
-                    at,
-                    format!("{}不能为负数（{}）", label.0, v),
-                    format!("{} may not be negative ({})", label.1, v),
-                );
+                self.push(ProblemCode::Negative, at, format!("{}不能为负数（{}）", label.0, v), format!("{} may not be negative ({})", label.1, v));
             }
         }
     }
@@ -119,12 +114,7 @@ impl Checks {
     pub fn positive(&mut self, value: Option<f64>, at: &Ptr, label: Label) {
         if let Some(v) = value {
             if v <= 0.0 {
-                self.push(
-                    ProblemCode::NotPositive,
-                    at,
-                    format!("{}必须大于零（{}）", label.0, v),
-                    format!("{} must be greater than zero ({})", label.1, v),
-                );
+                self.push(ProblemCode::NotPositive, at, format!("{}必须大于零（{}）", label.0, v), format!("{} must be greater than zero ({})", label.1, v));
             }
         }
     }
@@ -132,12 +122,7 @@ impl Checks {
     pub fn in_range(&mut self, value: Option<f64>, lo: f64, hi: f64, at: &Ptr, label: Label) {
         if let Some(v) = value {
             if !(lo..=hi).contains(&v) {
-                self.push(
-                    ProblemCode::OutOfRange,
-                    at,
-                    format!("{}应在 {} 至 {} 之间（{}）", label.0, lo, hi, v),
-                    format!("{} must be between {} and {} ({})", label.1, lo, hi, v),
-                );
+                self.push(ProblemCode::OutOfRange, at, format!("{}应在 {} 至 {} 之间（{}）", label.0, lo, hi, v), format!("{} must be between {} and {} ({})", label.1, lo, hi, v));
             }
         }
     }
@@ -145,12 +130,7 @@ impl Checks {
     pub fn date_not_future(&mut self, value: Option<Date>, at: &Ptr, label: Label) {
         if let Some(d) = value {
             if d > self.today() {
-                self.push(
-                    ProblemCode::InFuture,
-                    at,
-                    format!("{}（{}）晚于今天", label.0, d),
-                    format!("{} ({}) is after today", label.1, d),
-                );
+                self.push(ProblemCode::InFuture, at, format!("{}（{}）晚于今天", label.0, d), format!("{} ({}) is after today", label.1, d));
             }
         }
     }
@@ -158,12 +138,7 @@ impl Checks {
     pub fn time_not_future(&mut self, value: Option<&Timestamp>, at: &Ptr, label: Label) {
         if let Some(t) = value {
             if *t > self.now + chrono::Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
-                self.push(
-                    ProblemCode::InFuture,
-                    at,
-                    format!("{}（{}）晚于当前时间", label.0, t.to_rfc3339()),
-                    format!("{} ({}) is in the future", label.1, t.to_rfc3339()),
-                );
+                self.push(ProblemCode::InFuture, at, format!("{}（{}）晚于当前时间", label.0, t.to_rfc3339()), format!("{} ({}) is in the future", label.1, t.to_rfc3339()));
             }
         }
     }
@@ -172,12 +147,7 @@ impl Checks {
     pub fn dates_in_order(&mut self, earlier: Option<Date>, e_label: Label, later: Option<Date>, at: &Ptr, l_label: Label) {
         if let (Some(e), Some(l)) = (earlier, later) {
             if l < e {
-                self.push(
-                    ProblemCode::DateOrder,
-                    at,
-                    format!("{}（{}）早于{}（{}）", l_label.0, l, e_label.0, e),
-                    format!("{} ({}) is before {} ({})", l_label.1, l, e_label.1, e),
-                );
+                self.push(ProblemCode::DateOrder, at, format!("{}（{}）早于{}（{}）", l_label.0, l, e_label.0, e), format!("{} ({}) is before {} ({})", l_label.1, l, e_label.1, e));
             }
         }
     }
@@ -186,12 +156,7 @@ impl Checks {
     pub fn id(&mut self, value: &Option<String>, at: &Ptr) {
         if let Some(id) = self.require_text(value, at, Label("标识", "id")) {
             if !crate::ids::is_uuid(id) {
-                self.push(
-                    ProblemCode::BadId,
-                    at,
-                    format!("标识“{}”不是有效的 UUID", id),
-                    format!("id \"{}\" is not a valid UUID", id),
-                );
+                self.push(ProblemCode::BadId, at, format!("标识“{}”不是有效的 UUID", id), format!("id \"{}\" is not a valid UUID", id));
             }
         }
     }
@@ -200,14 +165,11 @@ impl Checks {
     pub fn no_duplicates<'a>(&mut self, items: impl Iterator<Item = (Ptr, Option<&'a str>)>, label: Label) {
         let mut seen: Vec<&str> = Vec::new();
         for (at, value) in items {
-            let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { continue };
+            let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+                continue;
+            };
             if seen.contains(&v) {
-                self.push(
-                    ProblemCode::Duplicate,
-                    &at,
-                    format!("{}“{}”重复", label.0, v),
-                    format!("{} \"{}\" appears twice", label.1, v),
-                );
+                self.push(ProblemCode::Duplicate, &at, format!("{}“{}”重复", label.0, v), format!("{} \"{}\" appears twice", label.1, v));
             } else {
                 seen.push(v);
             }

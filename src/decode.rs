@@ -38,11 +38,7 @@ pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
     let mut problems = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     if !value.is_object() {
-        problems.push(Problem::new(
-            ProblemCode::NotAnObject,
-            "",
-            Text::new(format!("记录应为对象，实际为{}", kind_zh(&value)), format!("a record must be an object, not {}", kind_en(&value))),
-        ));
+        problems.push(Problem::new(ProblemCode::NotAnObject, "", Text::new(format!("记录应为对象，实际为{}", kind_zh(&value)), format!("a record must be an object, not {}", kind_en(&value)))));
         return Decoded { record: None, problems, removed };
     }
     for _ in 0..MAX_REPAIRS {
@@ -53,11 +49,7 @@ pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
                 unknown_keys(&value, &written, &mut String::new(), &mut unknown);
                 for at in unknown {
                     let key = at.rsplit('/').next().unwrap_or_default().to_string();
-                    problems.push(Problem::new(
-                        ProblemCode::UnknownField,
-                        at,
-                        Text::new(format!("无法识别的字段“{}”", key), format!("unknown field \"{}\"", key)),
-                    ));
+                    problems.push(Problem::new(ProblemCode::UnknownField, at, Text::new(format!("无法识别的字段“{}”", key), format!("unknown field \"{}\"", key))));
                 }
                 return Decoded { record: Some(record), problems, removed };
             }
@@ -92,17 +84,9 @@ fn type_problem(at: &str, detail: &str, found: Option<&Value>) -> Problem {
     let field = at.rsplit('/').next().unwrap_or_default();
     if detail.starts_with("invalid type") || detail.starts_with("invalid length") {
         let found_zh = found.map(kind_zh).unwrap_or("未知");
-        Problem::new(
-            ProblemCode::WrongType,
-            at,
-            Text::new(format!("字段“{}”类型不正确（收到{}）", field, found_zh), format!("field \"{}\": {}", field, detail)),
-        )
+        Problem::new(ProblemCode::WrongType, at, Text::new(format!("字段“{}”类型不正确（收到{}）", field, found_zh), format!("field \"{}\": {}", field, detail)))
     } else {
-        Problem::new(
-            ProblemCode::InvalidValue,
-            at,
-            Text::new(format!("字段“{}”的取值或格式无效", field), format!("field \"{}\": {}", field, detail)),
-        )
+        Problem::new(ProblemCode::InvalidValue, at, Text::new(format!("字段“{}”的取值或格式无效", field), format!("field \"{}\": {}", field, detail)))
     }
 }
 

@@ -101,7 +101,9 @@ impl<'a> Ctx<'a> {
     /// Record a finding of rule `code` (if in force), with its basis, measures
     /// and rectification deadline from the rulebook.
     pub fn find(&mut self, code: &str, subject: Option<&str>, at: &Ptr, item_id: &Option<String>, message: Text, facts: Vec<(&str, Value)>) {
-        let Some((rule, version)) = self.in_force(code, subject) else { return };
+        let Some((rule, version)) = self.in_force(code, subject) else {
+            return;
+        };
         let rectify_by = match (rule.level, rule.rectify_days) {
             (FindingLevel::Violation, Some(days)) => Some(crate::time::add_days(self.date, days.into())),
             _ => None,
@@ -146,17 +148,7 @@ impl<'a> Ctx<'a> {
 
     /// Track a legal time limit counted from `starts`; returns its status and due date.
     #[allow(clippy::too_many_arguments)]
-    pub fn track(
-        &mut self,
-        code: &str,
-        kind: DeadlineKind,
-        at: &Ptr,
-        item_id: &Option<String>,
-        starts: Date,
-        limit: Limit,
-        done_on: Option<Date>,
-        is_window: bool,
-    ) -> (DeadlineStatus, Date) {
+    pub fn track(&mut self, code: &str, kind: DeadlineKind, at: &Ptr, item_id: &Option<String>, starts: Date, limit: Limit, done_on: Option<Date>, is_window: bool) -> (DeadlineStatus, Date) {
         let (due, assumed, working_days, calendar_days) = match limit {
             Limit::WorkingDays(n) => {
                 let c = self.book.calendar.add_working_days(starts, n);
@@ -216,16 +208,7 @@ fn evaluate(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of
     let mut notes = Vec::new();
     let Some(date) = visit.started_at.map(|t| t.date_naive()) else {
         notes.push(Text::new("检查记录没有开始时间，无法确定适用的规则，未作合规判定", "The visit has no start time, so the rules in force are unknown; not evaluated"));
-        return Evaluation {
-            visit_id: visit.id.clone(),
-            visit_date: None,
-            as_of,
-            compliant: true,
-            findings: vec![],
-            deadlines: vec![],
-            rulebook_version: book.version.clone(),
-            notes,
-        };
+        return Evaluation { visit_id: visit.id.clone(), visit_date: None, as_of, compliant: true, findings: vec![], deadlines: vec![], rulebook_version: book.version.clone(), notes };
     };
     let mut ctx = Ctx { book, date, as_of, visit, follow_ups, findings: vec![], deadlines: vec![], calendar_assumed: false, lean };
     let root = Ptr::root();
@@ -253,16 +236,7 @@ fn evaluate(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of
         ));
     }
     let compliant = !ctx.findings.iter().any(|f| f.level == FindingLevel::Violation);
-    Evaluation {
-        visit_id: visit.id.clone(),
-        visit_date: Some(date),
-        as_of,
-        compliant,
-        findings: ctx.findings,
-        deadlines: ctx.deadlines,
-        rulebook_version: book.version.clone(),
-        notes,
-    }
+    Evaluation { visit_id: visit.id.clone(), visit_date: Some(date), as_of, compliant, findings: ctx.findings, deadlines: ctx.deadlines, rulebook_version: book.version.clone(), notes }
 }
 
 /// Evaluate many visits; each gets the follow-ups whose `visitId` is its id.

@@ -41,9 +41,9 @@ pub mod wasm;
 pub use error::CoreError;
 pub use evaluate::{evaluate_visit, evaluate_visit_json, evaluate_visits};
 pub use finding::{Deadline, Evaluation, Finding};
+pub use problem::{Problem, ProblemCode, Severity, Text};
 pub use rules::Rulebook;
 pub use summary::{summarise, Summary, SummaryBuilder, SummaryQuery};
-pub use problem::{Problem, ProblemCode, Severity, Text};
 pub use validate::{check_follow_up, check_visit, check_visit_json, Checked, ValidationReport};
 pub use visit::Visit;
 

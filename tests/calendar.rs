@@ -26,15 +26,15 @@ fn adding_working_days_across_holidays() {
     let cal = &Rulebook::builtin().calendar;
     let cases = [
         // (start, n, due) — counted by hand from the notices
-        ("2026-03-10", 5, "2026-03-17"), // an ordinary week
-        ("2026-02-12", 5, "2026-02-26"), // Spring Festival 2026, with Sat 02-14 worked
-        ("2026-02-13", 1, "2026-02-14"), // the make-up Saturday is the next working day
-        ("2026-02-14", 1, "2026-02-24"), // then nine days off
-        ("2025-09-26", 5, "2025-10-10"), // National Day 2025, with Sun 09-28 worked
-        ("2025-09-30", 1, "2025-10-09"), // eight days off
-        ("2025-10-10", 1, "2025-10-11"), // a make-up Saturday
-        ("2024-02-09", 1, "2024-02-18"), // Spring Festival 2024 (02-10..17) ends on a make-up Sunday
-        ("2024-09-30", 1, "2024-10-08"), // National Day 2024
+        ("2026-03-10", 5, "2026-03-17"),  // an ordinary week
+        ("2026-02-12", 5, "2026-02-26"),  // Spring Festival 2026, with Sat 02-14 worked
+        ("2026-02-13", 1, "2026-02-14"),  // the make-up Saturday is the next working day
+        ("2026-02-14", 1, "2026-02-24"),  // then nine days off
+        ("2025-09-26", 5, "2025-10-10"),  // National Day 2025, with Sun 09-28 worked
+        ("2025-09-30", 1, "2025-10-09"),  // eight days off
+        ("2025-10-10", 1, "2025-10-11"),  // a make-up Saturday
+        ("2024-02-09", 1, "2024-02-18"),  // Spring Festival 2024 (02-10..17) ends on a make-up Sunday
+        ("2024-09-30", 1, "2024-10-08"),  // National Day 2024
         ("2026-03-12", 20, "2026-04-10"), // across Qingming 2026
         ("2026-03-10", 0, "2026-03-10"),
     ];

@@ -32,10 +32,7 @@ fn any_json() -> impl Strategy<Value = Value> {
         prop_oneof![Just("2026-03-10"), Just("1900-01-01"), Just("9999-12-31"), Just("III"), Just("lift"), Just("food"), Just("priceScale"), Just("goods")].prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(3, 32, 5, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec(("[a-zA-Z]{1,8}", inner), 0..4).prop_map(|kv| Value::Object(kv.into_iter().collect())),
-        ]
+        prop_oneof![prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array), prop::collection::vec(("[a-zA-Z]{1,8}", inner), 0..4).prop_map(|kv| Value::Object(kv.into_iter().collect())),]
     })
 }
 

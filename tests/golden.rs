@@ -168,11 +168,13 @@ fn sampling() {
 
 #[test]
 fn finding_messages_state_the_figures_with_their_sign() {
-    let visit = |reading: f64| serde_json::json!({
-        "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000e1", "status": "draft", "startedAt": "2026-03-10T10:00:00+08:00",
-        "instrumentChecks": [{ "id": "01900000-0000-7000-8000-0000000000e2", "instrumentType": "priceScale", "tradeUse": true, "accuracyClass": "III",
-            "maxG": 15000, "eG": 5, "verification": { "markPresent": true, "validUntil": "2026-12-31" }, "weighings": [{ "loadG": 10000, "readingG": reading }] }]
-    });
+    let visit = |reading: f64| {
+        serde_json::json!({
+            "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000e1", "status": "draft", "startedAt": "2026-03-10T10:00:00+08:00",
+            "instrumentChecks": [{ "id": "01900000-0000-7000-8000-0000000000e2", "instrumentType": "priceScale", "tradeUse": true, "accuracyClass": "III",
+                "maxG": 15000, "eG": 5, "verification": { "markPresent": true, "validUntil": "2026-12-31" }, "weighings": [{ "loadG": 10000, "readingG": reading }] }]
+        })
+    };
     let day: Date = "2026-03-10".parse().unwrap();
     let over = evaluate_visit_json(visit(10015.0), vec![], Rulebook::builtin(), day).unwrap();
     assert!(over.findings[0].message.zh.contains("误差 +15 g，超过使用中检验最大允许误差 ±10 g（±2e）"), "{}", over.findings[0].message.zh);

@@ -11,10 +11,7 @@ use xuncha::visit::{ConfirmedWarning, RecordStatus};
 use xuncha::{CoreError, ProblemCode};
 
 fn draft() -> Value {
-    edits(
-        fixture("visit_complete.json"),
-        &[("/status", Some(json!("draft"))), ("/endedAt", None), ("/finalisedAt", None)],
-    )
+    edits(fixture("visit_complete.json"), &[("/status", Some(json!("draft"))), ("/endedAt", None), ("/finalisedAt", None)])
 }
 
 #[test]

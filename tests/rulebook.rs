@@ -87,12 +87,14 @@ fn a_city_can_add_required_tag_elements_for_named_goods() {
         "basis": { "law": { "zh": "福州市明码标价补充规定（示例）", "en": "Fuzhou supplementary rule (example)" }, "article": { "zh": "第三条", "en": "Art. 3" }, "confidence": "L" }
     }]);
     let book = load(&v).unwrap();
-    let visit = |city: &str, item: &str| json!({
-        "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000c1", "status": "draft", "startedAt": "2026-03-10T10:00:00+08:00",
-        "site": { "name": "某市场", "city": city },
-        "priceChecks": [{ "id": "01900000-0000-7000-8000-0000000000c2", "subject": "goods", "itemName": item, "tagPresent": true,
-            "elementsSeen": ["name", "price", "unit"], "markedPrice": 15.8 }]
-    });
+    let visit = |city: &str, item: &str| {
+        json!({
+            "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000c1", "status": "draft", "startedAt": "2026-03-10T10:00:00+08:00",
+            "site": { "name": "某市场", "city": city },
+            "priceChecks": [{ "id": "01900000-0000-7000-8000-0000000000c2", "subject": "goods", "itemName": item, "tagPresent": true,
+                "elementsSeen": ["name", "price", "unit"], "markedPrice": 15.8 }]
+        })
+    };
     let eval = xuncha::evaluate_visit_json(visit("福州市", "猪肉（前腿）"), vec![], &book, d("2026-03-10")).unwrap();
     assert_eq!(eval.findings.len(), 1);
     assert_eq!(eval.findings[0].code, "PRICE.CITY_ELEMENT");
@@ -104,21 +106,114 @@ fn a_city_can_add_required_tag_elements_for_named_goods() {
 #[test]
 fn unusable_rulebooks_are_refused_with_every_reason() {
     let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
-        ("a rule missing", Box::new(|v| { v["rules"].as_array_mut().unwrap().retain(|r| r["code"] != "MET.SCALE_MPE"); }), "rule MET.SCALE_MPE: missing"),
-        ("an unknown rule", Box::new(|v| { let mut r = rule_mut(v, "PRICE.NO_TAG").clone(); r["code"] = json!("PRICE.NEW_RULE"); v["rules"].as_array_mut().unwrap().push(r); }), "PRICE.NEW_RULE: unknown to this core"),
-        ("a rule twice", Box::new(|v| { let r = rule_mut(v, "PRICE.NO_TAG").clone(); v["rules"].as_array_mut().unwrap().push(r); }), "appears twice"),
-        ("no legal basis", Box::new(|v| { rule_mut(v, "PRICE.NO_TAG")["basis"] = json!([]); }), "needs a legal basis"),
-        ("a parameter missing", Box::new(|v| { rule_mut(v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"] = json!({}); }), "parameter maxDays is required"),
-        ("bands not ascending", Box::new(|v| { rule_mut(v, "MET.SCALE_MPE")["versions"][0]["values"]["bandsIII"] = json!([[2000, 2.0], [500, 1.0]]); }), "ascending"),
-        ("an unknown parameter", Box::new(|v| { rule_mut(v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"]["maxDayz"] = json!(15); }), "maxDayz"),
-        ("overlapping versions", Box::new(|v| { rule_mut(v, "MET.DISPENSER_MPE")["versions"][0]["until"] = json!("2024-06-30"); }), "overlap"),
-        ("until before from", Box::new(|v| { rule_mut(v, "MET.DISPENSER_MPE")["versions"][0]["until"] = json!("2010-01-01"); }), "is before from"),
-        ("a code outside its kind", Box::new(|v| { rule_mut(v, "PRICE.NO_TAG")["kind"] = json!("metrology"); }), "starts with MET."),
-        ("a make-up day that is a weekday", Box::new(|v| { v["calendar"]["2026"]["work"].as_array_mut().unwrap().push(json!("2026-03-11")); }), "is a weekday already"),
-        ("a holiday in the wrong year", Box::new(|v| { v["calendar"]["2026"]["off"].as_array_mut().unwrap().push(json!("2025-12-31")); }), "is not in 2026"),
-        ("a calendar year without its notice", Box::new(|v| { v["calendar"]["2026"]["source"] = json!(""); }), "source notice is required"),
-        ("a newer format", Box::new(|v| { v["format"] = json!(2); }), "format 2 is not supported"),
-        ("a wrong type", Box::new(|v| { v["published"] = json!(20261123); }), "published"),
+        (
+            "a rule missing",
+            Box::new(|v| {
+                v["rules"].as_array_mut().unwrap().retain(|r| r["code"] != "MET.SCALE_MPE");
+            }),
+            "rule MET.SCALE_MPE: missing",
+        ),
+        (
+            "an unknown rule",
+            Box::new(|v| {
+                let mut r = rule_mut(v, "PRICE.NO_TAG").clone();
+                r["code"] = json!("PRICE.NEW_RULE");
+                v["rules"].as_array_mut().unwrap().push(r);
+            }),
+            "PRICE.NEW_RULE: unknown to this core",
+        ),
+        (
+            "a rule twice",
+            Box::new(|v| {
+                let r = rule_mut(v, "PRICE.NO_TAG").clone();
+                v["rules"].as_array_mut().unwrap().push(r);
+            }),
+            "appears twice",
+        ),
+        (
+            "no legal basis",
+            Box::new(|v| {
+                rule_mut(v, "PRICE.NO_TAG")["basis"] = json!([]);
+            }),
+            "needs a legal basis",
+        ),
+        (
+            "a parameter missing",
+            Box::new(|v| {
+                rule_mut(v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"] = json!({});
+            }),
+            "parameter maxDays is required",
+        ),
+        (
+            "bands not ascending",
+            Box::new(|v| {
+                rule_mut(v, "MET.SCALE_MPE")["versions"][0]["values"]["bandsIII"] = json!([[2000, 2.0], [500, 1.0]]);
+            }),
+            "ascending",
+        ),
+        (
+            "an unknown parameter",
+            Box::new(|v| {
+                rule_mut(v, "EQ.LIFT_MAINTENANCE")["versions"][0]["values"]["maxDayz"] = json!(15);
+            }),
+            "maxDayz",
+        ),
+        (
+            "overlapping versions",
+            Box::new(|v| {
+                rule_mut(v, "MET.DISPENSER_MPE")["versions"][0]["until"] = json!("2024-06-30");
+            }),
+            "overlap",
+        ),
+        (
+            "until before from",
+            Box::new(|v| {
+                rule_mut(v, "MET.DISPENSER_MPE")["versions"][0]["until"] = json!("2010-01-01");
+            }),
+            "is before from",
+        ),
+        (
+            "a code outside its kind",
+            Box::new(|v| {
+                rule_mut(v, "PRICE.NO_TAG")["kind"] = json!("metrology");
+            }),
+            "starts with MET.",
+        ),
+        (
+            "a make-up day that is a weekday",
+            Box::new(|v| {
+                v["calendar"]["2026"]["work"].as_array_mut().unwrap().push(json!("2026-03-11"));
+            }),
+            "is a weekday already",
+        ),
+        (
+            "a holiday in the wrong year",
+            Box::new(|v| {
+                v["calendar"]["2026"]["off"].as_array_mut().unwrap().push(json!("2025-12-31"));
+            }),
+            "is not in 2026",
+        ),
+        (
+            "a calendar year without its notice",
+            Box::new(|v| {
+                v["calendar"]["2026"]["source"] = json!("");
+            }),
+            "source notice is required",
+        ),
+        (
+            "a newer format",
+            Box::new(|v| {
+                v["format"] = json!(2);
+            }),
+            "format 2 is not supported",
+        ),
+        (
+            "a wrong type",
+            Box::new(|v| {
+                v["published"] = json!(20261123);
+            }),
+            "published",
+        ),
     ];
     for (name, change, reason) in cases {
         let mut v = builtin_json();

@@ -42,11 +42,7 @@ fn data() -> Data {
             c.record.unwrap()
         })
         .collect();
-    Data {
-        visits,
-        follow_ups: serde_json::from_value(v["followUps"].clone()).unwrap(),
-        rectifications: serde_json::from_value(v["rectifications"].clone()).unwrap(),
-    }
+    Data { visits, follow_ups: serde_json::from_value(v["followUps"].clone()).unwrap(), rectifications: serde_json::from_value(v["rectifications"].clone()).unwrap() }
 }
 
 fn query(scope: Scope, group_by: Option<GroupBy>) -> SummaryQuery {

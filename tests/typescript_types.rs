@@ -156,8 +156,21 @@ fn compliance_interfaces_match_the_rust_model() {
     // Output types: a maximal value from the declarations must round-trip exactly.
     let ts = parse_ts();
     for ty in [
-        "Evaluation", "Finding", "Deadline", "Rule", "RuleVersion", "RuleParams", "LegalBasis", "Summary", "SummaryQuery", "ReportParagraphs", "Rectification",
-        "PushRequest", "PushResponse", "PullRequest", "PullResponse",
+        "Evaluation",
+        "Finding",
+        "Deadline",
+        "Rule",
+        "RuleVersion",
+        "RuleParams",
+        "LegalBasis",
+        "Summary",
+        "SummaryQuery",
+        "ReportParagraphs",
+        "Rectification",
+        "PushRequest",
+        "PushResponse",
+        "PullRequest",
+        "PullResponse",
     ] {
         let sent = maximal(&ts, ty);
         let back = match ty {
@@ -207,16 +220,38 @@ fn string_unions_match_the_rust_enums() {
     use xuncha::finding::{DeadlineKind, DeadlineStatus};
     use xuncha::rules::{CheckKind, Confidence, FindingLevel, Measure};
     trace!(
-        RecordStatus, SiteKind, PriceSubject, TagElement, InstrumentType, AccuracyClass, SealState,
-        EquipmentKind, InspectionResult, SampleCategory, LimitKind, Verdict, DisposalAction,
-        xuncha::ProblemCode, xuncha::Severity, CheckKind, FindingLevel, Measure, Confidence, DeadlineKind, DeadlineStatus,
-        xuncha::summary::GroupBy, xuncha::sync::RecordKind, xuncha::sync::ChangeStatus
+        RecordStatus,
+        SiteKind,
+        PriceSubject,
+        TagElement,
+        InstrumentType,
+        AccuracyClass,
+        SealState,
+        EquipmentKind,
+        InspectionResult,
+        SampleCategory,
+        LimitKind,
+        Verdict,
+        DisposalAction,
+        xuncha::ProblemCode,
+        xuncha::Severity,
+        CheckKind,
+        FindingLevel,
+        Measure,
+        Confidence,
+        DeadlineKind,
+        DeadlineStatus,
+        xuncha::summary::GroupBy,
+        xuncha::sync::RecordKind,
+        xuncha::sync::ChangeStatus
     );
     let registry = tracer.registry().unwrap();
     let ts = parse_ts();
     let mut errors = Vec::new();
     for (name, format) in &registry {
-        let ContainerFormat::Enum(variants) = format else { continue };
+        let ContainerFormat::Enum(variants) = format else {
+            continue;
+        };
         let rust: BTreeSet<String> = variants.values().map(|v| v.name.clone()).collect();
         let theirs: BTreeSet<String> = ts.unions.get(name).map(|m| m.iter().cloned().collect()).unwrap_or_default();
         if rust != theirs {

@@ -72,17 +72,21 @@ pub fn evaluate(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr) {
                     Some(subj),
                     &at.key("registrationNo"),
                     id,
-                    Text::new(
-                        format!("{name}{code}于 {first} 投入使用，至今未办理使用登记（应在 {deadline} 前）"),
-                        format!("the {subj} in use since {first} is not registered (due by {deadline})"),
-                    ),
+                    Text::new(format!("{name}{code}于 {first} 投入使用，至今未办理使用登记（应在 {deadline} 前）"), format!("the {subj} in use since {first} is not registered (due by {deadline})")),
                     vec![("firstUsedOn", json!(first)), ("registrationDue", json!(deadline))],
                 );
             }
         }
     }
     if in_use && e.last_inspection_result == Some(InspectionResult::Fail) {
-        ctx.find("EQ.FAILED_IN_USE", Some(subj), &at.key("lastInspectionResult"), id, Text::new(format!("{name}{code}检验不合格仍在使用"), format!("the {subj} failed inspection and is in use")), vec![]);
+        ctx.find(
+            "EQ.FAILED_IN_USE",
+            Some(subj),
+            &at.key("lastInspectionResult"),
+            id,
+            Text::new(format!("{name}{code}检验不合格仍在使用"), format!("the {subj} failed inspection and is in use")),
+            vec![],
+        );
     }
     if in_use && e.scrapped == Some(true) {
         ctx.find("EQ.SCRAPPED_IN_USE", Some(subj), &at.key("scrapped"), id, Text::new(format!("{name}{code}已报废仍在使用"), format!("the scrapped {subj} is in use")), vec![]);
@@ -130,7 +134,9 @@ fn due_date(e: &EquipmentCheck, ctx: &Ctx, kind: EquipmentKind) -> Option<(Date,
         return Some((add_months(accepted, next * 12), "schedule"));
     }
     if let (Some(by_grade), Some(first_within)) = (&p.period_months_by_grade, p.first_within_months) {
-        let Some(last) = e.last_inspection_on else { return Some((add_months(e.first_used_on?, first_within), "schedule")) };
+        let Some(last) = e.last_inspection_on else {
+            return Some((add_months(e.first_used_on?, first_within), "schedule"));
+        };
         let grade = e.safety_grade?;
         let months = by_grade.iter().find(|(up_to, _)| grade <= *up_to)?.1;
         return Some((add_months(last, months), "schedule"));
@@ -144,7 +150,9 @@ fn due_date(e: &EquipmentCheck, ctx: &Ctx, kind: EquipmentKind) -> Option<(Date,
 /// due a month before it.
 fn inspection(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, kind: EquipmentKind, name: &str, code: &str) {
     let subj = subject(kind);
-    let Some((due, source)) = due_date(e, ctx, kind) else { return };
+    let Some((due, source)) = due_date(e, ctx, kind) else {
+        return;
+    };
     let field = if source == "mark" { "nextInspectionDue" } else { "lastInspectionOn" };
     let how = if source == "mark" { ("检验标志", "the inspection mark") } else { ("定期检验周期", "the inspection schedule") };
     if ctx.date > due {
@@ -167,10 +175,7 @@ fn inspection(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, kind: EquipmentKind, 
                 Some(subj),
                 &at.key(field),
                 &e.id,
-                Text::new(
-                    format!("{name}{code}定期检验将于 {due} 到期，应在 {request_by} 前提出检验要求"),
-                    format!("the {subj} inspection falls due on {due}; the request was due by {request_by}"),
-                ),
+                Text::new(format!("{name}{code}定期检验将于 {due} 到期，应在 {request_by} 前提出检验要求"), format!("the {subj} inspection falls due on {due}; the request was due by {request_by}")),
                 vec![("dueOn", json!(due)), ("requestBy", json!(request_by)), ("dueFrom", json!(source))],
             );
         }
@@ -179,7 +184,9 @@ fn inspection(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, kind: EquipmentKind, 
 
 /// 特种设备安全监察条例 Art. 31: lifts maintained at least every 15 days.
 fn lift_maintenance(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
-    let Some((_, v)) = ctx.in_force("EQ.LIFT_MAINTENANCE", Some("lift")) else { return };
+    let Some((_, v)) = ctx.in_force("EQ.LIFT_MAINTENANCE", Some("lift")) else {
+        return;
+    };
     let max_days = v.values.max_days.unwrap_or(15) as i64;
     match e.last_maintenance_on {
         Some(last) if (ctx.date - last).num_days() > max_days => ctx.find(
@@ -194,14 +201,7 @@ fn lift_maintenance(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
             vec![("lastMaintenanceOn", json!(last)), ("daysSince", json!((ctx.date - last).num_days())), ("maxDays", json!(max_days))],
         ),
         Some(_) => {}
-        None => ctx.find(
-            "EQ.LIFT_MAINTENANCE",
-            Some("lift"),
-            &at.key("lastMaintenanceOn"),
-            &e.id,
-            Text::new(format!("电梯{code}未见维护保养记录"), "no maintenance record for the lift"),
-            vec![],
-        ),
+        None => ctx.find("EQ.LIFT_MAINTENANCE", Some("lift"), &at.key("lastMaintenanceOn"), &e.id, Text::new(format!("电梯{code}未见维护保养记录"), "no maintenance record for the lift"), vec![]),
     }
     if e.maintenance_unit_licensed == Some(false) {
         let unit = e.maintenance_unit.as_deref().unwrap_or("维保单位");
@@ -219,8 +219,12 @@ fn lift_maintenance(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
 /// LPG cylinders: GB 5842-2006 cylinders have an 8-year design life, +4 years
 /// after passing inspection (scrap at 12); older cylinders a longer life.
 fn cylinder_life(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
-    let Some(made) = e.manufactured_on else { return };
-    let Some((_, v)) = ctx.in_force("EQ.CYLINDER_PAST_LIFE", Some("gasCylinder")) else { return };
+    let Some(made) = e.manufactured_on else {
+        return;
+    };
+    let Some((_, v)) = ctx.in_force("EQ.CYLINDER_PAST_LIFE", Some("gasCylinder")) else {
+        return;
+    };
     let p = &v.values;
     let standards = p.standards.clone().unwrap_or_default();
     let norm = |s: &str| s.replace([' ', '\u{3000}', '—', '–'], "").replace("GB/T", "GB").to_uppercase();

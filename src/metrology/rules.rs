@@ -59,7 +59,9 @@ fn signed_g(v: f64) -> String {
 }
 
 pub fn evaluate(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
-    let Some(kind) = m.instrument_type else { return };
+    let Some(kind) = m.instrument_type else {
+        return;
+    };
     let subj = subject(kind);
     let id = &m.id;
     let name = type_zh(kind);
@@ -73,14 +75,7 @@ pub fn evaluate(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
         ctx.find("MET.SEAL_BROKEN", Some(subj), &at.key("seal"), id, Text::new(format!("{name}{serial}封印{zh}"), format!("the {subj} seal is {en}")), vec![]);
     }
     if m.cheating_device_found == Some(true) {
-        ctx.find(
-            "MET.CHEATING_DEVICE",
-            Some(subj),
-            &at.key("cheatingDeviceFound"),
-            id,
-            Text::new(format!("{name}{serial}发现作弊装置"), format!("a cheating device was found in the {subj}")),
-            vec![],
-        );
+        ctx.find("MET.CHEATING_DEVICE", Some(subj), &at.key("cheatingDeviceFound"), id, Text::new(format!("{name}{serial}发现作弊装置"), format!("a cheating device was found in the {subj}")), vec![]);
     }
     match kind {
         InstrumentType::PriceScale | InstrumentType::Scale => scale_errors(m, ctx, at, subj),
@@ -97,7 +92,14 @@ fn verification(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, kind: InstrumentTy
     let Some(v) = &m.verification else { return };
     let vat = at.key("verification");
     if v.failed == Some(true) {
-        ctx.find("MET.VERIFICATION_FAILED", Some(subj), &vat.key("failed"), &m.id, Text::new(format!("{name}{serial}检定不合格仍在使用"), format!("the {subj} failed verification and is in use")), vec![]);
+        ctx.find(
+            "MET.VERIFICATION_FAILED",
+            Some(subj),
+            &vat.key("failed"),
+            &m.id,
+            Text::new(format!("{name}{serial}检定不合格仍在使用"), format!("the {subj} failed verification and is in use")),
+            vec![],
+        );
         return;
     }
     let has_certificate = v.certificate_no.as_deref().is_some_and(|c| !c.trim().is_empty());
@@ -134,11 +136,15 @@ fn verification(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, kind: InstrumentTy
 
 /// JJG 539 / OIML R76: in-service MPE by accuracy class and load (in e).
 fn scale_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str) {
-    let (Some(class), Some(e), Some(max)) = (m.accuracy_class, m.e_g, m.max_g) else { return };
+    let (Some(class), Some(e), Some(max)) = (m.accuracy_class, m.e_g, m.max_g) else {
+        return;
+    };
     if e <= 0.0 {
         return;
     }
-    let Some((_, version)) = ctx.in_force("MET.SCALE_MPE", Some(subj)) else { return };
+    let Some((_, version)) = ctx.in_force("MET.SCALE_MPE", Some(subj)) else {
+        return;
+    };
     let bands: &[(f64, f64)] = match class {
         AccuracyClass::Medium => version.values.bands_iii.as_deref(),
         AccuracyClass::Ordinary => version.values.bands_iiii.as_deref(),
@@ -149,13 +155,17 @@ fn scale_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str) {
         AccuracyClass::Ordinary => "IIII",
     };
     for (i, w) in m.weighings.iter().enumerate() {
-        let (Some(load), Some(reading)) = (w.load_g, w.reading_g) else { continue };
+        let (Some(load), Some(reading)) = (w.load_g, w.reading_g) else {
+            continue;
+        };
         if load < 0.0 || load > max {
             continue; // a data problem, reported by validation
         }
         let load_e = load / e;
         // The first band whose upper edge is not exceeded (edges belong to the lower band).
-        let Some(&(_, mpe_e)) = bands.iter().find(|(up_to, _)| !exceeds(load_e, *up_to)) else { continue };
+        let Some(&(_, mpe_e)) = bands.iter().find(|(up_to, _)| !exceeds(load_e, *up_to)) else {
+            continue;
+        };
         let error = reading - load;
         let mpe = mpe_e * e;
         if exceeds((error / e).abs(), mpe_e) {
@@ -229,10 +239,14 @@ fn dispenser_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
 
 /// JJG 517-2016: installed taxi meters, distance error −4.0 % … +1.0 %.
 fn taxi_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
-    let Some((_, version)) = ctx.in_force("MET.TAXI_MPE", Some("taxiMeter")) else { return };
+    let Some((_, version)) = ctx.in_force("MET.TAXI_MPE", Some("taxiMeter")) else {
+        return;
+    };
     let (low, high) = (version.values.low_percent.unwrap_or(-4.0), version.values.high_percent.unwrap_or(1.0));
     for (i, r) in m.distance_runs.iter().enumerate() {
-        let (Some(actual), Some(shown)) = (r.actual_km, r.indicated_km) else { continue };
+        let (Some(actual), Some(shown)) = (r.actual_km, r.indicated_km) else {
+            continue;
+        };
         if actual <= 0.0 {
             continue;
         }
@@ -255,11 +269,17 @@ fn taxi_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
 
 /// Meters under 限期使用、到期轮换: replaced at the end of their life.
 fn service_life(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str, name: &str) {
-    let Some(installed) = m.installed_on else { return };
-    let Some((_, version)) = ctx.in_force("MET.SERVICE_LIFE", Some(subj)) else { return };
+    let Some(installed) = m.installed_on else {
+        return;
+    };
+    let Some((_, version)) = ctx.in_force("MET.SERVICE_LIFE", Some(subj)) else {
+        return;
+    };
     let years = match (&version.values.life_by_dn, version.values.life_years) {
         (Some(bands), _) => {
-            let Some(dn) = m.nominal_diameter_mm else { return };
+            let Some(dn) = m.nominal_diameter_mm else {
+                return;
+            };
             // Beyond the largest listed DN: periodic verification instead of a fixed life.
             match bands.iter().find(|(up_to, _)| dn <= *up_to) {
                 Some(&(_, y)) => y,

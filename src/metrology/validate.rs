@@ -23,12 +23,7 @@ pub fn validate_instrument_check(m: &InstrumentCheck, c: &mut Checks, at: &Ptr) 
     let Some(kind) = kind else { return };
     let wrong_tests = |c: &mut Checks, key: &str, present: bool| {
         if present {
-            c.push(
-                ProblemCode::TestsForOtherType,
-                &at.key(key),
-                "该试验数据不适用于此类器具".into(),
-                "this kind of test does not apply to this instrument type".into(),
-            );
+            c.push(ProblemCode::TestsForOtherType, &at.key(key), "该试验数据不适用于此类器具".into(), "this kind of test does not apply to this instrument type".into());
         }
     };
     match kind {

@@ -12,10 +12,7 @@ const GOODS_REQUIRED: [TagElement; 3] = [TagElement::Name, TagElement::Price, Ta
 const SERVICE_REQUIRED: [TagElement; 3] = [TagElement::ServiceItem, TagElement::ServiceContent, TagElement::PriceOrMethod];
 
 fn names(elements: &[TagElement]) -> (String, String) {
-    (
-        elements.iter().map(|e| e.name_zh()).collect::<Vec<_>>().join("、"),
-        elements.iter().map(|e| e.name_en()).collect::<Vec<_>>().join(", "),
-    )
+    (elements.iter().map(|e| e.name_zh()).collect::<Vec<_>>().join("、"), elements.iter().map(|e| e.name_en()).collect::<Vec<_>>().join(", "))
 }
 
 fn yuan(v: f64) -> String {
@@ -28,14 +25,7 @@ pub fn evaluate(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr) {
     let item = p.item_name.as_deref().unwrap_or("").trim();
 
     match p.tag_present {
-        Some(false) => ctx.find(
-            "PRICE.NO_TAG",
-            None,
-            at,
-            id,
-            Text::new(format!("“{item}”未明码标价"), format!("\"{item}\" has no price tag")),
-            vec![],
-        ),
+        Some(false) => ctx.find("PRICE.NO_TAG", None, at, id, Text::new(format!("“{item}”未明码标价"), format!("\"{item}\" has no price tag")), vec![]),
         Some(true) => {
             let required: &[TagElement] = match subject {
                 PriceSubject::Goods => &GOODS_REQUIRED,
@@ -141,7 +131,9 @@ pub fn evaluate(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr) {
 
 /// A city's own required elements for named goods (Order 56 Art. 7 ¶4).
 fn city_elements(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
-    let Some(city) = ctx.visit.site.as_ref().and_then(|s| s.city.as_deref()).map(str::trim) else { return };
+    let Some(city) = ctx.visit.site.as_ref().and_then(|s| s.city.as_deref()).map(str::trim) else {
+        return;
+    };
     let date = ctx.date;
     let entries: Vec<_> = ctx
         .book
@@ -177,8 +169,12 @@ fn city_elements(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
 /// no sale in those days, the last transaction price).
 fn comparison(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
     let Some(c) = &p.comparison else { return };
-    let (Some(price), Some(since), Some(false)) = (c.price, c.shown_since, c.details_shown) else { return };
-    let Some((_, version)) = ctx.in_force("PRICE.COMPARISON_TOO_HIGH", None) else { return };
+    let (Some(price), Some(since), Some(false)) = (c.price, c.shown_since, c.details_shown) else {
+        return;
+    };
+    let Some((_, version)) = ctx.in_force("PRICE.COMPARISON_TOO_HIGH", None) else {
+        return;
+    };
     let window = version.values.window_days.unwrap_or(7) as i64;
     let first_day = crate::time::add_days(since, -window);
     let valid = || c.transactions.iter().filter_map(|t| Some((t.on?, t.price?)));

@@ -18,22 +18,12 @@ pub fn validate_price_check(p: &PriceCheck, c: &mut Checks, at: &Ptr, visit_date
                     PriceSubject::Goods => ("商品", "goods"),
                     PriceSubject::Service => ("服务", "service"),
                 };
-                c.push(
-                    ProblemCode::ElementNotForSubject,
-                    &at.key("elementsSeen").index(i),
-                    format!("该标价要素不属于{}标价", zh),
-                    format!("this element does not belong on a {} tag", en),
-                );
+                c.push(ProblemCode::ElementNotForSubject, &at.key("elementsSeen").index(i), format!("该标价要素不属于{}标价", zh), format!("this element does not belong on a {} tag", en));
             }
         }
     }
     if tag == Some(false) && !p.elements_seen.is_empty() {
-        c.push(
-            ProblemCode::TagInconsistent,
-            &at.key("elementsSeen"),
-            "记录为未明码标价，却列出了标价要素，请核对".into(),
-            "recorded as untagged, yet tag elements are listed; please check".into(),
-        );
+        c.push(ProblemCode::TagInconsistent, &at.key("elementsSeen"), "记录为未明码标价，却列出了标价要素，请核对".into(), "recorded as untagged, yet tag elements are listed; please check".into());
     }
     if tag == Some(true) && p.elements_seen.contains(&TagElement::Price) {
         c.require(&p.marked_price, &at.key("markedPrice"), Label("标示价格", "marked price"));

@@ -264,15 +264,7 @@ impl Rulebook {
         if !reasons.is_empty() {
             return Err(RulebookError { reasons });
         }
-        Ok(Rulebook {
-            version: file.version.clone(),
-            published: file.published,
-            note: file.note.clone(),
-            calendar,
-            city_price_elements: file.city_price_elements.clone(),
-            rules,
-            source: file,
-        })
+        Ok(Rulebook { version: file.version.clone(), published: file.published, note: file.note.clone(), calendar, city_price_elements: file.city_price_elements.clone(), rules, source: file })
     }
 
     /// The rulebook built into this core.

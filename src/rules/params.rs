@@ -71,19 +71,11 @@ const REQUIRED: &[(&str, &[&str])] = &[
 pub fn missing_for(code: &str, p: &Params) -> Vec<String> {
     let present = serde_json::to_value(p).unwrap_or_default();
     let has = |k: &str| present.get(k).is_some();
-    let mut missing: Vec<String> = REQUIRED
-        .iter()
-        .filter(|(c, _)| *c == code)
-        .flat_map(|(_, keys)| keys.iter())
-        .filter(|k| !has(k))
-        .map(|k| k.to_string())
-        .collect();
+    let mut missing: Vec<String> = REQUIRED.iter().filter(|(c, _)| *c == code).flat_map(|(_, keys)| keys.iter()).filter(|k| !has(k)).map(|k| k.to_string()).collect();
     let one_of = |keys: &[&str]| keys.iter().any(|k| has(k));
     match code {
         "MET.SERVICE_LIFE" if !one_of(&["lifeByDn", "lifeYears"]) => missing.push("lifeByDn or lifeYears".into()),
-        "EQ.INSPECTION_OVERDUE" if !one_of(&["periodMonths", "scheduleYears", "periodMonthsByGrade"]) => {
-            missing.push("periodMonths, scheduleYears or periodMonthsByGrade".into())
-        }
+        "EQ.INSPECTION_OVERDUE" if !one_of(&["periodMonths", "scheduleYears", "periodMonthsByGrade"]) => missing.push("periodMonths, scheduleYears or periodMonthsByGrade".into()),
         "EQ.INSPECTION_OVERDUE" if has("scheduleYears") && !has("yearlyAfterYears") => missing.push("yearlyAfterYears".into()),
         "EQ.INSPECTION_OVERDUE" if has("periodMonthsByGrade") && !has("firstWithinMonths") => missing.push("firstWithinMonths".into()),
         "SAMP.RECHECK_WINDOW" if !one_of(&["workingDays", "calendarDays"]) => missing.push("workingDays or calendarDays".into()),

@@ -71,11 +71,7 @@ pub fn evaluate(s: &Sample, ctx: &mut Ctx, at: &Ptr) {
         ctx.find("SAMP.SEALS_MISSING", subj, &at.key("sealNos"), id, Text::new(zh, en), vec![]);
     }
 
-    let follow_ups: Vec<&SampleFollowUp> = ctx
-        .follow_ups
-        .iter()
-        .filter(|f| f.sample_id.is_some() && f.sample_id == s.id && (f.visit_id.is_none() || f.visit_id == ctx.visit.id))
-        .collect();
+    let follow_ups: Vec<&SampleFollowUp> = ctx.follow_ups.iter().filter(|f| f.sample_id.is_some() && f.sample_id == s.id && (f.visit_id.is_none() || f.visit_id == ctx.visit.id)).collect();
     // The latest follow-up record wins (each update is a new revision at HQ).
     let follow_up = follow_ups.last().copied();
     lifecycle(s, follow_up, ctx, at, subj, product);
@@ -101,9 +97,13 @@ fn lifecycle(s: &Sample, f: Option<&SampleFollowUp>, ctx: &mut Ctx, at: &Ptr, su
     let Some(report) = report else { return };
     let mut failed = false;
     for (i, item) in report.items.iter().enumerate() {
-        let (Some(value), Some(limit), Some(unit)) = (item.value, item.limit, item.unit.as_deref()) else { continue };
+        let (Some(value), Some(limit), Some(unit)) = (item.value, item.limit, item.unit.as_deref()) else {
+            continue;
+        };
         let limit_unit = item.limit_unit.as_deref().unwrap_or(unit);
-        let Some(converted) = units::convert(value, unit, limit_unit) else { continue };
+        let Some(converted) = units::convert(value, unit, limit_unit) else {
+            continue;
+        };
         let kind = item.limit_kind.unwrap_or_default();
         let fails = match kind {
             LimitKind::Max => exceeds(converted, limit),
@@ -123,10 +123,7 @@ fn lifecycle(s: &Sample, f: Option<&SampleFollowUp>, ctx: &mut Ctx, at: &Ptr, su
             subj,
             at,
             id,
-            Text::new(
-                format!("“{product}”{name}检出 {value} {unit}，{cmp_zh} {limit} {limit_unit}"),
-                format!("\"{product}\": {name} {value} {unit}, {cmp_en} {limit} {limit_unit}"),
-            ),
+            Text::new(format!("“{product}”{name}检出 {value} {unit}，{cmp_zh} {limit} {limit_unit}"), format!("\"{product}\": {name} {value} {unit}, {cmp_en} {limit} {limit_unit}")),
             vec![
                 ("followUpId", json!(f.id)),
                 ("item", json!(name)),

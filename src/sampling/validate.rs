@@ -12,22 +12,12 @@ pub fn validate_sample(s: &Sample, c: &mut Checks, at: &Ptr, visit_date: Option<
     c.require_text(&s.product_name, &at.key("productName"), Label("样品名称", "product name"));
     let has_batch = s.batch_no.as_deref().is_some_and(|b| !b.trim().is_empty());
     if !has_batch && s.production_date.is_none() {
-        c.push(
-            ProblemCode::Required,
-            &at.key("batchNo"),
-            "请填写批号或生产日期".into(),
-            "Enter the batch number or the production date".into(),
-        );
+        c.push(ProblemCode::Required, &at.key("batchNo"), "请填写批号或生产日期".into(), "Enter the batch number or the production date".into());
     }
     c.date_not_future(s.production_date, &at.key("productionDate"), Label("生产日期", "production date"));
     if let (Some(p), Some(v)) = (s.production_date, visit_date) {
         if p > v {
-            c.push(
-                ProblemCode::ProductionAfterSampling,
-                &at.key("productionDate"),
-                format!("生产日期 {} 晚于抽样日期 {}", p, v),
-                format!("production date {} is after the sampling date {}", p, v),
-            );
+            c.push(ProblemCode::ProductionAfterSampling, &at.key("productionDate"), format!("生产日期 {} 晚于抽样日期 {}", p, v), format!("production date {} is after the sampling date {}", p, v));
         }
     }
     c.positive(s.shelf_life_days.map(f64::from), &at.key("shelfLifeDays"), Label("保质期", "shelf life"));
@@ -63,12 +53,7 @@ pub fn validate_sample(s: &Sample, c: &mut Checks, at: &Ptr, visit_date: Option<
     }
     c.no_duplicates(s.samplers.iter().enumerate().map(|(i, n)| (at.key("samplers").index(i), Some(n.as_str()))), Label("抽样人员", "sampler"));
     if s.marked_trial_or_sample == Some(true) || s.export_only == Some(true) {
-        c.push(
-            ProblemCode::NotToBeSampled,
-            at,
-            "标注“试制”“样品”或仅供出口的产品不应抽样，确认继续吗？".into(),
-            "Goods marked trial/sample or for export only are not sampled; continue?".into(),
-        );
+        c.push(ProblemCode::NotToBeSampled, at, "标注“试制”“样品”或仅供出口的产品不应抽样，确认继续吗？".into(), "Goods marked trial/sample or for export only are not sampled; continue?".into());
     }
 }
 

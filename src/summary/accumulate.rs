@@ -194,9 +194,7 @@ impl Contribution {
         c.with_violations = (c.violations > 0) as u32;
         if wants(CheckKind::Sampling) {
             for s in &visit.samples {
-                let has_result = follow_ups
-                    .iter()
-                    .any(|f| f.sample_id.is_some() && f.sample_id == s.id && f.lab_result.as_ref().is_some_and(|r| r.reported_on.is_some()));
+                let has_result = follow_ups.iter().any(|f| f.sample_id.is_some() && f.sample_id == s.id && f.lab_result.as_ref().is_some_and(|r| r.reported_on.is_some()));
                 c.samples_with_result += has_result as u32;
             }
             for d in eval.deadlines.iter().filter(|d| d.kind == DeadlineKind::Disposal) {
@@ -215,11 +213,7 @@ impl Contribution {
             market: visit.site.as_ref().and_then(|s| s.market_id.clone()),
             operator,
             operator_name,
-            officers: visit
-                .officers
-                .iter()
-                .map(|o| (o.certificate_no.clone().unwrap_or_default().trim().to_string(), o.name.clone().unwrap_or_default()))
-                .collect(),
+            officers: visit.officers.iter().map(|o| (o.certificate_no.clone().unwrap_or_default().trim().to_string(), o.name.clone().unwrap_or_default())).collect(),
             counts: c,
             by_code: by_code.into_iter().collect(),
         })

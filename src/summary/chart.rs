@@ -45,12 +45,7 @@ pub fn trend_svg(s: &Summary) -> String {
     out += &format!("<text x=\"{left}\" y=\"20\" font-size=\"15\" font-weight=\"600\">{}</text>", esc(&format!("{} · 检查家次与发现违法家次", s.period.label.zh)));
     // legend
     out += &format!("<rect x=\"{}\" y=\"28\" width=\"12\" height=\"12\" fill=\"{BLUE}\"/><text x=\"{}\" y=\"38\">检查家次</text>", left, left + 16.0);
-    out += &format!(
-        "<line x1=\"{}\" y1=\"34\" x2=\"{}\" y2=\"34\" stroke=\"{RED}\" stroke-width=\"2\"/><text x=\"{}\" y=\"38\">发现违法家次</text>",
-        left + 90.0,
-        left + 110.0,
-        left + 114.0
-    );
+    out += &format!("<line x1=\"{}\" y1=\"34\" x2=\"{}\" y2=\"34\" stroke=\"{RED}\" stroke-width=\"2\"/><text x=\"{}\" y=\"38\">发现违法家次</text>", left + 90.0, left + 110.0, left + 114.0);
     // grid and axis labels
     for i in 0..=4 {
         let v = max * i / 4;
@@ -102,13 +97,7 @@ pub fn findings_svg(s: &Summary) -> String {
         let yy = top + bar_h * i as f64;
         let len = (w - left - 60.0) * c.count as f64 / max;
         out += &format!("<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", left - 8.0, yy + 16.0, esc(&c.title.zh));
-        out += &format!(
-            "<rect x=\"{left}\" y=\"{:.1}\" width=\"{len:.1}\" height=\"{:.1}\" fill=\"{RED}\"><title>{}：{} 项</title></rect>",
-            yy + 4.0,
-            bar_h - 8.0,
-            esc(&c.code),
-            c.count
-        );
+        out += &format!("<rect x=\"{left}\" y=\"{:.1}\" width=\"{len:.1}\" height=\"{:.1}\" fill=\"{RED}\"><title>{}：{} 项</title></rect>", yy + 4.0, bar_h - 8.0, esc(&c.code), c.count);
         out += &format!("<text x=\"{:.1}\" y=\"{:.1}\">{}</text>", left + len + 6.0, yy + 16.0, c.count);
     }
     out += "</svg>";

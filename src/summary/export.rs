@@ -33,8 +33,25 @@ pub fn visits_csv(visits: &[Visit], evaluations: &[Option<Evaluation>]) -> Strin
     let mut out = String::from(BOM);
     row(
         &mut out,
-        &["记录编号", "检查日期", "状态", "更正原记录", "经营者", "统一社会信用代码", "检查场所", "市场", "执法人员", "价格检查项", "计量器具台", "特种设备台", "抽检批次", "违法问题项", "提醒项", "合规"]
-            .map(String::from),
+        &[
+            "记录编号",
+            "检查日期",
+            "状态",
+            "更正原记录",
+            "经营者",
+            "统一社会信用代码",
+            "检查场所",
+            "市场",
+            "执法人员",
+            "价格检查项",
+            "计量器具台",
+            "特种设备台",
+            "抽检批次",
+            "违法问题项",
+            "提醒项",
+            "合规",
+        ]
+        .map(String::from),
     );
     for (i, v) in visits.iter().enumerate() {
         let eval = evaluations.get(i).and_then(|e| e.as_ref());

@@ -522,12 +522,8 @@ impl SummaryBuilder {
                 }
             })
             .collect();
-        let mut groups: Vec<GroupSummary> = self
-            .groups
-            .iter()
-            .filter(|(_, (_, a))| a.counts.visits > 0)
-            .map(|(k, (label, a))| GroupSummary { key: k.clone(), label: label.clone(), figures: figures(a, &self.book, top) })
-            .collect();
+        let mut groups: Vec<GroupSummary> =
+            self.groups.iter().filter(|(_, (_, a))| a.counts.visits > 0).map(|(k, (label, a))| GroupSummary { key: k.clone(), label: label.clone(), figures: figures(a, &self.book, top) }).collect();
         groups.sort_by(|a, b| b.figures.visits.cmp(&a.figures.visits).then_with(|| a.key.cmp(&b.key)));
         if self.query.group_by == Some(GroupBy::Month) || self.query.group_by == Some(GroupBy::Kind) {
             groups.sort_by(|a, b| a.key.cmp(&b.key));

@@ -20,11 +20,7 @@ pub struct ReportParagraphs {
 impl ReportParagraphs {
     /// All paragraphs, in report order, in one language.
     pub fn joined(&self, zh: bool) -> String {
-        [&self.total, &self.price, &self.metrology, &self.equipment, &self.sampling]
-            .iter()
-            .map(|t| if zh { t.zh.as_str() } else { t.en.as_str() })
-            .collect::<Vec<_>>()
-            .join("\n")
+        [&self.total, &self.price, &self.metrology, &self.equipment, &self.sampling].iter().map(|t| if zh { t.zh.as_str() } else { t.en.as_str() }).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -57,10 +53,7 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
         period.en, s.as_of, f.officer_deployments, f.visits, f.operators, f.visits_with_violations, f.violations
     );
     if r.ordered > 0 {
-        total_zh += &format!(
-            "；责令整改{}项，已按期整改{}项、逾期整改{}项，逾期未整改{}项，尚在整改期限内{}项，按期整改率{}",
-            r.ordered, r.on_time, r.late, r.overdue, r.open, r.on_time_rate.display
-        );
+        total_zh += &format!("；责令整改{}项，已按期整改{}项、逾期整改{}项，逾期未整改{}项，尚在整改期限内{}项，按期整改率{}", r.ordered, r.on_time, r.late, r.overdue, r.open, r.on_time_rate.display);
         total_en += &format!(
             "; {} rectifications were ordered: {} done on time, {} late, {} overdue and {} still within their deadline (on-time rate {})",
             r.ordered, r.on_time, r.late, r.overdue, r.open, r.on_time_rate.display
@@ -103,10 +96,7 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
         ("特种设备安全方面，本期未开展特种设备检查。".to_string(), "Special equipment: none checked in this period.".to_string())
     } else {
         let mut zh = format!("特种设备安全方面，检查特种设备{}台（套），发现安全隐患和问题{}项，已整改{}项，整改率{}", e.units, e.hazards, e.rectified, e.rectification_rate.display);
-        let mut en = format!(
-            "Special equipment: {} units checked, {} hazards or problems found, {} rectified (rate {})",
-            e.units, e.hazards, e.rectified, e.rectification_rate.display
-        );
+        let mut en = format!("Special equipment: {} units checked, {} hazards or problems found, {} rectified (rate {})", e.units, e.hazards, e.rectified, e.rectification_rate.display);
         if !e.by_type.is_empty() {
             zh += &format!("，主要为{}", types_zh(&e.by_type, "项", 5));
             en += &format!("; mainly {}", types_en(&e.by_type, 5));
@@ -118,10 +108,7 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
     let (samp_zh, samp_en) = if sm.batches == 0 {
         ("抽检方面，本期未开展抽样检验。".to_string(), "Sampling: no batches sampled in this period.".to_string())
     } else {
-        let mut zh = format!(
-            "抽检方面，共抽检{}批次，不合格{}批次，不合格率{}，不合格后处置率{}（已处置{}批次",
-            sm.batches, sm.failed, sm.failure_rate.display, sm.disposal_rate.display, sm.disposed
-        );
+        let mut zh = format!("抽检方面，共抽检{}批次，不合格{}批次，不合格率{}，不合格后处置率{}（已处置{}批次", sm.batches, sm.failed, sm.failure_rate.display, sm.disposal_rate.display, sm.disposed);
         let mut en = format!(
             "Sampling: {} batches sampled, {} failed (failure rate {}); disposal rate after failure {} ({} disposed",
             sm.batches, sm.failed, sm.failure_rate.display, sm.disposal_rate.display, sm.disposed

@@ -168,12 +168,18 @@ pub struct Stored {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Judgement {
     /// Store it as the current revision; `finalised` as read from the record.
-    Accept { finalised: bool },
+    Accept {
+        finalised: bool,
+    },
     /// A replay of a revision already stored.
     AlreadyApplied,
     /// Keep it beside the current revision, for the officer to resolve.
-    Conflict { current_revision: String },
-    Reject { problems: Vec<Problem> },
+    Conflict {
+        current_revision: String,
+    },
+    Reject {
+        problems: Vec<Problem>,
+    },
 }
 
 fn reject(code: ProblemCode, path: &str, zh: &str, en: &str) -> Judgement {

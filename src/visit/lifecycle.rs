@@ -6,10 +6,10 @@
 use serde_json::Value;
 
 use super::{validate_visit_fields, Amendment, ConfirmedWarning, RecordStatus, Visit};
+use crate::check::Checks;
 use crate::error::CoreError;
 use crate::problem::{Problem, Severity, Text};
 use crate::time::Timestamp;
-use crate::check::Checks;
 use crate::validate::{check_visit, ValidationReport};
 
 /// Why a visit could not be finalised.
@@ -54,7 +54,9 @@ impl CoreError for FinaliseError {
 /// An absent end time is taken as `now`: finalising is the end of the visit.
 pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) -> Result<Visit, FinaliseError> {
     let checked = check_visit(value, now);
-    let Some(mut visit) = checked.record else { return Err(FinaliseError::Unreadable(checked.report.problems)) };
+    let Some(mut visit) = checked.record else {
+        return Err(FinaliseError::Unreadable(checked.report.problems));
+    };
     if visit.status == Some(RecordStatus::Finalised) {
         return Err(FinaliseError::AlreadyFinalised);
     }
@@ -75,11 +77,7 @@ pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) ->
     }
     let mut all_confirmed = visit.confirmed_warnings.clone();
     all_confirmed.extend(confirmed.iter().cloned());
-    let unconfirmed: Vec<Problem> = report
-        .problems
-        .into_iter()
-        .filter(|p| p.severity == Severity::Warning && !all_confirmed.iter().any(|c| c.code == p.code && c.path == p.path))
-        .collect();
+    let unconfirmed: Vec<Problem> = report.problems.into_iter().filter(|p| p.severity == Severity::Warning && !all_confirmed.iter().any(|c| c.code == p.code && c.path == p.path)).collect();
     if !unconfirmed.is_empty() {
         return Err(FinaliseError::NeedsConfirmation(unconfirmed));
     }
@@ -140,7 +138,9 @@ pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Res
         return Err(AmendError::BadNewId);
     }
     let checked = check_visit(original, now);
-    let Some(orig) = checked.record else { return Err(AmendError::Unreadable(checked.report.problems)) };
+    let Some(orig) = checked.record else {
+        return Err(AmendError::Unreadable(checked.report.problems));
+    };
     if orig.status != Some(RecordStatus::Finalised) {
         return Err(AmendError::NotFinalised);
     }

@@ -37,12 +37,7 @@ pub fn validate_visit_fields(v: &Visit, c: &mut Checks) {
         c.id(&a.original_id, &at.key("originalId"));
         c.require_text(&a.reason, &at.key("reason"), Label("更正原因", "reason for the amendment"));
         if a.original_id.is_some() && a.original_id == v.id {
-            c.push(
-                ProblemCode::AmendsItself,
-                &at.key("originalId"),
-                "更正记录不能指向自身".into(),
-                "an amendment cannot point at itself".into(),
-            );
+            c.push(ProblemCode::AmendsItself, &at.key("originalId"), "更正记录不能指向自身".into(), "an amendment cannot point at itself".into());
         }
     }
 
@@ -59,12 +54,7 @@ pub fn validate_visit_fields(v: &Visit, c: &mut Checks) {
     let visit_date: Option<Date> = v.started_at.map(|t| t.date_naive());
     let item_count = v.price_checks.len() + v.instrument_checks.len() + v.equipment_checks.len() + v.samples.len();
     if item_count == 0 {
-        c.push(
-            ProblemCode::NoChecks,
-            &root,
-            "本次检查未记录任何检查项目，确认无误吗？".into(),
-            "This visit records no checks. Is that right?".into(),
-        );
+        c.push(ProblemCode::NoChecks, &root, "本次检查未记录任何检查项目，确认无误吗？".into(), "This visit records no checks. Is that right?".into());
     }
     for (i, p) in v.price_checks.iter().enumerate() {
         crate::price::validate_price_check(p, c, &root.key("priceChecks").index(i), visit_date);
@@ -84,17 +74,14 @@ pub fn validate_visit_fields(v: &Visit, c: &mut Checks) {
 
 fn operator(v: &Visit, c: &mut Checks, root: &Ptr) {
     let at = root.key("operator");
-    let Some(op) = c.require(&v.operator, &at, Label("经营者信息", "operator")) else { return };
+    let Some(op) = c.require(&v.operator, &at, Label("经营者信息", "operator")) else {
+        return;
+    };
     c.require_text(&op.name, &at.key("name"), Label("经营者名称", "operator name"));
     c.require_text(&op.address, &at.key("address"), Label("经营地址", "operator address"));
     let code_at = at.key("creditCode");
     match op.credit_code.as_deref().map(str::trim) {
-        None | Some("") => c.push(
-            ProblemCode::Required,
-            &code_at,
-            "请填写统一社会信用代码；没有的填“无”并说明原因".into(),
-            "Enter the unified social credit code, or \"无\" with a reason".into(),
-        ),
+        None | Some("") => c.push(ProblemCode::Required, &code_at, "请填写统一社会信用代码；没有的填“无”并说明原因".into(), "Enter the unified social credit code, or \"无\" with a reason".into()),
         Some(NO_CREDIT_CODE) => {
             c.require_text(&op.no_credit_code_reason, &at.key("noCreditCodeReason"), Label("无统一社会信用代码的原因", "reason for having no credit code"));
         }
@@ -134,10 +121,7 @@ fn officers(v: &Visit, c: &mut Checks, root: &Ptr) {
         c.require_text(&o.name, &oat.key("name"), Label("执法人员姓名", "officer's name"));
         c.require_text(&o.certificate_no, &oat.key("certificateNo"), Label("执法证号", "enforcement certificate number"));
     }
-    c.no_duplicates(
-        v.officers.iter().enumerate().map(|(i, o)| (at.index(i).key("certificateNo"), o.certificate_no.as_deref())),
-        Label("执法证号", "certificate number"),
-    );
+    c.no_duplicates(v.officers.iter().enumerate().map(|(i, o)| (at.index(i).key("certificateNo"), o.certificate_no.as_deref())), Label("执法证号", "certificate number"));
     if v.officers.len() < 2 {
         c.push(
             ProblemCode::TooFewOfficers,
@@ -194,12 +178,7 @@ fn location(v: &Visit, c: &mut Checks, root: &Ptr) {
     if let (Some(la), Some(ln)) = (lat, lng) {
         let plausible = (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&ln);
         if plausible && !((CHINA_LAT.0..=CHINA_LAT.1).contains(&la) && (CHINA_LNG.0..=CHINA_LNG.1).contains(&ln)) {
-            c.push(
-                ProblemCode::OutsideChina,
-                &at,
-                format!("定位（{}, {}）不在中国境内，请核对", la, ln),
-                format!("the location ({}, {}) is outside China; please check", la, ln),
-            );
+            c.push(ProblemCode::OutsideChina, &at, format!("定位（{}, {}）不在中国境内，请核对", la, ln), format!("the location ({}, {}) is outside China; please check", la, ln));
         }
     }
 }
@@ -229,12 +208,7 @@ fn is_listed(v: &Visit, hash: &str) -> bool {
 
 fn handover(v: &Visit, c: &mut Checks, root: &Ptr, finalised: bool) {
     match (&v.signature, &v.refusal) {
-        (Some(_), Some(_)) => c.push(
-            ProblemCode::HandoverBoth,
-            &root.key("refusal"),
-            "已有当事人签字，不应再有拒签记录".into(),
-            "there is a signature, so there should be no refusal record".into(),
-        ),
+        (Some(_), Some(_)) => c.push(ProblemCode::HandoverBoth, &root.key("refusal"), "已有当事人签字，不应再有拒签记录".into(), "there is a signature, so there should be no refusal record".into()),
         (None, None) if finalised => c.push(
             ProblemCode::HandoverMissing,
             &root.key("signature"),

@@ -95,10 +95,7 @@ fn js_error(e: &dyn CoreError) -> JsValue {
 /// Through `serde_json::Value`, so the JS serializer is compiled once (for
 /// `Value`) instead of once per record type: a much smaller wasm.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_value(value)
-        .expect("core types always serialise")
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .expect("JSON values always convert to JS")
+    serde_json::to_value(value).expect("core types always serialise").serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("JSON values always convert to JS")
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
@@ -153,10 +150,7 @@ pub fn schema_version() -> u32 {
 /// A new record id: UUID v7 from the clock and `crypto.getRandomValues`.
 #[wasm_bindgen(js_name = newId)]
 pub fn new_id() -> Result<String, JsValue> {
-    let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .ok()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or_else(|| js_error(&EdgeError::NoRandomness))?;
+    let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok().and_then(|c| c.dyn_into().ok()).ok_or_else(|| js_error(&EdgeError::NoRandomness))?;
     let mut random = [0u8; 10];
     crypto.get_random_values_with_u8_array(&mut random).map_err(|_| js_error(&EdgeError::NoRandomness))?;
     Ok(crate::ids::uuid_v7(js_sys::Date::now() as u64, random))
@@ -164,20 +158,14 @@ pub fn new_id() -> Result<String, JsValue> {
 
 /// Validate one visit. Never throws for a bad record: the problems are in the report.
 #[wasm_bindgen(js_name = validateVisit, unchecked_return_type = "ValidationReport")]
-pub fn validate_visit(
-    #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
-    options: Option<ValidateOptionsArg>,
-) -> Result<JsValue, JsValue> {
+pub fn validate_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     Ok(to_js(&validate_one(visit, now, crate::check_visit)))
 }
 
 /// Validate many visits at once (one call across the boundary).
 #[wasm_bindgen(js_name = validateVisits, unchecked_return_type = "ValidationReport[]")]
-pub fn validate_visits(
-    #[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue,
-    options: Option<ValidateOptionsArg>,
-) -> Result<JsValue, JsValue> {
+pub fn validate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
     let reports: Vec<_> = list.into_iter().map(|v| crate::check_visit(v, now).report).collect();
@@ -186,10 +174,7 @@ pub fn validate_visits(
 
 /// Validate a sample follow-up record (lab result, 复检, disposal).
 #[wasm_bindgen(js_name = validateFollowUp, unchecked_return_type = "ValidationReport")]
-pub fn validate_follow_up(
-    #[wasm_bindgen(unchecked_param_type = "SampleFollowUp")] record: JsValue,
-    options: Option<ValidateOptionsArg>,
-) -> Result<JsValue, JsValue> {
+pub fn validate_follow_up(#[wasm_bindgen(unchecked_param_type = "SampleFollowUp")] record: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     Ok(to_js(&validate_one(record, now, crate::check_follow_up)))
 }
@@ -198,21 +183,16 @@ fn validate_one<T>(value: JsValue, now: Timestamp, check: fn(serde_json::Value, 
     match from_js::<serde_json::Value>(value) {
         Ok(v) => check(v, now).report,
         // Not even JSON-like (a function, a symbol…): report it like any unreadable record.
-        Err(e) => crate::ValidationReport::from_problems(vec![Problem::new(
-            ProblemCode::NotAnObject,
-            "",
-            Text::new("记录不是 JSON 对象", format!("the record is not a JSON object: {}", e.message().en)),
-        )]),
+        Err(e) => {
+            crate::ValidationReport::from_problems(vec![Problem::new(ProblemCode::NotAnObject, "", Text::new("记录不是 JSON 对象", format!("the record is not a JSON object: {}", e.message().en)))])
+        }
     }
 }
 
 /// Finalise a draft: returns the finalised visit, or throws `XunchaError`
 /// (`FINALISE_BLOCKED`, `NEEDS_CONFIRMATION`, `ALREADY_FINALISED`, `NOT_A_VISIT`).
 #[wasm_bindgen(js_name = finaliseVisit, unchecked_return_type = "Visit")]
-pub fn finalise_visit(
-    #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
-    options: Option<FinaliseOptionsArg>,
-) -> Result<JsValue, JsValue> {
+pub fn finalise_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<FinaliseOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, confirmed) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
     finalise(value, now, &confirmed).map(|v| to_js(&v)).map_err(|e| js_error(&e))
@@ -221,11 +201,7 @@ pub fn finalise_visit(
 /// Start an amendment of a finalised visit: a new draft (new id) pointing at
 /// the original. Throws `XunchaError` (`NOT_FINALISED`, `REASON_REQUIRED`, `NOT_A_VISIT`).
 #[wasm_bindgen(js_name = amendVisit, unchecked_return_type = "Visit")]
-pub fn amend_visit(
-    #[wasm_bindgen(unchecked_param_type = "Visit")] original: JsValue,
-    reason: String,
-    options: Option<ValidateOptionsArg>,
-) -> Result<JsValue, JsValue> {
+pub fn amend_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] original: JsValue, reason: String, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(original).map_err(|e| js_error(&e))?;
     let id = new_id()?;
@@ -437,11 +413,7 @@ impl JsSummaryBuilder {
     }
 
     /// Add a visit (or its amendment, which replaces it), with its samples' follow-ups.
-    pub fn upsert(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
-        follow_ups: Option<FollowUpsArg>,
-    ) -> Result<(), JsValue> {
+    pub fn upsert(&mut self, #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, follow_ups: Option<FollowUpsArg>) -> Result<(), JsValue> {
         let follow_ups: Vec<serde_json::Value> = match follow_ups {
             Some(list) => from_js(list.into()).map_err(|e| js_error(&e))?,
             None => vec![],
