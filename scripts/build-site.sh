@@ -6,3 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 (cd www && npx --no-install vite build --logLevel warn)
 cp tests/fixtures/visit_complete.json target/site/example-visit.json
+# Precompressed copies (brotli, gzip) for HQ to serve with Content-Encoding.
+node scripts/precompress.mjs target/site

@@ -65,6 +65,8 @@ problem_codes! {
     UnknownField = "UNKNOWN_FIELD", Error, "记录中有无法识别的字段（为免数据丢失，不予忽略）", "The record has a field this version does not know (not ignored, so nothing is lost)";
     SchemaVersion = "SCHEMA_VERSION", Error, "记录格式版本不受支持", "The record's schema version is not supported";
     BadId = "BAD_ID", Error, "标识不是有效的 UUID", "An id is not a valid UUID";
+    TooLarge = "TOO_LARGE", Error, "记录过大（条目或字段过多），未予读取", "The record is too large (too many entries or fields) and was not read";
+    MoreProblems = "MORE_PROBLEMS", Error, "问题过多，其余未逐一列出", "Too many problems; the rest are counted, not listed";
     // --- general content ---
     Required = "REQUIRED", Error, "必填项缺失", "A required field is missing";
     Negative = "NEGATIVE", Error, "数值不能为负数", "A number may not be negative";
@@ -111,7 +113,7 @@ impl ProblemCode {
     /// typed record). Such a record cannot be finalised, and HQ will not store it.
     pub fn is_structural(self) -> bool {
         use ProblemCode::*;
-        matches!(self, MalformedJson | NotAnObject | WrongType | InvalidValue | UnknownField | SchemaVersion | BadId)
+        matches!(self, MalformedJson | NotAnObject | WrongType | InvalidValue | UnknownField | SchemaVersion | BadId | TooLarge)
     }
 }
 

@@ -7,6 +7,11 @@
 //! `xuncha-hq admin [--data-dir DIR | --database-url URL] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]`
 //!   (without `--password`, the password is read from the first line of standard input)
 //! `xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE`
+//! `xuncha-hq admin … list-tokens [--login L]` · `revoke-tokens --login L [--device D] [--token ID]`
+//! `xuncha-hq admin … disable-user --login L` (revokes its tokens) · `enable-user --login L`
+//!
+//! One log line per request goes to standard error (`XUNCHA_LOG=warn` or `off`
+//! quietens it; `XUNCHA_LOG_FORMAT=json` for a log collector).
 //!
 //! Without `--database-url` (or `XUNCHA_DATABASE_URL`), HQ keeps everything in
 //! `xuncha.sqlite` under the data directory; with it, in PostgreSQL, so that
@@ -16,14 +21,17 @@ mod api;
 mod store;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 fn usage() -> ! {
     eprintln!(
         "usage: xuncha-hq [--listen ADDR:PORT] [--data-dir DIR | --database-url URL] [--db-pool N] [--site DIR] [--token-ttl-secs N]\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] create-bureau NAME\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]\n       \
-         xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE"
+         xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] list-tokens [--login L]\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] revoke-tokens --login L [--device D] [--token ID]\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] disable-user --login L\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] enable-user --login L"
     );
     std::process::exit(2)
 }
@@ -164,9 +172,65 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 }
             }
         }
+        Some("list-tokens") => {
+            let flags = flags(it);
+            let tokens = store.tokens(flags.get("--login").map(String::as_str)).unwrap_or_else(|e| fail("cannot list the tokens", e));
+            println!("token id\tlogin\tdevice\texpires (UTC)\tstate");
+            let now = chrono::Utc::now().timestamp();
+            for t in tokens {
+                let expires = chrono::DateTime::from_timestamp(t.expires_at, 0).map_or("-".into(), |d| d.format("%Y-%m-%d %H:%M").to_string());
+                let state = if t.revoked {
+                    "revoked"
+                } else if t.expires_at <= now {
+                    "expired"
+                } else {
+                    "live"
+                };
+                println!("{}\t{}\t{}\t{}\t{}", t.id, t.login, t.device_id, expires, state);
+            }
+        }
+        Some("revoke-tokens") => {
+            let flags = flags(it);
+            let login = flags.get("--login").unwrap_or_else(|| usage());
+            let n = store.revoke_tokens(login, flags.get("--device").map(String::as_str), flags.get("--token").map(String::as_str)).unwrap_or_else(|e| fail("cannot revoke", e));
+            println!("revoked {n} live token(s) of {login}");
+        }
+        Some(cmd @ ("disable-user" | "enable-user")) => {
+            let flags = flags(it);
+            let login = flags.get("--login").unwrap_or_else(|| usage());
+            let disable = cmd == "disable-user";
+            match store.set_disabled(login, disable) {
+                Ok(true) => println!("{login} {}", if disable { "disabled; its tokens are revoked" } else { "enabled" }),
+                Ok(false) => {
+                    eprintln!("no account {login:?}");
+                    std::process::exit(1);
+                }
+                Err(e) => fail("cannot change the account", e),
+            }
+        }
         _ => usage(),
     }
 }
+
+/// `--flag value` pairs of an admin command.
+fn flags(mut it: impl Iterator<Item = String>) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    while let Some(flag) = it.next() {
+        if !flag.starts_with("--") {
+            usage();
+        }
+        out.insert(flag, it.next().unwrap_or_else(|| usage()));
+    }
+    out
+}
+
+fn fail(what: &str, e: impl std::fmt::Display) -> ! {
+    eprintln!("{what}: {e}");
+    std::process::exit(1)
+}
+
+/// Longest token life accepted: a year (beyond that, devices should sign in again).
+const MAX_TOKEN_TTL_SECS: i64 = 366 * 24 * 3600;
 
 /// Plain `main`: the admin commands and the opening of the database run
 /// before any async runtime exists (the PostgreSQL client blocks on its own).
@@ -188,11 +252,18 @@ fn main() {
         match a.as_str() {
             "--listen" => listen = args.next().unwrap_or_else(|| usage()),
             "--site" => site = Some(args.next().map(PathBuf::from).unwrap_or_else(|| usage())),
-            "--token-ttl-secs" => token_ttl_secs = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
+            "--token-ttl-secs" => {
+                token_ttl_secs = args.next().and_then(|v| v.parse().ok()).filter(|n| (1..=MAX_TOKEN_TTL_SECS).contains(n)).unwrap_or_else(|| {
+                    eprintln!("--token-ttl-secs must be a number of seconds from 1 to {MAX_TOKEN_TTL_SECS} (a year)");
+                    std::process::exit(2)
+                })
+            }
             _ => usage(),
         }
     }
+    init_log();
     let store = database.open();
+    store::Store::prepare_sign_in();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
         eprintln!("cannot start the server runtime: {e}");
         std::process::exit(1)
@@ -200,12 +271,22 @@ fn main() {
     runtime.block_on(serve(store, listen, site, token_ttl_secs, database.describe()));
 }
 
-async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token_ttl_secs: i64, database: String) {
-    let mut app = api::router(api::AppState { store: Arc::new(store), token_ttl_secs });
-    if let Some(dir) = site {
-        // The built front end, served beside the API.
-        app = app.fallback_service(tower_http::services::ServeDir::new(dir));
+/// One line per request to standard error: `XUNCHA_LOG` sets the level
+/// (default `info`), `XUNCHA_LOG_FORMAT=json` makes the lines JSON.
+fn init_log() {
+    let level = std::env::var("XUNCHA_LOG").unwrap_or_else(|_| "info".into());
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("{level},h2=warn,hyper=warn")).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    if std::env::var("XUNCHA_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
     }
+}
+
+async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token_ttl_secs: i64, database: String) {
+    // The built front end, served beside the API.
+    let app = api::site::serve(api::router(api::AppState::new(store, token_ttl_secs)), site);
     let listener = match tokio::net::TcpListener::bind(&listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -219,6 +300,8 @@ async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    // Sign-in is throttled per client address, so handlers see the peer's.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
         eprintln!("server error: {e}");
         std::process::exit(1);

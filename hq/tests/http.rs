@@ -27,7 +27,9 @@ const PASSWORD: &str = "correct horse 9";
 /// after it, made on first use.
 fn database_args(dir: &std::path::Path) -> Vec<String> {
     let mut args = vec!["--data-dir".to_string(), dir.display().to_string()];
-    let Ok(admin_url) = std::env::var("XUNCHA_TEST_PG_ADMIN_URL") else { return args };
+    let Ok(admin_url) = std::env::var("XUNCHA_TEST_PG_ADMIN_URL") else {
+        return args;
+    };
     let name = format!("xt_{}", dir.file_name().unwrap().to_string_lossy().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
     let marker = dir.join("pg-database");
     if !marker.exists() {
@@ -45,7 +47,8 @@ fn admin_command(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).arg("admin").args(database_args(dir)).args(args).output().unwrap()
 }
 
-/// Bureau 1: chen (officer, on the fixture visits), li (officer, not on them), staff1.
+/// Bureau 1: chen (officer, on the fixture visits), li (officer, not on them), staff1,
+/// wu (an officer account without a certificate), wild (a certificate with LIKE's wildcards).
 /// Bureau 2: zhao (officer), staff2.
 fn set_up_accounts(dir: &std::path::Path) {
     let admin = |args: &[&str]| {
@@ -55,7 +58,15 @@ fn set_up_accounts(dir: &std::path::Path) {
     };
     let b1 = admin(&["create-bureau", "鼓楼区市场监督管理局"]);
     let b2 = admin(&["create-bureau", "台江区市场监督管理局"]);
-    for (b, login, role, cert) in [(&b1, "chen", "officer", "35010019001"), (&b1, "li", "officer", "35010019999"), (&b1, "staff1", "staff", ""), (&b2, "zhao", "officer", "35020000001"), (&b2, "staff2", "staff", "")] {
+    for (b, login, role, cert) in [
+        (&b1, "chen", "officer", "35010019001"),
+        (&b1, "li", "officer", "35010019999"),
+        (&b1, "staff1", "staff", ""),
+        (&b1, "wu", "officer", ""),
+        (&b1, "wild", "officer", "3501001900_"),
+        (&b2, "zhao", "officer", "35020000001"),
+        (&b2, "staff2", "staff", ""),
+    ] {
         let mut args = vec!["create-user", "--bureau", b, "--login", login, "--role", role, "--password", PASSWORD];
         if !cert.is_empty() {
             args.extend(["--certificate", cert]);
@@ -383,9 +394,10 @@ fn the_auth_matrix() {
     assert_eq!((resp["results"][0]["status"].as_str(), resp["results"][0]["reason"].as_str()), (Some("rejected"), Some("FORBIDDEN")));
     let (_, resp) = hq.post_as(Some(&hq.officer.clone()), "/api/v1/sync/push", &push_body);
     assert_eq!(resp["results"][0]["status"], json!("accepted"));
-    // Staff do not write visits; officers do not write lab results.
+    // Staff may write the bureau's visits (here: the same finalised content again, a no-op);
+    // officers do not write lab results.
     let (_, resp) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/sync/push", &push_body.replace(&rev(1), &rev(9)));
-    assert_eq!(resp["results"][0]["reason"], json!("FORBIDDEN"));
+    assert_eq!(resp["results"][0]["status"], json!("alreadyApplied"), "{resp}");
     let mut follow_up: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
     follow_up["visitId"] = v["id"].clone();
     let fu_change = json!({ "kind": "sampleFollowUp", "id": follow_up["id"], "revision": rev(50), "sha256": content_sha256(&follow_up), "record": follow_up });
@@ -493,7 +505,7 @@ fn the_openapi_document_is_true() {
     assert_eq!(doc["openapi"], json!("3.1.0"));
     let paths = doc["paths"].as_object().unwrap();
     // Every route the server registers is documented…
-    let source = include_str!("../src/api.rs");
+    let source = include_str!("../src/api/mod.rs");
     let routed: Vec<&str> = source.split(".route(\"").skip(1).map(|r| r.split('"').next().unwrap()).collect();
     assert!(routed.len() >= 10);
     for r in &routed {
@@ -565,7 +577,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 fn attachments_by_hash_verified_idempotent_and_missing_ones_known() {
     let hq = Hq::start();
     // A visit listing a photo of ours besides the fixture's two images.
-    let photo: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let photo: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE0].into_iter().chain((0..50_000u32).map(|i| (i * 7 % 251) as u8)).collect();
+    let page = b"<html><script>alert(document.cookie)</script></html>".to_vec();
     let photo_hash = sha256_hex(&photo);
     let mut v = visit(1);
     v["attachments"].as_array_mut().unwrap().push(json!({ "sha256": photo_hash, "mediaType": "image/jpeg", "sizeBytes": photo.len() }));
@@ -589,6 +602,9 @@ fn attachments_by_hash_verified_idempotent_and_missing_ones_known() {
         (Some(officer.as_str()), "ABC", "image/jpeg", photo.clone(), 400, Some("BAD_HASH")),
         (Some(officer.as_str()), photo_hash.as_str(), "text/html", photo.clone(), 415, Some("BAD_MEDIA_TYPE")),
         (None, photo_hash.as_str(), "image/jpeg", photo.clone(), 401, Some("UNAUTHENTICATED")),
+        // what the bytes are decides, not what the sender says
+        (Some(officer.as_str()), sha256_hex(&page).as_str(), "image/jpeg", page.clone(), 415, Some("CONTENT_NOT_TYPE")),
+        (Some(officer.as_str()), photo_hash.as_str(), "image/png", photo.clone(), 415, Some("CONTENT_NOT_TYPE")),
     ] {
         let (got, e) = hq.put_attachment(token, hash, media, &bytes);
         assert_eq!((got, e["code"].as_str()), (status, code), "{media} {hash}");
@@ -610,13 +626,19 @@ fn attachments_by_hash_verified_idempotent_and_missing_ones_known() {
     let mut resp = agent.get(&format!("{}/api/v1/attachments/{photo_hash}", hq.url)).header("authorization", &format!("Bearer {}", hq.staff)).call().unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(resp.headers().get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(resp.headers().get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(resp.body_mut().with_config().limit(1 << 20).read_to_vec().unwrap(), photo);
     let staff2 = hq.login("staff2").unwrap();
     assert_eq!(hq.get_as(Some(&staff2), &format!("/api/v1/attachments/{photo_hash}")), (404, hq.get_as(Some(&staff2), &format!("/api/v1/attachments/{}", "c".repeat(64))).1));
     assert!(hq.missing(&staff2).is_empty(), "another bureau's gaps are not theirs");
-    // The other officer of the bureau (not on the visit) is not told to upload its photos.
+    // The other officer of the bureau (not on the visit) is not told to upload its photos, nor may read them.
     let li = hq.login("li").unwrap();
     assert!(hq.missing(&li).is_empty());
+    let status_for = |token: &str| agent.get(&format!("{}/api/v1/attachments/{photo_hash}", hq.url)).header("authorization", &format!("Bearer {token}")).call().unwrap().status().as_u16();
+    assert_eq!(status_for(&li), 404, "a photo of a visit li is not on");
+    assert_eq!(status_for(&officer), 200, "the officer on the visit reads it");
+    // Another bureau uploading the same bytes learns nothing of bureau 1's copy.
+    assert_eq!(hq.put_attachment(Some(&staff2), &photo_hash, "image/jpeg", &photo), (201, json!({ "status": "stored" })));
 }
 
 #[test]
@@ -731,7 +753,8 @@ fn a_pull_brings_each_record_as_it_is_now_and_staff_read_every_step() {
     let path = format!("/api/v1/staff/records/{}/revisions", draft["id"].as_str().unwrap());
     let (status, trail) = hq.get_as(Some(&hq.staff), &path);
     assert_eq!(status, 200, "{trail}");
-    let accepted: Vec<(&str, Option<&str>, &str)> = trail["revisions"].as_array().unwrap().iter().map(|r| (r["revision"].as_str().unwrap(), r["baseRevision"].as_str(), r["record"]["notes"].as_str().unwrap())).collect();
+    let accepted: Vec<(&str, Option<&str>, &str)> =
+        trail["revisions"].as_array().unwrap().iter().map(|r| (r["revision"].as_str().unwrap(), r["baseRevision"].as_str(), r["record"]["notes"].as_str().unwrap())).collect();
     let (r10, r11, r12, r13) = (rev(10), rev(11), rev(12), rev(13));
     assert_eq!(accepted, vec![(r10.as_str(), None, "一"), (r11.as_str(), Some(r10.as_str()), "二"), (r12.as_str(), Some(r11.as_str()), "三"), (r13.as_str(), Some(r12.as_str()), "四")]);
     assert_eq!(trail["revisions"][0]["deviceId"], json!("tablet-1"));
@@ -888,7 +911,8 @@ fn ingest_benchmark() {
                 let mut lat = Vec::new();
                 for body in &bodies {
                     let t = std::time::Instant::now();
-                    let resp = agent.post(&format!("{url}/api/v1/sync/push")).header("authorization", &format!("Bearer {token}")).header("content-type", "application/json").send(body.as_str()).unwrap();
+                    let resp =
+                        agent.post(&format!("{url}/api/v1/sync/push")).header("authorization", &format!("Bearer {token}")).header("content-type", "application/json").send(body.as_str()).unwrap();
                     assert_eq!(resp.status().as_u16(), 200);
                     lat.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
@@ -900,8 +924,273 @@ fn ingest_benchmark() {
     let wall = t.elapsed().as_secs_f64();
     lat.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "| 8 devices × 4 pushes of 25 records ({} requests) | p50 {:.0} ms, p99 {:.0} ms per request | {:.0} records/s overall |",
-        lat.len(), pct(0.5), pct(0.99), (lat.len() * 25) as f64 / wall
-    );
+    println!("| 8 devices × 4 pushes of 25 records ({} requests) | p50 {:.0} ms, p99 {:.0} ms per request | {:.0} records/s overall |", lat.len(), pct(0.5), pct(0.99), (lat.len() * 25) as f64 / wall);
+}
+
+// ---- HQ judges every write against what it already holds (issue 11) ----------
+
+fn follow_up_for(visit: &Value) -> Value {
+    let mut fu: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
+    fu["visitId"] = visit["id"].clone();
+    fu
+}
+
+impl Hq {
+    fn push_as(&self, token: &str, changes: Vec<Value>) -> Value {
+        let (status, resp) = self.post_as(Some(token), "/api/v1/sync/push", &json!({ "protocolVersion": 1, "deviceId": "tablet-x", "changes": changes }).to_string());
+        assert_eq!(status, 200, "{resp}");
+        resp["results"][0].clone()
+    }
+
+    fn trail(&self, id: &Value) -> Vec<String> {
+        let (_, t) = self.get_as(Some(&self.staff), &format!("/api/v1/staff/records/{}/revisions", id.as_str().unwrap()));
+        t["revisions"].as_array().map(|r| r.iter().map(|x| x["revision"].as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    }
+
+    fn sampling_figures(&self) -> Value {
+        let (_, s) = self.get_as(Some(&self.staff), "/api/v1/staff/summary?period=2026&asOf=2026-12-01");
+        s["summary"]["figures"]["sampling"].clone()
+    }
+}
+
+fn refused(result: &Value, reason: &str) {
+    assert_eq!((result["status"].as_str(), result["reason"].as_str()), (Some("rejected"), Some(reason)), "{result}");
+    assert!(result.get("currentRevision").is_none(), "a refusal never tells the current revision: {result}");
+}
+
+/// The holes found by attacking HQ, each closed: kinds never change under an
+/// id, drafts belong to the officers on HQ's revision, amendments to the
+/// original's officers, follow-ups to staff and only under follow-up ids, and
+/// a lab result never disappears.
+#[test]
+fn writes_are_judged_against_what_hq_holds() {
+    let hq = Hq::start();
+    let (chen, li, staff) = (hq.officer.clone(), hq.login("li").unwrap(), hq.staff.clone());
+    let v = visit(1);
+    assert_eq!(hq.push_as(&chen, vec![change(&v, None, rev(1))])["status"], json!("accepted"));
+    let fu = follow_up_for(&v);
+    let (_, entered) = hq.post_as(Some(&staff), "/api/v1/staff/follow-ups", &fu.to_string());
+    assert_eq!(entered["status"], json!("accepted"), "{entered}");
+    let before = hq.sampling_figures();
+    assert_eq!(before["failed"].as_i64(), Some(1), "{before}");
+
+    // 1. The officer cannot erase a failing lab result by pushing a visit under its id.
+    let mut over = draft_visit(2);
+    over["id"] = fu["id"].clone();
+    refused(&hq.push_as(&chen, vec![change(&over, entered["revision"].as_str().map(String::from), rev(2))]), "FORBIDDEN");
+    assert_eq!(hq.sampling_figures(), before, "the figures still count the failed result");
+    assert_eq!(hq.trail(&fu["id"]).len(), 1);
+
+    // 2. A colleague cannot take over a draft by naming themselves — with or without its revision.
+    let draft = draft_visit(3);
+    assert_eq!(hq.push_as(&chen, vec![change(&draft, None, rev(3))])["status"], json!("accepted"));
+    let mut taken = draft.clone();
+    taken["officers"][0]["certificateNo"] = json!("35010019999");
+    refused(&hq.push_as(&li, vec![change(&taken, None, rev(4))]), "FORBIDDEN");
+    refused(&hq.push_as(&li, vec![change(&taken, Some(rev(3)), rev(5))]), "FORBIDDEN");
+    let mut edited = draft.clone();
+    edited["notes"] = json!("陈某继续填写");
+    assert_eq!(hq.push_as(&chen, vec![change(&edited, Some(rev(3)), rev(6))])["status"], json!("accepted"), "chen's next edit is no conflict");
+    assert_eq!(hq.trail(&draft["id"]), vec![rev(3), rev(6)]);
+
+    // 3. An officer not on a finalised visit cannot amend it away; one on it can.
+    let mut amendment = visit(4);
+    amendment["amends"] = json!({ "originalId": v["id"], "reason": "更正笔误" });
+    let mut by_li = amendment.clone();
+    by_li["officers"][0]["certificateNo"] = json!("35010019999");
+    refused(&hq.push_as(&li, vec![change(&by_li, None, rev(7))]), "FORBIDDEN");
+    assert_eq!(hq.push_as(&chen, vec![change(&amendment, None, rev(8))])["status"], json!("accepted"));
+
+    // 4. Staff cannot overwrite a draft visit with a follow-up.
+    let mut onto_draft = follow_up_for(&v);
+    onto_draft["id"] = draft["id"].clone();
+    let (_, r) = hq.post_as(Some(&staff), "/api/v1/staff/follow-ups", &onto_draft.to_string());
+    refused(&r, "FORBIDDEN");
+    assert_eq!(hq.trail(&draft["id"]), vec![rev(3), rev(6)]);
+
+    // A lab result, once entered, changes only by a later staff revision — it never disappears.
+    let mut without = fu.clone();
+    without.as_object_mut().unwrap().remove("labResult");
+    without.as_object_mut().unwrap().remove("disposal");
+    let (_, r) = hq.post_as(Some(&staff), "/api/v1/staff/follow-ups", &without.to_string());
+    refused(&r, "LAB_RESULT_REMOVED");
+    let mut corrected = fu.clone();
+    corrected["labResult"]["reportNo"] = json!("JC2026-0456-更正");
+    let (_, r) = hq.post_as(Some(&staff), "/api/v1/staff/follow-ups", &corrected.to_string());
+    assert_eq!(r["status"], json!("accepted"), "{r}");
+    // A follow-up of another bureau's visit is as unknown as one of no visit.
+    let staff2 = hq.login("staff2").unwrap();
+    let (_, r) = hq.post_as(Some(&staff2), "/api/v1/staff/follow-ups", &follow_up_for(&draft).to_string().replace("000000000051", "000000000052"));
+    refused(&r, "UNKNOWN_VISIT");
+}
+
+/// A record far beyond any real visit is refused from its size alone, and
+/// the answer stays small.
+#[test]
+fn an_absurd_record_is_refused_small() {
+    let hq = Hq::start();
+    let mut v = visit(1);
+    v["priceChecks"] = Value::Array(vec![json!({}); 200_000]);
+    let (status, resp) = hq.push(vec![change(&v, None, rev(1))]);
+    assert_eq!(status, 200);
+    let r = &resp["results"][0];
+    assert_eq!(r["status"], json!("rejected"));
+    assert_eq!(r["problems"][0]["code"], json!("TOO_LARGE"), "{}", r["problems"][0]);
+    assert!(resp.to_string().len() < 4096, "the answer is {} bytes", resp.to_string().len());
+    // Many small faults: counted, at most 200 listed.
+    let mut v = visit(2);
+    v["priceChecks"] = Value::Array((0..900).map(|i| json!({ "id": format!("bad-{i}"), "price": "x" })).collect());
+    let (_, resp) = hq.push(vec![change(&v, None, rev(2))]);
+    let problems = resp["results"][0]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 200);
+    assert_eq!(problems.last().unwrap()["code"], json!("MORE_PROBLEMS"));
+}
+
+/// Nobody can keep the account holder out: guesses, even in parallel, are
+/// counted before they are checked and slow down only the guesser's keys.
+#[test]
+fn sign_in_is_throttled_not_locked_and_guesses_are_all_counted() {
+    let hq = Hq::start();
+    let attempt = |login: &str, password: &str, device: &str| hq.post_as(None, "/api/v1/auth/login", &json!({ "login": login, "password": password, "deviceId": device }).to_string());
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let guesses: Vec<_> = (0..40).map(|i| s.spawn(move || attempt("chen", &format!("guess {i}"), "stranger").0)).collect();
+        guesses.into_iter().map(|g| g.join().unwrap()).collect()
+    });
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert_eq!(checked, 5, "only the free tries are checked: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 35);
+    let (status, e) = attempt("chen", "guess 41", "stranger");
+    assert_eq!((status, e["code"].as_str()), (429, Some("TOO_MANY_ATTEMPTS")));
+    // chen's own tablet (signed in before) still gets in, at once.
+    let (status, _) = attempt("chen", PASSWORD, "tablet-1");
+    assert_eq!(status, 200, "the holder's device is never locked out");
+    // An unknown name is answered like a known one: same code, and not in a blink.
+    let time = |login: &str| {
+        let t = std::time::Instant::now();
+        let (status, e) = attempt(login, "wrong password", &format!("probe-{login}"));
+        assert_eq!((status, e["code"].as_str()), (401, Some("BAD_CREDENTIALS")), "{login}");
+        t.elapsed()
+    };
+    let (known, unknown) = (time("li"), time("nobody-here"));
+    assert!(unknown * 3 > known, "an unknown name took {unknown:?}, a known one {known:?}: names are enumerable");
+}
+
+fn admin_ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = admin_command(dir, args);
+    assert!(out.status.success(), "admin {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The audit trail names the device the token was issued to, not what a push
+/// claims; admins list and revoke tokens and disable accounts.
+#[test]
+fn tokens_are_bound_to_their_device_and_admins_revoke_them() {
+    let hq = Hq::start();
+    let v = visit(1);
+    let (_, resp) = hq.post("/api/v1/sync/push", &json!({ "protocolVersion": 1, "deviceId": "forged-device", "changes": [change(&v, None, rev(1))] }).to_string());
+    assert_eq!(statuses(&resp), vec!["accepted"]);
+    let (_, trail) = hq.get_as(Some(&hq.staff), &format!("/api/v1/staff/records/{}/revisions", v["id"].as_str().unwrap()));
+    assert_eq!(trail["revisions"][0]["deviceId"], json!("tablet-1"));
+
+    let listed = admin_ok(&hq.dir, &["list-tokens", "--login", "chen"]);
+    assert!(listed.lines().any(|l| l.contains("\tchen\ttablet-1\t") && l.ends_with("live")), "{listed}");
+    assert!(!listed.contains(&hq.officer), "the token itself is never shown");
+    assert!(admin_ok(&hq.dir, &["revoke-tokens", "--login", "chen", "--device", "tablet-1"]).contains("revoked 1"));
+    assert_eq!(hq.pull(None, 10).0, 401);
+    assert!(admin_ok(&hq.dir, &["list-tokens", "--login", "chen"]).lines().any(|l| l.ends_with("revoked")));
+
+    let li = hq.login("li").unwrap();
+    admin_ok(&hq.dir, &["disable-user", "--login", "li"]);
+    assert_eq!(hq.post_as(Some(&li), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).0, 401);
+    assert!(hq.login("li").is_none(), "a disabled account cannot sign in");
+    admin_ok(&hq.dir, &["enable-user", "--login", "li"]);
+    assert!(hq.login("li").is_some());
+}
+
+/// Bad text is a 4xx on both databases (PostgreSQL cannot hold a NUL); an
+/// account without a certificate pulls nothing, and a certificate is matched
+/// exactly (no wildcards).
+#[test]
+fn bad_text_is_a_4xx_and_officers_are_matched_exactly() {
+    let hq = Hq::start();
+    assert_eq!(statuses(&hq.push(vec![change(&visit(1), None, rev(1))]).1), vec!["accepted"]);
+    let (status, e) = hq.post("/api/v1/sync/push", &json!({ "protocolVersion": 1, "deviceId": "tab\u{0}let", "changes": [] }).to_string());
+    assert_eq!((status, e["code"].as_str()), (422, Some("BAD_SHAPE")));
+    let (status, _) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "ch\u{0}en", "password": PASSWORD, "deviceId": "t" }).to_string());
+    assert_eq!(status, 422);
+    assert_eq!(hq.get_as(Some(&hq.staff), "/api/v1/staff/records/%00/revisions").0, 404);
+    let mut bad_ids = change(&visit(2), Some("base\u{0}".into()), rev(2));
+    bad_ids["revision"] = json!("r\u{0}");
+    let (status, resp) = hq.push(vec![bad_ids]);
+    assert_eq!((status, resp["results"][0]["status"].as_str()), (200, Some("rejected")), "{resp}");
+    let mut nul_officer = visit(3);
+    nul_officer["officers"][1]["certificateNo"] = json!("3501\u{0}");
+    let (status, resp) = hq.push(vec![change(&nul_officer, None, rev(3))]);
+    assert_eq!(status, 200, "{resp}");
+
+    let wu = hq.login("wu").unwrap();
+    let (status, page) = hq.post_as(Some(&wu), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string());
+    assert_eq!((status, page["changes"].as_array().map(Vec::len)), (200, Some(0)), "an account without a certificate is on no visit");
+    let wild = hq.login("wild").unwrap();
+    let (_, page) = hq.post_as(Some(&wild), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string());
+    assert_eq!(page["changes"].as_array().map(Vec::len), Some(0), "3501001900_ is not 35010019001");
+    let mut by_wild = visit(4);
+    by_wild["officers"][0]["certificateNo"] = json!("3501001900_");
+    assert_eq!(hq.push_as(&wild, vec![change(&by_wild, None, rev(4))])["status"], json!("accepted"));
+    let (_, page) = hq.pull(None, 100);
+    assert!(page["changes"].as_array().unwrap().iter().all(|c| c["id"] != by_wild["id"]), "chen does not get wild's visit");
+}
+
+/// What the API document promises about limits and shapes.
+#[test]
+fn limits_and_shapes_are_as_documented() {
+    let hq = Hq::start();
+    let pull = |limit: &str| hq.post("/api/v1/sync/pull", &format!("{{\"protocolVersion\": 1, \"limit\": {limit}}}"));
+    assert_eq!(pull("1001").0, 422, "a limit above 1000 is refused, not quietly capped");
+    assert_eq!(pull("0").0, 422);
+    assert_eq!(pull("675.0").0, 200, "675.0 is the integer 675");
+    for body in ["[null,null]", "{}", "{\"id\": 5}", "{\"id\": \"not-a-uuid\"}"] {
+        let (status, e) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/follow-ups", body);
+        assert_eq!((status, e["code"].as_str()), (422, Some("BAD_SHAPE")), "{body}");
+    }
+    // A token life that would overflow is refused at start, not made into dead tokens.
+    let out = Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).args(["--token-ttl-secs", "9223372036854775807"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--token-ttl-secs"));
+}
+
+/// The site is served precompressed, cached by kind, with security headers
+/// and a request id on every response.
+#[test]
+fn the_site_is_served_compressed_cached_and_with_security_headers() {
+    let dir = std::env::temp_dir().join(format!("xuncha-hq-test-{}-{}", std::process::id(), rand_suffix()));
+    set_up_accounts(&dir);
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("assets")).unwrap();
+    std::fs::write(site.join("index.html"), "<!doctype html><title>巡查</title>").unwrap();
+    std::fs::write(site.join("assets/app-1a2b3c.js"), "console.log('plain')").unwrap();
+    std::fs::write(site.join("assets/app-1a2b3c.js.br"), "brotli bytes").unwrap();
+    std::fs::write(site.join("assets/app-1a2b3c.js.gz"), "gzip bytes").unwrap();
+    let hq = Hq::start_with(dir, &["--site", site.to_str().unwrap()]);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let get = |path: &str, encoding: &str| {
+        let mut r = agent.get(&format!("{}{path}", hq.url)).header("accept-encoding", encoding).call().unwrap();
+        let headers = r.headers().clone();
+        (headers, r.body_mut().read_to_string().unwrap_or_default())
+    };
+    let (h, body) = get("/assets/app-1a2b3c.js", "br, gzip");
+    assert_eq!((h.get("content-encoding").map(|v| v.to_str().unwrap()), body.as_str()), (Some("br"), "brotli bytes"));
+    assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
+    let (h, _) = get("/assets/app-1a2b3c.js", "gzip");
+    assert_eq!(h.get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    let (h, _) = get("/", "identity");
+    assert_eq!(h["cache-control"], "no-cache");
+    for (name, value) in [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY"), ("referrer-policy", "no-referrer")] {
+        assert_eq!(h[name], value, "{name}");
+    }
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(h.get("x-request-id").is_some_and(|v| v.len() >= 32));
+    let (h, _) = get("/api/v1/health", "identity");
+    assert!(h.get("x-request-id").is_some() && h.get("content-security-policy").is_some());
 }

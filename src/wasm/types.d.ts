@@ -21,6 +21,8 @@ export type ProblemCode =
   | "UNKNOWN_FIELD"
   | "SCHEMA_VERSION"
   | "BAD_ID"
+  | "TOO_LARGE"
+  | "MORE_PROBLEMS"
   | "REQUIRED"
   | "NEGATIVE"
   | "NOT_POSITIVE"

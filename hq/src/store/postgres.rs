@@ -14,90 +14,6 @@ use postgres::{NoTls, Statement};
 
 use super::sql::{dollar_parameters, Sql, StoreError, P, R, V};
 
-const MIGRATIONS: &[&str] = &[
-    "CREATE TABLE changes (
-        seq BIGSERIAL PRIMARY KEY,
-        kind TEXT NOT NULL,
-        id TEXT NOT NULL,
-        revision TEXT NOT NULL,
-        base_revision TEXT,
-        sha256 TEXT NOT NULL,
-        body TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        bureau_id BIGINT NOT NULL,
-        visit_id TEXT NOT NULL DEFAULT '',
-        officer_certs TEXT NOT NULL DEFAULT '',
-        UNIQUE (id, revision)
-    );
-    CREATE INDEX changes_by_bureau ON changes (bureau_id, seq);
-    CREATE TABLE records (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        revision TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        finalised BIGINT NOT NULL,
-        seq BIGINT NOT NULL REFERENCES changes (seq),
-        bureau_id BIGINT NOT NULL
-    );
-    CREATE TABLE conflicts (
-        id TEXT NOT NULL,
-        revision TEXT NOT NULL,
-        base_revision TEXT,
-        current_revision TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        body TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        bureau_id BIGINT NOT NULL,
-        PRIMARY KEY (id, revision)
-    );
-    CREATE TABLE bureaus (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-    CREATE TABLE users (
-        id BIGSERIAL PRIMARY KEY,
-        bureau_id BIGINT NOT NULL REFERENCES bureaus (id),
-        login TEXT NOT NULL UNIQUE,
-        password_hash TEXT NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('officer', 'staff')),
-        name TEXT NOT NULL DEFAULT '',
-        certificate_no TEXT
-    );
-    CREATE TABLE tokens (
-        token_sha256 TEXT PRIMARY KEY,
-        user_id BIGINT NOT NULL REFERENCES users (id),
-        device_id TEXT NOT NULL,
-        expires_at BIGINT NOT NULL,
-        revoked BIGINT NOT NULL DEFAULT 0
-    );
-    CREATE TABLE login_failures (login TEXT NOT NULL, at BIGINT NOT NULL);
-    CREATE INDEX login_failures_by_login ON login_failures (login, at);
-    CREATE TABLE attachments (
-        bureau_id BIGINT NOT NULL,
-        sha256 TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        size_bytes BIGINT NOT NULL,
-        data BYTEA NOT NULL,
-        uploaded_by BIGINT NOT NULL,
-        received_at TEXT NOT NULL,
-        PRIMARY KEY (bureau_id, sha256)
-    );
-    CREATE TABLE record_attachments (
-        bureau_id BIGINT NOT NULL,
-        record_id TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        PRIMARY KEY (record_id, sha256)
-    );
-    CREATE INDEX record_attachments_by_bureau ON record_attachments (bureau_id, sha256);
-    CREATE TABLE rulebooks (
-        seq BIGSERIAL PRIMARY KEY,
-        version TEXT NOT NULL UNIQUE,
-        body TEXT NOT NULL,
-        published_at TEXT NOT NULL
-    );",
-    // A pull reads each record's current revision in log order.
-    "CREATE INDEX records_by_bureau ON records (bureau_id, seq);",
-];
-
 /// The advisory lock key HQ processes take while migrating.
 const MIGRATION_LOCK: i64 = 0x7875_6e63_6861; // "xuncha"
 
@@ -133,12 +49,12 @@ impl r2d2::ManageConnection for Manager {
 
 impl Db {
     pub fn connect(url: &str, pool_size: u32) -> R<Db> {
-        let config: postgres::Config = url.parse().map_err(|e| StoreError(format!("the database URL: {e}")))?;
+        let config: postgres::Config = url.parse().map_err(|e| StoreError::unavailable(format!("the database URL: {e}")))?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .connection_timeout(std::time::Duration::from_secs(10))
             .build(Manager(config))
-            .map_err(|e| StoreError(format!("cannot connect to PostgreSQL: {e}")))?;
+            .map_err(|e| StoreError::unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
         let db = Db { pool };
         db.migrate()?;
         Ok(db)
@@ -149,25 +65,35 @@ impl Db {
         let mut tx = conn.client.transaction()?;
         // Several HQ processes may start together: one migrates, the others wait.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")?;
-        let done: Option<i64> = tx.query_opt("SELECT version FROM schema_version", &[])?.map(|r| r.get(0));
+        // `schema_migrations` counts the schema's migrations (shared with SQLite).
+        // A database made before they were shared counted its own two in
+        // `schema_version`: its 1 was the shared 1–3, its 2 the shared 4.
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL)")?;
+        let done: Option<i64> = tx.query_opt("SELECT version FROM schema_migrations", &[])?.map(|r| r.get(0));
         let done = match done {
             Some(v) => v as usize,
             None => {
-                tx.execute("INSERT INTO schema_version (version) VALUES (0)", &[])?;
-                0
+                let legacy: bool = tx.query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?.get(0);
+                let old: i64 = if legacy { tx.query_opt("SELECT version FROM schema_version", &[])?.map_or(0, |r| r.get(0)) } else { 0 };
+                let shared = match old {
+                    0 => 0,
+                    1 => 3,
+                    _ => 4,
+                };
+                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&(shared as i64)])?;
+                shared
             }
         };
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-            tx.batch_execute(sql)?;
-            tx.execute("UPDATE schema_version SET version = $1", &[&((i + 1) as i64)])?;
+        if done < super::schema::MIGRATIONS.len() {
+            let now = super::schema::migrate(&mut Tx { tx: &mut tx, statements: &mut HashMap::new() }, done, true)?;
+            tx.execute("UPDATE schema_migrations SET version = $1", &[&(now as i64)])?;
         }
         tx.commit()?;
         Ok(())
     }
 
     fn conn(&self) -> R<r2d2::PooledConnection<Manager>> {
-        self.pool.get().map_err(|e| StoreError(format!("no PostgreSQL connection: {e}")))
+        self.pool.get().map_err(|e| StoreError::unavailable(format!("no PostgreSQL connection: {e}")))
     }
 
     /// Run `f` in one transaction; `lock` names a bureau whose writers it serialises with.
@@ -222,6 +148,10 @@ impl Sql for Tx<'_, '_> {
         Ok(self.tx.execute(&stmt, &pg_params(params))?)
     }
 
+    fn batch(&mut self, sql: &str) -> R<()> {
+        Ok(self.tx.batch_execute(sql)?)
+    }
+
     fn rows(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
         let stmt = self.statement(sql)?;
         values(self.tx.query(&stmt, &pg_params(params))?)
@@ -245,6 +175,8 @@ fn values(rows: Vec<postgres::Row>) -> R<Vec<Vec<V>>> {
                 row.try_get::<_, Option<i32>>(i)?.map(|n| V::Int(n.into()))
             } else if *t == Type::BOOL {
                 row.try_get::<_, Option<bool>>(i)?.map(|b| V::Int(b.into()))
+            } else if *t == Type::FLOAT8 {
+                row.try_get::<_, Option<f64>>(i)?.map(V::Real)
             } else if *t == Type::BYTEA {
                 row.try_get::<_, Option<Vec<u8>>>(i)?.map(V::Bytes)
             } else {

@@ -18,45 +18,108 @@ pub enum P<'a> {
 pub enum V {
     Null,
     Int(i64),
+    Real(f64),
     Text(String),
     Bytes(Vec<u8>),
 }
 
 impl V {
-    pub fn int(&self) -> i64 {
+    fn kind(&self) -> &'static str {
         match self {
-            V::Int(i) => *i,
-            _ => 0,
-        }
-    }
-    pub fn text(self) -> String {
-        match self {
-            V::Text(s) => s,
-            _ => String::new(),
-        }
-    }
-    pub fn opt_text(self) -> Option<String> {
-        match self {
-            V::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-    pub fn bytes(self) -> Vec<u8> {
-        match self {
-            V::Bytes(b) => b,
-            V::Text(s) => s.into_bytes(),
-            _ => Vec::new(),
+            V::Null => "NULL",
+            V::Int(_) => "an integer",
+            V::Real(_) => "a real number",
+            V::Text(_) => "text",
+            V::Bytes(_) => "bytes",
         }
     }
 }
 
-/// A storage failure: the device keeps its data and retries.
+/// One row's columns, read in order into typed values. A column of another
+/// type than the code expects, or a missing one, is an error — never a silent
+/// default (a zero bureau, an empty id) that would be acted on.
+pub struct Cols {
+    values: std::vec::IntoIter<V>,
+    at: usize,
+}
+
+impl Cols {
+    pub fn new(row: Vec<V>) -> Cols {
+        Cols { values: row.into_iter(), at: 0 }
+    }
+
+    fn next(&mut self, want: &str) -> R<V> {
+        self.at += 1;
+        self.values.next().ok_or_else(|| StoreError::corrupt(format!("column {} missing (wanted {want})", self.at)))
+    }
+
+    fn wrong<T>(&self, want: &str, got: &V) -> R<T> {
+        Err(StoreError::corrupt(format!("column {} is {}, not {want}", self.at, got.kind())))
+    }
+
+    pub fn int(&mut self) -> R<i64> {
+        match self.next("an integer")? {
+            V::Int(i) => Ok(i),
+            other => self.wrong("an integer", &other),
+        }
+    }
+
+    pub fn text(&mut self) -> R<String> {
+        match self.next("text")? {
+            V::Text(s) => Ok(s),
+            other => self.wrong("text", &other),
+        }
+    }
+
+    pub fn opt_text(&mut self) -> R<Option<String>> {
+        match self.next("text or NULL")? {
+            V::Text(s) => Ok(Some(s)),
+            V::Null => Ok(None),
+            other => self.wrong("text or NULL", &other),
+        }
+    }
+
+    pub fn bytes(&mut self) -> R<Vec<u8>> {
+        match self.next("bytes")? {
+            V::Bytes(b) => Ok(b),
+            other => self.wrong("bytes", &other),
+        }
+    }
+
+    /// A JSON document kept as text (a record's body).
+    pub fn json(&mut self) -> R<serde_json::Value> {
+        let text = self.text()?;
+        serde_json::from_str(&text).map_err(|e| StoreError::corrupt(format!("column {} is not JSON: {e}", self.at)))
+    }
+}
+
+/// Why the store failed. Neither kind is the device's fault, and neither
+/// text is shown to it (the API answers with a stable code and logs this).
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// The database could not be reached or refused the work (full disk,
+    /// lost connection, a lock held too long): the device retries later.
+    Unavailable(String),
+    /// What the database holds is not what HQ wrote (a row of the wrong
+    /// shape, an unknown kind or role): a bug or damage, never guessed around.
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn unavailable(e: impl fmt::Display) -> StoreError {
+        StoreError::Unavailable(e.to_string())
+    }
+    pub fn corrupt(e: impl fmt::Display) -> StoreError {
+        StoreError::Corrupt(e.to_string())
+    }
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StoreError::Unavailable(e) => write!(f, "storage unavailable: {e}"),
+            StoreError::Corrupt(e) => write!(f, "stored data unreadable: {e}"),
+        }
     }
 }
 
@@ -64,13 +127,13 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("sqlite: {e}"))
+        StoreError::Unavailable(format!("sqlite: {e}"))
     }
 }
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
-        StoreError(format!("postgres: {e}"))
+        StoreError::Unavailable(format!("postgres: {e}"))
     }
 }
 
@@ -82,6 +145,8 @@ pub trait Sql {
     fn exec(&mut self, sql: &str, params: &[P]) -> R<u64>;
     /// Run a query; every row, every column.
     fn rows(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>>;
+    /// Run several statements without parameters (a migration).
+    fn batch(&mut self, sql: &str) -> R<()>;
 
     /// [`Sql::rows`] for a query whose best plan depends on its values (a long
     /// `IN (…)` list): planned anew on each use, never from a plan cached while
@@ -93,9 +158,10 @@ pub trait Sql {
     fn row(&mut self, sql: &str, params: &[P]) -> R<Option<Vec<V>>> {
         Ok(self.rows(sql, params)?.into_iter().next())
     }
-    /// The first column of the first row, as an integer (0 when there is none).
+    /// The first column of the first row, as an integer (a query that returns no row is an error).
     fn int(&mut self, sql: &str, params: &[P]) -> R<i64> {
-        Ok(self.row(sql, params)?.and_then(|r| r.into_iter().next()).map_or(0, |v| v.int()))
+        let row = self.row(sql, params)?.ok_or_else(|| StoreError::corrupt("a query that returns one row returned none"))?;
+        Cols::new(row).int()
     }
 }
 

@@ -9,93 +9,6 @@ use rusqlite::{Connection, ToSql, TransactionBehavior};
 
 use super::sql::{Sql, P, R, V};
 
-/// Schema migrations, applied in order; `PRAGMA user_version` says how many ran.
-const MIGRATIONS: &[&str] = &[
-    "CREATE TABLE changes (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind TEXT NOT NULL,
-        id TEXT NOT NULL,
-        revision TEXT NOT NULL,
-        base_revision TEXT,
-        sha256 TEXT NOT NULL,
-        body TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        UNIQUE (id, revision)
-    );
-    CREATE TABLE records (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        revision TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        finalised INTEGER NOT NULL,
-        seq INTEGER NOT NULL REFERENCES changes (seq)
-    );
-    CREATE TABLE conflicts (
-        id TEXT NOT NULL,
-        revision TEXT NOT NULL,
-        base_revision TEXT,
-        current_revision TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        body TEXT NOT NULL,
-        device_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        PRIMARY KEY (id, revision)
-    );",
-    // Accounts, tokens, and the bureau and officers each change belongs to.
-    "CREATE TABLE bureaus (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE);
-    CREATE TABLE users (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        bureau_id INTEGER NOT NULL REFERENCES bureaus (id),
-        login TEXT NOT NULL UNIQUE,
-        password_hash TEXT NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('officer', 'staff')),
-        name TEXT NOT NULL DEFAULT '',
-        certificate_no TEXT
-    );
-    CREATE TABLE tokens (
-        token_sha256 TEXT PRIMARY KEY,
-        user_id INTEGER NOT NULL REFERENCES users (id),
-        device_id TEXT NOT NULL,
-        expires_at INTEGER NOT NULL,
-        revoked INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE login_failures (login TEXT NOT NULL, at INTEGER NOT NULL);
-    CREATE INDEX login_failures_by_login ON login_failures (login, at);
-    ALTER TABLE changes ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE changes ADD COLUMN visit_id TEXT NOT NULL DEFAULT '';
-    ALTER TABLE changes ADD COLUMN officer_certs TEXT NOT NULL DEFAULT '';
-    ALTER TABLE records ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE conflicts ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX changes_by_bureau ON changes (bureau_id, seq);",
-    // Photos and signatures by content hash, which records list which, and published rulebooks.
-    "CREATE TABLE attachments (
-        bureau_id INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        size_bytes INTEGER NOT NULL,
-        data BLOB NOT NULL,
-        uploaded_by INTEGER NOT NULL,
-        received_at TEXT NOT NULL,
-        PRIMARY KEY (bureau_id, sha256)
-    );
-    CREATE TABLE record_attachments (
-        bureau_id INTEGER NOT NULL,
-        record_id TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        PRIMARY KEY (record_id, sha256)
-    );
-    CREATE INDEX record_attachments_by_bureau ON record_attachments (bureau_id, sha256);
-    CREATE TABLE rulebooks (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        version TEXT NOT NULL UNIQUE,
-        body TEXT NOT NULL,
-        published_at TEXT NOT NULL
-    );",
-    // A pull reads each record's current revision in log order.
-    "CREATE INDEX records_by_bureau ON records (bureau_id, seq);",
-];
-
 pub struct Db {
     conn: Mutex<Connection>,
 }
@@ -108,11 +21,12 @@ impl Db {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // The schema's migrations (shared with PostgreSQL); `user_version` counts those that ran.
         let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        if done < super::schema::MIGRATIONS.len() {
             let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i + 1)?;
+            let now = super::schema::migrate(&mut Tx(&tx), done, false)?;
+            tx.pragma_update(None, "user_version", now)?;
             tx.commit()?;
         }
         Ok(Db { conn: Mutex::new(conn) })
@@ -120,7 +34,7 @@ impl Db {
 
     /// Run `f` in one transaction (a writing one takes SQLite's write lock at once).
     pub fn transaction<T>(&self, write: bool, f: impl FnOnce(&mut dyn Sql) -> R<T>) -> R<T> {
-        let mut conn = self.conn.lock().map_err(|_| super::sql::StoreError("the database connection was poisoned by a crash".into()))?;
+        let mut conn = self.conn.lock().map_err(|_| super::sql::StoreError::unavailable("the database connection was poisoned by a crash"))?;
         let tx = conn.transaction_with_behavior(if write { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred })?;
         let mut t = Tx(&tx);
         let out = f(&mut t)?;
@@ -149,6 +63,10 @@ impl Sql for Tx<'_> {
         Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
     }
 
+    fn batch(&mut self, sql: &str) -> R<()> {
+        Ok(self.0.execute_batch(sql)?)
+    }
+
     fn rows(&mut self, sql: &str, params: &[P]) -> R<Vec<Vec<V>>> {
         let mut stmt = self.0.prepare_cached(sql)?;
         let n = stmt.column_count();
@@ -160,8 +78,8 @@ impl Sql for Tx<'_> {
                 values.push(match row.get_ref(i)? {
                     ValueRef::Null => V::Null,
                     ValueRef::Integer(i) => V::Int(i),
-                    ValueRef::Real(f) => V::Int(f as i64),
-                    ValueRef::Text(t) => V::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Real(f) => V::Real(f),
+                    ValueRef::Text(t) => V::Text(String::from_utf8(t.to_vec()).map_err(|e| super::sql::StoreError::corrupt(format!("text that is not UTF-8: {e}")))?),
                     ValueRef::Blob(b) => V::Bytes(b.to_vec()),
                 });
             }

@@ -1,0 +1,178 @@
+//! The bureau's side: figures, report paragraphs, deadlines and exports from
+//! the core; follow-ups (lab results, 复检, disposal) entered by staff; each
+//! record's audit trail. Staff only ([`StaffCaller`]).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::sync::apply_changes;
+use super::{blocking, body, now, parse, ApiError, AppState, StaffCaller};
+use crate::store::StoreError;
+
+/// What the staff's bureau holds.
+pub async fn stats(State(state): State<AppState>, StaffCaller(user): StaffCaller) -> Result<Json<serde_json::Value>, ApiError> {
+    let (records, changes, conflicts) = blocking(&state, move |s| s.counts(user.bureau_id)).await?;
+    Ok(Json(json!({ "records": records, "changes": changes, "conflicts": conflicts })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StaffQuery {
+    period: Option<String>,
+    as_of: Option<String>,
+    group_by: Option<xuncha::summary::GroupBy>,
+}
+
+fn as_of(q: &StaffQuery) -> Result<xuncha::time::Date, ApiError> {
+    match q.as_of.as_deref() {
+        None => Ok(now().date_naive()),
+        Some(s) => s.parse().map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "BAD_DATE", format!("“{s}”不是日期（YYYY-MM-DD）"), format!("\"{s}\" is not a date (YYYY-MM-DD)"))),
+    }
+}
+
+fn query(raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>) -> Result<StaffQuery, ApiError> {
+    raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))
+}
+
+/// What staff read: the bureau's records as the core reads them, and the
+/// rulebook in force at HQ (the one published last, or the core's own).
+struct BureauRecords {
+    visits: Vec<xuncha::Visit>,
+    follow_ups: Vec<xuncha::sampling::SampleFollowUp>,
+    published: Option<xuncha::Rulebook>,
+}
+
+impl BureauRecords {
+    fn rulebook(&self) -> &xuncha::Rulebook {
+        self.published.as_ref().unwrap_or(xuncha::Rulebook::builtin())
+    }
+}
+
+async fn bureau_records(state: &AppState, bureau_id: i64) -> Result<BureauRecords, ApiError> {
+    blocking(state, move |s| {
+        let (visits, follow_ups) = s.current_records(bureau_id)?;
+        // A published rulebook was checked whole before it was stored.
+        let published = match s.latest_rulebook()? {
+            Some((version, body)) => Some(xuncha::Rulebook::from_json(&body).map_err(|e| StoreError::corrupt(format!("published rulebook {version}: {e:?}")))?),
+            None => None,
+        };
+        Ok(BureauRecords {
+            visits: visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            follow_ups: follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            published,
+        })
+    })
+    .await
+}
+
+/// `GET /api/v1/staff/summary?period=2026-H1&asOf=2026-07-10&groupBy=market`
+pub async fn summary(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let q = query(raw)?;
+    let as_of = as_of(&q)?;
+    let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
+    let b = bureau_records(&state, user.bureau_id).await?;
+    let sq = xuncha::SummaryQuery { period, scope: Default::default(), as_of, group_by: q.group_by, top: None };
+    let summary = xuncha::summarise(&b.visits, &b.follow_ups, &[], &sq, b.rulebook()).map_err(|e| {
+        use xuncha::CoreError;
+        let m = e.message();
+        ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
+    })?;
+    let paragraphs = xuncha::summary::report::paragraphs(&summary);
+    Ok(Json(json!({ "summary": summary, "report": paragraphs })))
+}
+
+/// `GET /api/v1/staff/deadlines?asOf=…`: every legal time limit still open or overdue.
+pub async fn deadlines(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    use xuncha::finding::DeadlineStatus;
+    let as_of = as_of(&query(raw)?)?;
+    let b = bureau_records(&state, user.bureau_id).await?;
+    let evaluations = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of);
+    let mut open = Vec::new();
+    for (v, e) in b.visits.iter().zip(&evaluations) {
+        for d in e.deadlines.iter().filter(|d| matches!(d.status, DeadlineStatus::Open | DeadlineStatus::Overdue)) {
+            open.push(json!({ "visitId": v.id, "operator": v.operator.as_ref().and_then(|o| o.name.clone()), "deadline": d }));
+        }
+    }
+    open.sort_by(|a, b| a["deadline"]["due"].as_str().cmp(&b["deadline"]["due"].as_str()));
+    Ok(Json(json!({ "asOf": as_of, "deadlines": open })))
+}
+
+/// `GET /api/v1/staff/findings.csv?asOf=…`: every finding of the bureau, for Excel.
+pub async fn findings_csv(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let as_of = as_of(&query(raw)?)?;
+    let b = bureau_records(&state, user.bureau_id).await?;
+    let evaluations: Vec<_> = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of).into_iter().map(Some).collect();
+    let csv = xuncha::summary::export::findings_csv(&b.visits, &evaluations);
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"findings.csv\"")], csv).into_response())
+}
+
+// ---- staff: lab results and other follow-ups of a sample ------------------------
+
+/// `POST /api/v1/staff/follow-ups`: enter a sample's follow-up (lab result,
+/// 复检, disposal) as a whole record. HQ makes the change — a new revision
+/// based on the current one — and judges it like any pushed change; the
+/// sample's officer gets it on their next pull.
+pub async fn follow_up(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
+    let record: serde_json::Value = parse(&body(bytes)?)?;
+    // The record's own id names the change: without a UUID there is nothing to write under.
+    let id = match record.get("id").and_then(|v| v.as_str()) {
+        Some(id) if record.is_object() && xuncha::ids::is_uuid(id) => id.to_string(),
+        _ => return Err(ApiError::bad_shape("a follow-up is a JSON object with a UUID \"id\"")),
+    };
+    let bureau = user.bureau_id;
+    let current = blocking(&state, {
+        let id = id.clone();
+        move |s| s.current_revision(bureau, &id)
+    })
+    .await?;
+    // (a visit's id is refused by the write path: a record's kind never changes)
+    let base_revision = current.map(|(revision, _)| revision);
+    let mut random = [0u8; 10];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut random);
+    let revision = xuncha::ids::uuid_v7(chrono::Utc::now().timestamp_millis() as u64, random);
+    let sha256 = xuncha::sync::content_sha256(&record);
+    let change = xuncha::sync::Change { kind: xuncha::sync::RecordKind::SampleFollowUp, id, base_revision, revision, sha256, record };
+    let device = format!("hq:{}", user.login);
+    let mut results = apply_changes(&state, vec![change], user, device).await?;
+    results.pop().map(Json).ok_or_else(|| StoreError::corrupt("no answer for the change").into())
+}
+
+/// `GET /api/v1/staff/records/{id}/revisions`: a record's audit trail — every
+/// revision HQ accepted, oldest first, with the device and time it came from,
+/// and the conflicting versions kept beside them. Devices pull only current
+/// revisions; this is where the steps are read.
+pub async fn record_revisions(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    let bureau = user.bureau_id;
+    let no_such = || ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_RECORD", "本局没有这条记录", "no such record in this bureau");
+    // HQ stores records under UUIDs only: anything else names none.
+    if !xuncha::ids::is_uuid(&id) {
+        return Err(no_such());
+    }
+    let (revisions, conflicts) = blocking(&state, {
+        let id = id.clone();
+        move |s| s.record_history(bureau, &id)
+    })
+    .await?;
+    // Another bureau's record is as absent as one that never existed.
+    if revisions.is_empty() && conflicts.is_empty() {
+        return Err(no_such());
+    }
+    Ok(Json(json!({ "id": id, "revisions": revisions, "conflicts": conflicts })))
+}

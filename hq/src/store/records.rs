@@ -1,0 +1,353 @@
+//! Records: every write through authorise → judge → apply, and what devices
+//! and staff read back (pulls, current records, a record's audit trail).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+use xuncha::sync::{judge_validated, Change, ChangeResult, ChangeStatus, Judgement, PulledChange, RecordKind, Stored, Validated};
+use xuncha::time::Timestamp;
+
+use super::authorise::{authorise, Claims, HeldRecord, Refusal};
+use super::sql::{Cols, Sql, P, R};
+use super::{kind_name, read_kind, Role, Store, User};
+
+/// The certificate numbers of a visit's officers, trimmed, without blanks.
+pub fn officer_certificates(record: &Value) -> BTreeSet<String> {
+    record
+        .get("officers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.get("certificateNo").and_then(Value::as_str))
+        .map(str::trim)
+        // (a NUL cannot be stored by PostgreSQL, nor be any account's certificate)
+        .filter(|c| !c.is_empty() && !c.contains('\0'))
+        .map(String::from)
+        .collect()
+}
+
+/// The visits an officer is on (their current revisions name the officer), as
+/// a sub-query over `record_officers` with the bureau as `?1` and the
+/// certificate as `?{cert}`.
+pub(super) fn officers_visits(cert: usize) -> String {
+    format!("SELECT record_id FROM record_officers WHERE bureau_id = ?1 AND certificate_no = ?{cert}")
+}
+
+/// What HQ holds of a record: its revision (for judging) and whose it is (for authorising).
+#[derive(Clone, Debug)]
+struct Held {
+    stored: Stored,
+    who: HeldRecord,
+}
+
+/// What a push's authorising and judging need, read once per push instead of
+/// once per change (a round trip each on PostgreSQL): the records it touches —
+/// the changes' own ids, their follow-ups' visits, their amendments'
+/// originals — kept current as its changes are applied; and which of the
+/// attachments they list HQ already holds.
+struct PushState {
+    records: HashMap<String, Held>,
+    attachments: HashSet<String>,
+}
+
+/// Keys per `IN (…)` query (SQLite allows 32,766 parameters; this stays far below).
+const KEYS_PER_QUERY: usize = 200;
+
+impl PushState {
+    fn read(tx: &mut dyn Sql, changes: &[Change], bureau_id: i64) -> R<PushState> {
+        let mut wanted: Vec<&str> = Vec::new();
+        for c in changes {
+            wanted.push(&c.id);
+            for field in [c.record.get("visitId"), c.record.get("amends").and_then(|a| a.get("originalId"))] {
+                if let Some(s) = field.and_then(Value::as_str) {
+                    wanted.push(s.trim());
+                }
+            }
+        }
+        // HQ stores only records with UUID ids; nothing else is looked up (nor sent to the database).
+        let ids = unique(wanted.into_iter().filter(|id| xuncha::ids::is_uuid(id)));
+        let mut records = HashMap::with_capacity(ids.len());
+        let mut follow_ups = Vec::new();
+        for row in rows_for_keys(tx, "SELECT id, kind, revision, sha256, finalised, bureau_id FROM records WHERE", &[], "id", &ids)? {
+            let mut cols = Cols::new(row);
+            let id = cols.text()?;
+            let kind = read_kind(&cols.text()?)?;
+            let stored = Stored { revision: cols.text()?, sha256: cols.text()?, finalised: cols.int()? != 0 };
+            let who = HeldRecord { kind, bureau_id: cols.int()?, officers: BTreeSet::new(), has_lab_result: false };
+            if kind == RecordKind::SampleFollowUp {
+                follow_ups.push(id.clone());
+            }
+            records.insert(id, Held { stored, who });
+        }
+        let held_ids: Vec<&str> = records.keys().map(String::as_str).collect();
+        for row in rows_for_keys(tx, "SELECT record_id, certificate_no FROM record_officers WHERE", &[], "record_id", &held_ids)? {
+            let mut cols = Cols::new(row);
+            let (id, cert) = (cols.text()?, cols.text()?);
+            if let Some(h) = records.get_mut(&id) {
+                h.who.officers.insert(cert);
+            }
+        }
+        let follow_ups: Vec<&str> = follow_ups.iter().map(String::as_str).collect();
+        for row in rows_for_keys(tx, "SELECT r.id, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE", &[], "r.id", &follow_ups)? {
+            let mut cols = Cols::new(row);
+            let (id, body) = (cols.text()?, cols.json()?);
+            if let Some(h) = records.get_mut(&id) {
+                h.who.has_lab_result = body.get("labResult").is_some_and(|r| !r.is_null());
+            }
+        }
+        let listed: Vec<String> = changes.iter().flat_map(|c| xuncha::sync::listed_attachments(&c.record)).collect();
+        let listed = unique(listed.iter().map(String::as_str));
+        let attachments =
+            rows_for_keys(tx, "SELECT sha256 FROM attachments WHERE bureau_id = ?1 AND", &[P::Int(bureau_id)], "sha256", &listed)?.into_iter().map(|r| Cols::new(r).text()).collect::<R<_>>()?;
+        Ok(PushState { records, attachments })
+    }
+}
+
+fn unique<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    keys.filter(|k| seen.insert(*k)).collect()
+}
+
+/// `{select} {column} IN (…keys)`, a chunk of keys at a time, after the `fixed` parameters.
+fn rows_for_keys(tx: &mut dyn Sql, select: &str, fixed: &[P], column: &str, keys: &[&str]) -> R<Vec<Vec<super::sql::V>>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(KEYS_PER_QUERY) {
+        let first = fixed.len() + 1;
+        let markers: Vec<String> = (first..first + chunk.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("{select} {column} IN ({})", markers.join(", "));
+        let mut params: Vec<P> = fixed.to_vec();
+        params.extend(chunk.iter().map(|k| P::Text(k)));
+        out.extend(tx.rows_planned_each_time(&sql, &params)?);
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Authorise, judge and apply a push's changes in one transaction: each
+    /// change is judged alone (seeing the ones before it) and a refused one
+    /// writes nothing; the accepted ones are committed together, so a crash
+    /// leaves all of them or none — never part of a change — and one fsync
+    /// serves the whole push. `validated[i]` is the content check of
+    /// `changes[i]`, made before the lock; `device_id` is the token's device.
+    pub fn apply_all(&self, changes: &[Change], validated: Vec<Validated>, user: &User, device_id: &str, now: Timestamp) -> R<Vec<ChangeResult>> {
+        self.write(Some(user.bureau_id), |tx| {
+            let mut state = PushState::read(tx, changes, user.bureau_id)?;
+            changes.iter().zip(validated).map(|(c, v)| apply_one(tx, &mut state, c, v, user, device_id, now)).collect()
+        })
+    }
+
+    /// The records changed after `after` that `user` may read, each at its
+    /// current revision (a device needs the state, not every step to it: an
+    /// older revision of a record it has moved past never comes back to
+    /// overwrite it), in log order, at most `limit`; and whether more wait.
+    /// The cursor is the log position of the last one: a record changed again
+    /// moves past the cursor and comes again. Staff read their bureau; an
+    /// officer the visits whose current revision names them, and those
+    /// visits' follow-ups.
+    pub fn pull(&self, user: &User, after: i64, limit: u32) -> R<(Vec<PulledChange>, i64, bool)> {
+        let current = "SELECT c.seq, c.kind, c.id, c.revision, c.sha256, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.bureau_id = ?1 AND r.seq > ?2";
+        let rows = match (user.role, user.certificate()) {
+            (Role::Staff, _) => self.read(|tx| tx.rows(&format!("{current} ORDER BY r.seq LIMIT ?3"), &[P::Int(user.bureau_id), P::Int(after), P::Int(limit as i64 + 1)]))?,
+            (Role::Officer, Some(cert)) => self.read(|tx| {
+                tx.rows(&format!("{current} AND r.visit_id IN ({}) ORDER BY r.seq LIMIT ?4", officers_visits(3)), &[P::Int(user.bureau_id), P::Int(after), P::Text(cert), P::Int(limit as i64 + 1)])
+            })?,
+            // An officer account without a certificate is on no visit.
+            (Role::Officer, None) => Vec::new(),
+        };
+        let more = rows.len() > limit as usize;
+        let mut last = after;
+        let mut changes = Vec::with_capacity(rows.len().min(limit as usize));
+        for row in rows.into_iter().take(limit as usize) {
+            let mut cols = Cols::new(row);
+            last = cols.int()?;
+            let kind = read_kind(&cols.text()?)?;
+            changes.push(PulledChange { kind, id: cols.text()?, revision: cols.text()?, sha256: cols.text()?, record: cols.json()? });
+        }
+        Ok((changes, last, more))
+    }
+
+    /// The current revision of every record of a bureau: (visits, follow-ups), as stored.
+    pub fn current_records(&self, bureau_id: i64) -> R<(Vec<Value>, Vec<Value>)> {
+        let rows = self.read(|tx| tx.rows("SELECT r.kind, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.bureau_id = ?1 ORDER BY r.seq", &[P::Int(bureau_id)]))?;
+        let mut visits = Vec::new();
+        let mut follow_ups = Vec::new();
+        for row in rows {
+            let mut cols = Cols::new(row);
+            match read_kind(&cols.text()?)? {
+                RecordKind::Visit => visits.push(cols.json()?),
+                RecordKind::SampleFollowUp => follow_ups.push(cols.json()?),
+            }
+        }
+        Ok((visits, follow_ups))
+    }
+
+    /// The current revision and kind of one record of a bureau.
+    pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<(String, RecordKind)>> {
+        self.read(|tx| {
+            let Some(row) = tx.row("SELECT revision, kind FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])? else {
+                return Ok(None);
+            };
+            let mut cols = Cols::new(row);
+            Ok(Some((cols.text()?, read_kind(&cols.text()?)?)))
+        })
+    }
+
+    /// Every revision HQ accepted of one record of a bureau, oldest first, and
+    /// the conflicting versions kept beside them (the record's audit trail).
+    pub fn record_history(&self, bureau_id: i64, id: &str) -> R<(Vec<Value>, Vec<Value>)> {
+        let (accepted, conflicting) = self.read(|tx| {
+            let args = [P::Text(id), P::Int(bureau_id)];
+            Ok((
+                tx.rows("SELECT revision, base_revision, sha256, device_id, received_at, body FROM changes WHERE id = ?1 AND bureau_id = ?2 ORDER BY seq", &args)?,
+                tx.rows(
+                    "SELECT revision, base_revision, sha256, device_id, received_at, body, current_revision FROM conflicts WHERE id = ?1 AND bureau_id = ?2 ORDER BY received_at, revision",
+                    &args,
+                )?,
+            ))
+        })?;
+        let entry = |row: Vec<super::sql::V>, conflict: bool| -> R<Value> {
+            let mut cols = Cols::new(row);
+            let (revision, base, sha256, device, at, record) = (cols.text()?, cols.opt_text()?, cols.text()?, cols.text()?, cols.text()?, cols.json()?);
+            let mut out = serde_json::json!({ "revision": revision, "baseRevision": base, "sha256": sha256, "deviceId": device, "receivedAt": at, "record": record });
+            if conflict {
+                out["currentRevision"] = Value::String(cols.text()?);
+            }
+            Ok(out)
+        };
+        Ok((accepted.into_iter().map(|r| entry(r, false)).collect::<R<_>>()?, conflicting.into_iter().map(|r| entry(r, true)).collect::<R<_>>()?))
+    }
+}
+
+/// Authorise, judge and apply one change inside `tx`; the answer for the device.
+fn apply_one(tx: &mut dyn Sql, state: &mut PushState, change: &Change, validated: Validated, user: &User, device_id: &str, now: Timestamp) -> R<ChangeResult> {
+    let result = |status, problems, current_revision, reason: Option<&str>| ChangeResult {
+        id: change.id.clone(),
+        revision: change.revision.clone(),
+        status,
+        problems,
+        current_revision,
+        reason: reason.map(str::to_string),
+        message: None,
+        missing_attachments: Vec::new(),
+    };
+    // Ids that are not UUIDs are refused by the judgement without a look at the
+    // database (which they could not name: HQ stores UUIDs only).
+    let well_formed = |id: &str| xuncha::ids::is_uuid(id);
+    if !well_formed(&change.id) || !well_formed(&change.revision) || change.base_revision.as_deref().is_some_and(|b| !well_formed(b)) {
+        return Ok(match judge_validated(change, None, false, &validated) {
+            Judgement::Reject { problems } => result(ChangeStatus::Rejected, problems, None, None),
+            _ => result(
+                ChangeStatus::Rejected,
+                vec![xuncha::problem::Problem::new(
+                    xuncha::problem::ProblemCode::BadId,
+                    "/baseRevision",
+                    xuncha::problem::Text::new("基础版本标识不是有效的 UUID", "the base revision is not a valid UUID"),
+                )],
+                None,
+                None,
+            ),
+        });
+    }
+    // 1. Authorise, against what HQ holds — before anything about the record is said.
+    let claims = Claims::of(change.kind, &change.id, &change.record);
+    let held = |id: Option<&str>| id.and_then(|i| state.records.get(i)).map(|h| &h.who);
+    if let Err(refusal) = authorise(user, &claims, held(Some(&change.id)), held(claims.visit_id), held(claims.amends)) {
+        // Only staff reach the refusals other than FORBIDDEN, and may read the record: they see its problems too.
+        let problems = if refusal == Refusal::Forbidden { vec![] } else { validated.blocking.clone() };
+        return Ok(result(ChangeStatus::Rejected, problems, None, Some(refusal.code())));
+    }
+    let visit_id = match change.kind {
+        RecordKind::Visit => change.id.clone(),
+        RecordKind::SampleFollowUp => claims.visit_id.unwrap_or_default().to_string(),
+    };
+    let (id, revision, bureau) = (P::Text(&change.id), P::Text(&change.revision), P::Int(user.bureau_id));
+    let stored = state.records.get(&change.id).map(|h| h.stored.clone());
+    // 2. Judge. Was this revision ever stored? Only a record HQ holds has
+    // revisions, and its current one answers for itself: the log is read only for an older one.
+    let seen = match &stored {
+        Some(s) if s.revision != change.revision => tx.int("SELECT COUNT(*) FROM changes WHERE id = ?1 AND revision = ?2", &[id, revision])? > 0,
+        _ => false,
+    };
+    // A conflict recorded before is answered as then (a replay), whatever came since.
+    if stored.as_ref().is_some_and(|s| s.revision != change.revision) && !seen {
+        if let Some(r) = tx.row("SELECT current_revision FROM conflicts WHERE id = ?1 AND revision = ?2", &[id, revision])? {
+            return Ok(result(ChangeStatus::Conflict, vec![], Cols::new(r).opt_text()?, None));
+        }
+    }
+    let received = now.to_rfc3339();
+    let listed = xuncha::sync::listed_attachments(&change.record);
+    // 3. Apply.
+    let mut out = match judge_validated(change, stored.as_ref(), seen, &validated) {
+        Judgement::Accept { finalised } => {
+            let seq = tx.int(
+                "INSERT INTO changes (kind, id, revision, base_revision, sha256, body, device_id, received_at, bureau_id, visit_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING seq",
+                &[
+                    P::Text(kind_name(change.kind)),
+                    id,
+                    revision,
+                    P::OptText(change.base_revision.as_deref()),
+                    P::Text(&change.sha256),
+                    P::Text(&validated.canonical),
+                    P::Text(device_id),
+                    P::Text(&received),
+                    bureau,
+                    P::Text(&visit_id),
+                ],
+            )?;
+            let written = tx.exec(
+                "INSERT INTO records (id, kind, revision, sha256, finalised, seq, bureau_id, visit_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, sha256 = excluded.sha256, finalised = excluded.finalised, seq = excluded.seq, visit_id = excluded.visit_id
+                 WHERE records.bureau_id = excluded.bureau_id AND records.kind = excluded.kind",
+                &[id, P::Text(kind_name(change.kind)), revision, P::Text(&change.sha256), P::Int(finalised as i64), P::Int(seq), bureau, P::Text(&visit_id)],
+            )?;
+            if written == 0 {
+                // Another writer took this id (another bureau, another kind) since the push read it.
+                tx.exec("DELETE FROM changes WHERE seq = ?1", &[P::Int(seq)])?;
+                return Ok(result(ChangeStatus::Rejected, vec![], None, Some(Refusal::Forbidden.code())));
+            }
+            // Who is on the visit now: decides who may write and read it next.
+            if change.kind == RecordKind::Visit {
+                tx.exec("DELETE FROM record_officers WHERE record_id = ?1", &[id])?;
+                for cert in &claims.officers {
+                    tx.exec("INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES (?1, ?2, ?3)", &[bureau, id, P::Text(cert)])?;
+                }
+            }
+            let who = HeldRecord { kind: change.kind, bureau_id: user.bureau_id, officers: claims.officers.clone(), has_lab_result: claims.has_lab_result };
+            state.records.insert(change.id.clone(), Held { stored: Stored { revision: change.revision.clone(), sha256: change.sha256.clone(), finalised }, who });
+            // What the record lists now: a later revision may list other photos.
+            if stored.is_some() {
+                tx.exec("DELETE FROM record_attachments WHERE record_id = ?1", &[id])?;
+            }
+            for h in &listed {
+                tx.exec("INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[bureau, id, P::Text(h)])?;
+            }
+            result(ChangeStatus::Accepted, vec![], None, None)
+        }
+        Judgement::AlreadyApplied => result(ChangeStatus::AlreadyApplied, vec![], stored.map(|s| s.revision), None),
+        Judgement::Conflict { current_revision } => {
+            tx.exec(
+                "INSERT INTO conflicts (id, revision, base_revision, current_revision, sha256, body, device_id, received_at, bureau_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                &[
+                    id,
+                    revision,
+                    P::OptText(change.base_revision.as_deref()),
+                    P::Text(&current_revision),
+                    P::Text(&change.sha256),
+                    P::Text(&validated.canonical),
+                    P::Text(device_id),
+                    P::Text(&received),
+                    bureau,
+                ],
+            )?;
+            result(ChangeStatus::Conflict, vec![], Some(current_revision), None)
+        }
+        Judgement::Reject { problems } => result(ChangeStatus::Rejected, problems, None, None),
+    };
+    // Tell the device which of the record's photos to send (also on a replay, so a retry learns it).
+    if matches!(out.status, ChangeStatus::Accepted | ChangeStatus::AlreadyApplied) {
+        out.missing_attachments = listed.into_iter().filter(|h| !state.attachments.contains(h)).collect();
+    }
+    Ok(out)
+}

@@ -1,0 +1,154 @@
+//! HQ's schema, written once for both databases: one numbered list of
+//! migrations in SQLite's dialect, translated word by word for PostgreSQL.
+//! Both databases count the same migrations, so "schema 5" means one thing.
+
+use serde_json::Value;
+
+use super::sql::{Sql, P, R};
+
+/// The migrations, applied in order; a database records how many ran.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the change log, the current revision of each record, conflicts kept beside them.
+    "CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        base_revision TEXT,
+        sha256 TEXT NOT NULL,
+        body TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        UNIQUE (id, revision)
+    );
+    CREATE TABLE records (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        finalised INTEGER NOT NULL,
+        seq INTEGER NOT NULL REFERENCES changes (seq)
+    );
+    CREATE TABLE conflicts (
+        id TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        base_revision TEXT,
+        current_revision TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        body TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (id, revision)
+    );",
+    // 2: accounts, tokens, and the bureau each change belongs to.
+    "CREATE TABLE bureaus (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        bureau_id INTEGER NOT NULL REFERENCES bureaus (id),
+        login TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('officer', 'staff')),
+        name TEXT NOT NULL DEFAULT '',
+        certificate_no TEXT
+    );
+    CREATE TABLE tokens (
+        token_sha256 TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id),
+        device_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE login_failures (login TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE INDEX login_failures_by_login ON login_failures (login, at);
+    ALTER TABLE changes ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE changes ADD COLUMN visit_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE changes ADD COLUMN officer_certs TEXT NOT NULL DEFAULT '';
+    ALTER TABLE records ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conflicts ADD COLUMN bureau_id INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX changes_by_bureau ON changes (bureau_id, seq);",
+    // 3: photos and signatures by content hash, which records list which, published rulebooks.
+    "CREATE TABLE attachments (
+        bureau_id INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        uploaded_by INTEGER NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (bureau_id, sha256)
+    );
+    CREATE TABLE record_attachments (
+        bureau_id INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (record_id, sha256)
+    );
+    CREATE INDEX record_attachments_by_bureau ON record_attachments (bureau_id, sha256);
+    CREATE TABLE rulebooks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        version TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        published_at TEXT NOT NULL
+    );",
+    // 4: a pull reads each record's current revision in log order.
+    "CREATE INDEX records_by_bureau ON records (bureau_id, seq);",
+    // 5: who may write what, decided against what HQ holds: the officers on each
+    // visit's current revision in their own table (matched exactly, never by
+    // LIKE over joined text), the visit each record belongs to, disabled
+    // accounts, sign-in throttling by key (login, client, device), tokens by device.
+    "CREATE TABLE record_officers (
+        bureau_id INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        certificate_no TEXT NOT NULL,
+        PRIMARY KEY (record_id, certificate_no)
+    );
+    CREATE INDEX record_officers_by_certificate ON record_officers (bureau_id, certificate_no);
+    ALTER TABLE records ADD COLUMN visit_id TEXT NOT NULL DEFAULT '';
+    UPDATE records SET visit_id = (SELECT c.visit_id FROM changes c WHERE c.seq = records.seq);
+    CREATE INDEX records_by_visit ON records (bureau_id, visit_id);
+    ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE login_throttle (key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL);
+    CREATE INDEX login_throttle_by_time ON login_throttle (last_at);
+    DROP TABLE login_failures;
+    CREATE INDEX tokens_by_user ON tokens (user_id, device_id);",
+];
+
+/// After migration 5: fill `record_officers` from the visits HQ already holds.
+fn backfill_record_officers(tx: &mut dyn Sql) -> R<()> {
+    let rows = tx.rows("SELECT r.id, r.bureau_id, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.kind = 'visit'", &[])?;
+    for row in rows {
+        let mut cols = super::sql::Cols::new(row);
+        let (id, bureau, body) = (cols.text()?, cols.int()?, cols.text()?);
+        let record: Value = serde_json::from_str(&body).map_err(|e| super::StoreError::corrupt(format!("record {id}: {e}")))?;
+        for cert in super::records::officer_certificates(&record) {
+            tx.exec("INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[P::Int(bureau), P::Text(&id), P::Text(&cert)])?;
+        }
+    }
+    Ok(())
+}
+
+/// Apply migrations `done + 1 ..` inside `tx` (the caller records the new count).
+pub fn migrate(tx: &mut dyn Sql, done: usize, postgres: bool) -> R<usize> {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let sql = if postgres { for_postgres(sql) } else { sql.to_string() };
+        tx.batch(&sql)?;
+        if i + 1 == 5 {
+            backfill_record_officers(tx)?;
+        }
+    }
+    Ok(MIGRATIONS.len().max(done))
+}
+
+/// SQLite's dialect → PostgreSQL's, for the few words the schema uses.
+pub fn for_postgres(sql: &str) -> String {
+    sql.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY").replace("INTEGER", "BIGINT").replace("BLOB", "BYTEA")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn postgres_gets_its_own_words_for_keys_integers_and_bytes() {
+        let pg = super::for_postgres("seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, data BLOB NOT NULL");
+        assert_eq!(pg, "seq BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, data BYTEA NOT NULL");
+    }
+}

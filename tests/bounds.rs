@@ -1,0 +1,67 @@
+//! Bounded work per record: a record far beyond any real visit is refused from
+//! its size before it is decoded, and a report lists at most
+//! `MAX_LISTED_PROBLEMS` problems (the rest counted), so that neither time nor
+//! the answer grows with what a hostile client sends.
+
+use serde_json::{json, Value};
+use xuncha::problem::{Problem, ProblemCode, Text};
+use xuncha::validate::{size_problems, ValidationReport, MAX_LISTED_PROBLEMS, MAX_LIST_ITEMS, MAX_RECORD_VALUES};
+
+fn fixture() -> Value {
+    serde_json::from_str(include_str!("fixtures/visit_complete.json")).unwrap()
+}
+
+fn now() -> xuncha::time::Timestamp {
+    "2026-12-01T10:00:00+08:00".parse().unwrap()
+}
+
+#[test]
+fn a_list_over_the_limit_is_refused_where_it_is_and_nothing_is_decoded() {
+    let mut v = fixture();
+    v["priceChecks"] = Value::Array(vec![json!({}); MAX_LIST_ITEMS + 1]);
+    let checked = xuncha::check_visit(v, now());
+    assert!(checked.record.is_none());
+    let codes: Vec<(&str, &str)> = checked.report.problems.iter().map(|p| (p.code.as_str(), p.path.as_str())).collect();
+    assert_eq!(codes, vec![("TOO_LARGE", "/priceChecks")]);
+    assert!(checked.report.problems[0].code.is_structural(), "HQ never stores it, a draft neither");
+}
+
+#[test]
+fn exactly_at_the_limits_is_read_as_usual() {
+    let mut v = fixture();
+    v["notes"] = json!("x");
+    v["attachments"] = Value::Array(vec![]);
+    let mut list = Vec::new();
+    for i in 0..MAX_LIST_ITEMS {
+        list.push(json!(format!("tag {i}")));
+    }
+    v["priceChecks"][0]["elementsPresent"] = Value::Array(list);
+    assert!(size_problems(&v).is_empty());
+}
+
+#[test]
+fn too_many_values_in_all_is_refused_whole() {
+    let mut v = fixture();
+    // 100 lists of 600 numbers: each list is allowed, together they are too many.
+    v["notes"] = Value::Array((0..100).map(|_| Value::Array(vec![json!(1); 600])).collect());
+    let problems = size_problems(&v);
+    assert!(problems.iter().any(|p| p.code == ProblemCode::TooLarge && p.path.is_empty()), "{problems:?}");
+    assert!(MAX_RECORD_VALUES < 100 * 600);
+}
+
+#[test]
+fn a_report_lists_errors_first_and_counts_the_rest() {
+    let warning = |i: usize| Problem::new(ProblemCode::ZeroPrice, format!("/priceChecks/{i}/price"), Text::new("零", "zero"));
+    let error = |i: usize| Problem::new(ProblemCode::Required, format!("/samples/{i}/batchNo"), Text::new("缺", "missing"));
+    let problems: Vec<Problem> = (0..300).map(warning).chain((0..10).map(error)).collect();
+    let report = ValidationReport::from_problems(problems);
+    assert_eq!((report.error_count, report.warning_count, report.ok), (10, 300, false));
+    assert_eq!(report.problems.len(), MAX_LISTED_PROBLEMS);
+    assert!(report.problems[..10].iter().all(|p| p.code == ProblemCode::Required), "errors come first");
+    let last = report.problems.last().unwrap();
+    assert_eq!(last.code, ProblemCode::MoreProblems);
+    assert_eq!(last.message.en, "111 more problems are not listed");
+    // Up to the limit nothing is cut.
+    let report = ValidationReport::from_problems((0..MAX_LISTED_PROBLEMS).map(warning).collect());
+    assert!(report.problems.iter().all(|p| p.code == ProblemCode::ZeroPrice));
+}
