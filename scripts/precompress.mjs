@@ -1,5 +1,8 @@
-// Writes a brotli (.br) and a gzip (.gz) copy beside each compressible file of
-// the built site, at the highest levels (done once per build, not per request).
+// Writes a brotli (.br) and a gzip (.gz) copy beside each compressible file
+// under the built site's assets/, at the highest levels (done once per build,
+// not per request). Only there: those files are named by their content hash, so
+// a copy can never go stale; the shell (index.html, sw.js, the manifest) is
+// small, revalidated on every load, and served as it is.
 // HQ serves them with Content-Encoding when the browser accepts them
 // (hq/src/api/site.rs). Prints what the wasm weighs over the wire.
 //   node scripts/precompress.mjs target/site
@@ -18,7 +21,7 @@ function* files(dir) {
   }
 }
 
-for (const path of files(root)) {
+for (const path of files(join(root, "assets"))) {
   if (!COMPRESSIBLE.has(extname(path))) continue;
   const raw = readFileSync(path);
   if (raw.length < 1024) continue; // not worth a second request's headers

@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
+# HQ logs a line per request; the tests start many HQs (one test reads the lines itself).
+export XUNCHA_LOG=${XUNCHA_LOG:-warn}
+
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "native tests (cargo test)"

@@ -1194,3 +1194,74 @@ fn the_site_is_served_compressed_cached_and_with_security_headers() {
     let (h, _) = get("/api/v1/health", "identity");
     assert!(h.get("x-request-id").is_some() && h.get("content-security-policy").is_some());
 }
+
+/// One structured line per request, with its id, method, path and status —
+/// and never a token or a password (they travel in headers and bodies, which
+/// are not logged).
+#[test]
+fn each_request_is_logged_once_with_its_id_and_no_secret() {
+    let dir = std::env::temp_dir().join(format!("xuncha-hq-test-{}-{}", std::process::id(), rand_suffix()));
+    set_up_accounts(&dir);
+    let log_path = dir.join("hq.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xuncha-hq"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(database_args(&dir))
+        .env("XUNCHA_LOG", "info")
+        .env("XUNCHA_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let hq = Hq { child, url, dir, officer: String::new(), staff: String::new() };
+    let token = hq.login("chen").unwrap();
+    let (status, _) = hq.post_as(Some(&token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string());
+    assert_eq!(status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(!log.contains(&token) && !log.contains(PASSWORD), "a secret in the log:\n{log}");
+    let lines: Vec<Value> = log.lines().filter_map(|l| serde_json::from_str(l).ok()).filter(|l: &Value| l["span"]["name"] == json!("request")).collect();
+    let seen: Vec<(String, i64)> = lines.iter().map(|l| (l["span"]["path"].as_str().unwrap().to_string(), l["fields"]["status"].as_i64().unwrap())).collect();
+    assert_eq!(seen, vec![("/api/v1/auth/login".to_string(), 200), ("/api/v1/sync/pull".to_string(), 200)], "{log}");
+    assert!(lines.iter().all(|l| l["span"]["id"].as_str().is_some_and(|id| id.len() >= 32)), "{log}");
+}
+
+/// HQ's peak memory (VmHWM) for the worst pushes at the body limit, against
+/// a realistic push of the same size in the same process (figures for
+/// BENCHMARKS.md, not pass/fail):
+/// `cargo test --release -p xuncha-hq --test http worst_request -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn worst_request_memory() {
+    let hq = Hq::start();
+    let peak = || -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", hq.child.id())).unwrap();
+        status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).unwrap().parse::<u64>().unwrap() / 1024
+    };
+    let send = |body: String| -> (u16, usize, f64) {
+        let t = std::time::Instant::now();
+        let (status, resp) = hq.post("/api/v1/sync/push", &body);
+        (status, resp.to_string().len(), t.elapsed().as_secs_f64())
+    };
+    let limit = 16 << 20;
+    let at_rest = peak();
+    // Realistic: as many fixture visits as fit under the limit (≈ the largest honest push).
+    let one = change(&visit(1), None, rev(1)).to_string().len();
+    let n = ((limit - 100) / (one + 1)).min(2000) as u32;
+    let realistic = json!({ "protocolVersion": 1, "deviceId": "t", "changes": (0..n).map(|i| change(&visit(10_000 + i), None, rev(10_000 + i))).collect::<Vec<_>>() }).to_string();
+    let (s1, r1, t1) = send(realistic.clone());
+    let after_realistic = peak();
+    // Worst: one finalised visit that is nothing but empty entries, up to the limit.
+    let mut v = visit(2);
+    let empties = (limit - 4096) / 3;
+    v["priceChecks"] = Value::Array(vec![json!({}); empties]);
+    let worst = json!({ "protocolVersion": 1, "deviceId": "t", "changes": [change(&v, None, rev(2))] }).to_string();
+    let (s2, r2, t2) = send(worst.clone());
+    let after_worst = peak();
+    println!("HQ peak memory (VmHWM), one process: at rest {at_rest} MiB");
+    println!("  realistic push: {n} visits, {:.1} MiB body → {s1}, {r1} B answer, {t1:.2} s; peak {after_realistic} MiB", realistic.len() as f64 / 1048576.0);
+    println!("  worst push: 1 visit of {empties} empty price checks, {:.1} MiB body → {s2}, {r2} B answer, {t2:.2} s; peak {after_worst} MiB", worst.len() as f64 / 1048576.0);
+    println!("  ratio worst / realistic peak: {:.2}", after_worst as f64 / after_realistic as f64);
+}

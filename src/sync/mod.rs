@@ -202,6 +202,15 @@ pub struct Validated {
 
 /// Re-validate a change's record with the core.
 pub fn validate_change(change: &Change, now: Timestamp) -> Validated {
+    // A record too large to read is refused from the borrowed value, before the
+    // copy that decoding takes (which would double the memory a hostile push costs).
+    let too_large = crate::validate::size_problems(&change.record);
+    if !too_large.is_empty() {
+        let canonical = canonical_json(&change.record);
+        let sha256 = hash::sha256_hex(canonical.as_bytes());
+        let blocking = crate::validate::ValidationReport::from_problems(too_large).problems;
+        return Validated { finalised: false, blocking, canonical, sha256 };
+    }
     let (finalised, problems) = match change.kind {
         RecordKind::Visit => {
             let c = crate::check_visit(change.record.clone(), now);

@@ -1,8 +1,8 @@
 //! What every response carries, and the front end served beside the API.
 //!
-//! - The built site (`target/site`) is served with its precompressed copies
-//!   (`.br`, `.gz`, made by `scripts/precompress.mjs` at build) when the
-//!   browser accepts them; hashed files under `/assets/` are cached for good,
+//! - The built site (`target/site`) is served with the precompressed copies of
+//!   its hashed assets (`.br`, `.gz`, made by `scripts/precompress.mjs` at build)
+//!   when the browser accepts them; hashed files under `/assets/` are cached for good,
 //!   everything else (index.html, the service worker, the manifest) is
 //!   revalidated on every load, so an update is seen at once.
 //! - Security headers on every response: a CSP that allows the wasm
