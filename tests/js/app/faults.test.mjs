@@ -205,6 +205,36 @@ test("a conflict between two tablets keeps both versions, and the officer keeps 
   await b.context.close();
 });
 
+// The race behind an intermittent failure of the test above, made certain: a pull
+// lands while the editor is open on the older revision. The save is a conflict at
+// HQ, and HQ's version stays beside it on the tablet (it was overwritten before).
+test("a pull under an open editor: the save is a conflict and HQ's version stays beside it", async () => {
+  const a = await signedIn(browser, hq.url);
+  const b = await signedIn(browser, hq.url);
+  const id = await draft(a.page, { operator: "编辑中商行" });
+  await untilSynced(a.page);
+  await until(async () => (await hq.changesOf(id)).length);
+  await a.page.goto(hq.url + `#/visit/${id}`);
+  await a.page.waitForSelector("#editor");
+  // Tablet B changes the visit while A's editor is open; A's next pass pulls it under the editor.
+  await b.page.evaluate(() => window.xuncha.syncNow());
+  await b.page.goto(hq.url + `#/visit/${id}`);
+  await b.page.waitForSelector("#editor");
+  await b.page.fill("#f_operator_name", "乙改商行");
+  await b.page.click("#save");
+  await untilSynced(b.page);
+  await a.page.evaluate(() => window.xuncha.syncNow());
+  await until(async () => (await a.page.evaluate(async (id) => (await window.xuncha.app.db.get("records", id))?.record.operator.name, id)) === "乙改商行");
+  await a.page.fill("#f_operator_name", "甲改商行");
+  await a.page.click("#save");
+  await until(async () => (await localState(a.page, id)) === "conflict");
+  const local = await a.page.evaluate(async (id) => await window.xuncha.app.db.get("records", id), id);
+  assert.equal(local.record.operator.name, "甲改商行");
+  assert.equal(local.remote?.record.operator.name, "乙改商行", "HQ's version is kept beside the officer's");
+  await a.context.close();
+  await b.context.close();
+});
+
 test("a session revoked while a visit waits: the status bar leads to sign-in, and the queue drains", async () => {
   const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);

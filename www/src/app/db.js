@@ -121,6 +121,14 @@ export async function saveWithOutbox(db, entry, change, blobs = [], { basedOn } 
       await outbox.delete(queued.seq);
     }
   }
+  // An editor's copy made from an older revision than the one stored, where the
+  // stored one is HQ's (a pull, or another tab's synced save, landed under the open
+  // editor): HQ will answer this save as a conflict, and its version must stay
+  // beside this edit for the officer to see — not be overwritten here.
+  const hqUnderEditor =
+    !overHq && basedOn !== undefined && current && current.revision !== basedOn && current.syncedRevision === current.revision
+      ? { revision: current.revision, record: current.record, at: new Date().toISOString() }
+      : undefined;
   const queuedChange = { ...change, baseRevision: base ?? undefined };
   if (!queuedChange.baseRevision) delete queuedChange.baseRevision;
   await records.put({
@@ -128,7 +136,7 @@ export async function saveWithOutbox(db, entry, change, blobs = [], { basedOn } 
     syncedRevision: current?.syncedRevision,
     lineage: current?.lineage,
     // HQ's other version stays beside an edit made after a conflict, until settled.
-    remote: overHq ? undefined : current?.remote,
+    remote: overHq ? undefined : (current?.remote ?? hqUnderEditor),
     currentRevision: overHq ? undefined : current?.currentRevision,
     state: "pending",
     problems: [],
