@@ -2,7 +2,7 @@
 # Installs everything the build and the tests need, idempotently, on a clean
 # machine: the wasm target, wasm-bindgen-cli pinned to Cargo.lock's version,
 # Chromium + ChromeDriver + CJK fonts + PostgreSQL (apt), binaryen's wasm-opt (npm, in
-# scripts/) and the npm packages of the tests.
+# scripts/), the npm packages of the tests, and Schemathesis (pip, in a venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,8 @@ command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 # PostgreSQL: HQ's scale-out path, tested against a throwaway server (scripts/postgres.sh)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+# Python's venv, for Schemathesis (Debian ships it apart from python3)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} (apt)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -52,4 +54,12 @@ for dir in scripts www tests/js; do
       || npm install --no-audit --no-fund --silent; })
   fi
 done
+# Schemathesis (PyPI), pinned, in its own venv: checks HQ against its API document.
+SCHEMATHESIS_VERSION=$(sed -n 's/^SCHEMATHESIS_VERSION=//p' scripts/schemathesis.sh)
+if ! target/schemathesis-venv/bin/schemathesis --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
+  say "installing Schemathesis $SCHEMATHESIS_VERSION (pip, in target/schemathesis-venv)"
+  mkdir -p target
+  python3 -m venv target/schemathesis-venv
+  target/schemathesis-venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
 say "ready"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: native (cargo test), HQ's HTTP suite again on PostgreSQL, the release wasm build, the JS API in
+# Every test: native (cargo test), HQ's HTTP suite again on PostgreSQL, Schemathesis against HQ's API
+# document on both databases, the release wasm build, the JS API in
 # headless Chromium (wasm-bindgen-test), and the TypeScript declarations (tsc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,10 @@ step "HQ over HTTP again, on PostgreSQL (a throwaway server from scripts/postgre
 PG_URL=$(scripts/postgres.sh start)
 trap 'scripts/postgres.sh stop' EXIT
 XUNCHA_TEST_PG_ADMIN_URL="$PG_URL" cargo test -p xuncha-hq --test http
+
+step "HQ against its API document: Schemathesis as an officer and as staff, on SQLite and on PostgreSQL (bounded)"
+scripts/schemathesis.sh
+scripts/schemathesis.sh "$PG_URL"
 
 step "release wasm build (pkg/)"
 scripts/build-wasm.sh
