@@ -1029,8 +1029,13 @@ fn writes_are_judged_against_what_hq_holds() {
 #[test]
 fn an_absurd_record_is_refused_small() {
     let hq = Hq::start();
+    // Shaped to cost memory: refused at the door, before any of it is parsed.
     let mut v = visit(1);
     v["priceChecks"] = Value::Array(vec![json!({}); 200_000]);
+    let (status, e) = hq.push(vec![change(&v, None, rev(1))]);
+    assert_eq!((status, e["code"].as_str()), (413, Some("BODY_TOO_LARGE")), "{e}");
+    // Past the door but beyond any real visit: the core refuses it unread, alone.
+    v["priceChecks"] = Value::Array(vec![json!({}); 1_500]);
     let (status, resp) = hq.push(vec![change(&v, None, rev(1))]);
     assert_eq!(status, 200);
     let r = &resp["results"][0];
@@ -1253,15 +1258,23 @@ fn worst_request_memory() {
     let realistic = json!({ "protocolVersion": 1, "deviceId": "t", "changes": (0..n).map(|i| change(&visit(10_000 + i), None, rev(10_000 + i))).collect::<Vec<_>>() }).to_string();
     let (s1, r1, t1) = send(realistic.clone());
     let after_realistic = peak();
-    // Worst: one finalised visit that is nothing but empty entries, up to the limit.
+    // Worst the door lets through: one visit of nested lists of empty entries, each list
+    // under the 2,000-entry limit, just under 2,000,000 entries (commas and brackets) in all.
     let mut v = visit(2);
-    let empties = (limit - 4096) / 3;
-    v["priceChecks"] = Value::Array(vec![json!({}); empties]);
+    let empties = 1_999 * 480;
+    v["notes"] = Value::Array(vec![Value::Array(vec![json!({}); 1_999]); 480]);
     let worst = json!({ "protocolVersion": 1, "deviceId": "t", "changes": [change(&v, None, rev(2))] }).to_string();
     let (s2, r2, t2) = send(worst.clone());
     let after_worst = peak();
+    // Beyond the door: 5.6 million empty entries in 16 MiB, refused unparsed.
+    let mut v = visit(3);
+    v["priceChecks"] = Value::Array(vec![json!({}); (limit - 4096) / 3]);
+    let refused = json!({ "protocolVersion": 1, "deviceId": "t", "changes": [change(&v, None, rev(3))] }).to_string();
+    let (s3, r3, t3) = send(refused.clone());
+    let after_refused = peak();
     println!("HQ peak memory (VmHWM), one process: at rest {at_rest} MiB");
     println!("  realistic push: {n} visits, {:.1} MiB body → {s1}, {r1} B answer, {t1:.2} s; peak {after_realistic} MiB", realistic.len() as f64 / 1048576.0);
-    println!("  worst push: 1 visit of {empties} empty price checks, {:.1} MiB body → {s2}, {r2} B answer, {t2:.2} s; peak {after_worst} MiB", worst.len() as f64 / 1048576.0);
+    println!("  worst push past the door: 1 visit of {empties} empty entries, {:.1} MiB body → {s2}, {r2} B answer, {t2:.2} s; peak {after_worst} MiB", worst.len() as f64 / 1048576.0);
+    println!("  refused at the door: {:.1} MiB of empty entries → {s3}, {r3} B answer, {t3:.2} s; peak {after_refused} MiB", refused.len() as f64 / 1048576.0);
     println!("  ratio worst / realistic peak: {:.2}", after_worst as f64 / after_realistic as f64);
 }

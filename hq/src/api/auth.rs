@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::json;
 
-use super::{blocking, body, now, parse, plain_text, ApiError, AppState, Caller};
+use super::{blocking, json_body, now, parse, plain_text, ApiError, AppState, Caller};
 use crate::store::LoginOutcome;
 
 /// How long a sign-in waits for a free password check before it is told to retry.
@@ -31,7 +31,7 @@ fn throttled(secs: i64) -> ApiError {
 }
 
 pub async fn login(State(state): State<AppState>, ConnectInfo(client): ConnectInfo<SocketAddr>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<serde_json::Value>, ApiError> {
-    let req: LoginRequest = parse(&body(bytes)?)?;
+    let req: LoginRequest = parse(&json_body(bytes)?)?;
     let login = plain_text("login", &req.login)?.to_string();
     let device_id = plain_text("deviceId", &req.device_id)?.to_string();
     if req.password.len() > 1024 {

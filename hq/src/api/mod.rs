@@ -140,6 +140,77 @@ fn body(bytes: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     })
 }
 
+/// Most entries in any JSON array of a request (a push's changes: 2,000; a record's lists: 1,000).
+pub const MAX_ARRAY_ENTRIES: usize = 2_000;
+/// Most entries in one request body, counted as its commas and opening brackets
+/// (every array item and object member but a container's first is behind a
+/// comma): ≈ 5× the largest realistic push (2,000 rich visits ≈ 378,000), far
+/// below the 8 million that 16 MiB of `{},` would hold.
+pub const MAX_BODY_ENTRIES: usize = 2_000_000;
+
+/// Count a JSON text's entries and each array's entries in one pass over the
+/// bytes, allocating no more than a counter per open bracket: a body shaped to
+/// cost memory — millions of empty entries — is refused before any tree of it
+/// is built. Malformed text is left to the parser that follows.
+fn json_shape_within(text: &[u8], max_in_array: usize, max_in_all: usize) -> bool {
+    let (mut in_string, mut escaped) = (false, false);
+    let mut entries = 0usize;
+    // Commas so far in each open array (None: an object).
+    let mut open: Vec<Option<usize>> = Vec::new();
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                entries += 1;
+                if open.len() > 256 {
+                    return true; // the parser refuses this depth itself (128)
+                }
+                open.push((b == b'[').then_some(0));
+            }
+            b']' | b'}' => {
+                open.pop();
+            }
+            b',' => {
+                entries += 1;
+                if let Some(Some(commas)) = open.last_mut() {
+                    *commas += 1;
+                    if *commas >= max_in_array {
+                        return false; // commas + 1 entries
+                    }
+                }
+            }
+            _ => {}
+        }
+        if entries > max_in_all {
+            return false;
+        }
+    }
+    true
+}
+
+/// A JSON body: read as [`body`], then refused (413) if shaped to cost memory.
+fn json_body(bytes: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    let bytes = body(bytes)?;
+    if !json_shape_within(&bytes, MAX_ARRAY_ENTRIES, MAX_BODY_ENTRIES) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BODY_TOO_LARGE",
+            format!("请求条目过多（每个列表最多 {MAX_ARRAY_ENTRIES} 条，共最多 {MAX_BODY_ENTRIES} 条），请分批同步"),
+            format!("too many entries (at most {MAX_ARRAY_ENTRIES} in a list, {MAX_BODY_ENTRIES} in all); sync in smaller batches"),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Parse a JSON body: malformed JSON is 400, a wrong shape 422.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "MALFORMED_JSON", "请求不是有效的 JSON", e.to_string()))?;
@@ -254,4 +325,22 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_declared_oversize))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_shape_within;
+
+    #[test]
+    fn a_body_shaped_to_cost_memory_is_known_before_it_is_parsed() {
+        let many = |n: usize| format!("[{}]", vec!["{}"; n].join(","));
+        assert!(json_shape_within(many(2_000).as_bytes(), 2_000, 1_000_000));
+        assert!(!json_shape_within(many(2_001).as_bytes(), 2_000, 1_000_000));
+        assert!(!json_shape_within(format!("{{\"a\": {}}}", many(2_001)).as_bytes(), 2_000, 1_000_000), "nested too");
+        assert!(!json_shape_within(many(1_500).as_bytes(), 2_000, 1_000), "entries in all");
+        // Commas and brackets inside strings are text, not structure.
+        let text = format!("[\"{}\", \"a\\\"],[,\"]", ",".repeat(10_000));
+        assert!(json_shape_within(text.as_bytes(), 2_000, 1_000));
+        assert!(json_shape_within(b"[]", 1, 1));
+    }
 }

@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::sync::apply_changes;
-use super::{blocking, body, now, parse, ApiError, AppState, StaffCaller};
+use super::{blocking, json_body, now, parse, ApiError, AppState, StaffCaller};
 use crate::store::StoreError;
 
 /// What the staff's bureau holds.
@@ -130,7 +130,7 @@ pub async fn findings_csv(
 /// based on the current one — and judges it like any pushed change; the
 /// sample's officer gets it on their next pull.
 pub async fn follow_up(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
-    let record: serde_json::Value = parse(&body(bytes)?)?;
+    let record: serde_json::Value = parse(&json_body(bytes)?)?;
     // The record's own id names the change: without a UUID there is nothing to write under.
     let id = match record.get("id").and_then(|v| v.as_str()) {
         Some(id) if record.is_object() && xuncha::ids::is_uuid(id) => id.to_string(),

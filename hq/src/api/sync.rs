@@ -8,7 +8,7 @@ use axum::Json;
 use serde_json::Value;
 use xuncha::sync::{Change, ChangeResult, PullRequest, PullResponse, PushRequest, PushResponse, Validated, PROTOCOL_VERSION};
 
-use super::{blocking, body, from_value, now, parse, plain_text, ApiError, AppState, Caller};
+use super::{blocking, from_value, json_body, now, parse, plain_text, ApiError, AppState, Caller};
 use crate::store::{StoreError, User};
 
 /// Largest page of a pull, and the default.
@@ -31,7 +31,7 @@ fn check_version(v: u32) -> Result<(), ApiError> {
 
 pub async fn push(State(state): State<AppState>, caller: Caller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PushResponse>, ApiError> {
     // Read straight into the request (no intermediate copy of a large body).
-    let req: PushRequest = serde_json::from_slice(&body(bytes)?).map_err(|e| match e.classify() {
+    let req: PushRequest = serde_json::from_slice(&json_body(bytes)?).map_err(|e| match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => ApiError::new(StatusCode::BAD_REQUEST, "MALFORMED_JSON", "请求不是有效的 JSON", e.to_string()),
         _ => ApiError::bad_shape(e.to_string()),
     })?;
@@ -79,7 +79,7 @@ fn validate_all(changes: &[Change], now: xuncha::time::Timestamp) -> Result<Vec<
 }
 
 pub async fn pull(State(state): State<AppState>, caller: Caller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PullResponse>, ApiError> {
-    let mut raw: Value = parse(&body(bytes)?)?;
+    let mut raw: Value = parse(&json_body(bytes)?)?;
     // JSON has one kind of number: a limit of 675.0 is the integer 675.
     if let Some(limit) = raw.get_mut("limit") {
         if let Some(f) = limit.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u32::MAX as f64) {
