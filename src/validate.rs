@@ -99,6 +99,22 @@ pub fn size_problems(value: &Value) -> Vec<Problem> {
             _ => {}
         }
     }
+    // Nearly every record is well within the limits: count first without
+    // building a single path, and name places only when there is one to name.
+    fn within(v: &Value, seen: &mut usize) -> bool {
+        *seen += 1;
+        if *seen > MAX_RECORD_VALUES {
+            return false;
+        }
+        match v {
+            Value::Array(items) => items.len() <= MAX_LIST_ITEMS && items.iter().all(|i| within(i, seen)),
+            Value::Object(map) => map.values().all(|i| within(i, seen)),
+            _ => true,
+        }
+    }
+    if within(value, &mut 0) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     let mut seen = 0;
     walk(value, &mut String::new(), &mut seen, &mut out);

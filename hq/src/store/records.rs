@@ -1,7 +1,7 @@
 //! Records: every write through authorise → judge → apply, and what devices
 //! and staff read back (pulls, current records, a record's audit trail).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 use xuncha::sync::{judge_validated, Change, ChangeResult, ChangeStatus, Judgement, PulledChange, RecordKind, Stored, Validated};
@@ -48,6 +48,11 @@ struct Held {
 struct PushState {
     records: HashMap<String, Held>,
     attachments: HashSet<String>,
+    /// Rows written once at the end of the push (one statement, not one per
+    /// record): each accepted visit's officers and each accepted record's
+    /// attachment list, by record, the last accepted revision's.
+    officers: BTreeMap<String, Vec<String>>,
+    listed: BTreeMap<String, Vec<String>>,
 }
 
 /// Keys per `IN (…)` query (SQLite allows 32,766 parameters; this stays far below).
@@ -99,7 +104,7 @@ impl PushState {
         let listed = unique(listed.iter().map(String::as_str));
         let attachments =
             rows_for_keys(tx, "SELECT sha256 FROM attachments WHERE bureau_id = ?1 AND", &[P::Int(bureau_id)], "sha256", &listed)?.into_iter().map(|r| Cols::new(r).text()).collect::<R<_>>()?;
-        Ok(PushState { records, attachments })
+        Ok(PushState { records, attachments, officers: BTreeMap::new(), listed: BTreeMap::new() })
     }
 }
 
@@ -132,7 +137,10 @@ impl Store {
     pub fn apply_all(&self, changes: &[Change], validated: Vec<Validated>, user: &User, device_id: &str, now: Timestamp) -> R<Vec<ChangeResult>> {
         self.write(Some(user.bureau_id), |tx| {
             let mut state = PushState::read(tx, changes, user.bureau_id)?;
-            changes.iter().zip(validated).map(|(c, v)| apply_one(tx, &mut state, c, v, user, device_id, now)).collect()
+            let results = changes.iter().zip(validated).map(|(c, v)| apply_one(tx, &mut state, c, v, user, device_id, now)).collect::<R<Vec<_>>>()?;
+            insert_rows(tx, "INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES", "", user.bureau_id, &state.officers)?;
+            insert_rows(tx, "INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES", "ON CONFLICT DO NOTHING", user.bureau_id, &state.listed)?;
+            Ok(results)
         })
     }
 
@@ -216,6 +224,22 @@ impl Store {
         };
         Ok((accepted.into_iter().map(|r| entry(r, false)).collect::<R<_>>()?, conflicting.into_iter().map(|r| entry(r, true)).collect::<R<_>>()?))
     }
+}
+
+/// `{insert} (?1, ?2, ?3), (?1, ?4, ?5), … {tail}`: a row per (record, value) of
+/// the bureau, a few hundred to a statement (one round trip on PostgreSQL for a
+/// whole push's officers or attachment lists).
+fn insert_rows(tx: &mut dyn Sql, insert: &str, tail: &str, bureau: i64, rows: &BTreeMap<String, Vec<String>>) -> R<()> {
+    let pairs: Vec<(&str, &str)> = rows.iter().flat_map(|(id, values)| values.iter().map(move |v| (id.as_str(), v.as_str()))).collect();
+    for chunk in pairs.chunks(KEYS_PER_QUERY) {
+        let markers: Vec<String> = (0..chunk.len()).map(|i| format!("(?1, ?{}, ?{})", 2 * i + 2, 2 * i + 3)).collect();
+        let mut params = vec![P::Int(bureau)];
+        for (id, v) in chunk {
+            params.extend([P::Text(id), P::Text(v)]);
+        }
+        tx.exec(&format!("{insert} {} {tail}", markers.join(", ")), &params)?;
+    }
+    Ok(())
 }
 
 /// Authorise, judge and apply one change inside `tx`; the answer for the device.
@@ -306,22 +330,18 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, change: &Change, validated
                 tx.exec("DELETE FROM changes WHERE seq = ?1", &[P::Int(seq)])?;
                 return Ok(result(ChangeStatus::Rejected, vec![], None, Some(Refusal::Forbidden.code())));
             }
-            // Who is on the visit now: decides who may write and read it next.
-            if change.kind == RecordKind::Visit {
-                tx.exec("DELETE FROM record_officers WHERE record_id = ?1", &[id])?;
-                for cert in &claims.officers {
-                    tx.exec("INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES (?1, ?2, ?3)", &[bureau, id, P::Text(cert)])?;
-                }
-            }
-            let who = HeldRecord { kind: change.kind, bureau_id: user.bureau_id, officers: claims.officers.clone(), has_lab_result: claims.has_lab_result };
-            state.records.insert(change.id.clone(), Held { stored: Stored { revision: change.revision.clone(), sha256: change.sha256.clone(), finalised }, who });
-            // What the record lists now: a later revision may list other photos.
+            // Who is on the visit now (decides who may write and read it next), and what
+            // it lists: rows replaced, the new ones written with the push's others at its end.
             if stored.is_some() {
+                tx.exec("DELETE FROM record_officers WHERE record_id = ?1", &[id])?;
                 tx.exec("DELETE FROM record_attachments WHERE record_id = ?1", &[id])?;
             }
-            for h in &listed {
-                tx.exec("INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", &[bureau, id, P::Text(h)])?;
+            if change.kind == RecordKind::Visit {
+                state.officers.insert(change.id.clone(), claims.officers.iter().cloned().collect());
             }
+            state.listed.insert(change.id.clone(), listed.clone());
+            let who = HeldRecord { kind: change.kind, bureau_id: user.bureau_id, officers: claims.officers.clone(), has_lab_result: claims.has_lab_result };
+            state.records.insert(change.id.clone(), Held { stored: Stored { revision: change.revision.clone(), sha256: change.sha256.clone(), finalised }, who });
             result(ChangeStatus::Accepted, vec![], None, None)
         }
         Judgement::AlreadyApplied => result(ChangeStatus::AlreadyApplied, vec![], stored.map(|s| s.revision), None),
