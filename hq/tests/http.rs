@@ -1278,3 +1278,32 @@ fn worst_request_memory() {
     println!("  refused at the door: {:.1} MiB of empty entries → {s3}, {r3} B answer, {t3:.2} s; peak {after_refused} MiB", refused.len() as f64 / 1048576.0);
     println!("  ratio worst / realistic peak: {:.2}", after_worst as f64 / after_realistic as f64);
 }
+
+/// Nothing of one bureau shows in another's answers: a photo another bureau
+/// holds is still missing for this one, and conflicts are counted per bureau.
+#[test]
+fn bureaus_see_only_their_own_photos_and_counts() {
+    let hq = Hq::start();
+    let (zhao, staff2) = (hq.login("zhao").unwrap(), hq.login("staff2").unwrap());
+    // Bureau 2 holds a photo; bureau 1's visit lists the same bytes: bureau 1 must still upload them.
+    let photo: Vec<u8> = [0xFF, 0xD8, 0xFF, 0xE1].into_iter().chain(b"bureau two's photo".iter().copied()).collect();
+    let hash = sha256_hex(&photo);
+    assert_eq!(hq.put_attachment(Some(&staff2), &hash, "image/jpeg", &photo).0, 201);
+    let mut v = visit(1);
+    v["attachments"].as_array_mut().unwrap().push(json!({ "sha256": hash, "mediaType": "image/jpeg", "sizeBytes": photo.len() }));
+    let (_, resp) = hq.push(vec![change(&v, None, rev(1))]);
+    let told: Vec<&str> = resp["results"][0]["missingAttachments"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
+    assert!(told.contains(&hash.as_str()), "bureau 2's copy does not count for bureau 1: {told:?}");
+    assert!(hq.missing(&hq.staff.clone()).contains(&hash[..4].to_string()));
+    // A conflict in bureau 2 is bureau 2's alone.
+    let mut draft = draft_visit(2);
+    draft["officers"][0]["certificateNo"] = json!("35020000001");
+    assert_eq!(hq.push_as(&zhao, vec![change(&draft, None, rev(2))])["status"], json!("accepted"));
+    draft["notes"] = json!("一");
+    assert_eq!(hq.push_as(&zhao, vec![change(&draft, Some(rev(2)), rev(3))])["status"], json!("accepted"));
+    draft["notes"] = json!("二");
+    assert_eq!(hq.push_as(&zhao, vec![change(&draft, Some(rev(2)), rev(4))])["status"], json!("conflict"));
+    assert_eq!(hq.get_as(Some(&staff2), "/api/v1/stats").1["conflicts"], json!(1));
+    let (_, mine) = hq.get_as(Some(&hq.staff.clone()), "/api/v1/stats");
+    assert_eq!((mine["records"].as_i64(), mine["conflicts"].as_i64()), (Some(1), Some(0)), "{mine}");
+}

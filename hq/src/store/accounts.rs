@@ -149,7 +149,8 @@ impl Store {
             // the client's attempt is taken back (its other failures stay).
             for k in &keys {
                 if k.key.starts_with("client:") {
-                    tx.exec("UPDATE login_throttle SET failures = failures - 1 WHERE key = ?1 AND failures > 0", &[P::Text(&k.key)])?;
+                    tx.exec("DELETE FROM login_throttle WHERE key = ?1 AND failures <= 1", &[P::Text(&k.key)])?;
+                    tx.exec("UPDATE login_throttle SET failures = failures - 1 WHERE key = ?1", &[P::Text(&k.key)])?;
                 } else {
                     tx.exec("DELETE FROM login_throttle WHERE key = ?1", &[P::Text(&k.key)])?;
                 }
@@ -265,6 +266,37 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn store() -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("xuncha-accounts-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open_sqlite(&dir.join("t.sqlite")).unwrap();
+        let bureau = store.create_bureau("局").unwrap();
+        store.create_user(bureau, "li", "correct horse 9", Role::Officer, "李", Some("B")).unwrap();
+        (store, dir)
+    }
+
+    fn throttle_rows(store: &Store) -> i64 {
+        store.read(|tx| tx.int("SELECT COUNT(*) FROM login_throttle", &[])).unwrap()
+    }
+
+    #[test]
+    fn failures_are_forgotten_after_an_hour_of_quiet_and_their_rows_pruned() {
+        let (store, dir) = store();
+        let t0 = 1_800_000_000;
+        for i in 0..FREE_FAILURES_PER_LOGIN {
+            assert!(matches!(store.login("li", "wrong", "dev", "10.0.0.1", t0 + i, 60).unwrap(), LoginOutcome::BadCredentials));
+        }
+        assert!(matches!(store.login("li", "correct horse 9", "dev", "10.0.0.1", t0 + 10, 60).unwrap(), LoginOutcome::Throttled { .. }));
+        assert_eq!(throttle_rows(&store), 3, "login, client and device keys");
+        // An unknown name leaves a row like a known one, and both are pruned after the quiet hour.
+        assert!(matches!(store.login("nobody", "x", "dev2", "10.0.0.2", t0 + 11, 60).unwrap(), LoginOutcome::BadCredentials));
+        let later = t0 + 11 + FORGET_AFTER_SECS + 1;
+        assert!(matches!(store.login("li", "correct horse 9", "dev", "10.0.0.1", later, 60).unwrap(), LoginOutcome::Ok { .. }));
+        assert_eq!(throttle_rows(&store), 0, "stale rows are gone, and a success clears its own");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn delays_start_after_the_free_tries_double_and_stop_at_the_cap() {

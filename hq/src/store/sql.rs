@@ -181,6 +181,21 @@ pub fn dollar_parameters(sql: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Cols, V};
+
+    #[test]
+    fn a_row_of_another_shape_is_an_error_never_a_default() {
+        let mut cols = Cols::new(vec![V::Text("7".into()), V::Null, V::Int(3)]);
+        assert!(cols.int().is_err(), "text where an integer belongs");
+        assert!(cols.text().is_err(), "NULL where text belongs");
+        assert_eq!(cols.int().unwrap(), 3);
+        assert!(cols.int().is_err(), "a missing column");
+        assert_eq!(Cols::new(vec![V::Null]).opt_text().unwrap(), None);
+        assert!(Cols::new(vec![V::Text("{".into())]).json().is_err());
+        assert!(super::super::read_kind("visit").is_ok());
+        assert!(super::super::read_kind("photo").is_err(), "an unknown kind is not read as a visit");
+    }
+
     #[test]
     fn numbered_parameters_become_dollars_and_question_marks_in_text_stay() {
         assert_eq!(super::dollar_parameters("SELECT a FROM t WHERE b = ?1 AND c LIKE ?12 AND d = '?'"), "SELECT a FROM t WHERE b = $1 AND c LIKE $12 AND d = '?'");
