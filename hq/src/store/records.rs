@@ -55,6 +55,18 @@ struct PushState {
     listed: BTreeMap<String, Vec<String>>,
 }
 
+/// A test hook (`XUNCHA_TEST_PAUSE_PUSH_OVER=N`): a push of more than N changes
+/// stops inside its transaction — every change written, nothing committed — and
+/// says so on standard error, so that a test can kill HQ at exactly that point
+/// (hq/tests/http.rs, `killed_inside_a_push…`). Unset, it costs one check.
+fn pause_for_a_test(changes: usize) {
+    static OVER: std::sync::LazyLock<Option<usize>> = std::sync::LazyLock::new(|| std::env::var("XUNCHA_TEST_PAUSE_PUSH_OVER").ok().and_then(|v| v.parse().ok()));
+    if OVER.is_some_and(|over| changes > over) {
+        eprintln!("xuncha-hq: test hook: paused inside a push of {changes} changes, all written, none committed");
+        std::thread::sleep(std::time::Duration::from_secs(600));
+    }
+}
+
 /// Keys per `IN (…)` query (SQLite allows 32,766 parameters; this stays far below).
 const KEYS_PER_QUERY: usize = 200;
 
@@ -140,6 +152,7 @@ impl Store {
             let results = changes.iter().zip(validated).map(|(c, v)| apply_one(tx, &mut state, c, v, user, device_id, now)).collect::<R<Vec<_>>>()?;
             insert_rows(tx, "INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES", "", user.bureau_id, &state.officers)?;
             insert_rows(tx, "INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES", "ON CONFLICT DO NOTHING", user.bureau_id, &state.listed)?;
+            pause_for_a_test(changes.len());
             Ok(results)
         })
     }
