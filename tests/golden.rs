@@ -66,6 +66,9 @@ fn run_file(file: &str) {
     let cases: Vec<Case> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{file}: {e}"));
     let book = Rulebook::builtin();
     let mut failures = Vec::new();
+    // Everything each case's evaluation says — every finding's basis, facts,
+    // measures and rectification date, every deadline — for the snapshot below.
+    let mut snapshot = Vec::new();
     for case in &cases {
         let visit = shell(case);
         let now = xuncha::time::parse_timestamp(&format!("{}T23:00:00+08:00", case.as_of.unwrap_or(case.date).max(case.date))).unwrap();
@@ -85,6 +88,13 @@ fn run_file(file: &str) {
             f
         });
         let eval = evaluate_visit_json(visit, follow_ups.collect(), book, case.as_of.unwrap_or(case.date)).unwrap();
+        let mut findings: Vec<Value> = eval
+            .findings
+            .iter()
+            .map(|f| json!({ "code": f.code, "path": f.path, "basis": f.basis, "facts": f.facts, "measures": f.measures, "rectifyBy": f.rectify_by }))
+            .collect();
+        findings.sort_by_key(|f| (f["code"].to_string(), f["path"].to_string()));
+        snapshot.push(json!({ "case": case.name, "findings": findings, "deadlines": eval.deadlines }));
         let mut got: Vec<(String, String)> = eval.findings.iter().map(|f| (f.code.clone(), f.path.clone())).collect();
         let mut want = case.findings.clone();
         got.sort();
@@ -143,6 +153,20 @@ fn run_file(file: &str) {
         }
     }
     assert!(failures.is_empty(), "{file}: {} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    // The whole of what the engine said, compared exactly with the blessed
+    // snapshot (`XUNCHA_BLESS=1 cargo test --test golden` writes it anew; the diff
+    // in review is then the change of behaviour).
+    let snapshot_path = path.replace(".json", ".snapshot.json");
+    let written = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
+    if std::env::var("XUNCHA_BLESS").is_ok() {
+        std::fs::write(&snapshot_path, &written).unwrap();
+    }
+    let blessed = std::fs::read_to_string(&snapshot_path).unwrap_or_else(|_| panic!("{snapshot_path} is missing: XUNCHA_BLESS=1 cargo test --test golden"));
+    if blessed != written {
+        let (want, got): (Vec<Value>, Vec<Value>) = (serde_json::from_str(&blessed).unwrap(), snapshot);
+        let first = want.iter().zip(&got).find(|(w, g)| w != g);
+        panic!("{file}: the evaluation differs from {snapshot_path}; first case that differs:\n    want {}\n     got {}", first.map_or("(count)".into(), |(w, _)| w.to_string()), first.map_or(format!("{} cases", got.len()), |(_, g)| g.to_string()));
+    }
     eprintln!("{file}: {} cases", cases.len());
 }
 
