@@ -1,14 +1,20 @@
 // A market with a signal that comes and goes: the officer keeps working (new
 // visits, edits, photos, finalising) while the network drops every few hundred
 // milliseconds and HQ's answers are lost at random — some requests never reach
-// HQ, some reach it and the answer is cut. Seeded, so a failure can be replayed
-// (XUNCHA_SEED). At the end, with signal back: every visit at HQ in its latest
+// HQ, some reach it and the answer is cut. Seeded (XUNCHA_SEED), with one random
+// stream per concern — the officer's choices, the signal's flips, the link's
+// faults — so that one actor's timing never shifts another's draws: the officer
+// does the same things and the signal flips on the same schedule in every run of
+// a seed, and the n-th request meets the same fate (which request is n-th still
+// depends on timing; the link's decisions are written to ARTIFACTS). At the end, with signal back: every visit at HQ in its latest
 // version, each revision once, no conflicts, every photo there, nothing stuck.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { hqAndBrowser, newContext, open, signIn, fillHeader, addItems, addPhoto, sign, finalise, untilSynced } from "./app-driver.mjs";
 
 const SEED = Number(process.env.XUNCHA_SEED ?? 20261123);
+const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 const VISITS = 6;
 
 let hq, browser;
@@ -27,7 +33,11 @@ function rng(seed) {
 }
 
 test(`a signal that comes and goes while the officer works loses and duplicates nothing (seed ${SEED})`, async (t) => {
-  const random = rng(SEED);
+  // One stream per concern, each from the seed.
+  const officer = rng(SEED ^ 0x0ff1ce);
+  const signal = rng(SEED ^ 0x516a1);
+  const link = rng(SEED ^ 0x11c4);
+  const decisions = [];
   const context = await newContext(browser);
   const page = await open(context, hq.url);
   await signIn(page);
@@ -35,7 +45,8 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
 
   // HQ's API through a bad link: a third of requests fail, half of those after HQ acted.
   await context.route("**/api/v1/{sync,attachments}/**", async (route) => {
-    const roll = random();
+    const roll = link();
+    decisions.push(`${route.request().method()} ${new URL(route.request().url()).pathname} ${roll < 0.15 ? "lost before HQ" : roll < 0.3 ? "answer lost after HQ" : "passed"}`);
     if (roll < 0.15) {
       faults.beforeHq++;
       return route.abort("connectionreset");
@@ -53,7 +64,7 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
   const flipper = (async () => {
     let offline = false;
     while (flipping) {
-      await new Promise((r) => setTimeout(r, 200 + random() * 700));
+      await new Promise((r) => setTimeout(r, 200 + signal() * 700));
       if (!flipping) break;
       offline = !offline;
       faults.flips++;
@@ -84,9 +95,9 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
         await sign(page);
         await finalise(page);
         finalised.push(id);
-      } else if (random() < 0.5) {
+      } else if (officer() < 0.5) {
         // Some drafts are edited again a little later (a new revision on whatever reached HQ).
-        await new Promise((r) => setTimeout(r, random() * 1500));
+        await new Promise((r) => setTimeout(r, officer() * 1500));
         const renamed = `${name}（复核）`;
         await page.fill("#f_operator_name", renamed);
         await page.click("#save");
@@ -94,11 +105,14 @@ test(`a signal that comes and goes while the officer works loses and duplicates 
         expected.set(id, renamed);
       }
       // And the app is sometimes nudged to sync mid-flight, as a tap on 立即同步 would.
-      if (random() < 0.5) page.evaluate(() => window.xuncha.syncNow()).catch(() => {});
+      if (officer() < 0.5) page.evaluate(() => window.xuncha.syncNow()).catch(() => {});
     }
   } finally {
     flipping = false;
     await flipper;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(`${ARTIFACTS}/flaky-signal-${SEED}.txt`, decisions.join("\n") + "\n");
+    t.diagnostic(`seed ${SEED} (XUNCHA_SEED=${SEED} replays it); the link's ${decisions.length} decisions are in ${ARTIFACTS}/flaky-signal-${SEED}.txt`);
   }
   // Signal back and the link healed: the queue must drain on its own (no reload).
   await context.unroute("**/api/v1/{sync,attachments}/**");
