@@ -111,6 +111,14 @@ export async function draft(page, header = {}) {
   return page.$eval("#editor", (e) => e.dataset.id);
 }
 
+/**
+ * The date `days` from the day the test runs, as the tablet (in China) reads it:
+ * test data is never tied to a calendar date, so the suite passes on any day.
+ */
+export function daysFromToday(days) {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+}
+
 /** One item of each of the four kinds, the fields the core requires plus a few that matter. */
 export async function addItems(page, kinds = ["price", "metrology", "equipment", "sampling"]) {
   const add = async (kind, base, values) => {
@@ -119,11 +127,11 @@ export async function addItems(page, kinds = ["price", "metrology", "equipment",
   };
   if (kinds.includes("price")) await add("price", "/priceChecks/0", { subject: "goods", itemName: "猪肉（前腿）", tagPresent: "true", markedPrice: 15.8, pricingUnit: "元/500克", chargedPrice: 16.8 });
   if (kinds.includes("metrology")) {
-    await add("metrology", "/instrumentChecks/0", { instrumentType: "priceScale", serialNo: "ACS-15-0001", tradeUse: "true", accuracyClass: "III", maxG: 15000, minG: 100, eG: 5, "verification/markPresent": "true", "verification/validUntil": "2027-05-31", seal: "intact" });
+    await add("metrology", "/instrumentChecks/0", { instrumentType: "priceScale", serialNo: "ACS-15-0001", tradeUse: "true", accuracyClass: "III", maxG: 15000, minG: 100, eG: 5, "verification/markPresent": "true", "verification/validUntil": daysFromToday(180), seal: "intact" });
   }
-  if (kinds.includes("equipment")) await add("equipment", "/equipmentChecks/0", { kind: "lift", registrationNo: "梯11闽A00001(20)", firstUsedOn: "2020-05-01", nextInspectionDue: "2027-05-09", lastInspectionResult: "pass", inUse: "true" });
+  if (kinds.includes("equipment")) await add("equipment", "/equipmentChecks/0", { kind: "lift", registrationNo: "梯11闽A00001(20)", firstUsedOn: "2020-05-01", nextInspectionDue: daysFromToday(180), lastInspectionResult: "pass", inUse: "true" });
   if (kinds.includes("sampling")) {
-    await add("sampling", "/samples/0", { sampleNo: "DC26350100001", category: "food", productName: "芹菜", batchNo: "20261122", productionDate: "2026-11-22", shelfLifeDays: 7, testQuantity: 1.5, backupQuantity: 1, quantityUnit: "kg", sealNos: "FT-0001，FT-0002", samplers: "陈某，王某", sealsSignedByOperator: "true" });
+    await add("sampling", "/samples/0", { sampleNo: "DC26350100001", category: "food", productName: "芹菜", batchNo: daysFromToday(-1).replaceAll("-", ""), productionDate: daysFromToday(-1), shelfLifeDays: 7, testQuantity: 1.5, backupQuantity: 1, quantityUnit: "kg", sealNos: "FT-0001，FT-0002", samplers: "陈某，王某", sealsSignedByOperator: "true" });
   }
 }
 

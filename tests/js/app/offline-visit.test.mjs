@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { hqAndBrowser, until, startVisit, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
+import { hqAndBrowser, until, startVisit, daysFromToday, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -38,15 +38,26 @@ test("an offline visit of each kind is finalised, survives a reload offline, and
   await addItems(page);
   await addPhoto(page, '[data-ptr="/priceChecks/0"]');
   // Findings arise as the officer types: charged 16.8 against a marked 15.8.
-  await page.waitForSelector('#findings [data-code="PRICE.CHARGED_ABOVE_MARKED"], #findings .finding');
+  await page.waitForSelector('#findings [data-code="PRICE.ABOVE_MARKED"]');
   await sign(page);
   await shoot(page, "editor");
   await axe(page, "editor");
   await finalise(page);
   await shoot(page, "result");
   await axe(page, "result");
+  // Exactly what the entered items break: the tag lacks its elements, 16.8 charged
+  // against 15.8 marked, and the lift has no maintenance date; nothing else (the
+  // sample is in date, the scale and the lift verified for months to come).
   const findings = await page.$$eval("#result-findings .finding", (els) => els.map((e) => e.dataset.code));
-  assert.ok(findings.length >= 1, "the overcharge is a finding");
+  assert.deepEqual(findings.sort(), ["EQ.LIFT_MAINTENANCE", "PRICE.ABOVE_MARKED", "PRICE.MISSING_ELEMENT"]);
+  // And their time limits, from today: 3 and 7 calendar days to rectify, 5 working days to the lab.
+  const today = daysFromToday(0);
+  const labBy = await page.evaluate((d) => window.xuncha.core.addWorkingDays(d, 5).value, today);
+  const deadlines = await page.$$eval("#result .deadlines li", (els) => els.map((e) => e.innerText));
+  assert.deepEqual(deadlines.map((d) => d.match(/：(\d{4}-\d{2}-\d{2})/)?.[1]), [daysFromToday(3), daysFromToday(7), labBy], deadlines.join(" | "));
+  assert.match(deadlines[0], /标价签要素不全/);
+  assert.match(deadlines[1], /电梯/);
+  assert.match(deadlines[2], /送达检验机构/);
   const visitId = await page.$eval("#result", () => location.hash.split("/")[2]);
 
   // Reload with no network: the app starts from the service worker's cache, and the record is there.
