@@ -235,6 +235,48 @@ test("a pull under an open editor: the save is a conflict and HQ's version stays
   await b.context.close();
 });
 
+// A pull that arrives while a save is still queued must not overwrite it: the
+// tablet's work stays, HQ's version is kept beside it. The pull is held at the
+// network until the save is queued, so the order is certain.
+test("a pull arriving while a save is queued keeps the tablet's work and HQ's version beside it", async () => {
+  const a = await signedIn(browser, hq.url);
+  const b = await signedIn(browser, hq.url);
+  const id = await draft(a.page, { operator: "排队商行" });
+  await untilSynced(a.page);
+  await until(async () => (await hq.changesOf(id)).length);
+  await b.page.evaluate(() => window.xuncha.syncNow());
+  await b.page.goto(hq.url + `#/visit/${id}`);
+  await b.page.waitForSelector("#editor");
+  await b.page.fill("#f_operator_name", "乙排队商行");
+  await b.page.click("#save");
+  await untilSynced(b.page);
+  // A's next pull is held until A has queued an edit of its own.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await a.context.route("**/api/v1/sync/pull", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await a.page.goto(hq.url + `#/visit/${id}`);
+  await a.page.waitForSelector("#editor");
+  const pulling = a.page.waitForRequest("**/api/v1/sync/pull");
+  const pass = a.page.evaluate(() => window.xuncha.syncNow()).catch(() => {});
+  await pulling;
+  await a.page.fill("#f_operator_name", "甲排队商行");
+  await a.page.click("#save");
+  await a.page.waitForSelector("#saved-note:has-text('已保存')");
+  const queued = await a.page.evaluate((id) => window.xuncha.app.db.countFromIndex("outbox", "byId", id), id);
+  assert.equal(queued, 1, "the edit waits in the outbox");
+  release();
+  await pass;
+  await a.context.unroute("**/api/v1/sync/pull");
+  const local = await a.page.evaluate(async (id) => await window.xuncha.app.db.get("records", id), id);
+  assert.equal(local.record.operator.name, "甲排队商行", "the queued work is not overwritten by the pull");
+  assert.equal(local.remote?.record.operator.name, "乙排队商行", "HQ's version is kept beside it");
+  await a.context.close();
+  await b.context.close();
+});
+
 test("a session revoked while a visit waits: the status bar leads to sign-in, and the queue drains", async () => {
   const { context, page } = await signedIn(browser, hq.url);
   await context.setOffline(true);
