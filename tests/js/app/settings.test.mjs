@@ -62,3 +62,31 @@ test("a backup exported offline restores every record, unsynced ones included, o
   assert.equal(at.at(-1)?.record.operator.name, "备份测试商行");
   await second.close();
 });
+
+// Restoring an older backup on the tablet that made it never takes back work
+// done since: the newer local record stays as it is.
+test("restoring an older backup keeps the newer local record", async () => {
+  const context = await newContext(browser);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  await context.setOffline(true);
+  await startVisit(page, { operator: "旧备份商行" });
+  await page.click("#save");
+  await page.waitForSelector("#saved-note:has-text('已保存')");
+  const id = await page.$eval("#editor", (e) => e.dataset.id);
+  await page.goto(hq.url + "#/settings");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+  const backup = JSON.parse(readFileSync(await download.path(), "utf8"));
+  // Work goes on after the backup.
+  await page.goto(hq.url + `#/visit/${id}`);
+  await page.waitForSelector("#editor");
+  await page.fill("#f_operator_name", "新近商行");
+  await page.click("#save");
+  await page.waitForSelector("#saved-note:has-text('已保存')");
+  await page.goto(hq.url + "#/settings");
+  await page.setInputFiles("#import-file", { name: "backup.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(backup)) });
+  await page.waitForSelector(".toast:has-text('已导入')");
+  const local = await page.evaluate(async (id) => await window.xuncha.app.db.get("records", id), id);
+  assert.equal(local.record.operator.name, "新近商行", "the backup's older version does not replace the newer one");
+  await context.close();
+});
