@@ -1059,7 +1059,7 @@ fn an_absurd_record_is_refused_small() {
     let mut v = visit(1);
     v["priceChecks"] = Value::Array(vec![json!({}); 200_000]);
     let (status, e) = hq.push(vec![change(&v, None, rev(1))]);
-    assert_eq!((status, e["code"].as_str()), (413, Some("BODY_TOO_LARGE")), "{e}");
+    assert_eq!((status, e["code"].as_str()), (422, Some("TOO_MANY_ENTRIES")), "{e}");
     // Past the door but beyond any real visit: the core refuses it unread, alone.
     v["priceChecks"] = Value::Array(vec![json!({}); 1_500]);
     let (status, resp) = hq.push(vec![change(&v, None, rev(1))]);

@@ -197,13 +197,14 @@ fn json_shape_within(text: &[u8], max_in_array: usize, max_in_all: usize) -> boo
     true
 }
 
-/// A JSON body: read as [`body`], then refused (413) if shaped to cost memory.
+/// A JSON body: read as [`body`], then refused (422 `TOO_MANY_ENTRIES`) if shaped to cost memory.
 fn json_body(bytes: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     let bytes = body(bytes)?;
     if !json_shape_within(&bytes, MAX_ARRAY_ENTRIES, MAX_BODY_ENTRIES) {
+        // A shape the document forbids (its maxItems), not a size: 422, like the typed checks after it.
         return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "BODY_TOO_LARGE",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "TOO_MANY_ENTRIES",
             format!("请求条目过多（每个列表最多 {MAX_ARRAY_ENTRIES} 条，共最多 {MAX_BODY_ENTRIES} 条），请分批同步"),
             format!("too many entries (at most {MAX_ARRAY_ENTRIES} in a list, {MAX_BODY_ENTRIES} in all); sync in smaller batches"),
         ));
