@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test build setup size bench
+.PHONY: run test build setup size bench mutants
 
 run:
 	scripts/run.sh
@@ -20,3 +20,7 @@ size:
 # Benchmarks of summaries on a generated bureau-year (figures, not pass/fail).
 bench:
 	scripts/bench.sh $(VISITS)
+
+# Hand-written mutants against the tests meant to catch them (minutes; not in CI).
+mutants:
+	scripts/mutants.py

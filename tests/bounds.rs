@@ -65,3 +65,28 @@ fn a_report_lists_errors_first_and_counts_the_rest() {
     let report = ValidationReport::from_problems((0..MAX_LISTED_PROBLEMS).map(warning).collect());
     assert!(report.problems.iter().all(|p| p.code == ProblemCode::ZeroPrice));
 }
+
+/// Decoding repairs a record one bad value at a time; a record with many bad
+/// values still has every one reported, each at its own pointer (a low cap on
+/// repairs would report the first few and hide the rest).
+#[test]
+fn every_bad_value_is_reported_however_many() {
+    let mut v = fixture();
+    let check = v["priceChecks"][0].clone();
+    v["priceChecks"] = Value::Array(
+        (0..12)
+            .map(|i| {
+                let mut c = check.clone();
+                c["id"] = json!(format!("01900000-0000-7000-8000-0000000001{i:02}"));
+                c["markedPrice"] = json!("十五元八角");
+                c
+            })
+            .collect(),
+    );
+    let report = xuncha::check_visit(v, now()).report;
+    let mut wrong: Vec<&str> = report.problems.iter().filter(|p| p.code == ProblemCode::WrongType).map(|p| p.path.as_str()).collect();
+    wrong.sort();
+    let mut want: Vec<String> = (0..12).map(|i| format!("/priceChecks/{i}/markedPrice")).collect();
+    want.sort();
+    assert_eq!(wrong, want);
+}

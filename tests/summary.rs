@@ -269,3 +269,27 @@ fn the_benchmark_data_set_is_valid_realistic_and_reproducible() {
     assert!(f.violations > 0 && f.compliant_visits > f.visits / 3, "some violations, mostly compliant");
     assert!(f.sampling.failed > 0 && f.rectification.on_time > 0 && s.superseded > 0);
 }
+
+/// A draft counts in the period it was started in, the period's first and last
+/// days included, batch and incremental alike.
+#[test]
+fn drafts_on_the_first_and_last_day_of_a_period_count() {
+    let d = data();
+    let template = d.visits.iter().find(|v| v.status == Some(xuncha::visit::RecordStatus::Draft)).expect("the fixture has a draft").clone();
+    let on = |n: u32, day: &str| {
+        let mut v = template.clone();
+        v.id = Some(format!("01900000-0000-7000-8000-0000000d{n:04}"));
+        v.started_at = Some(xuncha::time::parse_timestamp(&format!("{day}T09:00:00+08:00")).unwrap());
+        v.ended_at = None;
+        v
+    };
+    // In H1: 1 January and 30 June; outside: 31 December before and 1 July after.
+    let visits = vec![on(1, "2026-01-01"), on(2, "2026-06-30"), on(3, "2025-12-31"), on(4, "2026-07-01")];
+    let batch = summarise(&visits, &[], &[], &query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    assert_eq!(batch.drafts, 2, "the first and the last day count, the days around them do not");
+    let mut live = SummaryBuilder::new(query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    for v in &visits {
+        live.upsert(v, &[]);
+    }
+    assert_eq!(live.summary().drafts, 2);
+}
