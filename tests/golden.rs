@@ -88,11 +88,8 @@ fn run_file(file: &str) {
             f
         });
         let eval = evaluate_visit_json(visit, follow_ups.collect(), book, case.as_of.unwrap_or(case.date)).unwrap();
-        let mut findings: Vec<Value> = eval
-            .findings
-            .iter()
-            .map(|f| json!({ "code": f.code, "path": f.path, "basis": f.basis, "facts": f.facts, "measures": f.measures, "rectifyBy": f.rectify_by }))
-            .collect();
+        let mut findings: Vec<Value> =
+            eval.findings.iter().map(|f| json!({ "code": f.code, "path": f.path, "basis": f.basis, "facts": f.facts, "measures": f.measures, "rectifyBy": f.rectify_by })).collect();
         findings.sort_by_key(|f| (f["code"].to_string(), f["path"].to_string()));
         snapshot.push(json!({ "case": case.name, "findings": findings, "deadlines": eval.deadlines }));
         let mut got: Vec<(String, String)> = eval.findings.iter().map(|f| (f.code.clone(), f.path.clone())).collect();
@@ -165,7 +162,11 @@ fn run_file(file: &str) {
     if blessed != written {
         let (want, got): (Vec<Value>, Vec<Value>) = (serde_json::from_str(&blessed).unwrap(), snapshot);
         let first = want.iter().zip(&got).find(|(w, g)| w != g);
-        panic!("{file}: the evaluation differs from {snapshot_path}; first case that differs:\n    want {}\n     got {}", first.map_or("(count)".into(), |(w, _)| w.to_string()), first.map_or(format!("{} cases", got.len()), |(_, g)| g.to_string()));
+        panic!(
+            "{file}: the evaluation differs from {snapshot_path}; first case that differs:\n    want {}\n     got {}",
+            first.map_or("(count)".into(), |(w, _)| w.to_string()),
+            first.map_or(format!("{} cases", got.len()), |(_, g)| g.to_string())
+        );
     }
     eprintln!("{file}: {} cases", cases.len());
 }
