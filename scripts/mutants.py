@@ -27,6 +27,11 @@ def http(name):
     return [["cargo", "test", "-q", "-p", "xuncha-hq", "--test", "http", name]]
 
 
+def unit(name):
+    """A unit test of HQ (its binary crate)."""
+    return [["cargo", "test", "-q", "-p", "xuncha-hq", "--bin", "xuncha-hq", name]]
+
+
 def native(test):
     return [["cargo", "test", "-q", "--test", test]]
 
@@ -60,11 +65,13 @@ MUTANTS = [
     ("kind-may-change", "hq/src/store/authorise.rs",
      "if !ours(h) || h.kind != claims.kind {",
      "if !ours(h) {",
-     http("writes_are_judged_against_what_hq_holds")),
+     # Over HTTP two more layers refuse it (an officer is on no follow-up; the upsert
+     # keeps a record's kind), so the table of authorise itself must catch it.
+     unit("the_who_may_write_table") + http("writes_are_judged_against_what_hq_holds")),
     ("colleague-takes-draft", "hq/src/store/authorise.rs",
      "if !named || held.is_some_and(|h| !on(h)) {",
      "if !named {",
-     http("writes_are_judged_against_what_hq_holds")),
+     unit("the_who_may_write_table") + http("writes_are_judged_against_what_hq_holds")),
     ("lift-period", "src/rules/rulebook.json",
      '"rectifyDays": 7,', '"rectifyDays": 8,',
      native("golden")),
