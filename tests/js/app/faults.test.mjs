@@ -205,24 +205,35 @@ test("a conflict between two tablets keeps both versions, and the officer keeps 
   await b.context.close();
 });
 
+// Two tablets of one officer: a draft made on A and synced to HQ; its id.
+async function twoTabletsOneDraft(operator) {
+  const a = await signedIn(browser, hq.url);
+  const b = await signedIn(browser, hq.url);
+  const id = await draft(a.page, { operator });
+  await untilSynced(a.page);
+  await until(async () => (await hq.changesOf(id)).length);
+  return { a, b, id };
+}
+
+// Tablet B pulls the visit, renames its operator and syncs: HQ holds B's version.
+async function editOnOther(b, id, operator) {
+  await b.page.evaluate(() => window.xuncha.syncNow());
+  await b.page.goto(hq.url + `#/visit/${id}`);
+  await b.page.waitForSelector("#editor");
+  await b.page.fill("#f_operator_name", operator);
+  await b.page.click("#save");
+  await untilSynced(b.page);
+}
+
 // The race behind an intermittent failure of the test above, made certain: a pull
 // lands while the editor is open on the older revision. The save is a conflict at
 // HQ, and HQ's version stays beside it on the tablet (it was overwritten before).
 test("a pull under an open editor: the save is a conflict and HQ's version stays beside it", async () => {
-  const a = await signedIn(browser, hq.url);
-  const b = await signedIn(browser, hq.url);
-  const id = await draft(a.page, { operator: "编辑中商行" });
-  await untilSynced(a.page);
-  await until(async () => (await hq.changesOf(id)).length);
+  const { a, b, id } = await twoTabletsOneDraft("编辑中商行");
   await a.page.goto(hq.url + `#/visit/${id}`);
   await a.page.waitForSelector("#editor");
   // Tablet B changes the visit while A's editor is open; A's next pass pulls it under the editor.
-  await b.page.evaluate(() => window.xuncha.syncNow());
-  await b.page.goto(hq.url + `#/visit/${id}`);
-  await b.page.waitForSelector("#editor");
-  await b.page.fill("#f_operator_name", "乙改商行");
-  await b.page.click("#save");
-  await untilSynced(b.page);
+  await editOnOther(b, id, "乙改商行");
   await a.page.evaluate(() => window.xuncha.syncNow());
   await until(async () => (await a.page.evaluate(async (id) => (await window.xuncha.app.db.get("records", id))?.record.operator.name, id)) === "乙改商行");
   await a.page.fill("#f_operator_name", "甲改商行");
@@ -239,17 +250,8 @@ test("a pull under an open editor: the save is a conflict and HQ's version stays
 // tablet's work stays, HQ's version is kept beside it. The pull is held at the
 // network until the save is queued, so the order is certain.
 test("a pull arriving while a save is queued keeps the tablet's work and HQ's version beside it", async () => {
-  const a = await signedIn(browser, hq.url);
-  const b = await signedIn(browser, hq.url);
-  const id = await draft(a.page, { operator: "排队商行" });
-  await untilSynced(a.page);
-  await until(async () => (await hq.changesOf(id)).length);
-  await b.page.evaluate(() => window.xuncha.syncNow());
-  await b.page.goto(hq.url + `#/visit/${id}`);
-  await b.page.waitForSelector("#editor");
-  await b.page.fill("#f_operator_name", "乙排队商行");
-  await b.page.click("#save");
-  await untilSynced(b.page);
+  const { a, b, id } = await twoTabletsOneDraft("排队商行");
+  await editOnOther(b, id, "乙排队商行");
   // A's next pull is held until A has queued an edit of its own.
   let release;
   const held = new Promise((r) => (release = r));

@@ -25,18 +25,24 @@ test("English is one tap away, and stays after a reload", async () => {
   await context.close();
 });
 
-test("a backup exported offline restores every record, unsynced ones included, on another tablet", async () => {
-  const first = await newContext(browser);
-  const page = await open(first, hq.url);
+/** A tablet, offline, with one draft saved and a backup file exported from settings. */
+async function draftAndBackup(operator) {
+  const context = await newContext(browser);
+  const page = await open(context, hq.url);
   await signIn(page);
-  await first.setOffline(true);
-  await startVisit(page, { operator: "备份测试商行" });
+  await context.setOffline(true);
+  await startVisit(page, { operator });
   await page.click("#save");
   await page.waitForSelector("#saved-note:has-text('已保存')");
   const id = await page.$eval("#editor", (e) => e.dataset.id);
   await page.goto(hq.url + "#/settings");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
   const backup = JSON.parse(readFileSync(await download.path(), "utf8"));
+  return { context, page, id, backup };
+}
+
+test("a backup exported offline restores every record, unsynced ones included, on another tablet", async () => {
+  const { context: first, id, backup } = await draftAndBackup("备份测试商行");
   assert.equal(backup.format, "xuncha-backup");
   assert.ok(backup.records.some((r) => r.id === id));
   assert.ok(backup.outbox.some((o) => o.id === id), "the unsynced change travels in the backup");
@@ -66,17 +72,7 @@ test("a backup exported offline restores every record, unsynced ones included, o
 // Restoring an older backup on the tablet that made it never takes back work
 // done since: the newer local record stays as it is.
 test("restoring an older backup keeps the newer local record", async () => {
-  const context = await newContext(browser);
-  const page = await open(context, hq.url);
-  await signIn(page);
-  await context.setOffline(true);
-  await startVisit(page, { operator: "旧备份商行" });
-  await page.click("#save");
-  await page.waitForSelector("#saved-note:has-text('已保存')");
-  const id = await page.$eval("#editor", (e) => e.dataset.id);
-  await page.goto(hq.url + "#/settings");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
-  const backup = JSON.parse(readFileSync(await download.path(), "utf8"));
+  const { context, page, id, backup } = await draftAndBackup("旧备份商行");
   // Work goes on after the backup.
   await page.goto(hq.url + `#/visit/${id}`);
   await page.waitForSelector("#editor");
