@@ -330,7 +330,30 @@ pub fn router(state: AppState) -> Router {
 
 #[cfg(test)]
 mod tests {
-    use super::json_shape_within;
+    use super::{json_shape_within, ApiError};
+    use crate::store::StoreError;
+    use axum::response::IntoResponse;
+
+    /// What went wrong inside goes to the log; the device gets a stable code and words for people.
+    #[tokio::test]
+    async fn storage_errors_answer_with_a_code_never_the_inside_story() {
+        for (error, status, code) in [
+            (StoreError::unavailable("sqlite: database or disk is full"), 503, "STORAGE_UNAVAILABLE"),
+            (StoreError::corrupt("column 3 is text, not an integer (table users)"), 500, "STORED_DATA_UNREADABLE"),
+        ] {
+            let response = ApiError::from(error).into_response();
+            assert_eq!(response.status().as_u16(), status);
+            let retry = response.headers().get("retry-after").is_some();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+            let text = String::from_utf8(body.to_vec()).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(json["code"], code);
+            for inside in ["sqlite", "disk", "column", "users"] {
+                assert!(!text.contains(inside), "{inside:?} leaked: {text}");
+            }
+            assert_eq!(retry, status == 503, "an outage says when to retry");
+        }
+    }
 
     #[test]
     fn a_body_shaped_to_cost_memory_is_known_before_it_is_parsed() {
