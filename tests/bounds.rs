@@ -90,3 +90,35 @@ fn every_bad_value_is_reported_however_many() {
     want.sort();
     assert_eq!(wrong, want);
 }
+
+fn zeros(n: usize) -> Value {
+    Value::Array(vec![json!(0); n])
+}
+
+/// Where a record is too large, the limits still hold to the entry: a list of
+/// exactly 1,000 is fine beside one of 1,001, and a record of exactly 50,000
+/// values is not too large as a whole.
+#[test]
+fn the_limits_are_exact_inside_a_record_that_breaks_one() {
+    let at = |v: &Value| size_problems(v).into_iter().map(|p| (p.code, p.path)).collect::<Vec<_>>();
+    assert_eq!(at(&json!({ "a": zeros(MAX_LIST_ITEMS), "z": zeros(MAX_LIST_ITEMS + 1) })), vec![(ProblemCode::TooLarge, "/z".to_string())]);
+    // The root, "a", 173 lists of 288 numbers, and "z" (its entries not counted: it is
+    // refused whole) make exactly 50,000 values; "z" is the last of them.
+    let exact = json!({ "a": Value::Array(vec![zeros(288); 173]), "z": zeros(MAX_LIST_ITEMS + 1) });
+    assert_eq!(1 + 1 + 173 * 289 + 1, MAX_RECORD_VALUES);
+    assert_eq!(at(&exact), vec![(ProblemCode::TooLarge, "/z".to_string())], "the 50,000th value is still looked at, and 50,000 is allowed");
+}
+
+/// However many lists are too long, at most MAX_LISTED_PROBLEMS are named.
+#[test]
+fn size_problems_name_at_most_the_listed_cap() {
+    let many = Value::Array(vec![zeros(MAX_LIST_ITEMS + 1); 300]);
+    assert_eq!(size_problems(&json!({ "lists": many })).len(), MAX_LISTED_PROBLEMS);
+}
+
+#[test]
+fn a_report_says_whether_it_has_a_code() {
+    let report = ValidationReport::from_problems(vec![Problem::new(ProblemCode::Required, "/operator/name", Text::new("缺", "missing"))]);
+    assert!(report.has(ProblemCode::Required));
+    assert!(!report.has(ProblemCode::ZeroPrice));
+}

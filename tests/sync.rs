@@ -124,3 +124,22 @@ fn protocol_messages_are_strict_json() {
     let bad = serde_json::from_value::<PushRequest>(json!({ "protocolVersion": 1, "deviceId": "t", "changes": [], "extra": 1 }));
     assert!(bad.is_err(), "unknown fields are refused");
 }
+
+#[test]
+fn attachments_are_named_by_the_sha256_of_their_bytes() {
+    // FIPS 180-2's example: SHA-256 of "abc".
+    assert_eq!(xuncha::sync::sha256_of_bytes(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(xuncha::sync::sha256_of_bytes(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+#[test]
+fn a_record_lists_each_well_formed_attachment_once_in_order() {
+    let (a, b) = ("a".repeat(64), "b".repeat(64));
+    let record = serde_json::json!({ "attachments": [
+        { "sha256": b }, { "sha256": a }, { "sha256": b },
+        { "sha256": "not-a-hash" }, { "sha256": "A".repeat(64) }, { "mediaType": "image/jpeg" }, 7
+    ]});
+    assert_eq!(xuncha::sync::listed_attachments(&record), vec![b.clone(), a.clone()]);
+    assert!(xuncha::sync::listed_attachments(&serde_json::json!({})).is_empty());
+    assert!(xuncha::sync::listed_attachments(&serde_json::json!({ "attachments": "all of them" })).is_empty());
+}

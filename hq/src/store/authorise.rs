@@ -150,6 +150,15 @@ mod tests {
         Claims::of(RecordKind::Visit, VISIT, record)
     }
 
+    /// The codes a device reads are the ones the API document names.
+    #[test]
+    fn refusals_say_the_documented_codes() {
+        let codes = [Refusal::Forbidden, Refusal::UnknownVisit, Refusal::LabResultRemoved].map(Refusal::code);
+        assert_eq!(codes, ["FORBIDDEN", "UNKNOWN_VISIT", "LAB_RESULT_REMOVED"]);
+        let doc: Value = serde_json::from_str(include_str!("../../openapi.json")).unwrap();
+        assert_eq!(doc["components"]["schemas"]["ChangeResult"]["properties"]["reason"]["enum"], json!(codes));
+    }
+
     #[test]
     fn the_who_may_write_table() {
         let chen = user(Role::Officer, 1, Some("A"));
