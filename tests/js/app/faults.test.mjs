@@ -165,7 +165,14 @@ test("a lab result entered at HQ shows on the tablet after sync", async () => {
     await page.waitForSelector("#lab-results");
     return /毒死蜱 不合格/.test(await page.$eval("#lab-results", (e) => e.innerText));
   });
-  assert.match(await page.$eval("#result-findings", (e) => e.innerText), /不合格|检验/);
+  // Exactly the failed test item, and the sample's time limits from the visit's day:
+  // delivered and reported on time, the disposal open for 90 calendar days.
+  assert.deepEqual(await page.$$eval("#result-findings .finding", (els) => els.map((e) => e.dataset.code)), ["SAMP.TEST_ITEM_FAILED"]);
+  const day = visit.startedAt.slice(0, 10);
+  const working = (n) => page.evaluate(([d, n]) => window.xuncha.core.addWorkingDays(d, n).value, [day, n]);
+  const plus = (n) => new Date(Date.parse(day + "T00:00:00Z") + n * 86_400_000).toISOString().slice(0, 10);
+  const deadlines = await page.$$eval("#result .deadlines li", (els) => els.map((e) => [e.className, e.innerText.match(/：(\d{4}-\d{2}-\d{2})/)?.[1]]));
+  assert.deepEqual(deadlines, [["deadline metOnTime", await working(5)], ["deadline metOnTime", await working(20)], ["deadline open", plus(90)]]);
   await context.close();
 });
 
