@@ -143,3 +143,20 @@ fn a_record_lists_each_well_formed_attachment_once_in_order() {
     assert!(xuncha::sync::listed_attachments(&serde_json::json!({})).is_empty());
     assert!(xuncha::sync::listed_attachments(&serde_json::json!({ "attachments": "all of them" })).is_empty());
 }
+
+#[test]
+fn a_base_revision_that_is_no_uuid_is_a_bad_id() {
+    let record = fixture("visit_complete.json");
+    let change = Change {
+        kind: RecordKind::Visit,
+        id: record["id"].as_str().unwrap().into(),
+        base_revision: Some("r\u{0}".into()),
+        revision: "01900000-0000-7000-9000-000000000001".into(),
+        sha256: content_sha256(&record),
+        record,
+    };
+    match judge(&change, None, false, now()) {
+        Judgement::Reject { problems } => assert_eq!(problems[0].code, xuncha::ProblemCode::BadId),
+        other => panic!("{other:?}"),
+    }
+}

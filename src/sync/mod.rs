@@ -239,8 +239,8 @@ pub fn judge(change: &Change, stored: Option<&Stored>, seen: bool, now: Timestam
 
 /// [`judge`] with the content checks made beforehand ([`validate_change`]).
 pub fn judge_validated(change: &Change, stored: Option<&Stored>, seen: bool, v: &Validated) -> Judgement {
-    if !crate::ids::is_uuid(&change.id) || !crate::ids::is_uuid(&change.revision) {
-        return reject(ProblemCode::BadId, "", "记录或版本标识不是有效的 UUID", "the record id or revision is not a valid UUID");
+    if !crate::ids::is_uuid(&change.id) || !crate::ids::is_uuid(&change.revision) || change.base_revision.as_deref().is_some_and(|b| !crate::ids::is_uuid(b)) {
+        return reject(ProblemCode::BadId, "", "记录或版本标识不是有效的 UUID", "the record id, revision or base revision is not a valid UUID");
     }
     if v.sha256 != change.sha256 {
         return reject(ProblemCode::BadHash, "", "内容哈希不符，记录在传输中可能已损坏", "the content hash does not match: the record may have been damaged in transit");

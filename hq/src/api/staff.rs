@@ -137,13 +137,12 @@ pub async fn follow_up(State(state): State<AppState>, StaffCaller(user): StaffCa
         _ => return Err(ApiError::bad_shape("a follow-up is a JSON object with a UUID \"id\"")),
     };
     let bureau = user.bureau_id;
-    let current = blocking(&state, {
+    // (a visit's id is refused by the write path: a record's kind never changes)
+    let base_revision = blocking(&state, {
         let id = id.clone();
         move |s| s.current_revision(bureau, &id)
     })
     .await?;
-    // (a visit's id is refused by the write path: a record's kind never changes)
-    let base_revision = current.map(|(revision, _)| revision);
     let mut random = [0u8; 10];
     argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut random);
     let revision = xuncha::ids::uuid_v7(chrono::Utc::now().timestamp_millis() as u64, random);

@@ -40,6 +40,16 @@ struct Held {
     who: HeldRecord,
 }
 
+/// One change of a push with what is derived from it once: the core's content
+/// check (made before the lock), what it claims (for authorising), the
+/// attachments it lists.
+struct Prepared<'a> {
+    change: &'a Change,
+    validated: Validated,
+    claims: Claims<'a>,
+    listed: Vec<String>,
+}
+
 /// What a push's authorising and judging need, read once per push instead of
 /// once per change (a round trip each on PostgreSQL): the records it touches —
 /// the changes' own ids, their follow-ups' visits, their amendments'
@@ -71,18 +81,10 @@ fn pause_for_a_test(changes: usize) {
 const KEYS_PER_QUERY: usize = 200;
 
 impl PushState {
-    fn read(tx: &mut dyn Sql, changes: &[Change], bureau_id: i64) -> R<PushState> {
-        let mut wanted: Vec<&str> = Vec::new();
-        for c in changes {
-            wanted.push(&c.id);
-            for field in [c.record.get("visitId"), c.record.get("amends").and_then(|a| a.get("originalId"))] {
-                if let Some(s) = field.and_then(Value::as_str) {
-                    wanted.push(s.trim());
-                }
-            }
-        }
+    fn read(tx: &mut dyn Sql, changes: &[Prepared], bureau_id: i64) -> R<PushState> {
+        let wanted = changes.iter().flat_map(|p| [Some(p.change.id.as_str()), p.claims.visit_id, p.claims.amends]).flatten();
         // HQ stores only records with UUID ids; nothing else is looked up (nor sent to the database).
-        let ids = unique(wanted.into_iter().filter(|id| xuncha::ids::is_uuid(id)));
+        let ids = unique(wanted.filter(|id| xuncha::ids::is_uuid(id)));
         let mut records = HashMap::with_capacity(ids.len());
         let mut follow_ups = Vec::new();
         for row in rows_for_keys(tx, "SELECT id, kind, revision, sha256, finalised, bureau_id FROM records WHERE", &[], "id", &ids)? {
@@ -112,8 +114,7 @@ impl PushState {
                 h.who.has_lab_result = body.get("labResult").is_some_and(|r| !r.is_null());
             }
         }
-        let listed: Vec<String> = changes.iter().flat_map(|c| xuncha::sync::listed_attachments(&c.record)).collect();
-        let listed = unique(listed.iter().map(String::as_str));
+        let listed = unique(changes.iter().flat_map(|p| p.listed.iter().map(String::as_str)));
         let attachments =
             rows_for_keys(tx, "SELECT sha256 FROM attachments WHERE bureau_id = ?1 AND", &[P::Int(bureau_id)], "sha256", &listed)?.into_iter().map(|r| Cols::new(r).text()).collect::<R<_>>()?;
         Ok(PushState { records, attachments, officers: BTreeMap::new(), listed: BTreeMap::new() })
@@ -148,8 +149,13 @@ impl Store {
     /// `changes[i]`, made before the lock; `device_id` is the token's device.
     pub fn apply_all(&self, changes: &[Change], validated: Vec<Validated>, user: &User, device_id: &str, now: Timestamp) -> R<Vec<ChangeResult>> {
         self.write(Some(user.bureau_id), |tx| {
-            let mut state = PushState::read(tx, changes, user.bureau_id)?;
-            let results = changes.iter().zip(validated).map(|(c, v)| apply_one(tx, &mut state, c, v, user, device_id, now)).collect::<R<Vec<_>>>()?;
+            let prepared: Vec<Prepared> = changes
+                .iter()
+                .zip(validated)
+                .map(|(change, validated)| Prepared { change, validated, claims: Claims::of(change.kind, &change.id, &change.record), listed: xuncha::sync::listed_attachments(&change.record) })
+                .collect();
+            let mut state = PushState::read(tx, &prepared, user.bureau_id)?;
+            let results = prepared.into_iter().map(|p| apply_one(tx, &mut state, p, user, device_id, now)).collect::<R<Vec<_>>>()?;
             insert_rows(tx, "INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES", "", user.bureau_id, &state.officers)?;
             insert_rows(tx, "INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES", "ON CONFLICT DO NOTHING", user.bureau_id, &state.listed)?;
             pause_for_a_test(changes.len());
@@ -202,15 +208,9 @@ impl Store {
         Ok((visits, follow_ups))
     }
 
-    /// The current revision and kind of one record of a bureau.
-    pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<(String, RecordKind)>> {
-        self.read(|tx| {
-            let Some(row) = tx.row("SELECT revision, kind FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])? else {
-                return Ok(None);
-            };
-            let mut cols = Cols::new(row);
-            Ok(Some((cols.text()?, read_kind(&cols.text()?)?)))
-        })
+    /// The current revision of one record of a bureau.
+    pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<String>> {
+        self.read(|tx| tx.row("SELECT revision FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?.map(|r| Cols::new(r).text()).transpose())
     }
 
     /// Every revision HQ accepted of one record of a bureau, oldest first, and
@@ -256,7 +256,8 @@ fn insert_rows(tx: &mut dyn Sql, insert: &str, tail: &str, bureau: i64, rows: &B
 }
 
 /// Authorise, judge and apply one change inside `tx`; the answer for the device.
-fn apply_one(tx: &mut dyn Sql, state: &mut PushState, change: &Change, validated: Validated, user: &User, device_id: &str, now: Timestamp) -> R<ChangeResult> {
+fn apply_one(tx: &mut dyn Sql, state: &mut PushState, prepared: Prepared, user: &User, device_id: &str, now: Timestamp) -> R<ChangeResult> {
+    let Prepared { change, validated, claims, listed } = prepared;
     let result = |status, problems, current_revision, reason: Option<&str>| ChangeResult {
         id: change.id.clone(),
         revision: change.revision.clone(),
@@ -271,22 +272,12 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, change: &Change, validated
     // database (which they could not name: HQ stores UUIDs only).
     let well_formed = |id: &str| xuncha::ids::is_uuid(id);
     if !well_formed(&change.id) || !well_formed(&change.revision) || change.base_revision.as_deref().is_some_and(|b| !well_formed(b)) {
-        return Ok(match judge_validated(change, None, false, &validated) {
-            Judgement::Reject { problems } => result(ChangeStatus::Rejected, problems, None, None),
-            _ => result(
-                ChangeStatus::Rejected,
-                vec![xuncha::problem::Problem::new(
-                    xuncha::problem::ProblemCode::BadId,
-                    "/baseRevision",
-                    xuncha::problem::Text::new("基础版本标识不是有效的 UUID", "the base revision is not a valid UUID"),
-                )],
-                None,
-                None,
-            ),
-        });
+        let Judgement::Reject { problems } = judge_validated(change, None, false, &validated) else {
+            return Err(super::StoreError::corrupt("the core accepted a change whose ids are not UUIDs"));
+        };
+        return Ok(result(ChangeStatus::Rejected, problems, None, None));
     }
     // 1. Authorise, against what HQ holds — before anything about the record is said.
-    let claims = Claims::of(change.kind, &change.id, &change.record);
     let held = |id: Option<&str>| id.and_then(|i| state.records.get(i)).map(|h| &h.who);
     if let Err(refusal) = authorise(user, &claims, held(Some(&change.id)), held(claims.visit_id), held(claims.amends)) {
         // Only staff reach the refusals other than FORBIDDEN, and may read the record: they see its problems too.
@@ -312,7 +303,6 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, change: &Change, validated
         }
     }
     let received = now.to_rfc3339();
-    let listed = xuncha::sync::listed_attachments(&change.record);
     // 3. Apply.
     let mut out = match judge_validated(change, stored.as_ref(), seen, &validated) {
         Judgement::Accept { finalised } => {
