@@ -276,7 +276,9 @@ fn main() {
 fn init_log() {
     let level = std::env::var("XUNCHA_LOG").unwrap_or_else(|_| "info".into());
     let filter = tracing_subscriber::EnvFilter::try_new(format!("{level},h2=warn,hyper=warn")).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    // Colours for a person at a terminal; plain text for a log file or collector.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).with_ansi(ansi);
     if std::env::var("XUNCHA_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
