@@ -51,6 +51,20 @@ pub enum DeadlineStatus {
     Lapsed,
 }
 
+impl DeadlineStatus {
+    pub const ALL: [DeadlineStatus; 5] = [DeadlineStatus::Open, DeadlineStatus::Overdue, DeadlineStatus::MetOnTime, DeadlineStatus::MetLate, DeadlineStatus::Lapsed];
+
+    pub fn label(self) -> Text {
+        match self {
+            DeadlineStatus::Open => Text::new("未到期", "Open"),
+            DeadlineStatus::Overdue => Text::new("已逾期", "Overdue"),
+            DeadlineStatus::MetOnTime => Text::new("按期完成", "Met on time"),
+            DeadlineStatus::MetLate => Text::new("逾期完成", "Met late"),
+            DeadlineStatus::Lapsed => Text::new("期满未申请", "Window closed unused"),
+        }
+    }
+}
+
 /// A legal time limit and where it stands on the evaluation date.
 #[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -83,6 +97,20 @@ pub enum DeadlineKind {
     LabReport,
     RecheckWindow,
     Disposal,
+}
+
+impl DeadlineKind {
+    pub const ALL: [DeadlineKind; 5] = [DeadlineKind::Rectification, DeadlineKind::LabDelivery, DeadlineKind::LabReport, DeadlineKind::RecheckWindow, DeadlineKind::Disposal];
+
+    pub fn label(self) -> Text {
+        match self {
+            DeadlineKind::Rectification => Text::new("整改期限", "Rectification"),
+            DeadlineKind::LabDelivery => Text::new("送检期限", "Delivery to the lab"),
+            DeadlineKind::LabReport => Text::new("检验报告期限", "Lab report"),
+            DeadlineKind::RecheckWindow => Text::new("复检申请期限", "Window for a re-test"),
+            DeadlineKind::Disposal => Text::new("核查处置期限", "Follow-up and disposal"),
+        }
+    }
 }
 
 /// The compliance verdict on one visit.

@@ -23,6 +23,7 @@ pub mod equipment;
 pub mod error;
 pub mod evaluate;
 pub mod finding;
+pub mod form;
 pub mod ids;
 pub mod metrology;
 pub mod price;

@@ -243,7 +243,8 @@ fn string_unions_match_the_rust_enums() {
         DeadlineStatus,
         xuncha::summary::GroupBy,
         xuncha::sync::RecordKind,
-        xuncha::sync::ChangeStatus
+        xuncha::sync::ChangeStatus,
+        xuncha::form::Input
     );
     let registry = tracer.registry().unwrap();
     let ts = parse_ts();
@@ -258,6 +259,36 @@ fn string_unions_match_the_rust_enums() {
             errors.push(format!("{name}: only in Rust {:?}, only in TS {:?}", rust.difference(&theirs).collect::<Vec<_>>(), theirs.difference(&rust).collect::<Vec<_>>()));
         }
     }
-    assert_eq!(registry.len(), 24);
+    assert_eq!(registry.len(), 25);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
+fn form_catalogue_interfaces_describe_what_the_core_sends() {
+    // Output only: every member the core sends is declared, and every declared
+    // member is sent somewhere in the catalogue (none left over from an old shape).
+    let ts = parse_ts();
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    fn walk(ts: &Ts, ty: &str, v: &Value, seen: &mut BTreeMap<String, BTreeSet<String>>, at: &str) {
+        if let Some(inner) = ty.strip_suffix("[]") {
+            for (i, x) in v.as_array().unwrap_or_else(|| panic!("{at}: an array")).iter().enumerate() {
+                walk(ts, inner, x, seen, &format!("{at}/{i}"));
+            }
+            return;
+        }
+        let Some(fields) = ts.interfaces.get(ty) else { return };
+        let obj = v.as_object().unwrap_or_else(|| panic!("{at}: a {ty} object"));
+        for (k, x) in obj {
+            let (_, fty) = fields.iter().find(|(f, _)| f == k).unwrap_or_else(|| panic!("{at}: {ty}.{k} is sent but not declared"));
+            seen.entry(ty.to_string()).or_default().insert(k.clone());
+            walk(ts, fty, x, seen, &format!("{at}/{k}"));
+        }
+    }
+    let sent = serde_json::to_value(xuncha::form::catalogue()).unwrap();
+    walk(&ts, "FormCatalogue", &sent, &mut seen, "");
+    for ty in ["FormCatalogue", "FormSection", "FormField", "FormChoice", "FormInternal", "FormVocabulary"] {
+        let declared: BTreeSet<String> = ts.interfaces[ty].iter().map(|(f, _)| f.clone()).collect();
+        let never: Vec<_> = declared.difference(seen.get(ty).unwrap_or(&BTreeSet::new())).cloned().collect();
+        assert!(never.is_empty(), "{ty}: declared but never sent: {never:?}");
+    }
 }

@@ -8,6 +8,7 @@ mod validate;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use crate::problem::Text;
 use crate::time::Date;
 
 pub use validate::validate_equipment_check;
@@ -71,11 +72,51 @@ pub enum EquipmentKind {
     InPlantVehicle,
 }
 
+impl EquipmentKind {
+    pub const ALL: [EquipmentKind; 9] = [
+        EquipmentKind::Lift,
+        EquipmentKind::Boiler,
+        EquipmentKind::PressureVessel,
+        EquipmentKind::GasCylinder,
+        EquipmentKind::PressurePiping,
+        EquipmentKind::LiftingMachinery,
+        EquipmentKind::PassengerRopeway,
+        EquipmentKind::AmusementRide,
+        EquipmentKind::InPlantVehicle,
+    ];
+
+    /// The kind's name in the catalogue of special equipment (特种设备目录).
+    pub fn label(self) -> Text {
+        match self {
+            EquipmentKind::Lift => Text::new("电梯", "Lift"),
+            EquipmentKind::Boiler => Text::new("锅炉", "Boiler"),
+            EquipmentKind::PressureVessel => Text::new("压力容器", "Pressure vessel"),
+            EquipmentKind::GasCylinder => Text::new("气瓶", "Gas cylinder"),
+            EquipmentKind::PressurePiping => Text::new("压力管道", "Pressure piping"),
+            EquipmentKind::LiftingMachinery => Text::new("起重机械", "Lifting machinery"),
+            EquipmentKind::PassengerRopeway => Text::new("客运索道", "Passenger ropeway"),
+            EquipmentKind::AmusementRide => Text::new("大型游乐设施", "Large amusement ride"),
+            EquipmentKind::InPlantVehicle => Text::new("场（厂）内专用机动车辆", "In-plant motor vehicle"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum InspectionResult {
     Pass,
     Fail,
+}
+
+impl InspectionResult {
+    pub const ALL: [InspectionResult; 2] = [InspectionResult::Pass, InspectionResult::Fail];
+
+    pub fn label(self) -> Text {
+        match self {
+            InspectionResult::Pass => Text::new("合格", "Pass"),
+            InspectionResult::Fail => Text::new("不合格", "Fail"),
+        }
+    }
 }
 
 #[skip_serializing_none]

@@ -8,6 +8,7 @@ mod validate;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use crate::problem::Text;
 use crate::time::Date;
 
 pub use validate::validate_instrument_check;
@@ -71,6 +72,36 @@ pub enum InstrumentType {
 }
 
 impl InstrumentType {
+    pub const ALL: [InstrumentType; 8] = [
+        InstrumentType::PriceScale,
+        InstrumentType::Scale,
+        InstrumentType::FuelDispenser,
+        InstrumentType::TaxiMeter,
+        InstrumentType::WaterMeter,
+        InstrumentType::GasMeter,
+        InstrumentType::ElectricityMeter,
+        InstrumentType::Other,
+    ];
+
+    /// The type's name, the same on the form, in findings and in reports.
+    pub fn label(self) -> Text {
+        match self {
+            InstrumentType::PriceScale => Text::new("电子计价秤", "Price-computing scale"),
+            InstrumentType::Scale => Text::new("其他数字指示秤", "Other scale"),
+            InstrumentType::FuelDispenser => Text::new("加油机", "Fuel dispenser"),
+            InstrumentType::TaxiMeter => Text::new("出租汽车计价器", "Taxi meter"),
+            InstrumentType::WaterMeter => Text::new("水表", "Water meter"),
+            InstrumentType::GasMeter => Text::new("燃气表", "Gas meter"),
+            InstrumentType::ElectricityMeter => Text::new("电能表", "Electricity meter"),
+            InstrumentType::Other => Text::new("其他计量器具", "Other instrument"),
+        }
+    }
+
+    /// Meters replaced after a service life (到期轮换), counted from installation.
+    pub fn has_service_life(self) -> bool {
+        matches!(self, InstrumentType::WaterMeter | InstrumentType::GasMeter | InstrumentType::ElectricityMeter)
+    }
+
     pub fn is_scale(self) -> bool {
         matches!(self, InstrumentType::PriceScale | InstrumentType::Scale)
     }
@@ -83,6 +114,17 @@ pub enum AccuracyClass {
     Medium,
     #[serde(rename = "IIII")]
     Ordinary,
+}
+
+impl AccuracyClass {
+    pub const ALL: [AccuracyClass; 2] = [AccuracyClass::Medium, AccuracyClass::Ordinary];
+
+    pub fn label(self) -> Text {
+        match self {
+            AccuracyClass::Medium => Text::new("中准确度级 Ⅲ", "Medium (III)"),
+            AccuracyClass::Ordinary => Text::new("普通准确度级 Ⅳ（IIII）", "Ordinary (IIII)"),
+        }
+    }
 }
 
 #[skip_serializing_none]
@@ -104,6 +146,18 @@ pub enum SealState {
     Intact,
     Broken,
     Missing,
+}
+
+impl SealState {
+    pub const ALL: [SealState; 3] = [SealState::Intact, SealState::Broken, SealState::Missing];
+
+    pub fn label(self) -> Text {
+        match self {
+            SealState::Intact => Text::new("完好", "Intact"),
+            SealState::Broken => Text::new("损坏", "Broken"),
+            SealState::Missing => Text::new("缺失", "Missing"),
+        }
+    }
 }
 
 #[skip_serializing_none]

@@ -7,6 +7,7 @@ mod validate;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use crate::problem::Text;
 use crate::time::Date;
 
 pub use validate::validate_price_check;
@@ -50,6 +51,17 @@ pub enum PriceSubject {
     Service,
 }
 
+impl PriceSubject {
+    pub const ALL: [PriceSubject; 2] = [PriceSubject::Goods, PriceSubject::Service];
+
+    pub fn label(self) -> Text {
+        match self {
+            PriceSubject::Goods => Text::new("商品", "Goods"),
+            PriceSubject::Service => Text::new("服务", "Service"),
+        }
+    }
+}
+
 /// Elements a tag may show. Goods: Art. 7 ¶1 (name, price, unit) and the
 /// distinguishing ones; services: Art. 7 ¶2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -78,6 +90,27 @@ pub enum TagElement {
 }
 
 impl TagElement {
+    pub const ALL: [TagElement; 10] = [
+        TagElement::Name,
+        TagElement::Price,
+        TagElement::Unit,
+        TagElement::Specification,
+        TagElement::Origin,
+        TagElement::Grade,
+        TagElement::Colour,
+        TagElement::ServiceItem,
+        TagElement::ServiceContent,
+        TagElement::PriceOrMethod,
+    ];
+
+    /// The element as a form shows it (its name on a tag, in both languages).
+    pub fn label(self) -> Text {
+        let en = self.name_en();
+        let mut chars = en.chars();
+        let en = chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default();
+        Text::new(self.name_zh(), en)
+    }
+
     /// The element's name on a tag.
     pub fn name_zh(self) -> &'static str {
         match self {

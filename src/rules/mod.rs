@@ -39,12 +39,36 @@ pub enum CheckKind {
     Sampling,
 }
 
+impl CheckKind {
+    pub const ALL: [CheckKind; 4] = [CheckKind::Price, CheckKind::Metrology, CheckKind::Equipment, CheckKind::Sampling];
+
+    pub fn label(self) -> Text {
+        match self {
+            CheckKind::Price => Text::new("明码标价", "Price tagging"),
+            CheckKind::Metrology => Text::new("计量器具", "Measuring instruments"),
+            CheckKind::Equipment => Text::new("特种设备", "Special equipment"),
+            CheckKind::Sampling => Text::new("抽检批次", "Sampling"),
+        }
+    }
+}
+
 /// A violation makes the visit non-compliant; a notice is for follow-up only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FindingLevel {
     Violation,
     Notice,
+}
+
+impl FindingLevel {
+    pub const ALL: [FindingLevel; 2] = [FindingLevel::Violation, FindingLevel::Notice];
+
+    pub fn label(self) -> Text {
+        match self {
+            FindingLevel::Violation => Text::new("违法", "Violation"),
+            FindingLevel::Notice => Text::new("提示", "Notice"),
+        }
+    }
 }
 
 /// What the officer orders or does.
@@ -70,6 +94,9 @@ pub enum Measure {
 }
 
 impl Measure {
+    pub const ALL: [Measure; 8] =
+        [Measure::OrderRectify, Measure::OrderRectifyByDeadline, Measure::OrderStopUse, Measure::OpenCase, Measure::WithdrawFromSale, Measure::Disposal, Measure::CorrectProcedure, Measure::Remind];
+
     pub fn text(self) -> Text {
         match self {
             Measure::OrderRectify => Text::new("责令改正", "order to rectify"),

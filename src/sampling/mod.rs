@@ -9,6 +9,7 @@ mod validate;
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
+use crate::problem::Text;
 use crate::time::Date;
 
 pub use validate::{validate_follow_up_fields, validate_sample};
@@ -59,6 +60,17 @@ pub enum SampleCategory {
     Food,
     /// 工业产品 (产品质量法)
     Industrial,
+}
+
+impl SampleCategory {
+    pub const ALL: [SampleCategory; 2] = [SampleCategory::Food, SampleCategory::Industrial];
+
+    pub fn label(self) -> Text {
+        match self {
+            SampleCategory::Food => Text::new("食品", "Food"),
+            SampleCategory::Industrial => Text::new("工业产品", "Industrial product"),
+        }
+    }
 }
 
 /// The life of one sample after the visit, kept by HQ (and pulled to the

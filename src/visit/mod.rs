@@ -14,7 +14,7 @@ use serde_with::skip_serializing_none;
 use crate::equipment::EquipmentCheck;
 use crate::metrology::InstrumentCheck;
 use crate::price::PriceCheck;
-use crate::problem::ProblemCode;
+use crate::problem::{ProblemCode, Text};
 use crate::sampling::Sample;
 use crate::time::Timestamp;
 
@@ -111,6 +111,36 @@ pub enum SiteKind {
     ResidentialBuilding,
     Factory,
     Other,
+}
+
+impl SiteKind {
+    pub const ALL: [SiteKind; 10] = [
+        SiteKind::FarmersMarket,
+        SiteKind::Supermarket,
+        SiteKind::Shop,
+        SiteKind::Pharmacy,
+        SiteKind::PetrolStation,
+        SiteKind::Restaurant,
+        SiteKind::Mall,
+        SiteKind::ResidentialBuilding,
+        SiteKind::Factory,
+        SiteKind::Other,
+    ];
+
+    pub fn label(self) -> Text {
+        match self {
+            SiteKind::FarmersMarket => Text::new("农贸市场", "Farmers' market"),
+            SiteKind::Supermarket => Text::new("超市", "Supermarket"),
+            SiteKind::Shop => Text::new("商店", "Shop"),
+            SiteKind::Pharmacy => Text::new("药店", "Pharmacy"),
+            SiteKind::PetrolStation => Text::new("加油站", "Petrol station"),
+            SiteKind::Restaurant => Text::new("餐饮", "Restaurant"),
+            SiteKind::Mall => Text::new("商场", "Mall"),
+            SiteKind::ResidentialBuilding => Text::new("住宅楼", "Residential building"),
+            SiteKind::Factory => Text::new("工厂", "Factory"),
+            SiteKind::Other => Text::new("其他", "Other"),
+        }
+    }
 }
 
 #[skip_serializing_none]

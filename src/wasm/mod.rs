@@ -535,3 +535,11 @@ pub fn content_sha256(#[wasm_bindgen(unchecked_param_type = "Visit | SampleFollo
 pub fn protocol_version() -> u32 {
     crate::sync::PROTOCOL_VERSION
 }
+
+/// The one description of the record: every form field per part of a visit and
+/// per subtype, with labels, inputs, options and what validation requires; and
+/// the words for the core's other concepts. The app renders this.
+#[wasm_bindgen(js_name = formCatalogue, unchecked_return_type = "FormCatalogue")]
+pub fn form_catalogue() -> JsValue {
+    to_js(&crate::form::catalogue())
+}

@@ -618,3 +618,67 @@ export interface PullResponse {
   /** HQ's rulebook file when the device runs another version: give it to loadRulebook. */
   rulebook?: unknown;
 }
+
+/** How a form value is entered (see `formCatalogue`). */
+export type FieldInput = "text" | "code" | "tel" | "number" | "integer" | "date" | "bool" | "choice" | "multi" | "textList" | "numberList" | "rows";
+
+/** One option of a choice: the value stored in the record and its label. */
+export interface FormChoice {
+  value: string;
+  label: Text;
+  /** The subtypes this option belongs to (absent: all). */
+  appliesTo?: string[];
+}
+
+export interface FormField {
+  /** Dotted path from the item (or table row) to the value: "verification.validUntil". */
+  path: string;
+  label: Text;
+  input: FieldInput;
+  unit?: string;
+  hint?: Text;
+  options?: FormChoice[];
+  /** The subtypes the field belongs to (absent: all). */
+  appliesTo?: string[];
+  /** Validation requires it whenever its item (row, group) is recorded. */
+  required: boolean;
+  /** Required for these subtypes only. */
+  requiredFor?: string[];
+  min?: number;
+  max?: number;
+  /** The columns of a table (`input: "rows"`). */
+  rows?: FormField[];
+}
+
+/** One part of the visit: a header part, one of the four kinds of check, or the closing parts. */
+export interface FormSection {
+  /** The visit's member holding it ("" for the visit itself). */
+  key: string;
+  kind?: CheckKind;
+  title: Text;
+  /** A list of items, each a card. */
+  repeated: boolean;
+  /** The path of the field choosing the subtype. */
+  subtype?: string;
+  fields: FormField[];
+}
+
+export interface FormInternal { path: string; reason: string; }
+
+export interface FormVocabulary {
+  checkKinds: FormChoice[];
+  findingLevels: FormChoice[];
+  measures: FormChoice[];
+  deadlineKinds: FormChoice[];
+  deadlineStatuses: FormChoice[];
+}
+
+/** The one description of the record, from the core: the app's forms and labels. */
+export interface FormCatalogue {
+  schemaVersion: number;
+  protocolVersion: number;
+  sections: FormSection[];
+  /** Members no form sets, and why. */
+  internal: FormInternal[];
+  vocabulary: FormVocabulary;
+}

@@ -1,6 +1,8 @@
 //! Shared helpers for the native tests: fixtures and JSON edits by pointer.
 #![allow(dead_code)]
 
+pub mod model_fields;
+
 use serde_json::Value;
 use xuncha::time::{parse_timestamp, Timestamp};
 
