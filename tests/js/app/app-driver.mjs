@@ -46,8 +46,9 @@ export async function until(fn, timeout = 30_000) {
   }
 }
 
-export async function open(context, url) {
+export async function open(context, url, { before } = {}) {
   const page = await context.newPage();
+  await before?.(page);
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && !/Failed to load resource|net::ERR/.test(m.text()) && errors.push(m.text()));
@@ -79,6 +80,7 @@ const id = (ptr) => "#f" + ptr.replace(/[^a-zA-Z0-9]/g, "_");
 export async function fill(page, ptr, value) {
   const sel = id(ptr);
   const tag = await page.$eval(sel, (el) => el.tagName);
+  await page.locator(sel).scrollIntoViewIfNeeded();
   if (tag === "SELECT") await page.selectOption(sel, String(value));
   else await page.fill(sel, String(value));
 }
@@ -166,6 +168,55 @@ export async function sign(page, { finger = false } = {}) {
   }
   await page.click("#confirm-signature");
   await page.waitForSelector("#signed");
+}
+
+/**
+ * "@N" in test data: N days after `day` (YYYY-MM-DD), so cases are written
+ * relative to the visit and never tied to a calendar date.
+ */
+export function dated(value, day) {
+  if (typeof value === "string" && value.startsWith("@")) {
+    return new Date(Date.parse(day + "T00:00:00Z") + Number(value.slice(1)) * 86_400_000).toISOString().slice(0, 10);
+  }
+  if (Array.isArray(value)) return value.map((v) => dated(v, day));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, dated(v, day)]));
+  return value;
+}
+
+/**
+ * Enter one item of a kind of check as an officer does: tap ＋, choose the
+ * subtype, then fill each value in the field the editor shows for it (a
+ * field that is not shown fails the test). `values` is the record's shape.
+ */
+export async function enterItem(page, { kind, list, subtype }, index, values) {
+  await page.click(`#add-${kind}`);
+  const base = `/${list}/${index}`;
+  await page.waitForSelector(`[data-ptr="${base}"]`);
+  if (subtype && values[subtype] !== undefined) {
+    await fill(page, `${base}/${subtype}`, values[subtype]);
+    await page.waitForSelector(`[data-ptr="${base}"][data-subtype="${values[subtype]}"]`);
+  }
+  await enterValues(page, base, Object.fromEntries(Object.entries(values).filter(([k]) => k !== subtype)));
+}
+
+async function enterValues(page, base, values) {
+  for (const [key, value] of Object.entries(values)) {
+    const ptr = `${base}/${key}`;
+    if (Array.isArray(value) && value.some((v) => v && typeof v === "object")) {
+      for (const [i, row] of value.entries()) {
+        await page.click(`[data-add-row="${ptr}"]`);
+        await enterValues(page, `${ptr}/${i}`, row);
+      }
+    } else if (value && typeof value === "object" && !Array.isArray(value)) {
+      await enterValues(page, ptr, value); // a group of fields, e.g. verification.*
+    } else if (Array.isArray(value) && (await page.getAttribute(`[data-ptr="${ptr}"]`, "data-input")) === "multi") {
+      for (const v of value) await page.check(`[data-ptr="${ptr}"] input[value="${v}"]`);
+    } else if (Array.isArray(value)) {
+      await fill(page, ptr, value.join("，"));
+    } else {
+      await fill(page, ptr, value);
+    }
+  }
 }
 
 /** Tap finalise; confirm warnings if asked. Ends on the result screen. */

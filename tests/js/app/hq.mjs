@@ -33,6 +33,7 @@ export async function startHq({ copySite = false } = {}) {
     url,
     dir,
     site,
+    admin,
     async api(method, path, { token, body, raw } = {}) {
       const resp = await fetch(url + path, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: resp.status, json: raw ? null : await resp.json().catch(() => null), resp };

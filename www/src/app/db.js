@@ -157,8 +157,11 @@ export async function putBlob(db, blob) {
   await tx.done;
 }
 
+/** Records waiting for HQ (a visit saved ten times is one record to send, not ten). */
 export async function pendingCount(db) {
-  return db.count("outbox");
+  let n = 0;
+  for (let c = await db.transaction("outbox").store.index("byId").openKeyCursor(null, "nextunique"); c; c = await c.continue()) n++;
+  return n;
 }
 
 export async function waitingCount(db) {

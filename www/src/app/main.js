@@ -8,7 +8,7 @@ import { syncOnce } from "./sync-engine.js";
 import { createScheduler } from "./scheduler.js";
 import { Records } from "./records.js";
 import { t, setLang, getLang } from "./i18n.js";
-import { h, formatTime } from "./ui.js";
+import { h, formatTime, clearToasts } from "./ui.js";
 import * as screens from "./screens.js";
 import { visitEditor } from "./visit-editor.js";
 
@@ -20,6 +20,8 @@ const app = {
   records: null,
   scheduler: null,
   online: navigator.onLine,
+  catalogue: null,
+  signedIn: false,
   sync: { pending: 0, photos: 0, last: null, running: false },
   leaveGuard: null, // the open editor's "save now", run before leaving it
 };
@@ -27,6 +29,8 @@ const app = {
 async function boot() {
   setLang(getLang());
   await init();
+  // The one description of the record: forms, labels and the core's words.
+  app.catalogue = core.formCatalogue();
   app.db = await openStore();
   app.records = new Records(app.db, core, () => {
     app.scheduler?.soon();
@@ -35,6 +39,8 @@ async function boot() {
     refreshStatus();
   });
   if (!(await getMeta(app.db, "deviceId"))) await setMeta(app.db, "deviceId", core.newId());
+  // For the sync code, which also runs in the service worker without the core.
+  if ((await getMeta(app.db, "protocolVersion")) !== core.protocolVersion()) await setMeta(app.db, "protocolVersion", core.protocolVersion());
   await applyRulebook();
   // Ask the browser to keep our data (not cleared under storage pressure).
   if (navigator.storage?.persist && !(await navigator.storage.persisted?.())) navigator.storage.persist().catch(() => {});
@@ -60,7 +66,7 @@ async function boot() {
 
   addEventListener("online", () => ((app.online = true), renderStatus()));
   addEventListener("offline", () => ((app.online = false), renderStatus()));
-  addEventListener("hashchange", route);
+  addEventListener("hashchange", () => (clearToasts(), route())); // messages about the screen left go with it
   // The open editor saves when the page is hidden or closed.
   addEventListener("pagehide", () => app.leaveGuard?.());
   document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && app.leaveGuard?.());
@@ -70,6 +76,9 @@ async function boot() {
   });
 
   renderShell();
+  // The top bar wraps when its notes are long: what sticks below it is placed by its real height.
+  const topbar = document.querySelector(".topbar");
+  new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`)).observe(topbar);
   await refreshStatus();
   await route();
   if (await getMeta(app.db, "session")) app.scheduler.start();
@@ -111,6 +120,7 @@ function renderShell() {
 
 async function refreshStatus() {
   if (!app.db) return;
+  app.signedIn = !!(await getMeta(app.db, "session"));
   app.sync.pending = await pendingCount(app.db);
   app.sync.photos = await waitingCount(app.db);
   app.sync.last = await getMeta(app.db, "lastSync");
@@ -123,7 +133,8 @@ function renderStatus() {
   const { pending, photos, last, running } = app.sync;
   const parts = [
     h("span", { class: `dot ${app.online ? "on" : "off"}` }, app.online ? t("online") : t("offline")),
-    h("span", { id: "pending-count", dataset: { count: String(pending) } }, pending ? t("pendingCount", { n: pending }) : photos ? "" : t("allSynced")),
+    // Before sign-in nothing has been synced: the bar does not claim it.
+    h("span", { id: "pending-count", dataset: { count: String(pending) } }, pending ? t("pendingCount", { n: pending }) : photos ? "" : app.signedIn ? t("allSynced") : t("signedOut")),
     photos ? h("span", { id: "photos-waiting", dataset: { count: String(photos) } }, t("photosWaiting", { n: photos })) : null,
     h("span", { class: "last" }, t("lastSync", { t: last?.lastSuccess ? formatTime(last.lastSuccess) : t("never") })),
   ];
@@ -193,6 +204,7 @@ async function route() {
 
 async function onSignedIn() {
   await refreshStatus();
+
   app.scheduler.start();
   location.hash = "#/";
 }

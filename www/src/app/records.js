@@ -69,7 +69,7 @@ export class Records {
     const session = await getMeta(this.db, "session");
     const me = session?.user ?? {};
     return {
-      schemaVersion: 1,
+      schemaVersion: this.core.schemaVersion(),
       id: this.core.newId(),
       status: "draft",
       operator: {},

@@ -3,6 +3,7 @@
 import { t, tx, setLang, getLang } from "./i18n.js";
 import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
 import { getMeta, setMeta, exportAll, importAll, STRICT } from "./db.js";
+import { kindSections, term } from "./catalogue.js";
 
 export async function login(app, onSignedIn) {
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
@@ -35,37 +36,37 @@ const STATE_CLASS = { pending: "warn", synced: "ok", rejected: "bad", conflict: 
 
 export async function today(app) {
   const entries = await app.records.visits();
+  const session = await getMeta(app.db, "session");
+  // Visits are written by officers; a staff account here would end in HQ's FORBIDDEN.
+  const officer = session?.user?.role !== "staff";
+  const kinds = kindSections(app.catalogue);
   const list = h("ul", { class: "visit-list", id: "visit-list" });
   for (const e of entries) {
     const v = e.record;
-    const counts = ["priceChecks", "instrumentChecks", "equipmentChecks", "samples"].map((k) => (v[k] ?? []).length);
+    const counts = kinds.map((k) => `${tx(k.title)} ${(v[k.key] ?? []).length}`);
     list.append(h("li", {},
       h("a", { class: "visit-row", href: `#/visit/${v.id}`, dataset: { id: v.id, state: e.state, status: v.status ?? "draft" } },
         h("div", { class: "row-main" },
           h("strong", {}, v.operator?.name || v.site?.name || "（未填经营者）"),
           h("span", { class: "muted" }, [v.site?.name, formatTime(v.startedAt)].filter(Boolean).join(" · ")),
-          h("span", { class: "muted" }, `${t("price")} ${counts[0]} · ${t("metrology")} ${counts[1]} · ${t("equipment")} ${counts[2]} · ${t("sampling")} ${counts[3]}`)),
+          h("span", { class: "muted" }, counts.join(" · "))),
         h("div", { class: "row-badges" },
           h("span", { class: `badge ${v.status === "finalised" ? "ok" : ""}` }, v.status === "finalised" ? t("finalised") : t("draft")),
           h("span", { class: `badge sync ${STATE_CLASS[e.state] ?? ""}` }, t(e.state ?? "pending"))))));
   }
   return h("section", {},
-    h("div", { class: "screen-head" }, h("h1", {}, t("today")), h("a", { class: "button primary big", href: "#/new", id: "new-visit" }, "＋ ", t("newVisit"))),
+    h("div", { class: "screen-head" }, h("h1", {}, t("today")),
+      officer ? h("a", { class: "button primary big", href: "#/new", id: "new-visit" }, "＋ ", t("newVisit")) : h("p", { class: "note", id: "staff-account" }, t("staffAccount"))),
     entries.length ? list : h("p", { class: "empty" }, t("noVisits")));
 }
 
-const MEASURES = {
-  orderRectify: ["责令改正", "order to rectify"], orderRectifyByDeadline: ["责令限期整改", "order to rectify by a deadline"],
-  orderStopUse: ["责令停止使用", "order to stop use"], openCase: ["立案调查", "open a case"], withdrawFromSale: ["责令下架", "withdraw from sale"],
-  disposal: ["核查处置", "disposal"], correctProcedure: ["纠正程序", "correct the procedure"], remind: ["提醒告诫", "remind"],
-};
-
-export function findingCard(f) {
+/** One finding with its basis and measures, in the core's words. */
+export function findingCard(f, catalogue) {
   return h("li", { class: `finding ${f.level}`, dataset: { code: f.code } },
-    h("div", { class: "finding-title" }, h("span", { class: `badge ${f.level === "violation" ? "bad" : "warn"}` }, f.level === "violation" ? "违法" : "提示"), " ", tx(f.title)),
+    h("div", { class: "finding-title" }, h("span", { class: `badge ${f.level === "violation" ? "bad" : "warn"}` }, tx(term(catalogue, "findingLevels", f.level))), " ", tx(f.title)),
     h("p", {}, tx(f.message)),
     h("p", { class: "basis" }, `${t("basis")}：`, f.basis.map((b) => `《${tx(b.law)}》${tx(b.article)}`).join("；")),
-    f.measures?.length ? h("p", {}, `${t("measures")}：`, f.measures.map((m) => tx(MEASURES[m] ?? [m, m])).join("、")) : null,
+    f.measures?.length ? h("p", {}, `${t("measures")}：`, f.measures.map((m) => tx(term(catalogue, "measures", m))).join("、")) : null,
     f.rectifyBy ? h("p", { class: "deadline" }, `${t("rectifyBy")}：${f.rectifyBy}`) : null);
 }
 
@@ -83,8 +84,9 @@ export async function result(app, id) {
       h("p", { class: "muted" }, `${v.operator?.name ?? ""} · ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`),
       h("p", { class: "muted" }, `${t("rulebook")} ${ev.rulebookVersion}`)),
     syncNotice(app, entry),
-    h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map(findingCard)) : h("p", {}, t("noFindings"))),
-    ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}` }, `${tx(d.title)}：${d.due}（${d.status}）`)))) : null,
+    h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map((f) => findingCard(f, app.catalogue))) : h("p", {}, t("noFindings"))),
+    ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}`, dataset: { code: d.code, status: d.status } },
+      `${tx(term(app.catalogue, "deadlineKinds", d.kind))} · ${tx(d.title)}：${d.due}（${tx(term(app.catalogue, "deadlineStatuses", d.status))}）`)))) : null,
     h("div", { class: "card", id: "lab-results" }, h("h2", {}, t("labResults")),
       (v.samples ?? []).length === 0 ? h("p", { class: "muted" }, "—") :
       h("ul", {}, (v.samples ?? []).map((s) => {
@@ -147,15 +149,15 @@ export async function dashboard(app) {
     const summary = app.core.summarise(visits, { query: { period: select.value, asOf: todayDate() }, followUps });
     const f = summary.figures;
     const report = app.core.reportParagraphs(summary);
-    const tile = (label, value, sub) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value), h("span", { class: "tile-label" }, label), sub ? h("span", { class: "muted" }, sub) : null);
+    const tile = (label, value, sub) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value), h("span", { class: "tile-label" }, tx(label)), sub ? h("span", { class: "muted" }, sub) : null);
     body.replaceChildren(
       h("div", { class: "tiles", id: "figures" },
         tile(["检查家次", "Visits"], f.visits),
         tile(["出动人次", "Officer deployments"], f.officerDeployments),
-        tile(["合规率", "Compliance"], f.complianceRate.display, `${f.complianceRate.numerator}/${f.complianceRate.denominator}`),
+        tile(["合规率", "Compliance"], f.complianceRate.display, t("compliantOf", { n: f.complianceRate.numerator, d: f.complianceRate.denominator })),
         tile(["违法行为", "Violations"], f.violations),
-        tile(["计量器具不合格", "Instruments failed"], f.metrology.failed, `${f.metrology.instruments}`),
-        tile(["抽检不合格", "Samples failed"], f.sampling.failed, `${f.sampling.batches}`)),
+        tile(["计量器具不合格", "Instruments failed"], f.metrology.failed, t("instrumentsChecked", { n: f.metrology.instruments })),
+        tile(["抽检不合格", "Samples failed"], f.sampling.failed, t("batchesSampled", { n: f.sampling.batches }))),
       h("div", { class: "card chart", id: "trend-chart", html: app.core.trendChartSvg(summary) }),
       h("div", { class: "card chart", id: "findings-chart", html: app.core.findingsChartSvg(summary) }),
       h("div", { class: "card", id: "report" }, h("h2", {}, t("report")), ["total", "price", "metrology", "equipment", "sampling"].map((k) => h("p", {}, tx(report[k])))));
@@ -173,7 +175,12 @@ export async function settings(app) {
     storage.replaceChildren(
       h("p", { class: persisted ? "ok" : "warn", id: "persisted" }, persisted ? t("persisted") : t("notPersisted")),
       est ? h("p", { id: "usage" }, t("used", { u: formatBytes(est.usage), q: formatBytes(est.quota) })) : null,
-      persisted ? null : h("button", { onclick: async () => (await navigator.storage.persist(), drawStorage()) }, t("requestPersist")));
+      persisted ? null : h("button", { id: "request-persist", onclick: async () => {
+        // Say what the browser answered: a refusal is common (it decides by how the app is used).
+        const granted = await navigator.storage.persist().catch(() => false);
+        await drawStorage();
+        toast(granted ? t("persistGranted") : t("persistRefused"), granted ? "info" : "error");
+      } }, t("requestPersist")));
   };
   drawStorage();
   const session = await getMeta(app.db, "session");

@@ -4,7 +4,6 @@
 // the worker: a Web Lock, taken if free (a tab that finds it held skips).
 import { STRICT, getMeta, waitingBlob, waitingBlobs, markUploaded, extendLineage } from "./db.js";
 
-export const PROTOCOL_VERSION = 1;
 const PUSH_BATCH = 50;
 const PULL_PAGE = 200;
 // Photo uploads in flight at once: enough to hide a round trip, few enough for a weak signal.
@@ -58,11 +57,15 @@ async function pass(db, base) {
   const session = await getMeta(db, "session");
   if (!session?.token) throw new SyncError("SIGNED_OUT", "请先登录", { retry: false });
   const deviceId = await getMeta(db, "deviceId");
+  // The core's protocol version, kept by the app at start (this code also runs in the
+  // service worker, which does not load the core).
+  const protocolVersion = await getMeta(db, "protocolVersion");
+  if (!protocolVersion) throw new SyncError("NOT_READY", "应用尚未完成启动", { retry: true });
   const out = { ran: true, pushed: 0, rejected: 0, conflicts: 0, uploaded: 0, pulled: 0 };
   try {
-    await push(db, base, session.token, deviceId, out);
+    await push(db, base, session.token, deviceId, protocolVersion, out);
     await uploadAttachments(db, base, session.token, out);
-    await pull(db, base, session.token, out);
+    await pull(db, base, session.token, protocolVersion, out);
     await record(db, { at: new Date().toISOString(), ok: true, ...out });
   } catch (e) {
     await record(db, { at: new Date().toISOString(), ok: false, code: e.code ?? "ERROR", message: String(e.message) });
@@ -78,7 +81,7 @@ async function record(db, result) {
   await tx.done;
 }
 
-async function push(db, base, token, deviceId, out) {
+async function push(db, base, token, deviceId, protocolVersion, out) {
   for (;;) {
     // Read and marked sent in one write: HQ may commit even if the answer is lost,
     // and a save landing in between must not find an entry it may still replace.
@@ -87,7 +90,7 @@ async function push(db, base, token, deviceId, out) {
     for (const e of entries) if (!e.sent) await tx0.store.put({ ...e, sent: true });
     await tx0.done;
     if (entries.length === 0) return;
-    const { json } = await call(base, token, "POST", "/api/v1/sync/push", { protocolVersion: PROTOCOL_VERSION, deviceId, changes: entries.map((e) => e.change) });
+    const { json } = await call(base, token, "POST", "/api/v1/sync/push", { protocolVersion, deviceId, changes: entries.map((e) => e.change) });
     const results = json?.results ?? [];
     if (results.length !== entries.length) throw new SyncError("BAD_ANSWER", "HQ answered a different number of changes");
     const tx = db.transaction(["outbox", "records", "blobs"], "readwrite", STRICT);
@@ -153,12 +156,12 @@ async function uploadAttachments(db, base, token, out) {
   if (failure) throw failure;
 }
 
-async function pull(db, base, token, out) {
+async function pull(db, base, token, protocolVersion, out) {
   for (;;) {
     const cursor = await getMeta(db, "pullCursor");
     const rulebook = await getMeta(db, "rulebook");
     const { json } = await call(base, token, "POST", "/api/v1/sync/pull", {
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion,
       cursor: cursor ?? undefined,
       limit: PULL_PAGE,
       rulebookVersion: rulebook?.version ?? undefined,

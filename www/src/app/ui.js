@@ -25,6 +25,20 @@ export function toast(text, kind = "info") {
   setTimeout(() => el.remove(), kind === "error" ? 8000 : 3000);
 }
 
+/** A message with an undo button, kept a little longer than a toast. */
+export function undoToast(text, undo, label = document.documentElement.lang === "en" ? "Undo" : "撤销") {
+  const host = document.getElementById("toasts");
+  const el = h("div", { class: "toast toast-undo", role: "status" }, h("span", {}, text),
+    h("button", { type: "button", class: "small", id: "undo", onclick: () => (el.remove(), undo()) }, label));
+  host.append(el);
+  setTimeout(() => el.remove(), 10_000);
+}
+
+/** Clear messages that belong to the screen being left (an error about a field no longer shown). */
+export function clearToasts() {
+  document.getElementById("toasts")?.replaceChildren();
+}
+
 /** "2026-11-23T09:30:00+08:00" for a Date, in the device's zone (the core reads offsets). */
 export function isoLocal(d = new Date()) {
   const pad = (n) => String(n).padStart(2, "0");

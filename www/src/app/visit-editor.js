@@ -3,9 +3,10 @@
 // Every change is checked by the core as the officer types (problems beside
 // the field, findings as they arise, with their legal basis) and saved on the
 // device shortly after, queued for HQ in the same write.
-import { t, tx } from "./i18n.js";
-import { h, toast, isoLocal, today, sha256Hex } from "./ui.js";
-import { HEADER, OFFICER, REFUSAL, KINDS, pointer, getAt, setAt } from "./forms.js";
+import { t, tx, getLang } from "./i18n.js";
+import { h, toast, undoToast, isoLocal, today, sha256Hex } from "./ui.js";
+import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel } from "./catalogue.js";
+import { fieldRenderer } from "./form-fields.js";
 import { putBlob, isQuotaError } from "./db.js";
 import { findingCard, syncNotice } from "./screens.js";
 
@@ -14,10 +15,12 @@ const PHOTO_LONG_SIDE = 2048;
 const HQ_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]; // what HQ's attachment upload accepts
 
 export async function visitEditor(app, original, entry) {
-  const { core, db } = app;
+  const { core, db, catalogue } = app;
+  const kinds = kindSections(catalogue);
   const visit = structuredClone(original);
   visit.startedAt ??= isoLocal();
-  for (const k of ["attachments", "priceChecks", "instrumentChecks", "equipmentChecks", "samples"]) visit[k] ??= [];
+  visit.attachments ??= [];
+  for (const sec of kinds) visit[sec.key] ??= [];
   const followUps = await app.records.followUps(visit.id);
   let dirty = false;
   let root = null;
@@ -27,6 +30,14 @@ export async function visitEditor(app, original, entry) {
   const savedNote = h("span", { class: "saved-note", id: "saved-note", role: "status" });
   const problemsPanel = h("div", { class: "card problems", id: "problems" });
   const findingsPanel = h("div", { class: "card", id: "findings" });
+  // Beside the form on a landscape tablet; in portrait a bar above the buttons
+  // that opens over the form, so the counts stay in sight while typing.
+  const sideSummary = h("button", { type: "button", class: "side-summary", id: "side-summary", "aria-expanded": "false", onclick: () => {
+    const open = side.classList.toggle("open");
+    sideSummary.setAttribute("aria-expanded", String(open));
+    sideSummary.querySelector(".chevron").textContent = open ? "▾" : "▴";
+  } });
+  const side = h("aside", { class: "editor-side", id: "editor-side", tabindex: "0", "aria-label": `${t("problems")} / ${t("findings")}` }, sideSummary, problemsPanel, findingsPanel);
 
   // ---- fields ----------------------------------------------------------------
   function changed() {
@@ -39,63 +50,16 @@ export async function visitEditor(app, original, entry) {
     saveTimer = setTimeout(saveNow, 1200);
   }
 
-  function control(spec, obj, ptr) {
-    const value = getAt(obj, spec.key);
-    const id = `f${ptr.replace(/[^a-zA-Z0-9]/g, "_")}`;
-    const set = (v) => (setAt(obj, spec.key, v), changed());
-    switch (spec.type) {
-      case "select":
-        return h("select", { id, onchange: (e) => set(e.target.value || undefined) },
-          h("option", { value: "" }, t("unset")),
-          spec.options.map((o) => h("option", { value: o.value, selected: value === o.value }, tx(o.label))));
-      case "bool":
-        return h("select", { id, class: "bool", onchange: (e) => set(e.target.value === "" ? undefined : e.target.value === "true") },
-          h("option", { value: "" }, t("unset")), h("option", { value: "true", selected: value === true }, t("yes")), h("option", { value: "false", selected: value === false }, t("no")));
-      case "multi":
-        return h("div", { class: "chips", id, role: "group" }, spec.options.map((o) =>
-          h("label", { class: "chip" }, h("input", { type: "checkbox", checked: (value ?? []).includes(o.value), onchange: (e) => {
-            const now = new Set(getAt(obj, spec.key) ?? []);
-            e.target.checked ? now.add(o.value) : now.delete(o.value);
-            set(spec.options.map((x) => x.value).filter((x) => now.has(x)));
-          } }), tx(o.label))));
-      case "list":
-        return h("input", { id, value: (value ?? []).join("，"), oninput: (e) => set(e.target.value.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)) });
-      case "number":
-        return h("input", { id, type: "number", inputmode: "decimal", step: "any", value: value ?? "", oninput: (e) => set(e.target.value === "" ? undefined : Number(e.target.value)) });
-      case "date":
-        return h("input", { id, type: "date", value: value ?? "", oninput: (e) => set(e.target.value || undefined) });
-      case "rows":
-        return rows(spec, obj, ptr);
-      default:
-        return h("input", { id, type: spec.type === "tel" ? "tel" : "text", value: value ?? "", autocapitalize: spec.upper ? "characters" : "off",
-          oninput: (e) => set((spec.upper ? e.target.value.toUpperCase() : e.target.value).trim() || undefined) });
-    }
-  }
+  const { field } = fieldRenderer({ registry: fields, onChange: () => changed() });
+  const officerSection = section(catalogue, "officers");
+  const refusalSection = section(catalogue, "refusal");
 
-  function field(spec, obj, base) {
-    const ptr = pointer(base, spec.key);
-    const input = control(spec, obj, ptr);
-    const el = h("div", { class: `field field-${spec.type}`, dataset: { ptr } },
-      h("label", { for: input.id }, tx(spec.label)),
-      input,
-      spec.hint ? h("small", { class: "hint" }, tx(spec.hint)) : null,
-      h("div", { class: "field-problems", "aria-live": "polite" }));
-    fields.set(ptr, el);
-    return el;
-  }
-
-  function rows(spec, obj, ptr) {
-    const box = h("div", { class: "rows", id: `f${ptr.replace(/[^a-zA-Z0-9]/g, "_")}` });
-    const draw = () => {
-      const list = getAt(obj, spec.key) ?? [];
-      box.replaceChildren(
-        ...list.map((row, i) => h("div", { class: "row-line" },
-          spec.fields.map((f) => field(f, row, `${ptr}/${i}`)),
-          h("button", { type: "button", class: "small", "aria-label": t("remove"), onclick: () => (list.splice(i, 1), setAt(obj, spec.key, list.slice()), changed(), draw()) }, "✕"))),
-        h("button", { type: "button", class: "small", onclick: () => { const l = getAt(obj, spec.key) ?? []; l.push({}); setAt(obj, spec.key, l); changed(); draw(); } }, "＋ ", t("addRow")));
-    };
-    draw();
-    return box;
+  /** A part of the visit that is one object ("operator", "site"; "" is the visit's own notes). */
+  function objectCard(key) {
+    const sec = section(catalogue, key);
+    const obj = key ? (visit[key] ??= {}) : visit;
+    return h("div", { class: "card", dataset: { ptr: key ? `/${key}` : "/notes" } }, h("h2", {}, tx(sec.title)),
+      h("div", { class: "grid" }, sec.fields.map((f) => field(f, obj, key ? `/${key}` : ""))));
   }
 
   // ---- photos ------------------------------------------------------------------
@@ -112,12 +76,26 @@ export async function visitEditor(app, original, entry) {
 
   function photoStrip(owner, ptr) {
     const strip = h("div", { class: "photos", dataset: { ptr } });
+    let urls = [];
     const draw = async () => {
       const shas = owner ? owner.photoSha256 ?? [] : visit.attachments.filter((a) => !referenced(a.sha256)).map((a) => a.sha256);
+      // Object URLs hold the photo in memory until revoked: those of the last drawing go now.
+      for (const u of urls) URL.revokeObjectURL(u);
+      urls = [];
       const thumbs = [];
       for (const sha of shas) {
         const b = await db.get("blobs", sha);
-        thumbs.push(b ? h("img", { class: "thumb", alt: t("photos"), src: URL.createObjectURL(b.blob) }) : h("span", { class: "thumb missing" }, "…"));
+        if (!b) {
+          thumbs.push(h("span", { class: "thumb missing" }, "…"));
+          continue;
+        }
+        const url = URL.createObjectURL(b.blob);
+        urls.push(url);
+        thumbs.push(h("button", { type: "button", class: "thumb", "aria-label": t("viewPhoto"), onclick: () => viewPhoto(b.blob, () => {
+          removePhoto(owner, sha);
+          changed();
+          draw();
+        }) }, h("img", { class: "thumb", alt: t("photos"), src: url })));
       }
       const input = h("input", { type: "file", accept: "image/*", capture: "environment", class: "visually-hidden", multiple: true });
       input.addEventListener("change", async () => {
@@ -138,34 +116,112 @@ export async function visitEditor(app, original, entry) {
     return strip;
   }
 
+  /** The photo large, with a way to take it out of the record (the bytes stay until nothing uses them). */
+  function viewPhoto(blob, remove) {
+    const url = URL.createObjectURL(blob);
+    const dialog = h("dialog", { class: "photo-viewer", id: "photo-viewer" },
+      h("img", { src: url, alt: t("photos") }),
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "danger big", id: "remove-photo", onclick: () => (dialog.close(), remove()) }, t("removePhoto")),
+        h("button", { type: "button", class: "big", id: "close-photo", onclick: () => dialog.close() }, t("close"))));
+    dialog.addEventListener("close", () => (URL.revokeObjectURL(url), dialog.remove()));
+    document.body.append(dialog);
+    dialog.showModal();
+  }
+
+  function removePhoto(owner, sha) {
+    if (owner) owner.photoSha256 = (owner.photoSha256 ?? []).filter((x) => x !== sha);
+    if (!owner?.photoSha256?.length) delete owner?.photoSha256;
+    if (!referenced(sha)) visit.attachments = visit.attachments.filter((a) => a.sha256 !== sha);
+  }
+
   function referenced(sha) {
     if (visit.signature?.imageSha256 === sha) return true;
-    return Object.values(KINDS).some((k) => (visit[k.list] ?? []).some((x) => (x.photoSha256 ?? []).includes(sha)));
+    return kinds.some((k) => (visit[k.key] ?? []).some((x) => (x.photoSha256 ?? []).includes(sha)));
   }
 
   // ---- items of the four kinds ---------------------------------------------------
-  function kindSection(kindKey) {
-    const kind = KINDS[kindKey];
+  // Each item card shows the fields of its subtype only (the core says which);
+  // changing the subtype keeps what still applies and says what was dropped.
+  function kindSection(sec) {
     const list = h("div", { class: "items" });
-    const draw = () => {
-      list.replaceChildren(...visit[kind.list].map((item, i) => {
-        const base = `/${kind.list}/${i}`;
-        const card = h("div", { class: "card item", dataset: { ptr: base, kind: kindKey } },
-          h("div", { class: "item-head" }, h("h3", {}, `${tx(kind.title)} ${i + 1}`),
-            h("button", { type: "button", class: "small danger", onclick: () => { visit[kind.list].splice(i, 1); changed(); draw(); } }, t("remove"))),
-          h("div", { class: "grid" }, kind.fields.map((f) => field(f, item, base))),
-          h("div", { class: "field" }, h("span", { class: "label" }, t("photos")), photoStrip(item, `${base}/photoSha256`)),
-          h("div", { class: "field-problems item-problems" }));
-        fields.set(base, card);
-        return card;
-      }));
+    const items = () => visit[sec.key];
+    const draw = (notes = new Map()) => {
+      list.replaceChildren(...items().map((item, i) => itemCard(sec, item, i, draw, notes.get(item))));
       check();
     };
     draw();
-    return h("section", { class: "kind", id: `kind-${kindKey}` },
-      h("div", { class: "section-head" }, h("h2", {}, tx(kind.title)),
-        h("button", { type: "button", class: "big", id: `add-${kindKey}`, onclick: () => { visit[kind.list].push({ id: core.newId() }); changed(); draw(); list.lastElementChild?.querySelector("input,select")?.focus(); } }, "＋ ", t("add"), tx(kind.title))),
+    return h("section", { class: "kind", id: `kind-${sec.kind}` },
+      h("div", { class: "section-head" }, h("h2", {}, tx(sec.title)),
+        h("button", { type: "button", class: "big", id: `add-${sec.kind}`, onclick: () => {
+          items().push({ id: core.newId() });
+          changed();
+          draw();
+          list.lastElementChild?.querySelector("select,input")?.focus();
+        } }, "＋ ", t("add"), tx(sec.title))),
       list);
+  }
+
+  function itemCard(sec, item, i, redraw, note) {
+    const base = `/${sec.key}/${i}`;
+    const subtype = subtypeOf(sec, item);
+    const chooser = sec.fields.find((f) => f.path === sec.subtype);
+    const shown = visibleFields(sec, subtype).filter((f) => f !== chooser);
+    const summary = [subtype && tx(optionLabel(sec, sec.subtype, subtype)), item.itemName ?? item.serialNo ?? item.registrationNo ?? item.equipmentCode ?? item.productName ?? item.sampleNo].filter(Boolean).join(" · ");
+    const chooserField = field(chooser, item, base, subtype);
+    // A change of subtype is its own edit: the card is drawn again for the new subtype.
+    chooserField.querySelector("select").addEventListener("change", (e) => {
+      const before = structuredClone(item);
+      const { item: next, dropped } = changeSubtype(sec, before, e.target.value || undefined);
+      visit[sec.key][i] = next;
+      changed();
+      redraw(new Map(dropped.length ? [[next, { before, dropped }]] : []));
+    }, { capture: true });
+    const card = h("div", { class: "card item", dataset: { ptr: base, kind: sec.kind, subtype: subtype ?? "" } },
+      h("div", { class: "item-head" }, h("h3", {}, `${tx(sec.title)} ${i + 1}`, summary ? h("span", { class: "muted" }, `　${summary}`) : null),
+        removeButton(() => {
+          const removed = visit[sec.key].splice(i, 1)[0];
+          changed();
+          redraw();
+          undoToast(t("itemRemoved", { what: `${tx(sec.title)} ${i + 1}` }), () => {
+            visit[sec.key].splice(i, 0, removed);
+            changed();
+            redraw();
+          });
+        })),
+      note ? droppedNote(note, () => {
+        visit[sec.key][i] = note.before;
+        changed();
+        redraw();
+      }) : null,
+      h("div", { class: "grid" }, chooserField, subtype === undefined ? h("p", { class: "hint choose-first" }, t("chooseSubtypeFirst", { what: tx(chooser.label) })) : null, shown.map((f) => field(f, item, base, subtype))),
+      h("div", { class: "field" }, h("span", { class: "label" }, t("photos")), photoStrip(item, `${base}/photoSha256`)),
+      h("div", { class: "field-problems item-problems" }));
+    fields.set(base, card);
+    return card;
+  }
+
+  /** "已移除不适用于「水表」的内容：最大秤量、称量检查　[撤销]" */
+  function droppedNote({ dropped }, undo) {
+    return h("div", { class: "dropped-note", role: "status" },
+      h("span", {}, t("droppedFields", { what: dropped.map((d) => tx(d.field.label)).join(getLang() === "en" ? ", " : "、") })),
+      h("button", { type: "button", class: "small", id: "undo-subtype", onclick: undo }, t("undo")));
+  }
+
+  /** Delete asks first: the first tap arms the button for a few seconds, the second deletes. */
+  function removeButton(remove) {
+    let armed = null;
+    const button = h("button", { type: "button", class: "small danger", dataset: { action: "remove-item" }, onclick: () => {
+      if (!armed) {
+        button.textContent = t("confirmRemove");
+        button.classList.add("armed");
+        armed = setTimeout(() => ((armed = null), (button.textContent = t("remove")), button.classList.remove("armed")), 4000);
+        return;
+      }
+      clearTimeout(armed);
+      remove();
+    } }, t("remove"));
+    return button;
   }
 
   // ---- signature ------------------------------------------------------------------
@@ -196,8 +252,8 @@ export async function visitEditor(app, original, entry) {
     const signer = h("input", { id: "signer-name", value: visit.operator?.contactName ?? "" });
     const refusalObj = visit.refusal ?? {};
     const refusal = h("details", { id: "refusal", open: !!visit.refusal },
-      h("summary", {}, t("refusal")),
-      h("div", { class: "grid" }, REFUSAL.map((f) => field(f, refusalObj, "/refusal"))));
+      h("summary", {}, tx(refusalSection.title)),
+      h("div", { class: "grid" }, refusalSection.fields.map((f) => field(f, refusalObj, "/refusal"))));
     refusal.addEventListener("input", () => {
       const filled = Object.values(refusalObj).some(Boolean);
       if (filled) visit.refusal = refusalObj;
@@ -263,13 +319,28 @@ export async function visitEditor(app, original, entry) {
     el?.querySelector("input,select,canvas")?.focus();
   }
 
+  let seenFindings = new Set();
+  let firstCheck = true;
   function check() {
     try {
       const report = core.validateVisit(visit);
       place(report.problems);
       const ev = core.evaluateVisit(visit, { asOf: today(), followUps });
+      const cards = ev.findings.map((f) => findingCard(f, catalogue));
+      const key = (f) => `${f.code} ${f.path}`;
+      const fresh = ev.findings.map((f, i) => (seenFindings.has(key(f)) ? null : cards[i])).filter(Boolean);
+      seenFindings = new Set(ev.findings.map(key));
+      for (const c of fresh) c.classList.add("new");
       findingsPanel.replaceChildren(h("h2", {}, t("findings"), " ", h("span", { class: `badge ${ev.findings.length ? "bad" : "ok"}`, id: "finding-count" }, String(ev.findings.length))),
-        ev.findings.length ? h("ul", { class: "findings" }, ev.findings.map(findingCard)) : h("p", {}, t("noFindings")));
+        ev.findings.length ? h("ul", { class: "findings" }, cards) : h("p", {}, t("noFindings")));
+      const errors = report.problems.filter((p) => p.severity === "error").length;
+      sideSummary.replaceChildren(
+        h("span", { class: `badge ${errors ? "bad" : "ok"}` }, t("toFixShort", { n: errors })), " ",
+        h("span", { class: `badge ${ev.findings.length ? "bad" : "ok"}` }, t("findingsShort", { n: ev.findings.length })),
+        h("span", { class: "chevron", "aria-hidden": "true" }, side.classList.contains("open") ? "▾" : "▴"));
+      // A finding that just arose is brought into view in the panel (never the page under the officer's finger).
+      if (fresh.length && !firstCheck) side.scrollTop += fresh[0].getBoundingClientRect().top - side.getBoundingClientRect().top - 64;
+      firstCheck = false;
       const code = fields.get("/operator/creditCode");
       if (code && visit.operator?.creditCode?.length === 18 && !report.problems.some((p) => p.path === "/operator/creditCode")) code.querySelector(".field-problems").append(h("p", { class: "ok" }, "✓ ", t("creditCodeOk")));
       return report;
@@ -348,7 +419,7 @@ export async function visitEditor(app, original, entry) {
   const officersBox = h("div", { class: "rows" });
   const drawOfficers = () => {
     officersBox.replaceChildren(...(visit.officers ??= []).map((o, i) => h("div", { class: "row-line" },
-      OFFICER.map((f) => field(f, o, `/officers/${i}`)))),
+      officerSection.fields.map((f) => field(f, o, `/officers/${i}`)))),
       h("button", { type: "button", class: "small", onclick: () => { visit.officers.push({}); drawOfficers(); } }, "＋ ", t("officer")));
   };
   drawOfficers();
@@ -359,14 +430,15 @@ export async function visitEditor(app, original, entry) {
     noticeSlot,
     h("div", { class: "editor-grid" },
       h("div", { class: "editor-main" },
-        h("div", { class: "card", dataset: { ptr: "/operator" } }, h("h2", {}, t("operator")), h("div", { class: "grid" }, HEADER.operator.map((f) => field(f, (visit.operator ??= {}), "/operator")))),
-        h("div", { class: "card" }, h("h2", {}, t("site")), h("div", { class: "grid" }, HEADER.site.map((f) => field(f, (visit.site ??= {}), "/site")))),
-        h("div", { class: "card" }, h("h2", {}, t("officers")), officersBox),
-        ...Object.keys(KINDS).map(kindSection),
+        objectCard("operator"),
+        objectCard("site"),
+        h("div", { class: "card" }, h("h2", {}, tx(officerSection.title)), officersBox),
+        ...kinds.map(kindSection),
+        objectCard(""),
         h("div", { class: "card" }, h("h2", {}, t("photos")), photoStrip(null, "/attachments")),
         signatureBox,
         confirmBox),
-      h("aside", { class: "editor-side", tabindex: "0", "aria-label": `${t("problems")} / ${t("findings")}` }, problemsPanel, findingsPanel)),
+      side),
     h("div", { class: "action-bar" },
       h("button", { type: "button", class: "big", id: "save", onclick: async () => { dirty = true; await saveNow(); } }, t("save")),
       h("button", { type: "button", class: "primary big", id: "finalise", onclick: () => finalise() }, t("finalise"))));
