@@ -8,3 +8,9 @@ cd "$(dirname "$0")/.."
 cp tests/fixtures/visit_complete.json target/site/example-visit.json
 # Precompressed copies (brotli, gzip) for HQ to serve with Content-Encoding.
 node scripts/precompress.mjs target/site
+# The service worker must carry its precache list (Workbox replaces self.__WB_MANIFEST):
+# without it the worker never installs and the app does not start offline.
+if grep -q '__WB_MANIFEST' target/site/sw.js; then
+  echo "target/site/sw.js: the precache manifest was not injected" >&2
+  exit 1
+fi

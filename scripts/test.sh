@@ -46,14 +46,17 @@ scripts/schemathesis.sh "$PG_URL"
 step "release wasm build (pkg/)"
 scripts/build-wasm.sh
 
+step "the app's pure functions (catalogue use, the local record's sync states) in Node, against the release core"
+node_suite unit/
+
 step "JavaScript API in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test web
 
 step "TypeScript declarations (tsc --strict against pkg/xuncha.d.ts)"
-(cd tests/js && npx --no-install tsc -p .)
-echo "tsc: declarations and typical use type-check"
+(cd tests/js && npx --no-install tsc -p . && npx --no-install tsc -p tsconfig.app.json)
+echo "tsc: declarations, typical use, and the app's own JS (checkJs) type-check against pkg/xuncha.d.ts"
 
 step "pages on the release build in Chromium (playwright-core, node --test)"
 scripts/build-site.sh

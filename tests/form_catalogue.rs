@@ -301,3 +301,13 @@ fn base_visit(visit_day: Date) -> Value {
     v["attachments"][1]["takenAt"] = json!(format!("{visit_day}T09:40:00+08:00"));
     v
 }
+
+#[test]
+fn the_catalogue_the_wasm_ships_is_the_one_the_core_builds() {
+    let built = serde_json::to_string_pretty(&catalogue()).unwrap() + "\n";
+    let path = format!("{}/src/form/catalogue.json", env!("CARGO_MANIFEST_DIR"));
+    if std::env::var("XUNCHA_BLESS").is_ok() {
+        std::fs::write(&path, &built).unwrap();
+    }
+    assert!(xuncha::form::CATALOGUE_JSON == built, "src/form/catalogue.json is stale: run XUNCHA_BLESS=1 cargo test --test form_catalogue");
+}

@@ -122,3 +122,36 @@ fn a_finalised_record_is_only_replaced_by_itself() {
     let a_draft = Stored { finalised: false, ..stored };
     assert_eq!(judge(&change(draft(), r1, r2), Some(&a_draft), false, now()), Judgement::Accept { finalised: false }, "drafts may change");
 }
+
+#[test]
+fn a_draft_is_discarded_as_a_tombstone_and_a_finalised_visit_never_is() {
+    use xuncha::sync::{judge, Change, Judgement, RecordKind, Stored};
+    use xuncha::visit::lifecycle::{discard, DiscardError};
+    // Half a draft: discarding it keeps every value; only the status changes.
+    let half = edits(draft(), &[("/officers", None), ("/signature", None)]);
+    let gone = discard(half.clone(), now()).expect("a draft is discarded");
+    assert_eq!(gone.status, Some(RecordStatus::Discarded));
+    let mut kept = serde_json::to_value(&gone).unwrap();
+    kept["status"] = json!("draft");
+    assert_eq!(kept, serde_json::to_value(xuncha::check_visit(half, now()).record.unwrap()).unwrap(), "nothing entered is lost");
+    // HQ stores the tombstone as the record's next revision, incomplete as it is.
+    let record = serde_json::to_value(&gone).unwrap();
+    let id = record["id"].as_str().unwrap().to_string();
+    let change = Change {
+        kind: RecordKind::Visit,
+        id,
+        base_revision: Some("01900000-0000-7000-8000-0000000000b1".into()),
+        revision: "01900000-0000-7000-8000-0000000000b2".into(),
+        sha256: xuncha::sync::content_sha256(&record),
+        record,
+    };
+    let draft_at_hq = Stored { revision: "01900000-0000-7000-8000-0000000000b1".into(), sha256: "x".into(), finalised: false };
+    assert!(matches!(judge(&change, Some(&draft_at_hq), false, now()), Judgement::Accept { finalised: false }));
+    // Evidence is never discarded: not by the core, not at HQ.
+    let done = finalise(draft(), now(), &[]).unwrap();
+    let err = discard(serde_json::to_value(&done).unwrap(), now()).unwrap_err();
+    assert_eq!(err, DiscardError::Finalised);
+    assert_eq!(err.code(), "ALREADY_FINALISED");
+    let finalised_at_hq = Stored { finalised: true, ..draft_at_hq };
+    assert!(matches!(judge(&change, Some(&finalised_at_hq), false, now()), Judgement::Reject { .. }));
+}

@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod common;
+
 use serde_json::{json, Map, Value};
 use serde_reflection::{ContainerFormat, Tracer, TracerConfig};
 use xuncha::time::parse_timestamp;
@@ -291,4 +293,31 @@ fn form_catalogue_interfaces_describe_what_the_core_sends() {
         let never: Vec<_> = declared.difference(seen.get(ty).unwrap_or(&BTreeSet::new())).cloned().collect();
         assert!(never.is_empty(), "{ty}: declared but never sent: {never:?}");
     }
+}
+
+#[test]
+fn every_field_of_the_visit_is_declared_in_typescript_and_no_other() {
+    // Both ways by field, optional ones included: the round trip above cannot see a
+    // Rust field that stays absent. The Rust side is listed by deserializing.
+    fn walk(ts: &Ts, ty: &str, at: &str, out: &mut BTreeSet<String>) {
+        if let Some(inner) = ty.strip_suffix("[]") {
+            return walk(ts, inner, &format!("{at}[]"), out);
+        }
+        match ts.interfaces.get(ty) {
+            Some(fields) => {
+                for (k, t) in fields {
+                    walk(ts, t, &if at.is_empty() { k.clone() } else { format!("{at}.{k}") }, out);
+                }
+            }
+            None => {
+                out.insert(at.to_string());
+            }
+        }
+    }
+    let ts = parse_ts();
+    let mut declared = BTreeSet::new();
+    walk(&ts, "Visit", "", &mut declared);
+    let model: BTreeSet<String> = common::model_fields::leaves::<xuncha::Visit>().into_keys().collect();
+    assert_eq!(model.difference(&declared).collect::<Vec<_>>(), Vec::<&String>::new(), "in Rust, missing from types.d.ts");
+    assert_eq!(declared.difference(&model).collect::<Vec<_>>(), Vec::<&String>::new(), "in types.d.ts, not in Rust");
 }

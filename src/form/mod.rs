@@ -10,6 +10,10 @@
 //! - "required" is what validation reports as REQUIRED for an empty item of
 //!   each subtype (so the form cannot disagree with the check it feeds).
 //!
+//! The wasm ships the catalogue as JSON made by this code ([`CATALOGUE_JSON`],
+//! src/form/catalogue.json; a test fails when it is stale): the tablet gets the
+//! same description without carrying the code that builds it.
+//!
 //! `tests/form_catalogue.rs` holds the rest: every field of the Rust model is
 //! here or in [`INTERNAL`] with a reason; every problem validation can report
 //! and every finding a rule can make points at a field the officer can reach.
@@ -137,6 +141,9 @@ pub struct Catalogue {
     pub internal: Vec<Internal>,
     pub vocabulary: Vocabulary,
 }
+
+/// [`catalogue()`] as JSON, as built natively (`XUNCHA_BLESS=1 cargo test --test form_catalogue` writes it).
+pub const CATALOGUE_JSON: &str = include_str!("catalogue.json");
 
 /// Members set by the app or the core, not typed by the officer.
 pub const INTERNAL: &[Internal] = &[
@@ -495,8 +502,9 @@ pub fn validate_item(section: &Section, item: &Value) -> Option<Vec<Problem>> {
     readable.then_some(c.problems)
 }
 
-fn read<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
-    serde_json::from_value(value.clone())
+// Through the same decoder as validation: one set of deserializers in the wasm, not two.
+fn read<T: serde::de::DeserializeOwned + Serialize>(value: &Value) -> Result<T, ()> {
+    crate::decode::decode(value.clone()).record.ok_or(())
 }
 
 /// "/weighings/0/loadG" → "weighings.loadG": a pointer as a catalogue path.

@@ -65,6 +65,7 @@ pub fn visits_csv(visits: &[Visit], evaluations: &[Option<Evaluation>]) -> Strin
                 v.started_at.map(|t| t.date_naive().to_string()).unwrap_or_default(),
                 match v.status {
                     Some(RecordStatus::Finalised) => "已定稿".into(),
+                    Some(RecordStatus::Discarded) => "已作废".into(),
                     _ => "草稿".into(),
                 },
                 v.amends.as_ref().map(|a| text(&a.original_id)).unwrap_or_default(),

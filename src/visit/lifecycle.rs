@@ -1,4 +1,5 @@
-//! A visit's life: draft → finalised → (amended by a new record). A finalised
+//! A visit's life: draft → finalised → (amended by a new record), or
+//! draft → discarded (a tombstone; a new save as a draft brings it back). A finalised
 //! record is legal evidence and never changes (HQ enforces it: `sync::judge`);
 //! a correction is a new record that points at the original, with a reason,
 //! and both are kept.
@@ -151,4 +152,47 @@ pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Res
     draft.finalised_at = None;
     draft.confirmed_warnings.clear();
     Ok(draft)
+}
+
+/// Why a draft could not be discarded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiscardError {
+    Unreadable(Vec<Problem>),
+    /// A finalised record is evidence: it is corrected by an amendment, never discarded.
+    Finalised,
+}
+
+impl CoreError for DiscardError {
+    fn code(&self) -> &'static str {
+        match self {
+            DiscardError::Unreadable(_) => "NOT_A_VISIT",
+            DiscardError::Finalised => "ALREADY_FINALISED",
+        }
+    }
+    fn message(&self) -> Text {
+        match self {
+            DiscardError::Unreadable(_) => Text::new("无法读取该检查记录", "the record is not a readable visit"),
+            DiscardError::Finalised => Text::new("已完成的检查记录不能作废，如有错误请提交更正", "a finalised visit cannot be discarded; submit an amendment"),
+        }
+    }
+    fn problems(&self) -> &[Problem] {
+        match self {
+            DiscardError::Unreadable(p) => p,
+            DiscardError::Finalised => &[],
+        }
+    }
+}
+
+/// Give up a draft: the same record, marked discarded. Saved and synced like
+/// any revision, it stays in HQ's audit trail; lists and figures leave it out.
+pub fn discard(value: Value, now: Timestamp) -> Result<Visit, DiscardError> {
+    let checked = check_visit(value, now);
+    let Some(mut visit) = checked.record else {
+        return Err(DiscardError::Unreadable(checked.report.problems));
+    };
+    if visit.status == Some(RecordStatus::Finalised) {
+        return Err(DiscardError::Finalised);
+    }
+    visit.status = Some(RecordStatus::Discarded);
+    Ok(visit)
 }

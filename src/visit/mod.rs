@@ -60,6 +60,9 @@ pub enum RecordStatus {
     Draft,
     /// Legal evidence from here on: never edited in place.
     Finalised,
+    /// A draft the officer gave up: kept at HQ as a tombstone in the record's
+    /// revisions (nothing entered is lost), no longer listed or counted.
+    Discarded,
 }
 
 #[skip_serializing_none]

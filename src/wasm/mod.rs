@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::error::CoreError;
 use crate::problem::{Problem, ProblemCode, Text};
 use crate::time::{parse_timestamp, timestamp_from_unix_ms, Timestamp};
-use crate::visit::lifecycle::{amend, finalise};
+use crate::visit::lifecycle::{amend, discard, finalise};
 use crate::visit::ConfirmedWarning;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -206,6 +206,15 @@ pub fn amend_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] original: JsV
     let value: serde_json::Value = from_js(original).map_err(|e| js_error(&e))?;
     let id = new_id()?;
     amend(value, &id, &reason, now).map(|v| to_js(&v)).map_err(|e| js_error(&e))
+}
+
+/// Give up a draft: the record marked discarded, to be saved and synced like
+/// any revision (HQ keeps it as a tombstone). Throws for a finalised visit.
+#[wasm_bindgen(js_name = discardVisit, unchecked_return_type = "Visit")]
+pub fn discard_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
+    discard(value, now).map(|v| to_js(&v)).map_err(|e| js_error(&e))
 }
 
 #[derive(Serialize)]
@@ -541,5 +550,6 @@ pub fn protocol_version() -> u32 {
 /// the words for the core's other concepts. The app renders this.
 #[wasm_bindgen(js_name = formCatalogue, unchecked_return_type = "FormCatalogue")]
 pub fn form_catalogue() -> JsValue {
-    to_js(&crate::form::catalogue())
+    // Built natively and shipped as JSON: the builder and its serde code stay out of the wasm.
+    js_sys::JSON::parse(crate::form::CATALOGUE_JSON).expect("the shipped catalogue is JSON (tests/form_catalogue.rs)")
 }

@@ -104,7 +104,7 @@ export interface XunchaError extends Error {
 
 // ---- records -------------------------------------------------------------
 
-export type RecordStatus = "draft" | "finalised";
+export type RecordStatus = "draft" | "finalised" | "discarded";
 
 export interface Visit {
   schemaVersion?: number;

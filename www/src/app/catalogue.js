@@ -8,6 +8,7 @@
 /** @typedef {import("../../../pkg/xuncha.js").FormField} FormField */
 
 /** JSON Pointer for a dotted path under a base pointer: ("/priceChecks/0", "verification.validUntil"). */
+/** @param {string} base @param {string} path */
 export function pointer(base, path) {
   return base + "/" + path.split(".").join("/");
 }
@@ -33,34 +34,38 @@ export function setAt(obj, path, value) {
   }
 }
 
-/** The section of the catalogue stored under `key` in the visit ("priceChecks", "operator"…). */
+/**
+ * The section of the catalogue stored under `key` in the visit ("priceChecks", "operator"…).
+ * @param {FormCatalogue} catalogue @param {string} key @returns {FormSection}
+ */
 export function section(catalogue, key) {
   const s = catalogue.sections.find((x) => x.key === key);
   if (!s) throw new Error(`the core describes no part "${key}"`);
   return s;
 }
 
-/** The sections for the four kinds of check, in the core's order. */
+/** The sections for the four kinds of check, in the core's order. @param {FormCatalogue} catalogue */
 export function kindSections(catalogue) {
   return catalogue.sections.filter((s) => s.kind);
 }
 
-/** The subtype an item has chosen (undefined before the officer picks one). */
+/** The subtype an item has chosen (undefined before the officer picks one). @param {FormSection} sec @param {object} item @returns {string | undefined} */
 export function subtypeOf(sec, item) {
   return sec.subtype ? getAt(item, sec.subtype) : undefined;
 }
 
 /** Whether a field (or an option) belongs to the subtype; before one is chosen, only the common ones. */
+/** @param {{ appliesTo?: string[] }} spec @param {string | undefined} subtype */
 export function applies(spec, subtype) {
   return !spec.appliesTo || (subtype !== undefined && spec.appliesTo.includes(subtype));
 }
 
-/** The fields the officer sees on an item of this subtype. */
+/** The fields the officer sees on an item of this subtype. @param {FormSection} sec @param {string | undefined} subtype */
 export function visibleFields(sec, subtype) {
   return sec.fields.filter((f) => applies(f, subtype));
 }
 
-/** The options of a choice that belong to the subtype. */
+/** The options of a choice that belong to the subtype. @param {FormField} field @param {string | undefined} subtype */
 export function visibleOptions(field, subtype) {
   return (field.options ?? []).filter((o) => applies(o, subtype));
 }
@@ -70,6 +75,7 @@ export function visibleOptions(field, subtype) {
  * subtype, and (for a field inside a group, e.g. "comparison.price") the group
  * is recorded at all.
  */
+/** @param {FormField} field @param {string | undefined} subtype @param {object} item */
 export function isRequired(field, subtype, item) {
   const required = field.required || (subtype !== undefined && (field.requiredFor ?? []).includes(subtype));
   if (!required) return false;
@@ -81,6 +87,8 @@ export function isRequired(field, subtype, item) {
  * The item with its subtype changed: values of fields (and options) that no
  * longer apply are taken out and returned, so the officer can be told and undo.
  * Returns { item, dropped: [{ field, value }] }; `item` is a new object.
+ * @param {FormSection} sec @param {object} item @param {string | undefined} subtype
+ * @returns {{ item: any, dropped: { field: FormField, value: unknown }[] }}
  */
 export function changeSubtype(sec, item, subtype) {
   const next = structuredClone(item);
@@ -104,24 +112,29 @@ export function changeSubtype(sec, item, subtype) {
   return { item: next, dropped };
 }
 
-/** A field's label with its unit: "标示价格（元）" / "Marked price (元)". */
+/** A field's label with its unit: "标示价格（元）" / "Marked price (元)". @param {FormField} field @param {string} lang */
 export function labelWithUnit(field, lang) {
   const label = lang === "en" ? field.label.en : field.label.zh;
   if (!field.unit) return label;
   return lang === "en" ? `${label} (${field.unit})` : `${label}（${field.unit}）`;
 }
 
-/** The label of a value of one of the core's vocabularies ("measures", "deadlineStatuses"…). */
+/**
+ * The label of a value of one of the core's vocabularies ("measures", "deadlineStatuses"…).
+ * @param {FormCatalogue} catalogue @param {keyof FormCatalogue["vocabulary"]} vocabulary @param {string} value
+ */
 export function term(catalogue, vocabulary, value) {
   return catalogue.vocabulary[vocabulary].find((c) => c.value === value)?.label;
 }
 
 /** The label of an option value of a field, e.g. the instrument type "waterMeter" → 水表. */
+/** @param {FormSection} sec @param {string} path @param {string} value */
 export function optionLabel(sec, path, value) {
   return sec.fields.find((f) => f.path === path)?.options?.find((o) => o.value === value)?.label;
 }
 
 /** Parse what was typed into a list field: "FT-1，FT-2、FT-3" → ["FT-1", "FT-2", "FT-3"]. */
+/** @param {string} text @param {boolean} [numbers] @returns {(string | number)[]} */
 export function parseList(text, numbers = false) {
   const parts = text.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean);
   return numbers ? parts.map(Number).filter((n) => !Number.isNaN(n)) : parts;

@@ -9,6 +9,7 @@
 // - an outbox entry is removed only in the transaction that stores HQ's answer;
 // - a pulled page and the cursor after it are written in one transaction.
 import { openDB } from "idb";
+import { onSave } from "./record-state.js";
 
 export const DB_NAME = "xuncha";
 const VERSION = 2;
@@ -57,7 +58,12 @@ export async function waitingBlobs(db) {
   return db.getAllKeysFromIndex("blobs", "byWaiting");
 }
 
-/** HQ has it (or, with `refused`, will never take it: kept here, no longer waiting). */
+/**
+ * HQ has it (or, with `refused`, will never take it: kept here, no longer waiting).
+ * @param {any} db
+ * @param {string} sha256
+ * @param {{ refused?: { code: string, message: string } }} [options]
+ */
 export async function markUploaded(db, sha256, { refused } = {}) {
   const tx = db.transaction("blobs", "readwrite", STRICT);
   const now = await tx.store.get(sha256);
@@ -83,13 +89,7 @@ export function isQuotaError(e) {
   return e && (e.name === "QuotaExceededError" || /quota/i.test(String(e.message)));
 }
 
-/** How many of a record's revisions confirmed by HQ the tablet remembers (to know its own when HQ sends it back). */
-export const LINEAGE_KEPT = 50;
-
-/** `lineage` with `revision` appended, the oldest forgotten past LINEAGE_KEPT. */
-export function extendLineage(lineage, revision) {
-  return [...(lineage ?? []).filter((r) => r !== revision), revision].slice(-LINEAGE_KEPT);
-}
+export { LINEAGE_KEPT, extendLineage } from "./record-state.js";
 
 /**
  * Save a record as a new local revision and queue it for HQ, in one durable
@@ -106,44 +106,17 @@ export function extendLineage(lineage, revision) {
  * sent stays, since HQ may have it even if the answer was lost; so does one
  * this save did not start from (another tab's), so HQ sees both.
  */
+/** @param {any} db @param {any} entry @param {any} change @param {any[]} [blobs] @param {{ basedOn?: string }} [options] */
 export async function saveWithOutbox(db, entry, change, blobs = [], { basedOn } = {}) {
   const tx = db.transaction(["records", "outbox", "blobs"], "readwrite", STRICT);
   const records = tx.objectStore("records");
   const outbox = tx.objectStore("outbox");
   const current = await records.get(change.id);
-  // Keeping this device's version over HQ's: it is the latest local content, so
-  // it supersedes every unsent entry, and the conflict is settled on this side.
-  const overHq = change.baseRevision !== undefined;
-  let base = overHq ? change.baseRevision : (basedOn ?? current?.revision);
-  for (const queued of await outbox.index("byId").getAll(change.id)) {
-    if (!queued.sent && (overHq || queued.change.revision === base)) {
-      if (!overHq) base = queued.change.baseRevision;
-      await outbox.delete(queued.seq);
-    }
-  }
-  // An editor's copy made from an older revision than the one stored, where the
-  // stored one is HQ's (a pull, or another tab's synced save, landed under the open
-  // editor): HQ will answer this save as a conflict, and its version must stay
-  // beside this edit for the officer to see — not be overwritten here.
-  const hqUnderEditor =
-    !overHq && basedOn !== undefined && current && current.revision !== basedOn && current.syncedRevision === current.revision
-      ? { revision: current.revision, record: current.record, at: new Date().toISOString() }
-      : undefined;
-  const queuedChange = { ...change, baseRevision: base ?? undefined };
-  if (!queuedChange.baseRevision) delete queuedChange.baseRevision;
-  await records.put({
-    ...entry,
-    syncedRevision: current?.syncedRevision,
-    lineage: current?.lineage,
-    // HQ's other version stays beside an edit made after a conflict, until settled.
-    remote: overHq ? undefined : (current?.remote ?? hqUnderEditor),
-    currentRevision: overHq ? undefined : current?.currentRevision,
-    state: "pending",
-    problems: [],
-    reason: undefined,
-    updatedAt: new Date().toISOString(),
-  });
-  await outbox.add({ id: change.id, kind: change.kind, change: queuedChange, queuedAt: new Date().toISOString(), sent: false });
+  const queued = await outbox.index("byId").getAll(change.id);
+  const next = onSave(current, entry, change, queued, { basedOn, now: new Date().toISOString() });
+  for (const seq of next.replaced) await outbox.delete(seq);
+  await records.put(next.stored);
+  await outbox.add({ id: change.id, kind: change.kind, change: next.change, queuedAt: next.stored.updatedAt, sent: false });
   for (const b of blobs) {
     if (!(await tx.objectStore("blobs").getKey(b.sha256))) await tx.objectStore("blobs").put(waitingBlob(b));
   }

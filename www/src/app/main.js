@@ -77,13 +77,13 @@ async function boot() {
 
   renderShell();
   // The top bar wraps when its notes are long: what sticks below it is placed by its real height.
-  const topbar = document.querySelector(".topbar");
+  const topbar = /** @type {HTMLElement} */ (document.querySelector(".topbar"));
   new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-h", `${topbar.offsetHeight}px`)).observe(topbar);
   await refreshStatus();
   await route();
   if (await getMeta(app.db, "session")) app.scheduler.start();
   registerServiceWorker();
-  window.xuncha = { app, core, syncNow: () => app.scheduler.now("test") }; // for the end-to-end tests and support
+  /** @type {any} */ (window).xuncha = { app, core, syncNow: () => app.scheduler.now("test") }; // for the end-to-end tests and support
   document.body.dataset.ready = "true";
 }
 
@@ -98,7 +98,7 @@ async function applyRulebook() {
 }
 
 function requestBackgroundSync() {
-  navigator.serviceWorker?.ready.then((reg) => reg.sync?.register("xuncha-sync")).catch(() => {});
+  navigator.serviceWorker?.ready.then((reg) => /** @type {any} */ (reg).sync?.register("xuncha-sync")).catch(() => {});
 }
 
 // ---- shell, status bar -------------------------------------------------------
@@ -212,7 +212,7 @@ async function onSignedIn() {
 // ---- updates -----------------------------------------------------------------
 
 function registerServiceWorker() {
-  if (!("serviceWorker" in navigator) || import.meta.env.DEV) return;
+  if (!("serviceWorker" in navigator) || /** @type {any} */ (import.meta).env.DEV) return;
   const wb = new Workbox("./sw.js");
   // A new version waits until the officer says so; records are in IndexedDB and stay.
   wb.addEventListener("waiting", () => {

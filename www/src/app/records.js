@@ -9,8 +9,9 @@ export class Records {
     this.onSaved = onSaved;
   }
 
+  /** The visits to list and count: a discarded draft is neither (it stays stored, and at HQ). */
   async visits() {
-    return (await this.db.getAllFromIndex("records", "byKind", "visit")).sort((a, b) => (b.record.startedAt ?? "").localeCompare(a.record.startedAt ?? ""));
+    return (await this.db.getAllFromIndex("records", "byKind", "visit")).filter((e) => e.record.status !== "discarded").sort((a, b) => (b.record.startedAt ?? "").localeCompare(a.record.startedAt ?? ""));
   }
 
   async get(id) {
@@ -26,6 +27,9 @@ export class Records {
    * A new local revision of `visit`, queued for HQ; `blobs`: photos first kept here.
    * `basedOn`: the revision the caller's copy was made from (an editor's last load
    * or save); without it, the record's revision at the moment of writing.
+   * @param {import("../../../pkg/xuncha.js").Visit} edited
+   * @param {any[]} [blobs]
+   * @param {{ basedOn?: string }} [options]
    */
   saveVisit(edited, blobs = [], { basedOn } = {}) {
     // Exactly what travels as JSON (no `undefined` members): the hash must be of what HQ receives.

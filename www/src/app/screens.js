@@ -86,7 +86,7 @@ export async function result(app, id) {
     syncNotice(app, entry),
     h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map((f) => findingCard(f, app.catalogue))) : h("p", {}, t("noFindings"))),
     ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}`, dataset: { code: d.code, status: d.status } },
-      `${tx(term(app.catalogue, "deadlineKinds", d.kind))} · ${tx(d.title)}：${d.due}（${tx(term(app.catalogue, "deadlineStatuses", d.status))}）`)))) : null,
+      `${tx(d.title)}：${d.due}（${tx(term(app.catalogue, "deadlineStatuses", d.status))}）`)))) : null,
     h("div", { class: "card", id: "lab-results" }, h("h2", {}, t("labResults")),
       (v.samples ?? []).length === 0 ? h("p", { class: "muted" }, "—") :
       h("ul", {}, (v.samples ?? []).map((s) => {

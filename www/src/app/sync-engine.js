@@ -2,7 +2,8 @@
 // HQ has for this device. No DOM and no wasm, so the service worker runs the
 // same code for Background Sync. Exactly one pass at a time across tabs and
 // the worker: a Web Lock, taken if free (a tab that finds it held skips).
-import { STRICT, getMeta, waitingBlob, waitingBlobs, markUploaded, extendLineage } from "./db.js";
+import { STRICT, getMeta, waitingBlob, waitingBlobs, markUploaded } from "./db.js";
+import { onPushResult, onPulled } from "./record-state.js";
 
 const PUSH_BATCH = 50;
 const PULL_PAGE = 200;
@@ -11,6 +12,7 @@ const UPLOADS_AT_ONCE = 3;
 
 /** A failure worth retrying later (network, HQ 5xx/429); anything else is reported and stops the pass. */
 export class SyncError extends Error {
+  /** @param {string} code @param {string} message @param {{ retry?: boolean, status?: number }} [options] */
   constructor(code, message, { retry = true, status } = {}) {
     super(message);
     this.code = code;
@@ -46,6 +48,7 @@ async function call(base, token, method, path, body, contentType = "application/
 /**
  * Run one pass if no other tab or worker is running one.
  * Returns { ran, pushed, rejected, conflicts, uploaded, pulled } or { ran: false }.
+ * @returns {Promise<{ ran: boolean, pushed?: number, rejected?: number, conflicts?: number, uploaded?: number, pulled?: number }>}
  */
 export async function syncOnce(db, { base = "", locks = globalThis.navigator?.locks } = {}) {
   const run = () => pass(db, base);
@@ -100,25 +103,15 @@ async function push(db, base, token, deviceId, protocolVersion, out) {
       await tx.objectStore("outbox").delete(e.seq);
       const local = await tx.objectStore("records").get(e.id);
       if (!local) continue;
-      const newer = local.revision !== e.change.revision; // saved again since this was queued
-      if (r.status === "accepted" || r.status === "alreadyApplied") {
-        out.pushed++;
-        local.syncedRevision = e.change.revision;
-        local.lineage = extendLineage(local.lineage, e.change.revision);
-        if (!newer) Object.assign(local, { state: "synced", problems: [], reason: undefined, remote: undefined, currentRevision: undefined });
+      const { stored, counted } = onPushResult(local, e.change, r);
+      if (counted) out[counted]++;
+      if (counted === "pushed") {
         for (const h of r.missingAttachments ?? []) {
           const b = await tx.objectStore("blobs").get(h);
           if (b && b.uploaded) await tx.objectStore("blobs").put(waitingBlob(b)); // HQ lost it: send again
         }
-      } else if (r.status === "rejected") {
-        out.rejected++;
-        // Shown to the officer; it does not hold up the others. A fix is a new save.
-        if (!newer) Object.assign(local, { state: "rejected", problems: r.problems ?? [], reason: r.reason });
-      } else if (r.status === "conflict") {
-        out.conflicts++;
-        if (!newer) Object.assign(local, { state: "conflict", currentRevision: r.currentRevision });
       }
-      await tx.objectStore("records").put(local);
+      await tx.objectStore("records").put(stored);
     }
     await tx.done;
   }
@@ -171,20 +164,9 @@ async function pull(db, base, token, protocolVersion, out) {
     for (const c of json.changes ?? []) {
       const local = await tx.objectStore("records").get(c.id);
       const queued = await tx.objectStore("outbox").index("byId").count(c.id);
-      // Local work not at HQ (queued, in conflict, or rejected and awaiting a fix) is
-      // never overwritten: HQ's version is kept beside it for the officer to see.
-      const unsettled = queued > 0 || local?.state === "conflict" || local?.state === "rejected";
-      // HQ sends each record as it is now; one of this tablet's own revisions that it
-      // has since moved past (an edit saved after this pass pushed) is not news.
-      if (local && local.revision !== c.revision && local.lineage?.includes(c.revision)) continue;
-      if (local && (unsettled || local.revision === c.revision)) {
-        if (local.revision === c.revision && !unsettled) Object.assign(local, { state: "synced", syncedRevision: c.revision });
-        else if (local.revision !== c.revision) local.remote = { revision: c.revision, record: c.record, at: new Date().toISOString() };
-        await tx.objectStore("records").put(local);
-        continue;
-      }
-      await tx.objectStore("records").put({ id: c.id, kind: c.kind, record: c.record, revision: c.revision, syncedRevision: c.revision, lineage: extendLineage(local?.lineage, c.revision), state: "synced", problems: [], updatedAt: new Date().toISOString(), fromHq: true });
-      out.pulled++;
+      const { stored, pulled } = onPulled(local, queued, c, new Date().toISOString());
+      if (stored) await tx.objectStore("records").put(stored);
+      if (pulled) out.pulled++;
     }
     if (json.rulebook) await tx.objectStore("meta").put({ key: "rulebook", value: json.rulebook });
     await tx.objectStore("meta").put({ key: "pullCursor", value: json.nextCursor });

@@ -415,6 +415,37 @@ export async function visitEditor(app, original, entry) {
     }
   }
 
+  // ---- discarding a draft ------------------------------------------------------------
+  // Asks first (two taps), can be undone, and is never a deletion: the draft is
+  // saved once more, marked discarded, and HQ keeps it in the record's history.
+  function discardButton() {
+    let armed = null;
+    const button = h("button", { type: "button", class: "big danger discard", id: "discard-draft", onclick: async () => {
+      if (!armed) {
+        button.textContent = t("confirmDiscard");
+        button.classList.add("armed");
+        armed = setTimeout(() => ((armed = null), (button.textContent = t("discardDraft")), button.classList.remove("armed")), 4000);
+        return;
+      }
+      clearTimeout(armed);
+      if (!(await saveNow())) return;
+      try {
+        const gone = core.discardVisit(visit);
+        await inTurn(async () => ({ revision: basedOn } = await app.records.saveVisit(gone, [], { basedOn })));
+      } catch (e) {
+        return toast(isQuotaError(e) ? t("quotaFull") : tx(e.messages) || e.message, "error");
+      }
+      app.leaveGuard = null;
+      // Offered on the list, after the navigation has cleared the old screen's messages.
+      addEventListener("hashchange", () => undoToast(t("draftDiscarded"), async () => {
+        await app.records.saveVisit({ ...(await app.records.get(visit.id)).record, status: "draft" });
+        location.hash = `#/visit/${visit.id}`;
+      }), { once: true });
+      location.hash = "#/";
+    } }, t("discardDraft"));
+    return button;
+  }
+
   // ---- layout ------------------------------------------------------------------------
   const officersBox = h("div", { class: "rows" });
   const drawOfficers = () => {
@@ -440,6 +471,7 @@ export async function visitEditor(app, original, entry) {
         confirmBox),
       side),
     h("div", { class: "action-bar" },
+      discardButton(),
       h("button", { type: "button", class: "big", id: "save", onclick: async () => { dirty = true; await saveNow(); } }, t("save")),
       h("button", { type: "button", class: "primary big", id: "finalise", onclick: () => finalise() }, t("finalise"))));
   for (const el of root.querySelectorAll("[data-ptr]")) if (!fields.has(el.dataset.ptr)) fields.set(el.dataset.ptr, el);
