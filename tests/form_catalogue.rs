@@ -311,3 +311,52 @@ fn the_catalogue_the_wasm_ships_is_the_one_the_core_builds() {
     }
     assert!(xuncha::form::CATALOGUE_JSON == built, "src/form/catalogue.json is stale: run XUNCHA_BLESS=1 cargo test --test form_catalogue");
 }
+
+/// An item of `subtype` with the fields the form marks required, as an officer fills them.
+fn required_only(section: &Section, subtype: Option<&str>, table: &Value, visit_day: Date) -> Value {
+    let mut item = json!({});
+    if let (Some(key), Some(s)) = (section.subtype, subtype) {
+        item[key] = json!(s);
+    }
+    for f in section.fields.iter().filter(|f| applies(f, subtype) && Some(f.path) != section.subtype && !f.path.contains('.')) {
+        let required = f.required || f.required_for.as_ref().is_some_and(|r| subtype.is_some_and(|s| r.iter().any(|x| x == s)));
+        if !required {
+            continue;
+        }
+        let input = serde_json::to_value(f.input).unwrap();
+        let value = table["values"].get(f.path).cloned().or_else(|| table["byInput"].get(input.as_str().unwrap()).cloned()).unwrap_or_else(|| match f.input {
+            Input::Choice => json!(f.options[0].value),
+            other => panic!("{}: no value for a required {other:?}", f.path),
+        });
+        item[f.path] = at_day(&value, visit_day);
+    }
+    item
+}
+
+#[test]
+fn every_subtype_of_every_kind_is_finalised_with_its_required_fields_alone() {
+    let cat = catalogue();
+    let table = common::fixture("required_values.json");
+    let day = day("2026-03-10");
+    let mut finalised = 0;
+    for section in cat.sections.iter().filter(|s| s.kind.is_some()) {
+        for subtype in section.subtypes() {
+            let mut item = required_only(section, subtype.as_deref(), &table, day);
+            item["id"] = json!("01900000-0000-7000-8000-00000000a001");
+            let mut visit = base_visit(day);
+            visit[section.key] = json!([item]);
+            let now = xuncha::time::parse_timestamp("2026-03-10T18:00:00+08:00").unwrap();
+            let confirmed: Vec<_> =
+                xuncha::check_visit(visit.clone(), now).report.problems.iter().filter(|p| !p.is_error()).map(|p| xuncha::visit::ConfirmedWarning { code: p.code, path: p.path.clone() }).collect();
+            match xuncha::visit::lifecycle::finalise(visit, now, &confirmed) {
+                Ok(_) => finalised += 1,
+                Err(e) => panic!(
+                    "{} {subtype:?} with its required fields cannot be finalised: {:?}",
+                    section.key,
+                    xuncha::CoreError::problems(&e).iter().map(|p| (p.code.as_str(), &p.path)).collect::<Vec<_>>()
+                ),
+            }
+        }
+    }
+    assert_eq!(finalised, 2 + 8 + 9 + 2, "every subtype of the four kinds");
+}

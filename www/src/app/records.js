@@ -1,6 +1,6 @@
 // Records as the screens use them: the core makes ids, hashes and checks;
 // db.js keeps them; every save queues the change for HQ in the same write.
-import { saveWithOutbox, getMeta } from "./db.js";
+import { saveWithOutbox, getMeta, putBlob, exportAll, importAll } from "./db.js";
 
 export class Records {
   constructor(db, core, onSaved) {
@@ -18,6 +18,24 @@ export class Records {
     return this.db.get("records", id);
   }
 
+  /** A photo or signature kept on the device ({ sha256, mediaType, size, blob }), or undefined. */
+  photo(sha256) {
+    return this.db.get("blobs", sha256);
+  }
+
+  /** Keep a photo's bytes on the device (waiting for HQ) before the record names it. */
+  keepPhoto(photo) {
+    return putBlob(this.db, photo);
+  }
+
+  exportBackup() {
+    return exportAll(this.db);
+  }
+
+  importBackup(data) {
+    return importAll(this.db, data);
+  }
+
   async followUps(visitId) {
     const all = (await this.db.getAllFromIndex("records", "byKind", "sampleFollowUp")).map((r) => r.record);
     return visitId ? all.filter((f) => f.visitId === visitId) : all;
@@ -30,6 +48,7 @@ export class Records {
    * @param {import("../../../pkg/xuncha.js").Visit} edited
    * @param {any[]} [blobs]
    * @param {{ basedOn?: string }} [options]
+   * @returns {Promise<{ id: string, revision: string }>}
    */
   saveVisit(edited, blobs = [], { basedOn } = {}) {
     // Exactly what travels as JSON (no `undefined` members): the hash must be of what HQ receives.
@@ -62,7 +81,9 @@ export class Records {
 
   // This tab's saves run one after another (an autosave and a tap on 保存 can
   // overlap); each reads the record's revision inside its own write.
+  /** @type {Promise<unknown>} */
   #queue = Promise.resolve();
+  /** @template T @param {() => Promise<T>} write @returns {Promise<T>} */
   #inTurn(write) {
     const turn = this.#queue.then(write);
     this.#queue = turn.catch(() => {});

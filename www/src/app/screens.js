@@ -2,7 +2,7 @@
 // result, the dashboard and settings.
 import { t, tx, setLang, getLang } from "./i18n.js";
 import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
-import { getMeta, setMeta, exportAll, importAll, STRICT } from "./db.js";
+import { signIn, signOut, currentSession } from "./session.js";
 import { kindSections, term } from "./catalogue.js";
 
 export async function login(app, onSignedIn) {
@@ -18,12 +18,9 @@ export async function login(app, onSignedIn) {
     e.preventDefault();
     error.textContent = "";
     if (!navigator.onLine) return (error.textContent = t("offlineNoSession"));
-    const body = { login: form.login.value.trim(), password: form.password.value, deviceId: await getMeta(app.db, "deviceId") };
     try {
-      const resp = await fetch("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const json = await resp.json().catch(() => ({}));
-      if (!resp.ok) return (error.textContent = `${t("signInFailed")}：${tx(json.message) || resp.status}`);
-      await setMeta(app.db, "session", { token: json.token, user: json.user, expiresAt: json.expiresAt });
+      const answer = await signIn(app.db, form.login.value.trim(), form.password.value);
+      if (!answer.ok) return (error.textContent = `${t("signInFailed")}：${tx(answer.message) || answer.status}`);
       onSignedIn();
     } catch (err) {
       error.textContent = `${t("signInFailed")}：${t("offlineNoSession")}`;
@@ -36,7 +33,7 @@ const STATE_CLASS = { pending: "warn", synced: "ok", rejected: "bad", conflict: 
 
 export async function today(app) {
   const entries = await app.records.visits();
-  const session = await getMeta(app.db, "session");
+  const session = await currentSession(app.db);
   // Visits are written by officers; a staff account here would end in HQ's FORBIDDEN.
   const officer = session?.user?.role !== "staff";
   const kinds = kindSections(app.catalogue);
@@ -112,7 +109,7 @@ export function syncNotice(app, entry) {
   if (entry.state === "rejected") {
     return h("div", { class: "card bad", id: "rejected-notice", role: "alert" }, h("strong", {}, t("problemsAtHq")),
       entry.reason ? h("p", {}, entry.reason) : null,
-      h("ul", {}, (entry.problems ?? []).map((p) => h("li", {}, `${tx(p.message)}（${p.code}）`))));
+      h("ul", {}, (entry.problems ?? []).map((p) => h("li", { dataset: { code: p.code } }, tx(p.message)))));
   }
   if (entry.state === "conflict") {
     return h("div", { class: "card bad", id: "conflict-notice", role: "alert" }, h("p", {}, t("conflictHelp")),
@@ -183,11 +180,11 @@ export async function settings(app) {
       } }, t("requestPersist")));
   };
   drawStorage();
-  const session = await getMeta(app.db, "session");
+  const session = await currentSession(app.db);
   const file = h("input", { type: "file", accept: "application/json,.json", id: "import-file", class: "visually-hidden" });
   file.addEventListener("change", async () => {
     try {
-      const n = await importAll(app.db, JSON.parse(await file.files[0].text()));
+      const n = await app.records.importBackup(JSON.parse(await file.files[0].text()));
       toast(t("imported", { n }));
       app.scheduler?.soon();
     } catch (e) {
@@ -202,7 +199,7 @@ export async function settings(app) {
     h("div", { class: "card" }, h("h2", {}, t("storage")), storage),
     h("div", { class: "card" }, h("h2", {}, t("backup")),
       h("button", { class: "big", id: "export", onclick: async () => {
-        const data = await exportAll(app.db);
+        const data = await app.records.exportBackup();
         const url = URL.createObjectURL(new Blob([JSON.stringify(data)], { type: "application/json" }));
         h("a", { href: url, download: `xuncha-backup-${todayDate()}.json` }).click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
@@ -212,10 +209,7 @@ export async function settings(app) {
       h("p", {}, `${session?.user?.name ?? ""}（${session?.user?.login ?? ""}）`),
       h("p", { class: "muted" }, `${t("version")} ${app.core.coreVersion()} · ${t("rulebook")} ${app.core.rulebookInfo().version}`),
       h("button", { id: "sign-out", onclick: async () => {
-        // Local records stay on the device (they may not be at HQ yet).
-        const tx2 = app.db.transaction("meta", "readwrite", STRICT);
-        await tx2.store.delete("session");
-        await tx2.done;
+        await signOut(app.db); // local records stay on the device (they may not be at HQ yet)
         location.hash = "#/login";
       } }, t("signOut"))));
 }

@@ -34,6 +34,26 @@ export function undoToast(text, undo, label = document.documentElement.lang === 
   setTimeout(() => el.remove(), 10_000);
 }
 
+/**
+ * A button for what should not happen by a slip: the first tap arms it (its
+ * label says to tap again) for a few seconds, the second does it.
+ */
+export function twoTapButton(attrs, label, armedLabel, act) {
+  let armed = null;
+  const button = h("button", { type: "button", ...attrs, onclick: () => {
+    if (!armed) {
+      button.textContent = armedLabel;
+      button.classList.add("armed");
+      armed = setTimeout(() => ((armed = null), (button.textContent = label), button.classList.remove("armed")), 4000);
+      return;
+    }
+    clearTimeout(armed);
+    armed = null;
+    act();
+  } }, label);
+  return button;
+}
+
 /** Clear messages that belong to the screen being left (an error about a field no longer shown). */
 export function clearToasts() {
   document.getElementById("toasts")?.replaceChildren();

@@ -4,10 +4,11 @@
 // the field, findings as they arise, with their legal basis) and saved on the
 // device shortly after, queued for HQ in the same write.
 import { t, tx, getLang } from "./i18n.js";
-import { h, toast, undoToast, isoLocal, today, sha256Hex } from "./ui.js";
+import { h, toast, undoToast, twoTapButton, isoLocal, today, sha256Hex } from "./ui.js";
 import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel } from "./catalogue.js";
 import { fieldRenderer } from "./form-fields.js";
-import { putBlob, isQuotaError } from "./db.js";
+import { isQuotaError } from "./db.js";
+import { VisitDraft } from "./visit-store.js";
 import { findingCard, syncNotice } from "./screens.js";
 
 const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
@@ -15,14 +16,15 @@ const PHOTO_LONG_SIDE = 2048;
 const HQ_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]; // what HQ's attachment upload accepts
 
 export async function visitEditor(app, original, entry) {
-  const { core, db, catalogue } = app;
+  const { core, catalogue } = app;
   const kinds = kindSections(catalogue);
-  const visit = structuredClone(original);
+  // The record, its dirty flag and its saves live in the store; this view draws and reports edits.
+  const draft = new VisitDraft(app.records, structuredClone(original), entry?.revision);
+  const visit = draft.visit;
   visit.startedAt ??= isoLocal();
   visit.attachments ??= [];
   for (const sec of kinds) visit[sec.key] ??= [];
   const followUps = await app.records.followUps(visit.id);
-  let dirty = false;
   let root = null;
   let checkTimer = null;
   let saveTimer = null;
@@ -41,7 +43,7 @@ export async function visitEditor(app, original, entry) {
 
   // ---- fields ----------------------------------------------------------------
   function changed() {
-    dirty = true;
+    draft.touch();
     savedNote.textContent = "";
     savedNote.classList.remove("failed");
     clearTimeout(checkTimer);
@@ -69,7 +71,7 @@ export async function visitEditor(app, original, entry) {
     if (blob.size > 2 * 1024 * 1024 || !HQ_TYPES.includes(blob.type)) blob = await downscale(file).catch(() => file);
     if (blob.size > MAX_PHOTO_BYTES) throw new Error(t("photoTooLarge"));
     const sha256 = await sha256Hex(await blob.arrayBuffer());
-    await putBlob(db, { sha256, mediaType: blob.type || "image/jpeg", size: blob.size, blob });
+    await app.records.keepPhoto({ sha256, mediaType: blob.type || "image/jpeg", size: blob.size, blob });
     if (!visit.attachments.some((a) => a.sha256 === sha256)) visit.attachments.push({ sha256, mediaType: blob.type || "image/jpeg", sizeBytes: blob.size, takenAt: isoLocal() });
     return sha256;
   }
@@ -84,7 +86,7 @@ export async function visitEditor(app, original, entry) {
       urls = [];
       const thumbs = [];
       for (const sha of shas) {
-        const b = await db.get("blobs", sha);
+        const b = await app.records.photo(sha);
         if (!b) {
           thumbs.push(h("span", { class: "thumb missing" }, "…"));
           continue;
@@ -208,20 +210,9 @@ export async function visitEditor(app, original, entry) {
       h("button", { type: "button", class: "small", id: "undo-subtype", onclick: undo }, t("undo")));
   }
 
-  /** Delete asks first: the first tap arms the button for a few seconds, the second deletes. */
+  /** Delete asks first (two taps) and can be undone. */
   function removeButton(remove) {
-    let armed = null;
-    const button = h("button", { type: "button", class: "small danger", dataset: { action: "remove-item" }, onclick: () => {
-      if (!armed) {
-        button.textContent = t("confirmRemove");
-        button.classList.add("armed");
-        armed = setTimeout(() => ((armed = null), (button.textContent = t("remove")), button.classList.remove("armed")), 4000);
-        return;
-      }
-      clearTimeout(armed);
-      remove();
-    } }, t("remove"));
-    return button;
+    return twoTapButton({ class: "small danger", dataset: { action: "remove-item" } }, t("remove"), t("confirmRemove"), remove);
   }
 
   // ---- signature ------------------------------------------------------------------
@@ -231,7 +222,7 @@ export async function visitEditor(app, original, entry) {
     const problems = h("div", { class: "field-problems" });
     if (visit.signature?.imageSha256) {
       const img = h("img", { class: "signature-image", alt: t("signature") });
-      db.get("blobs", visit.signature.imageSha256).then((b) => b && (img.src = URL.createObjectURL(b.blob)));
+      app.records.photo(visit.signature.imageSha256).then((b) => b && (img.src = URL.createObjectURL(b.blob)));
       signatureBox.replaceChildren(h("h2", {}, t("signature")), h("p", { id: "signed" }, `${t("signed")}：${visit.signature.signerName ?? ""}`), img,
         h("button", { type: "button", onclick: () => { delete visit.signature; changed(); drawSignature(); } }, t("clear")), problems);
       return;
@@ -270,7 +261,7 @@ export async function visitEditor(app, original, entry) {
           const blob = await new Promise((ok) => canvas.toBlob(ok, "image/png"));
           const sha256 = await sha256Hex(await blob.arrayBuffer());
           try {
-            await putBlob(db, { sha256, mediaType: "image/png", size: blob.size, blob });
+            await app.records.keepPhoto({ sha256, mediaType: "image/png", size: blob.size, blob });
           } catch (e) {
             return toast(isQuotaError(e) ? t("quotaFull") : e.message, "error");
           }
@@ -351,32 +342,22 @@ export async function visitEditor(app, original, entry) {
   }
 
   // ---- saving, finalising ------------------------------------------------------------
-  // The revision this screen's copy was made from: what its next save is based on.
-  let basedOn = entry?.revision;
-  // Saves from this screen run one at a time, so a tap on 保存 during an
-  // autosave waits for it (and 已保存 means on the device).
-  let saving = Promise.resolve(true);
-  const inTurn = (write) => (saving = saving.then(write, write));
-
-  function saveNow() {
+  /** Save now if anything changed; true when what is on screen is on the device. */
+  async function saveNow() {
     clearTimeout(saveTimer);
-    return inTurn(async () => {
-      if (!dirty) return true;
-      dirty = false;
-      try {
-        ({ revision: basedOn } = await app.records.saveVisit(visit, [], { basedOn })); // (saved as a copy: the JSON that travels)
+    try {
+      if ((await draft.save()) === "saved") {
         savedNote.textContent = `✓ ${t("saved")}`;
         savedNote.classList.remove("failed");
-        return true;
-      } catch (e) {
-        dirty = true;
-        // Stays on screen (a toast fades): what is typed here is not on the device yet.
-        savedNote.textContent = `⚠ ${t("notSaved")}`;
-        savedNote.classList.add("failed");
-        toast(isQuotaError(e) ? t("quotaFull") : e.message, "error");
-        return false;
       }
-    });
+      return true;
+    } catch (e) {
+      // Stays on screen (a toast fades): what is typed here is not on the device yet.
+      savedNote.textContent = `⚠ ${t("notSaved")}`;
+      savedNote.classList.add("failed");
+      toast(isQuotaError(e) ? t("quotaFull") : e.message, "error");
+      return false;
+    }
   }
   // Run before leaving the editor, and when the page is hidden or closed (main.js).
   app.leaveGuard = saveNow;
@@ -392,7 +373,7 @@ export async function visitEditor(app, original, entry) {
     candidate.endedAt ??= isoLocal();
     try {
       const done = core.finaliseVisit(candidate, { confirmedWarnings });
-      await inTurn(async () => ({ revision: basedOn } = await app.records.saveVisit(done, [], { basedOn })));
+      await draft.saveAs(done);
       app.leaveGuard = null;
       location.hash = `#/visit/${visit.id}/result`;
     } catch (e) {
@@ -400,7 +381,7 @@ export async function visitEditor(app, original, entry) {
         const warnings = e.problems.filter((p) => p.severity === "warning");
         confirmBox.hidden = false;
         confirmBox.replaceChildren(h("h2", {}, t("confirmWarnings")),
-          h("ul", {}, warnings.map((p) => h("li", {}, tx(p.message), h("small", { class: "muted" }, ` (${p.code})`)))),
+          h("ul", {}, warnings.map((p) => h("li", { dataset: { code: p.code } }, tx(p.message)))),
           h("div", { class: "buttons" },
             h("button", { type: "button", onclick: () => (confirmBox.hidden = true) }, t("cancel")),
             h("button", { type: "button", class: "primary big", id: "confirm-and-finalise", onclick: () => finalise(warnings.map((p) => ({ code: p.code, path: p.path }))) }, t("confirmAndFinalise"))));
@@ -419,19 +400,11 @@ export async function visitEditor(app, original, entry) {
   // Asks first (two taps), can be undone, and is never a deletion: the draft is
   // saved once more, marked discarded, and HQ keeps it in the record's history.
   function discardButton() {
-    let armed = null;
-    const button = h("button", { type: "button", class: "big danger discard", id: "discard-draft", onclick: async () => {
-      if (!armed) {
-        button.textContent = t("confirmDiscard");
-        button.classList.add("armed");
-        armed = setTimeout(() => ((armed = null), (button.textContent = t("discardDraft")), button.classList.remove("armed")), 4000);
-        return;
-      }
-      clearTimeout(armed);
+    return twoTapButton({ class: "big danger discard", id: "discard-draft" }, t("discardDraft"), t("confirmDiscard"), async () => {
       if (!(await saveNow())) return;
       try {
         const gone = core.discardVisit(visit);
-        await inTurn(async () => ({ revision: basedOn } = await app.records.saveVisit(gone, [], { basedOn })));
+        await draft.saveAs(gone);
       } catch (e) {
         return toast(isQuotaError(e) ? t("quotaFull") : tx(e.messages) || e.message, "error");
       }
@@ -442,8 +415,7 @@ export async function visitEditor(app, original, entry) {
         location.hash = `#/visit/${visit.id}`;
       }), { once: true });
       location.hash = "#/";
-    } }, t("discardDraft"));
-    return button;
+    });
   }
 
   // ---- layout ------------------------------------------------------------------------
@@ -472,7 +444,7 @@ export async function visitEditor(app, original, entry) {
       side),
     h("div", { class: "action-bar" },
       discardButton(),
-      h("button", { type: "button", class: "big", id: "save", onclick: async () => { dirty = true; await saveNow(); } }, t("save")),
+      h("button", { type: "button", class: "big", id: "save", onclick: async () => { draft.touch(); await saveNow(); } }, t("save")),
       h("button", { type: "button", class: "primary big", id: "finalise", onclick: () => finalise() }, t("finalise"))));
   for (const el of root.querySelectorAll("[data-ptr]")) if (!fields.has(el.dataset.ptr)) fields.set(el.dataset.ptr, el);
   queueMicrotask(check);
