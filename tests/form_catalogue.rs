@@ -308,6 +308,7 @@ fn the_catalogue_the_wasm_ships_is_the_one_the_core_builds() {
     let path = format!("{}/src/form/catalogue.json", env!("CARGO_MANIFEST_DIR"));
     if std::env::var("XUNCHA_BLESS").is_ok() {
         std::fs::write(&path, &built).unwrap();
+        return; // compiled in on the next build
     }
     assert!(xuncha::form::CATALOGUE_JSON == built, "src/form/catalogue.json is stale: run XUNCHA_BLESS=1 cargo test --test form_catalogue");
 }

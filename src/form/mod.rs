@@ -31,7 +31,7 @@ use crate::metrology::{AccuracyClass, InstrumentCheck, InstrumentType, SealState
 use crate::price::{PriceCheck, PriceSubject, TagElement};
 use crate::problem::{Problem, ProblemCode, Text};
 use crate::rules::{CheckKind, FindingLevel, Measure};
-use crate::sampling::{Sample, SampleCategory};
+use crate::sampling::{Sample, SampleCategory, Verdict};
 use crate::visit::{SiteKind, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
@@ -130,6 +130,8 @@ pub struct Vocabulary {
     pub measures: Vec<Choice>,
     pub deadline_kinds: Vec<Choice>,
     pub deadline_statuses: Vec<Choice>,
+    /// A lab's verdict on a test item.
+    pub verdicts: Vec<Choice>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -426,6 +428,7 @@ pub fn catalogue() -> Catalogue {
             measures: choices(&Measure::ALL, Measure::text),
             deadline_kinds: choices(&DeadlineKind::ALL, DeadlineKind::label),
             deadline_statuses: choices(&DeadlineStatus::ALL, DeadlineStatus::label),
+            verdicts: choices(&Verdict::ALL, Verdict::label),
         },
     }
 }

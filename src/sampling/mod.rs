@@ -138,6 +138,17 @@ pub enum Verdict {
     Fail,
 }
 
+impl Verdict {
+    pub const ALL: [Verdict; 2] = [Verdict::Pass, Verdict::Fail];
+
+    pub fn label(self) -> Text {
+        match self {
+            Verdict::Pass => Text::new("合格", "Pass"),
+            Verdict::Fail => Text::new("不合格", "Fail"),
+        }
+    }
+}
+
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

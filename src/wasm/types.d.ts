@@ -671,6 +671,7 @@ export interface FormVocabulary {
   measures: FormChoice[];
   deadlineKinds: FormChoice[];
   deadlineStatuses: FormChoice[];
+  verdicts: FormChoice[];
 }
 
 /** The one description of the record, from the core: the app's forms and labels. */

@@ -90,7 +90,7 @@ export async function result(app, id) {
         const fu = followUps.find((f) => f.sampleId === s.id);
         const items = fu?.labResult?.items ?? [];
         return h("li", { dataset: { sample: s.id } }, h("strong", {}, s.productName ?? s.sampleNo ?? s.id), "：",
-          fu?.labResult ? [`${fu.labResult.reportNo ?? ""} `, items.map((i) => h("span", { class: `badge ${i.verdict === "fail" ? "bad" : "ok"}` }, `${i.name} ${i.verdict === "fail" ? t("verdictFail") : t("verdictPass")}`))] : t("noLabResult"));
+          fu?.labResult ? [`${fu.labResult.reportNo ?? ""} `, items.map((i) => h("span", { class: `badge ${i.verdict === "fail" ? "bad" : "ok"}` }, `${i.name} ${tx(term(app.catalogue, "verdicts", i.verdict)) || "—"}`))] : t("noLabResult"));
       }))),
     h("div", { class: "card" }, h("h2", {}, t("amend")), reason,
       h("button", { class: "big", id: "amend", onclick: async () => {

@@ -423,7 +423,7 @@ export async function visitEditor(app, original, entry) {
   const drawOfficers = () => {
     officersBox.replaceChildren(...(visit.officers ??= []).map((o, i) => h("div", { class: "row-line" },
       officerSection.fields.map((f) => field(f, o, `/officers/${i}`)))),
-      h("button", { type: "button", class: "small", onclick: () => { visit.officers.push({}); drawOfficers(); } }, "＋ ", t("officer")));
+      h("button", { type: "button", class: "small", onclick: () => { visit.officers.push({}); drawOfficers(); } }, "＋ ", tx(officerSection.title)));
   };
   drawOfficers();
   fields.set("/officers", officersBox);
