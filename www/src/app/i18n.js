@@ -32,7 +32,7 @@ const STRINGS = {
   syncNow: ["立即同步", "Sync now"],
   syncError: ["同步未成功：{e}（数据仍在本机，会自动重试）", "Sync failed: {e} (data is safe on this device; retrying)"],
   signInAgain: ["登录已过期，请重新登录后同步（离线记录不受影响）", "Session expired: sign in again to sync (offline records are safe)"],
-  add: ["添加", "Add"],
+  addWhat: ["添加{what}", "Add {what}"],
   remove: ["删除", "Remove"],
   confirmRemove: ["再点一次确认删除", "Tap again to remove"],
   itemRemoved: ["已删除 {what}", "{what} removed"],

@@ -160,7 +160,7 @@ export async function visitEditor(app, original, entry) {
           changed();
           draw();
           list.lastElementChild?.querySelector("select,input")?.focus();
-        } }, "＋ ", t("add"), tx(sec.title))),
+        } }, "＋ ", t("addWhat", { what: tx(sec.title) }))),
       list);
   }
 
