@@ -279,7 +279,11 @@ test("a pull arriving while a save is queued keeps the tablet's work and HQ's ve
   release();
   await pass;
   await a.context.unroute("**/api/v1/sync/pull");
-  const local = await a.page.evaluate(async (id) => await window.xuncha.app.db.get("records", id), id);
+  // The held pull may belong to a pass the app started itself (a timer), which syncNow()
+  // then only joins: wait for that pass to store its page, then judge what it stored.
+  const stored = () => a.page.evaluate(async (id) => await window.xuncha.app.db.get("records", id), id);
+  await until(async () => (await stored()).remote, 10_000).catch(() => {});
+  const local = await stored();
   assert.equal(local.record.operator.name, "甲排队商行", "the queued work is not overwritten by the pull");
   assert.equal(local.remote?.record.operator.name, "乙排队商行", "HQ's version is kept beside it");
   await a.context.close();
