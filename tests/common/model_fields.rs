@@ -94,6 +94,15 @@ pub fn leaves<T: for<'de> Deserialize<'de>>() -> BTreeMap<String, Leaf> {
     panic!("the model did not settle");
 }
 
+macro_rules! numbers {
+    ($($method:ident $visit:ident $one:literal => $leaf:ident),*) => {
+        $(fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
+            self.leaf(Leaf::$leaf);
+            v.$visit($one)
+        })*
+    };
+}
+
 impl<'de, 's> de::Deserializer<'de> for Lister<'s> {
     type Error = Refused;
 
@@ -104,37 +113,16 @@ impl<'de, 's> de::Deserializer<'de> for Lister<'s> {
         self.leaf(Leaf::Bool);
         v.visit_bool(true)
     }
-    fn deserialize_f64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Number);
-        v.visit_f64(1.0)
-    }
-    fn deserialize_f32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Number);
-        v.visit_f32(1.0)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Integer);
-        v.visit_u8(1)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Integer);
-        v.visit_u16(1)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Integer);
-        v.visit_u32(1)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Integer);
-        v.visit_u64(1)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Integer);
-        v.visit_i32(1)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
-        self.leaf(Leaf::Integer);
-        v.visit_i64(1)
+    // Every number reads the same way: recorded as a number or an integer, given 1.
+    numbers! {
+        deserialize_f64 visit_f64 1.0 => Number,
+        deserialize_f32 visit_f32 1.0 => Number,
+        deserialize_u8 visit_u8 1 => Integer,
+        deserialize_u16 visit_u16 1 => Integer,
+        deserialize_u32 visit_u32 1 => Integer,
+        deserialize_u64 visit_u64 1 => Integer,
+        deserialize_i32 visit_i32 1 => Integer,
+        deserialize_i64 visit_i64 1 => Integer
     }
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Refused> {
         let (leaf, text) = match self.attempt() {
