@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import core from "./core.mjs";
-import { section, kindSections, visibleFields, visibleOptions, isRequired, changeSubtype, setAt, getAt, parseList, term, labelWithUnit } from "../../../www/src/app/catalogue.js";
+import { section, kindSections, visibleFields, visibleOptions, isRequired, changeSubtype, setAt, getAt, parseList, term, labelWithUnit, itemName } from "../../../www/src/app/catalogue.js";
 
 const catalogue = core.formCatalogue();
 const paths = (fields) => fields.map((f) => f.path);
@@ -80,4 +80,12 @@ test("the core's words for measures and deadline states", () => {
   assert.equal(term(catalogue, "measures", "orderRectifyByDeadline").zh, "责令限期改正");
   assert.equal(term(catalogue, "deadlineStatuses", "metOnTime").zh, "按期完成");
   assert.equal(term(catalogue, "findingLevels", "violation").zh, "违法");
+});
+
+test("an item is called by its first text the officer filled (else its code), in the core's field order", () => {
+  assert.equal(itemName(section(catalogue, "priceChecks"), { subject: "goods", itemName: "猪肉" }), "猪肉");
+  assert.equal(itemName(section(catalogue, "instrumentChecks"), { instrumentType: "waterMeter", serialNo: "SB-1" }), "SB-1");
+  assert.equal(itemName(section(catalogue, "samples"), { category: "food", sampleNo: "DC1", productName: "芹菜" }), "芹菜");
+  assert.equal(itemName(section(catalogue, "samples"), { category: "food", sampleNo: "DC1" }), "DC1");
+  assert.equal(itemName(section(catalogue, "samples"), { category: "food" }), undefined);
 });

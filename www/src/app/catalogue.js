@@ -65,6 +65,18 @@ export function visibleFields(sec, subtype) {
   return sec.fields.filter((f) => applies(f, subtype));
 }
 
+/**
+ * What an item is called on screen: its first text the officer filled, in the
+ * core's field order (a tag's goods, an instrument's serial number, a sample's
+ * product), else its first code (a sample's number).
+ * @param {FormSection} sec @param {object} item @returns {string | undefined}
+ */
+export function itemName(sec, item) {
+  const fields = visibleFields(sec, subtypeOf(sec, item));
+  const first = (input) => fields.filter((f) => f.input === input).map((f) => getAt(item, f.path)).find((v) => typeof v === "string" && v.trim() !== "");
+  return first("text") ?? first("code");
+}
+
 /** The options of a choice that belong to the subtype. @param {FormField} field @param {string | undefined} subtype */
 export function visibleOptions(field, subtype) {
   return (field.options ?? []).filter((o) => applies(o, subtype));

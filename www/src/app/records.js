@@ -102,10 +102,7 @@ export class Records {
       officers: [{ name: me.name || undefined, certificateNo: me.certificateNo || undefined }, {}],
       startedAt: undefined,
       attachments: [],
-      priceChecks: [],
-      instrumentChecks: [],
-      equipmentChecks: [],
-      samples: [],
+      // The lists of checks are added by the editor, from the core's catalogue.
     };
   }
 }

@@ -3,7 +3,7 @@
 import { t, tx, setLang, getLang } from "./i18n.js";
 import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
 import { signIn, signOut, currentSession } from "./session.js";
-import { kindSections, term } from "./catalogue.js";
+import { kindSections, term, section, itemName } from "./catalogue.js";
 
 export async function login(app, onSignedIn) {
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
@@ -89,7 +89,7 @@ export async function result(app, id) {
       h("ul", {}, (v.samples ?? []).map((s) => {
         const fu = followUps.find((f) => f.sampleId === s.id);
         const items = fu?.labResult?.items ?? [];
-        return h("li", { dataset: { sample: s.id } }, h("strong", {}, s.productName ?? s.sampleNo ?? s.id), "：",
+        return h("li", { dataset: { sample: s.id } }, h("strong", {}, itemName(section(app.catalogue, "samples"), s) ?? s.id), "：",
           fu?.labResult ? [`${fu.labResult.reportNo ?? ""} `, items.map((i) => h("span", { class: `badge ${i.verdict === "fail" ? "bad" : "ok"}` }, `${i.name} ${tx(term(app.catalogue, "verdicts", i.verdict)) || "—"}`))] : t("noLabResult"));
       }))),
     h("div", { class: "card" }, h("h2", {}, t("amend")), reason,

@@ -5,7 +5,7 @@
 // device shortly after, queued for HQ in the same write.
 import { t, tx, getLang } from "./i18n.js";
 import { h, toast, undoToast, twoTapButton, isoLocal, today, sha256Hex } from "./ui.js";
-import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel } from "./catalogue.js";
+import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel, itemName } from "./catalogue.js";
 import { fieldRenderer } from "./form-fields.js";
 import { isQuotaError } from "./db.js";
 import { VisitDraft } from "./visit-store.js";
@@ -169,7 +169,7 @@ export async function visitEditor(app, original, entry) {
     const subtype = subtypeOf(sec, item);
     const chooser = sec.fields.find((f) => f.path === sec.subtype);
     const shown = visibleFields(sec, subtype).filter((f) => f !== chooser);
-    const summary = [subtype && tx(optionLabel(sec, sec.subtype, subtype)), item.itemName ?? item.serialNo ?? item.registrationNo ?? item.equipmentCode ?? item.productName ?? item.sampleNo].filter(Boolean).join(" · ");
+    const summary = [subtype && tx(optionLabel(sec, sec.subtype, subtype)), itemName(sec, item)].filter(Boolean).join(" · ");
     const chooserField = field(chooser, item, base, subtype);
     // A change of subtype is its own edit: the card is drawn again for the new subtype.
     chooserField.querySelector("select").addEventListener("change", (e) => {
