@@ -361,3 +361,34 @@ fn every_subtype_of_every_kind_is_finalised_with_its_required_fields_alone() {
     }
     assert_eq!(finalised, 2 + 8 + 9 + 2, "every subtype of the four kinds");
 }
+
+#[test]
+fn the_follow_up_record_is_described_too_for_staff_forms() {
+    // The lab result staff enter at HQ: every field a form field or internal, inputs fitting.
+    let cat = catalogue();
+    let model = leaves::<xuncha::sampling::SampleFollowUp>();
+    let form: BTreeMap<String, &Field> = cat.follow_up_paths().into_iter().map(|(p, _, f)| (p, f)).collect();
+    let internal = |p: &str| cat.follow_up_internal.iter().any(|i| p == i.path);
+    let missing: Vec<&String> = model.keys().filter(|p| !form.contains_key(*p) && !internal(p)).collect();
+    assert!(missing.is_empty(), "follow-up fields with no form field: {missing:?}");
+    let phantom: Vec<&String> = form.keys().filter(|p| !model.contains_key(*p)).collect();
+    assert!(phantom.is_empty(), "form fields the follow-up does not have: {phantom:?}");
+    for (path, f) in &form {
+        let fits = match (f.input, &model[path]) {
+            (Input::Text | Input::Code, Leaf::Text) | (Input::Number, Leaf::Number) | (Input::Date, Leaf::Date) => true,
+            (Input::Choice | Input::Multi, Leaf::Enum(variants)) => f.options.iter().map(|o| o.value.as_str()).collect::<BTreeSet<_>>() == variants.iter().copied().collect(),
+            _ => false,
+        };
+        assert!(fits, "{path}: {:?} does not fit {:?}", f.input, model[path]);
+    }
+    // What validation reports points at a field: an empty record, a lab result with an empty item, odd values.
+    let section = &cat.follow_up;
+    for item in [section.skeleton(None), odd_item(section, None)] {
+        for p in validate_item(section, &item).expect("reads as a follow-up") {
+            assert!(reachable(section, None, &field_path(&p.path)), "{} at {}: no field", p.code.as_str(), p.path);
+        }
+    }
+    let get = |path: &str| section.fields.iter().find(|f| f.path == path).unwrap();
+    assert!(get("labResult.reportNo").required, "a report needs its number");
+    assert!(get("labResult.items").rows.iter().find(|r| r.path == "name").unwrap().required, "each test item its name");
+}

@@ -31,7 +31,7 @@ use crate::metrology::{AccuracyClass, InstrumentCheck, InstrumentType, SealState
 use crate::price::{PriceCheck, PriceSubject, TagElement};
 use crate::problem::{Problem, ProblemCode, Text};
 use crate::rules::{CheckKind, FindingLevel, Measure};
-use crate::sampling::{Sample, SampleCategory, Verdict};
+use crate::sampling::{DisposalAction, LimitKind, Sample, SampleCategory, SampleFollowUp, Verdict};
 use crate::visit::{SiteKind, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
@@ -141,6 +141,9 @@ pub struct Catalogue {
     pub protocol_version: u32,
     pub sections: Vec<Section>,
     pub internal: Vec<Internal>,
+    /// A sample's follow-up (lab result, 复检, disposal): HQ's own record, entered by staff.
+    pub follow_up: Section,
+    pub follow_up_internal: Vec<Internal>,
     pub vocabulary: Vocabulary,
 }
 
@@ -169,6 +172,14 @@ pub const INTERNAL: &[Internal] = &[
     Internal { path: "equipmentChecks[].photoSha256", reason: "photos taken on the item's card" },
     Internal { path: "samples[].id", reason: "a UUID made when the item is added" },
     Internal { path: "samples[].photoSha256", reason: "photos taken on the item's card" },
+];
+
+/// Members of a follow-up record no form field sets.
+pub const FOLLOW_UP_INTERNAL: &[Internal] = &[
+    Internal { path: "schemaVersion", reason: "the core's schema version, set when the record is made" },
+    Internal { path: "id", reason: "a UUID made when the follow-up is started" },
+    Internal { path: "visitId", reason: "the visit the sample was taken on, chosen from the list" },
+    Internal { path: "sampleId", reason: "the sample, chosen from its visit" },
 ];
 
 /// A value's name in the record: the serde name of an enum variant.
@@ -402,6 +413,34 @@ fn closing_sections() -> Vec<Section> {
     ]
 }
 
+fn follow_up_section() -> Section {
+    let fields = vec![
+        field("sentToLabOn", "送检日期", "Sent to the lab on", Date),
+        field("labReceivedOn", "实验室收样日期", "Received by the lab on", Date),
+        field("labResult.reportNo", "检验报告编号", "Report no.", Code),
+        field("labResult.labName", "检验机构", "Laboratory", Input::Text),
+        field("labResult.reportedOn", "检验报告日期", "Report date", Date),
+        field("labResult.items", "检验项目", "Test items", Rows).rows(vec![
+            field("name", "检验项目", "Test item", Input::Text).hint("如：毒死蜱", "e.g. chlorpyrifos"),
+            field("value", "检验结果", "Result", Number),
+            field("unit", "结果单位", "Unit of the result", Input::Text).hint("如：mg/kg", "e.g. mg/kg"),
+            field("limit", "标准限值", "Limit", Number),
+            field("limitUnit", "限值单位（与结果不同时）", "Unit of the limit (if different)", Input::Text),
+            field("limitKind", "限值类型", "Kind of limit", Input::Choice).options(choices(&LimitKind::ALL, LimitKind::label)),
+            field("standard", "判定依据标准", "Standard", Input::Text).hint("如：GB 2763-2021", "e.g. GB 2763-2021"),
+            field("verdict", "单项结论", "Verdict", Input::Choice).options(choices(&Verdict::ALL, Verdict::label)),
+        ]),
+        field("operatorNotifiedOn", "告知被抽样单位日期", "Operator told on", Date),
+        field("recheckRequestedOn", "申请复检日期", "Re-test requested on", Date),
+        field("disposal.actions", "核查处置措施", "Actions taken", Multi).options(choices(&DisposalAction::ALL, DisposalAction::label)),
+        field("disposal.completedOn", "核查处置完成日期", "Disposal completed on", Date),
+        field("closedOn", "结案日期", "Closed on", Date),
+    ];
+    Section {
+        key: "followUp", kind: None, title: Text::new("抽检后续（检验结果、复检、核查处置）", "Sample follow-up (lab result, re-test, disposal)"), repeated: false, subtype: None, fields
+    }
+}
+
 fn check_section(key: &'static str, kind: CheckKind, subtype: &'static str, fields: Vec<Field>) -> Section {
     Section { key, kind: Some(kind), title: kind.label(), repeated: true, subtype: Some(subtype), fields }
 }
@@ -417,11 +456,15 @@ pub fn catalogue() -> Catalogue {
     for section in &mut sections {
         mark_required(section);
     }
+    let mut follow_up = follow_up_section();
+    mark_required(&mut follow_up);
     Catalogue {
         schema_version: crate::visit::SCHEMA_VERSION,
         protocol_version: crate::sync::PROTOCOL_VERSION,
         sections,
         internal: INTERNAL.to_vec(),
+        follow_up,
+        follow_up_internal: FOLLOW_UP_INTERNAL.to_vec(),
         vocabulary: Vocabulary {
             check_kinds: choices(&CheckKind::ALL, CheckKind::label),
             finding_levels: choices(&FindingLevel::ALL, FindingLevel::label),
@@ -474,6 +517,12 @@ pub fn validate_item(section: &Section, item: &Value) -> Option<Vec<Problem>> {
         "instrumentChecks" => read::<InstrumentCheck>(item).map(|m| crate::metrology::validate_instrument_check(&m, &mut c, &at)).is_ok(),
         "equipmentChecks" => read::<EquipmentCheck>(item).map(|e| crate::equipment::validate_equipment_check(&e, &mut c, &at)).is_ok(),
         "samples" => read::<Sample>(item).map(|s| crate::sampling::validate_sample(&s, &mut c, &at, None)).is_ok(),
+        "followUp" => {
+            let ok = read::<SampleFollowUp>(item).map(|f| crate::sampling::validate_follow_up_fields(&f, &mut c)).is_ok();
+            // What the form does not set (ids, schema version) is the app's to fill.
+            c.problems.retain(|p| !FOLLOW_UP_INTERNAL.iter().any(|i| field_path(&p.path) == i.path));
+            ok
+        }
         key => {
             // The visit's own parts: validated as a visit holding just that part,
             // and the pointers made relative to it.
@@ -559,27 +608,37 @@ fn mark_required(section: &mut Section) {
 }
 
 impl Catalogue {
-    /// Every value the forms set, as "priceChecks[].comparison.transactions[].on"
+    /// Every value the visit's forms set, as "priceChecks[].comparison.transactions[].on"
     /// (lists marked `[]`), with the section and field it comes from.
     pub fn paths(&self) -> Vec<(String, &Section, &Field)> {
-        let mut out = Vec::new();
-        for s in &self.sections {
-            let base = match (s.key, s.repeated) {
-                ("", _) => String::new(),
-                (k, true) => format!("{k}[]."),
-                (k, false) => format!("{k}."),
-            };
-            for f in &s.fields {
-                let list = if matches!(f.input, Input::Multi | Input::TextList | Input::NumberList) { "[]" } else { "" };
-                if f.input == Input::Rows {
-                    for r in &f.rows {
-                        out.push((format!("{base}{}[].{}", f.path, r.path), s, r));
-                    }
-                } else {
-                    out.push((format!("{base}{}{list}", f.path), s, f));
+        paths_of(&self.sections)
+    }
+
+    /// The same for the follow-up record.
+    pub fn follow_up_paths(&self) -> Vec<(String, &Section, &Field)> {
+        paths_of(std::slice::from_ref(&self.follow_up))
+    }
+}
+
+fn paths_of(sections: &[Section]) -> Vec<(String, &Section, &Field)> {
+    let mut out = Vec::new();
+    for s in sections {
+        let base = match (s.key, s.repeated) {
+            // The visit's own notes, and the follow-up: fields of the record itself.
+            ("" | "followUp", _) => String::new(),
+            (k, true) => format!("{k}[]."),
+            (k, false) => format!("{k}."),
+        };
+        for f in &s.fields {
+            let list = if matches!(f.input, Input::Multi | Input::TextList | Input::NumberList) { "[]" } else { "" };
+            if f.input == Input::Rows {
+                for r in &f.rows {
+                    out.push((format!("{base}{}[].{}", f.path, r.path), s, r));
                 }
+            } else {
+                out.push((format!("{base}{}{list}", f.path), s, f));
             }
         }
-        out
     }
+    out
 }

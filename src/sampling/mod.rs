@@ -131,6 +131,17 @@ pub enum LimitKind {
     Min,
 }
 
+impl LimitKind {
+    pub const ALL: [LimitKind; 2] = [LimitKind::Max, LimitKind::Min];
+
+    pub fn label(self) -> Text {
+        match self {
+            LimitKind::Max => Text::new("最大限量（不得超过）", "Maximum (not above)"),
+            LimitKind::Min => Text::new("最小限量（不得低于）", "Minimum (not below)"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
@@ -168,6 +179,19 @@ pub enum DisposalAction {
     CaseOpened,
     /// 责令整改
     OrderedToRectify,
+}
+
+impl DisposalAction {
+    pub const ALL: [DisposalAction; 4] = [DisposalAction::WithdrawnFromSale, DisposalAction::Recalled, DisposalAction::CaseOpened, DisposalAction::OrderedToRectify];
+
+    pub fn label(self) -> Text {
+        match self {
+            DisposalAction::WithdrawnFromSale => Text::new("下架", "Withdrawn from sale"),
+            DisposalAction::Recalled => Text::new("召回", "Recalled"),
+            DisposalAction::CaseOpened => Text::new("立案调查", "Case opened"),
+            DisposalAction::OrderedToRectify => Text::new("责令整改", "Ordered to rectify"),
+        }
+    }
 }
 
 /// Units of a lab value, for converting a value to its limit's unit.

@@ -681,5 +681,8 @@ export interface FormCatalogue {
   sections: FormSection[];
   /** Members no form sets, and why. */
   internal: FormInternal[];
+  /** A sample's follow-up (lab result, re-test, disposal), entered by staff. */
+  followUp: FormSection;
+  followUpInternal: FormInternal[];
   vocabulary: FormVocabulary;
 }
