@@ -35,6 +35,8 @@ command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 # PostgreSQL: HQ's scale-out path, tested against a throwaway server (scripts/postgres.sh)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_apt+=(postgresql)
+# pdftotext: the documents test reads back the text of each printed PDF
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 # Python's venv, for Schemathesis (Debian ships it apart from python3)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then

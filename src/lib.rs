@@ -19,6 +19,7 @@ pub mod credit_code;
 #[cfg(any(feature = "bench-tools", not(target_arch = "wasm32")))]
 pub mod dataset;
 pub mod decode;
+pub mod documents;
 pub mod equipment;
 pub mod error;
 pub mod evaluate;

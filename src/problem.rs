@@ -88,6 +88,8 @@ problem_codes! {
     OutsideChina = "OUTSIDE_CHINA", Warning, "定位不在中国境内，请核对", "The location is outside China; please check it";
     AmendsItself = "AMENDS_ITSELF", Error, "更正记录不能指向自身", "An amendment cannot point at itself";
     StatusChange = "STATUS_CHANGE", Error, "已定稿的记录不能修改，只能另行更正", "A finalised record cannot be changed, only amended";
+    // --- on-site documents ---
+    DocumentElementMissing = "DOCUMENT_ELEMENT_MISSING", Error, "文书缺少法定要素，未予制作", "A document lacks an element the law requires, so it was not made";
     // --- price tagging ---
     ElementNotForSubject = "ELEMENT_NOT_FOR_SUBJECT", Error, "标价要素与商品/服务类别不符", "A tag element does not belong to goods / services";
     TagInconsistent = "TAG_INCONSISTENT", Warning, "记录为无标价签，却列出了标价要素", "No tag recorded, yet tag elements are listed";

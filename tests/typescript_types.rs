@@ -246,7 +246,9 @@ fn string_unions_match_the_rust_enums() {
         xuncha::summary::GroupBy,
         xuncha::sync::RecordKind,
         xuncha::sync::ChangeStatus,
-        xuncha::form::Input
+        xuncha::form::Input,
+        SealView,
+        xuncha::documents::DocumentKind
     );
     let registry = tracer.registry().unwrap();
     let ts = parse_ts();
@@ -261,7 +263,7 @@ fn string_unions_match_the_rust_enums() {
             errors.push(format!("{name}: only in Rust {:?}, only in TS {:?}", rust.difference(&theirs).collect::<Vec<_>>(), theirs.difference(&rust).collect::<Vec<_>>()));
         }
     }
-    assert_eq!(registry.len(), 25);
+    assert_eq!(registry.len(), 27);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 

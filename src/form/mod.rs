@@ -31,7 +31,7 @@ use crate::metrology::{AccuracyClass, InstrumentCheck, InstrumentType, SealState
 use crate::price::{PriceCheck, PriceSubject, TagElement};
 use crate::problem::{Problem, ProblemCode, Text};
 use crate::rules::{CheckKind, FindingLevel, Measure};
-use crate::sampling::{DisposalAction, LimitKind, Sample, SampleCategory, SampleFollowUp, Verdict};
+use crate::sampling::{DisposalAction, LimitKind, Sample, SampleCategory, SampleFollowUp, SealView, Verdict};
 use crate::visit::{SiteKind, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
@@ -347,6 +347,7 @@ fn sample_fields() -> Vec<Field> {
         field("sealNos", "封条编号", "Seal nos.", TextList).hint("多个用逗号分隔", "Separate with commas"),
         field("samplers", "抽样人员", "Samplers", TextList).hint("至少两人，用逗号分隔", "At least two; separate with commas"),
         field("sealsSignedByOperator", "被抽样单位在封条上签字", "Seals signed by the operator", Bool),
+        field("sealView", "被抽样单位对封样状态的意见", "The sampled unit's view on the sealing", Input::Choice).options(choices(&SealView::ALL, SealView::label)),
         field("purchasePrice", "购样费用", "Paid for the samples", Number).unit(YUAN),
         field("producerName", "标称生产者", "Producer (as labelled)", Input::Text),
         field("producerAddress", "生产者地址", "Producer's address", Input::Text),
@@ -392,6 +393,16 @@ fn header_sections() -> Vec<Section> {
             subtype: None,
             fields: vec![field("name", "姓名", "Name", Input::Text), field("certificateNo", "执法证号", "Enforcement certificate no.", Input::Text)],
         },
+        object(
+            "notice",
+            "出示证件与告知",
+            "Credentials and rights",
+            vec![
+                field("credentialsShown", "已出示执法证件", "Certificates shown", Bool),
+                field("rightsTold", "已告知陈述、申辩和申请回避的权利", "Told of the rights to state a case and ask for recusal", Bool),
+                field("recusalRequested", "当事人申请回避", "The party asks for an officer's recusal", Bool),
+            ],
+        ),
     ]
 }
 

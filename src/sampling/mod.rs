@@ -42,6 +42,9 @@ pub struct Sample {
     pub samplers: Vec<String>,
     /// The operator signed the seals.
     pub seals_signed_by_operator: Option<bool>,
+    /// The sampled unit's view on how the samples were sealed (对封样状态的意见),
+    /// which the 抽样单 records above its signature.
+    pub seal_view: Option<SealView>,
     /// Purchase price paid for the samples, yuan (samples are bought: 食品安全法 Art. 87).
     pub purchase_price: Option<f64>,
     pub producer_name: Option<String>,
@@ -69,6 +72,26 @@ impl SampleCategory {
         match self {
             SampleCategory::Food => Text::new("食品", "Food"),
             SampleCategory::Industrial => Text::new("工业产品", "Industrial product"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SealView {
+    /// 无异议
+    NoObjection,
+    /// 有异议 (the objection itself goes in the sample's notes)
+    Objection,
+}
+
+impl SealView {
+    pub const ALL: [SealView; 2] = [SealView::NoObjection, SealView::Objection];
+
+    pub fn label(self) -> Text {
+        match self {
+            SealView::NoObjection => Text::new("无异议", "No objection"),
+            SealView::Objection => Text::new("有异议", "Objects"),
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Visit {
     pub operator: Option<Operator>,
     pub site: Option<Site>,
     pub officers: Vec<Officer>,
+    /// The opening steps the law requires before evidence is taken (告知).
+    pub notice: Option<Notice>,
     pub started_at: Option<Timestamp>,
     pub ended_at: Option<Timestamp>,
     pub location: Option<GeoPoint>,
@@ -155,6 +157,22 @@ pub struct Officer {
     pub certificate_no: Option<String>,
     /// The officer's account id at HQ, when known.
     pub user_id: Option<String>,
+}
+
+/// What the officers did and said before taking evidence: show their
+/// certificates (行政处罚法 Art. 55; 处罚程序规定 Art. 22) and tell the party of
+/// its rights to state its case and to ask for an officer's recusal
+/// (处罚程序规定 Art. 21 ¶2). The 现场笔录 records both, and the party's answer.
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Notice {
+    /// 已出示执法证件.
+    pub credentials_shown: Option<bool>,
+    /// 已告知陈述、申辩、申请回避的权利.
+    pub rights_told: Option<bool>,
+    /// 当事人申请回避.
+    pub recusal_requested: Option<bool>,
 }
 
 #[skip_serializing_none]

@@ -123,7 +123,14 @@ fn read_options<T: DeserializeOwned + Default>(value: Option<JsValue>) -> Result
 /// otherwise be ignored silently.
 fn read_json<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
     let json: serde_json::Value = from_js(value).map_err(|e| EdgeError::BadOptions(e.message().en))?;
-    serde_json::from_value(json).map_err(|e| EdgeError::BadOptions(e.to_string()))
+    typed(&json).map_err(EdgeError::BadOptions)
+}
+
+/// Every typed argument is read by the one reader the records use (`&Value`
+/// under `serde_path_to_error`): each type's reading code is compiled once, and
+/// a bad option names its place.
+fn typed<T: DeserializeOwned>(json: &serde_json::Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(json).map_err(|e| format!("{}: {}", e.path(), e.inner()))
 }
 
 fn parse_options(value: Option<JsValue>) -> Result<(Timestamp, Vec<ConfirmedWarning>), EdgeError> {
@@ -400,7 +407,8 @@ fn visit_for_counting(value: JsValue) -> Option<crate::Visit> {
 #[wasm_bindgen(js_name = summariseJson)]
 pub fn summarise_json(visits_json: &str, options_json: &str) -> Result<String, JsValue> {
     install_panic_hook();
-    let opts: SummariseOptions = serde_json::from_str(options_json).map_err(|e| js_error(&EdgeError::BadOptions(e.to_string())))?;
+    let opts: serde_json::Value = serde_json::from_str(options_json).map_err(|e| js_error(&EdgeError::BadOptions(e.to_string())))?;
+    let opts: SummariseOptions = typed(&opts).map_err(|e| js_error(&EdgeError::BadOptions(e)))?;
     let list: Vec<serde_json::Value> = serde_json::from_str(visits_json).map_err(|e| js_error(&EdgeError::NotJson(e.to_string())))?;
     let summary = summarise_values(list, opts)?;
     Ok(serde_json::to_string(&summary).expect("a summary serialises"))
@@ -552,4 +560,58 @@ pub fn protocol_version() -> u32 {
 pub fn form_catalogue() -> JsValue {
     // Built natively and shipped as JSON: the builder and its serde code stay out of the wasm.
     js_sys::JSON::parse(crate::form::CATALOGUE_JSON).expect("the shipped catalogue is JSON (tests/form_catalogue.rs)")
+}
+
+// ---- on-site documents -----------------------------------------------------------
+
+thread_local! {
+    /// The document templates in use: the built-in ones until HQ sends newer ones.
+    static ACTIVE_TEMPLATES: std::cell::RefCell<Option<crate::documents::TemplateSet>> = const { std::cell::RefCell::new(None) };
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct DocumentOptions {
+    bureau: Option<String>,
+    region: Option<String>,
+    follow_ups: Vec<serde_json::Value>,
+}
+
+/// The documents a finalised visit needs (现场笔录, orders, 抽样单, 封条, 送达回证),
+/// made under the templates in use; those lacking a required element are in
+/// `refused` with the problems. Throws `XunchaError` `NOT_FINALISED` for a draft.
+#[wasm_bindgen(js_name = visitDocuments, unchecked_return_type = "DocumentSet")]
+pub fn visit_documents(
+    #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DocumentOptions | undefined")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts: DocumentOptions = read_options(Some(options)).map_err(|e| js_error(&e))?;
+    let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
+    let decoded = crate::decode::decode::<crate::Visit>(value);
+    let visit = decoded.record.ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
+    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let as_of = visit.started_at.map(|t| t.date_naive()).ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
+    let evaluation = with_rulebook(|book| crate::evaluate::evaluate_visit(&visit, &follow_ups, book, as_of));
+    let set = ACTIVE_TEMPLATES.with(|cell| {
+        let active = cell.borrow();
+        crate::documents::make_documents(
+            &visit,
+            &evaluation,
+            active.as_ref().unwrap_or_else(|| crate::documents::TemplateSet::builtin()),
+            &crate::documents::Issuer { bureau: opts.bureau.clone(), region: opts.region.clone() },
+        )
+    });
+    set.map(|s| to_js(&s)).map_err(|e| js_error(&e))
+}
+
+/// Replace the document templates in use (JSON text from HQ). A set that leaves
+/// out an element the law requires is refused whole (`TEMPLATES_INVALID`, with
+/// every reason in `details`), and the one in use stays. Returns its version.
+#[wasm_bindgen(js_name = loadDocumentTemplates)]
+pub fn load_document_templates(json: &str) -> Result<String, JsValue> {
+    install_panic_hook();
+    let set = crate::documents::TemplateSet::from_json(json).map_err(|e| js_error(&e))?;
+    let version = set.version.clone();
+    ACTIVE_TEMPLATES.with(|cell| *cell.borrow_mut() = Some(set));
+    Ok(version)
 }

@@ -36,6 +36,7 @@ export type ProblemCode =
   | "TOO_FEW_OFFICERS"
   | "HANDOVER_MISSING"
   | "HANDOVER_BOTH"
+  | "DOCUMENT_ELEMENT_MISSING"
   | "ATTACHMENT_NOT_LISTED"
   | "NO_CHECKS"
   | "LONG_VISIT"
@@ -114,6 +115,8 @@ export interface Visit {
   operator?: Operator;
   site?: Site;
   officers?: Officer[];
+  /** Certificates shown and rights told before evidence was taken (recorded in the 现场笔录). */
+  notice?: Notice;
   startedAt?: Timestamp;
   endedAt?: Timestamp;
   location?: GeoPoint;
@@ -148,6 +151,7 @@ export type SiteKind =
 export interface Site { name?: string; address?: string; kind?: SiteKind; city?: string; marketId?: string; }
 
 export interface Officer { name?: string; certificateNo?: string; userId?: string; }
+export interface Notice { credentialsShown?: boolean; rightsTold?: boolean; recusalRequested?: boolean; }
 
 export interface GeoPoint { lat?: number; lng?: number; accuracyM?: number; }
 
@@ -275,6 +279,7 @@ export interface EquipmentOperator { name?: string; certificateNo?: string; }
 
 // sampling (抽检)
 export type SampleCategory = "food" | "industrial";
+export type SealView = "noObjection" | "objection";
 
 export interface Sample {
   id?: string;
@@ -294,6 +299,8 @@ export interface Sample {
   sealNos?: string[];
   samplers?: string[];
   sealsSignedByOperator?: boolean;
+  /** The sampled unit's view on the sealing (the objection itself goes in notes). */
+  sealView?: SealView;
   purchasePrice?: number;
   producerName?: string;
   producerAddress?: string;
@@ -686,3 +693,41 @@ export interface FormCatalogue {
   followUpInternal: FormInternal[];
   vocabulary: FormVocabulary;
 }
+
+// ---- on-site documents (现场文书) ------------------------------------------------
+
+export type DocumentKind = "onSiteRecord" | "correctionOrder" | "equipmentDirective" | "samplingRecord" | "sealLabel" | "deliveryReceipt";
+
+/** Who issues the documents, and which province's templates apply (national otherwise). */
+export interface DocumentOptions { bureau?: string; region?: string; followUps?: SampleFollowUp[]; }
+
+export interface DocumentSigner { role: Text; name?: string; imageSha256?: string; signedAt?: string; }
+
+export type DocumentValue =
+  | { type: "text"; text: string }
+  | { type: "lines"; lines: string[] }
+  | { type: "table"; columns: Text[]; rows: string[][] }
+  | { type: "statement"; text: Text }
+  | { type: "signatures"; signers: DocumentSigner[] };
+
+/** One element of a document, in the template's order. */
+export interface DocumentPart { element: string; label: Text; value: DocumentValue; }
+
+export interface VisitDocument {
+  kind: DocumentKind;
+  /** Unique within the visit: the kind, then "/" and the sample's index for per-sample documents. */
+  key: string;
+  title: Text;
+  /** The template's region and the day it took effect. */
+  template: string;
+  copies?: number;
+  visitId?: string;
+  /** SHA-256 of the finalised record the document rests on. */
+  recordSha256: string;
+  parts: DocumentPart[];
+}
+
+/** A document the visit needs that lacks a required element: the problems say which, at the field to fill. */
+export interface RefusedDocument { kind: DocumentKind; key: string; title: Text; problems: Problem[]; }
+
+export interface DocumentSet { documents: VisitDocument[]; refused: RefusedDocument[]; templatesVersion: string; }

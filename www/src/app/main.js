@@ -179,6 +179,7 @@ async function route() {
   if (!session && hash !== "/login") return (location.hash = "#/login");
   let view;
   const m = hash.match(/^\/visit\/([^/]+)(\/result)?$/);
+  const doc = hash.match(/^\/visit\/([^/]+)\/doc\/([^/]+)$/);
   if (hash === "/login") view = await screens.login(app, onSignedIn);
   else if (hash === "/") view = await screens.today(app);
   else if (hash === "/new") {
@@ -187,6 +188,7 @@ async function route() {
     editing = true;
     view = await visitEditor(app, visit, null);
   } else if (m && m[2]) view = await screens.result(app, m[1]);
+  else if (doc) view = await screens.visitDocument(app, doc[1], decodeURIComponent(doc[2]));
   else if (m) {
     const entry = await app.records.get(m[1]);
     if (entry?.record.status === "finalised") return (location.hash = `#/visit/${m[1]}/result`);

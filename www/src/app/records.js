@@ -1,6 +1,6 @@
 // Records as the screens use them: the core makes ids, hashes and checks;
 // db.js keeps them; every save queues the change for HQ in the same write.
-import { saveWithOutbox, getMeta, putBlob, exportAll, importAll } from "./db.js";
+import { saveWithOutbox, getMeta, setMeta, putBlob, exportAll, importAll } from "./db.js";
 
 export class Records {
   constructor(db, core, onSaved) {
@@ -34,6 +34,30 @@ export class Records {
 
   importBackup(data) {
     return importAll(this.db, data);
+  }
+
+  /**
+   * Who issues this device's documents: the bureau's full name and the province
+   * whose templates apply (set once in Settings).
+   * @returns {Promise<{ bureau?: string, region?: string }>}
+   */
+  async issuer() {
+    return (await getMeta(this.db, "issuer")) ?? {};
+  }
+
+  /** @param {{ bureau?: string, region?: string }} issuer */
+  setIssuer(issuer) {
+    return setMeta(this.db, "issuer", issuer);
+  }
+
+  /**
+   * The documents of a finalised visit, made by the core under the issuer set here.
+   * @param {import("../../../pkg/xuncha.js").Visit} visit
+   * @returns {Promise<import("../../../pkg/xuncha.js").DocumentSet>}
+   */
+  async documents(visit) {
+    const { bureau, region } = await this.issuer();
+    return this.core.visitDocuments(visit, { bureau: bureau || undefined, region: region || undefined, followUps: await this.followUps(visit.id) });
   }
 
   async followUps(visitId) {

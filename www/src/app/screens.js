@@ -1,9 +1,10 @@
 // The screens other than the visit editor: sign-in, today's visits, a visit's
-// result, the dashboard and settings.
+// result and its documents, the dashboard and settings.
 import { t, tx, setLang, getLang } from "./i18n.js";
 import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
 import { signIn, signOut, currentSession } from "./session.js";
 import { kindSections, term, section, itemName } from "./catalogue.js";
+import { documentsCard, documentPage } from "./documents.js";
 
 export async function login(app, onSignedIn) {
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
@@ -74,6 +75,13 @@ export async function result(app, id) {
   const followUps = await app.records.followUps(id);
   const ev = app.core.evaluateVisit(v, { asOf: todayDate(), followUps });
   const violations = ev.findings.filter((f) => f.level === "violation").length;
+  let documents = null;
+  let documentsError;
+  try {
+    documents = await app.records.documents(v);
+  } catch (e) {
+    documentsError = tx(e.messages) || e.message;
+  }
   const reason = h("input", { id: "amend-reason", placeholder: t("amendReason") });
   return h("section", { id: "result" },
     h("div", { class: "screen-head" }, h("a", { href: "#/", class: "button" }, "‹ ", t("back")), h("h1", {}, t("result"))),
@@ -81,6 +89,7 @@ export async function result(app, id) {
       h("p", { class: "muted" }, `${v.operator?.name ?? ""} · ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`),
       h("p", { class: "muted" }, `${t("rulebook")} ${ev.rulebookVersion}`)),
     syncNotice(app, entry),
+    documentsCard(v, documents, documentsError),
     h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map((f) => findingCard(f, app.catalogue))) : h("p", {}, t("noFindings"))),
     ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}`, dataset: { code: d.code, status: d.status } },
       `${tx(d.title)}：${d.due}（${tx(term(app.catalogue, "deadlineStatuses", d.status))}）`)))) : null,
@@ -164,6 +173,31 @@ export async function dashboard(app) {
   return h("section", {}, h("div", { class: "screen-head" }, h("h1", {}, t("dashboard")), h("label", { class: "inline" }, t("period"), " ", select)), body);
 }
 
+/** One document of a finalised visit, laid out for print. */
+export async function visitDocument(app, id, key) {
+  const entry = await app.records.get(id);
+  if (!entry) return h("p", {}, "404");
+  let set;
+  try {
+    set = await app.records.documents(entry.record);
+  } catch (e) {
+    return h("p", { class: "warn" }, tx(e.messages) || e.message);
+  }
+  const doc = set.documents.find((d) => d.key === key);
+  if (!doc) return h("p", { class: "warn" }, t("documentMissing"));
+  const imageUrl = async (sha) => {
+    const b = await app.records.photo(sha);
+    if (!b) return null;
+    return new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => resolve(null);
+      reader.readAsDataURL(b.blob);
+    });
+  };
+  return documentPage(doc, imageUrl, `#/visit/${id}/result`);
+}
+
 export async function settings(app) {
   const storage = h("div", { id: "storage" });
   const drawStorage = async () => {
@@ -196,6 +230,7 @@ export async function settings(app) {
     h("div", { class: "card" }, h("h2", {}, t("language")),
       h("div", { class: "segmented" }, [["zh", "中文"], ["en", "English"]].map(([l, label]) =>
         h("button", { class: getLang() === l ? "active" : "", id: `lang-${l}`, onclick: () => (setLang(l), location.reload()) }, label)))),
+    issuerCard(app, await app.records.issuer()),
     h("div", { class: "card" }, h("h2", {}, t("storage")), storage),
     h("div", { class: "card" }, h("h2", {}, t("backup")),
       h("button", { class: "big", id: "export", onclick: async () => {
@@ -212,4 +247,17 @@ export async function settings(app) {
         await signOut(app.db); // local records stay on the device (they may not be at HQ yet)
         location.hash = "#/login";
       } }, t("signOut"))));
+}
+
+/** Who issues this device's documents: printed on every order, so set once here. */
+function issuerCard(app, issuer) {
+  const bureau = h("input", { id: "issuer-bureau", value: issuer.bureau ?? "", placeholder: t("bureauHint") });
+  const region = h("input", { id: "issuer-region", value: issuer.region ?? "", placeholder: t("regionHint") });
+  return h("div", { class: "card", id: "issuer" }, h("h2", {}, t("issuer")),
+    h("label", { class: "field" }, h("span", {}, t("bureauName")), bureau),
+    h("label", { class: "field" }, h("span", {}, t("templateRegion")), region),
+    h("button", { class: "big", id: "save-issuer", onclick: async () => {
+      await app.records.setIssuer({ bureau: bureau.value.trim() || undefined, region: region.value.trim() || undefined });
+      toast(t("saved"));
+    } }, t("save")));
 }

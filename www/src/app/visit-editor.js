@@ -436,6 +436,7 @@ export async function visitEditor(app, original, entry) {
         objectCard("operator"),
         objectCard("site"),
         h("div", { class: "card" }, h("h2", {}, tx(officerSection.title)), officersBox),
+        objectCard("notice"),
         ...kinds.map(kindSection),
         objectCard(""),
         h("div", { class: "card" }, h("h2", {}, t("photos")), photoStrip(null, "/attachments")),

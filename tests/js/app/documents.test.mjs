@@ -1,0 +1,123 @@
+// On-site documents on the tablet, offline: a visit of every kind finalised,
+// each document the core makes printed to PDF by Chromium and read back
+// (pdftotext) for its legal elements in the template's order; a visit that
+// lacks the rights notice has its 现场笔录 refused, named at the field.
+// Screenshots of the list and of each document are kept as artifacts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { hqAndBrowser, newContext, open, signIn, untilControlled, startVisit, addItems, fill, sign, finalise, TABLET } from "./app-driver.mjs";
+
+const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+const BUREAU = "福州市鼓楼区市场监督管理局";
+
+let hq, browser;
+hqAndBrowser((started) => ({ hq, browser } = started));
+
+async function setIssuer(page) {
+  await page.goto(`${hq.url}/#/settings`);
+  await page.fill("#issuer-bureau", BUREAU);
+  await page.click("#save-issuer");
+  await page.waitForSelector(".toast");
+  await page.goto(`${hq.url}/#/`);
+  await page.waitForSelector("#new-visit");
+}
+
+async function notice(page, { rightsTold = "true" } = {}) {
+  await fill(page, "/notice/credentialsShown", "true");
+  await fill(page, "/notice/rightsTold", rightsTold);
+  await fill(page, "/notice/recusalRequested", "false");
+}
+
+/** Whitespace out: pdftotext breaks lines where the layout does. */
+const flat = (s) => s.replace(/\s+/g, "");
+
+test("a finalised visit of every kind prints its documents offline, each with its legal elements in order", async () => {
+  const context = await newContext(browser, TABLET);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  await untilControlled(page);
+  await setIssuer(page);
+
+  await context.setOffline(true);
+  await startVisit(page);
+  await notice(page);
+  await addItems(page);
+  await fill(page, "/samples/0/sealView", "noObjection");
+  await sign(page);
+  await finalise(page);
+
+  // The documents the core says this visit needs: the record, the order for the
+  // price findings, the directive for the lift, the sample's 抽样单 and 封条, and the 送达回证.
+  await page.waitForSelector("#documents .document-row");
+  const rows = await page.$$eval("#documents .document-row", (els) => els.map((e) => e.dataset.key));
+  assert.deepEqual(rows, ["onSiteRecord", "correctionOrder", "equipmentDirective", "samplingRecord/0", "sealLabel/0", "deliveryReceipt"]);
+  assert.equal(await page.$("#refused-documents"), null);
+  await page.locator("#documents").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ARTIFACTS}/documents-list-1024x768.png` });
+
+  const visitId = await page.evaluate(() => location.hash.split("/")[2]);
+  const set = await page.evaluate(async (id) => {
+    const { records } = window.xuncha.app;
+    return records.documents((await records.get(id)).record);
+  }, visitId);
+
+  for (const doc of set.documents) {
+    await page.click(`#documents [data-key="${doc.key}"] a`);
+    await page.waitForSelector(`article.document[data-key="${doc.key}"]`);
+    const name = doc.key.replace("/", "-");
+    await page.screenshot({ path: `${ARTIFACTS}/document-${name}-1024x768.png`, fullPage: true });
+    const pdf = await page.pdf({ format: "A4", printBackground: true });
+    const file = `${ARTIFACTS}/document-${name}.pdf`;
+    writeFileSync(file, pdf);
+    const text = flat(execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" }));
+    // The title, then every element's label in the template's order, and the page count.
+    let at = text.indexOf(flat(doc.title.zh));
+    assert.ok(at >= 0, `${doc.key}: the title is printed`);
+    for (const p of doc.parts) {
+      if (!p.label.zh) continue;
+      const next = text.indexOf(flat(p.label.zh), at);
+      assert.ok(next >= 0, `${doc.key}: “${p.label.zh}” printed after what precedes it`);
+      at = next;
+    }
+    assert.match(text, /第1页共\d+页/, `${doc.key}: page numbers`);
+    assert.ok(text.includes(doc.recordSha256), `${doc.key}: the record's hash on the page`);
+    if (doc.kind === "onSiteRecord") {
+      for (const needle of ["91350100M000100Y43", "35010019001", "是否申请回避：否", "猪肉（前腿）", "以上笔录已阅，与事实相符。"]) assert.ok(text.includes(flat(needle)), `the 现场笔录 prints ${needle}`);
+      // The operator's signature is printed as captured.
+      assert.equal(await page.$$eval("article.document img.signature-image", (els) => els.filter((e) => /** @type {HTMLImageElement} */ (e).naturalWidth > 0).length), 1);
+    }
+    if (doc.kind === "correctionOrder" || doc.kind === "equipmentDirective") assert.ok(text.includes(BUREAU), `${doc.key}: the issuing bureau`);
+    if (doc.kind === "samplingRecord") for (const needle of ["DC26350100001", "FT-0001、FT-0002", "无异议", "一式四份"]) assert.ok(text.includes(flat(needle)), `the 抽样单 prints ${needle}`);
+    await page.click("#document-screen .screen-head a");
+    await page.waitForSelector("#documents .document-row");
+  }
+  await context.close();
+});
+
+test("a visit without the rights notice gets no 现场笔录, and the officer is told what is missing", async () => {
+  const context = await newContext(browser, TABLET);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  await untilControlled(page);
+  await context.setOffline(true);
+  await startVisit(page);
+  await notice(page, { rightsTold: "false" });
+  await addItems(page, ["price"]);
+  await sign(page);
+  await finalise(page);
+  await page.waitForSelector("#refused-documents");
+  const refused = await page.$$eval("#refused-documents li.problem", (els) => els.map((e) => [e.closest("[data-key]").dataset.key, e.dataset.code, e.dataset.path, e.textContent]));
+  // No bureau set on this device: the order is refused too, with a way to set it.
+  assert.deepEqual(refused.map(([key, code, path]) => [key, code, path]), [
+    ["onSiteRecord", "DOCUMENT_ELEMENT_MISSING", "/notice/rightsTold"],
+    ["correctionOrder", "DOCUMENT_ELEMENT_MISSING", ""],
+  ]);
+  assert.match(refused[0][3], /现场笔录缺少“出示证件与告知情况”/);
+  assert.match(refused[1][3], /发文机关/);
+  await page.locator("#refused-documents").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ARTIFACTS}/documents-refused-1024x768.png` });
+  await context.close();
+});
