@@ -218,3 +218,20 @@ fn every_element_the_core_fills_is_used_by_the_national_templates() {
         assert!(used.contains(e), "{} is filled by the core but no national template shows it", e.as_str());
     }
 }
+
+#[test]
+fn a_refusal_is_recorded_in_the_record_with_its_recording() {
+    let mut v = golden_visit("priceChecks");
+    let recording = "c".repeat(64);
+    v.as_object_mut().unwrap().remove("signature");
+    v["attachments"].as_array_mut().unwrap().retain(|a| a["sha256"] != "a".repeat(64));
+    v["attachments"].as_array_mut().unwrap().push(json!({ "sha256": recording, "mediaType": "audio/webm", "sizeBytes": 20000 }));
+    v["refusal"] = json!({ "note": "当事人拒绝在笔录上签名", "recordingSha256": recording });
+    let now = xuncha::time::parse_timestamp("2026-03-10T23:00:00+08:00").unwrap();
+    assert!(xuncha::check_visit(v.clone(), now).report.problems.iter().all(|p| !p.is_error()), "a refusal with a recording is finalised");
+    let set = documents_of(&v, TemplateSet::builtin());
+    let record = serde_json::to_string(&set.documents[0]).unwrap();
+    assert!(record.contains("当事人拒绝签名：当事人拒绝在笔录上签名"), "{record}");
+    assert!(record.contains(&format!("已录音录像，SHA-256：{recording}")), "{record}");
+    assert!(record.contains(&format!("录音 SHA-256：{recording}")), "the evidence lists it as a recording: {record}");
+}

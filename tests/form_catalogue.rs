@@ -44,7 +44,7 @@ fn every_input_fits_the_model_and_options_are_the_enum_variants() {
     for (path, _, f) in cat.paths() {
         let leaf = &model[&path];
         let fits = match (f.input, leaf) {
-            (Input::Text | Input::Code | Input::Tel | Input::TextList, Leaf::Text) => true,
+            (Input::Text | Input::Code | Input::Tel | Input::TextList | Input::Recording, Leaf::Text) => true,
             (Input::Number | Input::NumberList, Leaf::Number) => true,
             (Input::Integer, Leaf::Integer) | (Input::Date, Leaf::Date) | (Input::Bool, Leaf::Bool) => true,
             (Input::Choice | Input::Multi, Leaf::Enum(variants)) => {
@@ -95,6 +95,7 @@ fn odd_item(section: &Section, subtype: Option<&str>) -> Value {
         Input::NumberList => json!([-1.0, 0.0]),
         Input::Rows => Value::Null,
         Input::Text | Input::Code | Input::Tel => json!(" "),
+        Input::Recording => json!("not a hash"),
     };
     for f in section.fields.iter().filter(|f| applies(f, subtype)) {
         if Some(f.path) == section.subtype {

@@ -103,7 +103,14 @@ fn visit_level_rules() {
         ("finalised without signature or refusal", vec![del("/signature")], &[("HANDOVER_MISSING", "/signature")]),
         ("draft without signature", vec![set("/status", json!("draft")), del("/signature"), del("/finalisedAt")], &[]),
         ("refusal with a witness", vec![del("/signature"), set("/refusal", json!({"note": "当事人拒绝签字", "witnessName": "市场管理员刘某"}))], &[]),
-        ("refusal without witness", vec![del("/signature"), set("/refusal", json!({"note": "当事人拒绝签字"}))], &[("REQUIRED", "/refusal/witnessName")]),
+        // 处罚程序规定 Art. 43: a recording is the rule, a witness may stand in; neither will not do.
+        ("refusal with neither a recording nor a witness", vec![del("/signature"), set("/refusal", json!({"note": "当事人拒绝签字"}))], &[("REQUIRED", "/refusal/recordingSha256")]),
+        ("refusal with a recording", vec![del("/signature"), set("/refusal", json!({"note": "当事人拒绝签字", "recordingSha256": "a".repeat(64)}))], &[]),
+        (
+            "refusal with a recording not listed",
+            vec![del("/signature"), set("/refusal", json!({"note": "当事人拒绝签字", "recordingSha256": "c".repeat(64)}))],
+            &[("ATTACHMENT_NOT_LISTED", "/refusal/recordingSha256")],
+        ),
         ("signature and refusal", vec![set("/refusal", json!({"note": "拒签", "witnessName": "刘某"}))], &[("HANDOVER_BOTH", "/refusal")]),
         (
             "signature image not listed",

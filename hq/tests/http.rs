@@ -644,6 +644,11 @@ fn attachments_by_hash_verified_idempotent_and_missing_ones_known() {
     assert_eq!(hq.put_attachment(Some(&officer), &photo_hash, "image/jpeg", &photo), (201, json!({ "status": "stored" })));
     assert_eq!(hq.put_attachment(Some(&officer), &photo_hash, "image/jpeg; charset=binary", &photo), (200, json!({ "status": "alreadyStored" })));
     assert_eq!(hq.missing(&officer), vec!["aaaa", "bbbb"]);
+    // A refusal's recording (MediaRecorder's WebM) is taken as audio or video; as a photo it is not.
+    let recording: Vec<u8> = [0x1A, 0x45, 0xDF, 0xA3].into_iter().chain((0..20_000u32).map(|i| (i * 13 % 251) as u8)).collect();
+    assert_eq!(hq.put_attachment(Some(&officer), &sha256_hex(&recording), "image/jpeg", &recording).0, 415);
+    assert_eq!(hq.put_attachment(Some(&officer), &sha256_hex(&recording), "audio/webm;codecs=opus", &recording), (201, json!({ "status": "stored" })));
+    assert_eq!(hq.put_attachment(Some(&officer), &sha256_hex(&recording), "video/webm", &recording), (200, json!({ "status": "alreadyStored" })));
     let (_, replay) = hq.push(vec![change(&v, None, rev(1))]);
     assert_eq!(replay["results"][0]["missingAttachments"], json!(["a".repeat(64), "b".repeat(64)]), "a replay says what is still missing");
 

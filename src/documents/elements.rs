@@ -380,6 +380,9 @@ pub fn fill(element: &Element, src: &Source) -> Result<Option<Value>, Missing> {
             })),
             (None, Some(r)) => {
                 let mut lines = vec![format!("当事人拒绝签名：{}", filled(&r.note).unwrap_or("/"))];
+                if let Some(h) = filled(&r.recording_sha256) {
+                    lines.push(format!("已录音录像，SHA-256：{h}"));
+                }
                 if let Some(w) = filled(&r.witness_name) {
                     lines.push(format!("见证人：{w}{}", filled(&r.witness_contact).map(|c| format!("（{c}）")).unwrap_or_default()));
                 }

@@ -58,6 +58,9 @@ pub enum Input {
     NumberList,
     /// A table: each row an object with the fields in `rows`.
     Rows,
+    /// A sound or video recording made on the device, kept as an attachment;
+    /// the record holds its SHA-256.
+    Recording,
 }
 
 /// One option of a choice: the value stored in the record and its label.
@@ -411,12 +414,14 @@ fn closing_sections() -> Vec<Section> {
         Section {
             key: "refusal",
             kind: None,
-            title: Text::new("拒绝签名（须有见证人）", "Refused to sign (with a witness)"),
+            title: Text::new("拒绝签名（须录音录像，或有见证人）", "Refused to sign (recorded, or with a witness)"),
             repeated: false,
             subtype: None,
             fields: vec![
                 field("note", "拒签情况", "What happened", Input::Text),
-                field("witnessName", "见证人", "Witness", Input::Text),
+                field("recordingSha256", "录音录像", "Sound or video recording", Input::Recording)
+                    .hint("录下拒签经过；没有录音录像时须有见证人", "Record the refusal; without a recording a witness is needed"),
+                field("witnessName", "见证人（可选）", "Witness (optional)", Input::Text),
                 field("witnessContact", "见证人联系方式", "Witness's contact", Tel),
             ],
         },

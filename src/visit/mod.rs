@@ -206,12 +206,17 @@ pub struct Signature {
     pub signed_at: Option<Timestamp>,
 }
 
-/// The operator refused to sign (拒绝签字): a note and a witness.
+/// The operator refused to sign (拒绝签字): a note, and a sound or video
+/// recording of it; a witness is optional. 处罚程序规定 Art. 43 asks for the
+/// note *and* 录音、录像, 「必要时」 a witness; a refusal with neither a
+/// recording nor a witness is not finalised.
 #[skip_serializing_none]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SignatureRefusal {
     pub note: Option<String>,
+    /// The recording, listed in `attachments` (audio/* or video/*).
+    pub recording_sha256: Option<String>,
     pub witness_name: Option<String>,
     pub witness_contact: Option<String>,
 }

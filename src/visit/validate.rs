@@ -212,8 +212,8 @@ fn handover(v: &Visit, c: &mut Checks, root: &Ptr, finalised: bool) {
         (None, None) if finalised => c.push(
             ProblemCode::HandoverMissing,
             &root.key("signature"),
-            "定稿前需要当事人签字，或记录拒签情况及见证人".into(),
-            "Before finalising, get the operator's signature or record the refusal with a witness".into(),
+            "定稿前需要当事人签字，或记录拒签情况（录音录像或见证人）".into(),
+            "Before finalising, get the operator's signature or record the refusal (a recording or a witness)".into(),
         ),
         _ => {}
     }
@@ -231,7 +231,23 @@ fn handover(v: &Visit, c: &mut Checks, root: &Ptr, finalised: bool) {
     if let Some(r) = &v.refusal {
         let at = root.key("refusal");
         c.require_text(&r.note, &at.key("note"), Label("拒签情况说明", "note on the refusal"));
-        c.require_text(&r.witness_name, &at.key("witnessName"), Label("见证人姓名", "witness's name"));
+        let witness = r.witness_name.as_deref().is_some_and(|w| !w.trim().is_empty());
+        match r.recording_sha256.as_deref() {
+            Some(h) => {
+                hash_format(c, &at.key("recordingSha256"), h);
+                if is_sha256_hex(h) && !is_listed(v, h) {
+                    not_listed(c, &at.key("recordingSha256"));
+                }
+            }
+            // 处罚程序规定 Art. 43: the refusal is recorded on sound or video; a witness may stand in.
+            None if !witness => c.push(
+                ProblemCode::Required,
+                &at.key("recordingSha256"),
+                "拒签须录音录像，或有见证人（处罚程序规定第四十三条）".into(),
+                "A refusal needs a sound or video recording, or a witness (procedure rules Art. 43)".into(),
+            ),
+            None => {}
+        }
     }
 }
 

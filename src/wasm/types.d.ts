@@ -166,7 +166,8 @@ export interface Attachment {
 
 export interface Signature { signerName?: string; imageSha256?: string; signedAt?: Timestamp; }
 
-export interface SignatureRefusal { note?: string; witnessName?: string; witnessContact?: string; }
+/** A refusal to sign: the note, and a recording (an attachment, audio/* or video/*) or a witness. */
+export interface SignatureRefusal { note?: string; recordingSha256?: string; witnessName?: string; witnessContact?: string; }
 
 export interface ConfirmedWarning { code: ProblemCode; path: string; }
 
@@ -627,7 +628,7 @@ export interface PullResponse {
 }
 
 /** How a form value is entered (see `formCatalogue`). */
-export type FieldInput = "text" | "code" | "tel" | "number" | "integer" | "date" | "bool" | "choice" | "multi" | "textList" | "numberList" | "rows";
+export type FieldInput = "text" | "code" | "tel" | "number" | "integer" | "date" | "bool" | "choice" | "multi" | "textList" | "numberList" | "rows" | "recording";
 
 /** One option of a choice: the value stored in the record and its label. */
 export interface FormChoice {

@@ -1,4 +1,4 @@
-//! Photos, signature images and documents, by content hash.
+//! Photos, signature images, documents and refusal recordings, by content hash.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -9,12 +9,13 @@ use axum::Json;
 use serde_json::json;
 
 use super::{blocking, body, now, ApiError, AppState, Caller};
-use crate::store::sniff_media_type as sniff;
+use crate::store::{content_is, sniff_media_type as sniff};
 
 /// Largest photo or signature image accepted (a tablet photo, resized, is well under this).
 pub const MAX_ATTACHMENT_BYTES: usize = 8 * 1024 * 1024;
 /// What an attachment may be.
-const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"];
+/// Recordings are the refusal evidence of 处罚程序规定 Art. 43 (录音、录像).
+const ATTACHMENT_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf", "audio/webm", "video/webm", "audio/mp4", "video/mp4", "audio/ogg"];
 
 fn bad_hash_path(sha256: &str) -> Result<(), ApiError> {
     if xuncha::ids::is_sha256_hex(sha256) {
@@ -58,7 +59,7 @@ pub async fn put(State(state): State<AppState>, caller: Caller, Path(sha256): Pa
         ));
     }
     // What the bytes are decides, not what the sender says: a page called a photo is refused.
-    if sniff(&data) != Some(media_type.as_str()) {
+    if !content_is(sniff(&data), &media_type) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "CONTENT_NOT_TYPE",

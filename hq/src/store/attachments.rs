@@ -37,9 +37,31 @@ pub fn sniff_media_type(data: &[u8]) -> Option<&'static str> {
         Some("image/heic")
     } else if starts(b"%PDF-") {
         Some("application/pdf")
+    } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        // EBML: a WebM recording (MediaRecorder's usual output); audio or video alike.
+        Some("video/webm")
+    } else if data.get(4..8) == Some(b"ftyp") {
+        // Any other ISO media file: an MP4 recording (Safari's MediaRecorder, a camera app).
+        Some("video/mp4")
+    } else if starts(b"OggS") {
+        Some("audio/ogg")
     } else {
         None
     }
+}
+
+/// Whether bytes that read as `sniffed` may be stored as `claimed`: the same
+/// type, or the same recording container (a WebM or MP4 file holds audio,
+/// video or both, and its first bytes do not say which).
+pub fn content_is(sniffed: Option<&str>, claimed: &str) -> bool {
+    fn container(t: &str) -> &str {
+        match t {
+            "audio/webm" | "video/webm" => "webm",
+            "audio/mp4" | "video/mp4" => "mp4",
+            other => other,
+        }
+    }
+    sniffed.is_some_and(|s| container(s) == container(claimed))
 }
 
 impl Store {
@@ -108,11 +130,15 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::sniff_media_type as sniff;
+    use super::{content_is, sniff_media_type as sniff};
 
     #[test]
     fn bytes_are_known_by_their_first_bytes() {
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
+        assert!(content_is(sniff(&[0x1A, 0x45, 0xDF, 0xA3, 0x9F]), "audio/webm"));
+        assert!(content_is(sniff(b"\0\0\0\x18ftypmp42"), "audio/mp4"));
+        assert!(!content_is(sniff(b"\0\0\0\x18ftypmp42"), "audio/webm"));
+        assert!(!content_is(sniff(b"<html>"), "audio/ogg"));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Some("image/webp"));
         assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Some("image/heic"));

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { hqAndBrowser, newContext, open, signIn, untilControlled, startVisit, addItems, fill, sign, finalise, TABLET } from "./app-driver.mjs";
+import { hqAndBrowser, newContext, open, signIn, untilControlled, startVisit, addItems, fill, sign, finalise, untilSynced, until, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -119,5 +119,58 @@ test("a visit without the rights notice gets no 现场笔录, and the officer is
   assert.match(refused[1][3], /发文机关/);
   await page.locator("#refused-documents").scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${ARTIFACTS}/documents-refused-1024x768.png` });
+  await context.close();
+});
+
+test("a refusal to sign is recorded on the tablet; without a recording or a witness it cannot be finalised; the 笔录 lists the recording's hash", async () => {
+  const context = await newContext(browser, TABLET);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  await untilControlled(page);
+  await setIssuer(page);
+  await context.setOffline(true);
+  await startVisit(page);
+  await notice(page);
+  await addItems(page, ["price"]);
+  // The party refuses: a note alone will not do (处罚程序规定 Art. 43).
+  await page.click("#refusal summary");
+  await fill(page, "/refusal/note", "当事人拒绝在笔录上签名");
+  const problem = '[data-ptr="/refusal/recordingSha256"] .field-problems .problem.error';
+  await page.waitForSelector(problem);
+  assert.match(await page.$eval(problem, (e) => e.textContent), /录音录像，或有见证人/);
+  // Record two seconds from the (fake) camera and microphone.
+  const control = "#f_refusal_recordingSha256";
+  await page.click(`${control}-start`);
+  await page.waitForSelector(`${control} .recording-now`);
+  await page.waitForTimeout(2200);
+  await page.click(`${control}-stop`);
+  await page.waitForSelector(`${control}-state.ok`);
+  await page.waitForFunction((sel) => !document.querySelector(sel), problem);
+  await page.locator(control).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ARTIFACTS}/refusal-recorded-1024x768.png` });
+  await finalise(page);
+
+  const visitId = await page.evaluate(() => location.hash.split("/")[2]);
+  const { record, set, blob } = await page.evaluate(async (id) => {
+    const { records } = window.xuncha.app;
+    const record = (await records.get(id)).record;
+    const b = await records.photo(record.refusal.recordingSha256);
+    return { record, set: await records.documents(record), blob: { type: b.mediaType, size: b.size } };
+  }, visitId);
+  assert.equal(record.signature, undefined);
+  assert.match(blob.type, /^(audio|video)\/webm$/);
+  assert.ok(blob.size > 1000, `a real recording (${blob.size} bytes)`);
+  assert.ok(record.attachments.some((a) => a.sha256 === record.refusal.recordingSha256 && a.mediaType === blob.type));
+  const text = JSON.stringify(set.documents.find((d) => d.kind === "onSiteRecord"));
+  assert.ok(text.includes(`已录音录像，SHA-256：${record.refusal.recordingSha256}`), text);
+
+  // Back online: the recording reaches HQ with the record (HQ takes WebM as audio or video).
+  await context.setOffline(false);
+  await untilSynced(page);
+  const staff = await hq.token("staff1");
+  await until(async () => (await hq.api("GET", "/api/v1/attachments/missing", { token: staff })).json.missing.length === 0);
+  const held = await hq.api("GET", `/api/v1/attachments/${record.refusal.recordingSha256}`, { token: staff, raw: true });
+  assert.equal(held.status, 200);
+  assert.equal(held.resp.headers.get("content-type"), blob.type);
   await context.close();
 });

@@ -9,7 +9,9 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
   ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".webmanifest": "application/manifest+json" };
 
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
+  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+  // A fake camera and microphone, granted without a prompt: the refusal recorder records from them.
+  "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
 
 export async function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });

@@ -10,9 +10,11 @@ export const controlId = (ptr) => `f${ptr.replace(/[^a-zA-Z0-9]/g, "_")}`;
 
 /**
  * Renders fields into `registry` (pointer → element, for placing problems).
- * `onChange()` runs after every edit; `subtype` filters options.
+ * `onChange()` runs after every edit; `subtype` filters options. `media.recording`
+ * draws a recorder for a `recording` field (the editor owns the device's storage).
+ * @param {{ registry: Map<string, HTMLElement>, onChange: Function, media?: { recording: (c: { id: string, value: string | undefined, set: (v: string | undefined) => void }) => HTMLElement } }} options
  */
-export function fieldRenderer({ registry, onChange }) {
+export function fieldRenderer({ registry, onChange, media }) {
   function control(spec, obj, ptr, subtype) {
     const value = getAt(obj, spec.path);
     const id = controlId(ptr);
@@ -45,6 +47,8 @@ export function fieldRenderer({ registry, onChange }) {
         return h("input", { id, type: "date", value: value ?? "", oninput: (e) => set(e.target.value || undefined) });
       case "rows":
         return rows(spec, obj, ptr, subtype);
+      case "recording":
+        return media ? media.recording({ id, value, set }) : h("span", { id }, value ? "✓" : "—");
       default: {
         const upper = spec.input === "code";
         return h("input", { id, type: spec.input === "tel" ? "tel" : "text", value: value ?? "", autocapitalize: upper ? "characters" : "off",

@@ -1,5 +1,5 @@
 // The visit editor: operator, site and officers; items of the four kinds;
-// photos; the operator's signature (or refusal with a witness); finalise.
+// photos; the operator's signature (or the refusal, recorded or witnessed); finalise.
 // Every change is checked by the core as the officer types (problems beside
 // the field, findings as they arise, with their legal basis) and saved on the
 // device shortly after, queued for HQ in the same write.
@@ -7,6 +7,7 @@ import { t, tx, getLang } from "./i18n.js";
 import { h, toast, undoToast, twoTapButton, isoLocal, today, sha256Hex } from "./ui.js";
 import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel, itemName } from "./catalogue.js";
 import { fieldRenderer } from "./form-fields.js";
+import { recorderControl } from "./recorder.js";
 import { isQuotaError } from "./db.js";
 import { VisitDraft } from "./visit-store.js";
 import { findingCard, syncNotice } from "./screens.js";
@@ -52,7 +53,7 @@ export async function visitEditor(app, original, entry) {
     saveTimer = setTimeout(saveNow, 1200);
   }
 
-  const { field } = fieldRenderer({ registry: fields, onChange: () => changed() });
+  const { field } = fieldRenderer({ registry: fields, onChange: () => changed(), media: { recording: (c) => recorderControl(c, keepRecording) } });
   const officerSection = section(catalogue, "officers");
   const refusalSection = section(catalogue, "refusal");
 
@@ -137,8 +138,20 @@ export async function visitEditor(app, original, entry) {
     if (!referenced(sha)) visit.attachments = visit.attachments.filter((a) => a.sha256 !== sha);
   }
 
+  /** A refusal's recording: kept by hash like a photo, listed in the record (a new take replaces the last). */
+  async function keepRecording(blob, mediaType) {
+    if (blob.size > MAX_PHOTO_BYTES) throw new Error(t("recordingTooLarge"));
+    const sha256 = await sha256Hex(await blob.arrayBuffer());
+    await app.records.keepPhoto({ sha256, mediaType, size: blob.size, blob });
+    const previous = visit.refusal?.recordingSha256;
+    if (previous && previous !== sha256) visit.attachments = visit.attachments.filter((a) => a.sha256 !== previous);
+    if (!visit.attachments.some((a) => a.sha256 === sha256)) visit.attachments.push({ sha256, mediaType, sizeBytes: blob.size, caption: t("refusalRecordingCaption"), takenAt: isoLocal() });
+    return sha256;
+  }
+
   function referenced(sha) {
     if (visit.signature?.imageSha256 === sha) return true;
+    if (visit.refusal?.recordingSha256 === sha) return true;
     return kinds.some((k) => (visit[k.key] ?? []).some((x) => (x.photoSha256 ?? []).includes(sha)));
   }
 
