@@ -43,8 +43,7 @@ fn golden_visit(kind: &str) -> Value {
 
 fn documents_of(v: &Value, templates: &TemplateSet) -> DocumentSet {
     let eval = evaluate_visit_json(v.clone(), vec![], Rulebook::builtin(), day()).unwrap();
-    let visit: Visit = serde_json::from_value(v.clone()).unwrap();
-    make_documents(&visit, &eval, templates, &Issuer { bureau: Some(BUREAU.into()), region: None }).unwrap()
+    make_documents(v, &eval, templates, &Issuer { bureau: Some(BUREAU.into()), region: None }).unwrap()
 }
 
 /// Compare with `tests/golden/documents/NAME.json`; `XUNCHA_BLESS=1` writes it.
@@ -118,9 +117,8 @@ fn the_record_holds_the_legal_elements() {
     {
         assert!(text.contains(needle), "the 现场笔录 lacks {needle}: {text}");
     }
-    // The hash it rests on is the record's sync hash.
-    let visit: Value = golden_visit("priceChecks");
-    assert_eq!(record.record_sha256, xuncha::sync::content_sha256(&serde_json::to_value(serde_json::from_value::<Visit>(visit).unwrap()).unwrap()));
+    // The hash it rests on is the record's sync hash: the one HQ holds.
+    assert_eq!(record.record_sha256, xuncha::sync::content_sha256(&golden_visit("priceChecks")));
     // The order names the bureau and the finding's basis and deadline.
     let order = text_of(&set);
     assert!(order.contains(BUREAU) && order.contains("明码标价"), "{order}");
@@ -148,8 +146,7 @@ fn a_missing_element_refuses_the_document_and_names_the_field() {
     // Without the issuing bureau the order cannot be made.
     let v = golden_visit("priceChecks");
     let eval = evaluate_visit_json(v.clone(), vec![], Rulebook::builtin(), day()).unwrap();
-    let visit: Visit = serde_json::from_value(v).unwrap();
-    let set = make_documents(&visit, &eval, TemplateSet::builtin(), &Issuer::default()).unwrap();
+    let set = make_documents(&v, &eval, TemplateSet::builtin(), &Issuer::default()).unwrap();
     assert!(set.refused.iter().any(|r| r.kind == DocumentKind::CorrectionOrder && r.problems[0].message.zh.contains("发文机关")), "{:?}", set.refused);
 }
 
@@ -158,8 +155,7 @@ fn a_draft_has_no_documents() {
     let mut v = complete();
     v["status"] = json!("draft");
     let eval = evaluate_visit_json(v.clone(), vec![], Rulebook::builtin(), day()).unwrap();
-    let visit: Visit = serde_json::from_value(v).unwrap();
-    let err = make_documents(&visit, &eval, TemplateSet::builtin(), &Issuer::default()).unwrap_err();
+    let err = make_documents(&v, &eval, TemplateSet::builtin(), &Issuer::default()).unwrap_err();
     assert_eq!(xuncha::CoreError::code(&err), "NOT_FINALISED");
 }
 
@@ -194,8 +190,7 @@ fn a_province_template_applies_from_its_day_and_falls_back_to_the_national_one()
     let set = TemplateSet::from_json(&t.to_string()).unwrap();
     let v = golden_visit("samples");
     let eval = evaluate_visit_json(v.clone(), vec![], Rulebook::builtin(), day()).unwrap();
-    let visit: Visit = serde_json::from_value(v).unwrap();
-    let docs = make_documents(&visit, &eval, &set, &Issuer { bureau: Some(BUREAU.into()), region: Some("福建省".into()) }).unwrap();
+    let docs = make_documents(&v, &eval, &set, &Issuer { bureau: Some(BUREAU.into()), region: Some("福建省".into()) }).unwrap();
     assert_eq!(docs.documents[0].title.zh, "现场检查笔录");
     assert_eq!(docs.documents[0].template, "福建省 2026-03-01");
     // The province has no 封条 of its own: the national one is used.
@@ -206,8 +201,7 @@ fn a_province_template_applies_from_its_day_and_falls_back_to_the_national_one()
     old["startedAt"] = json!("2026-02-10T09:30:00+08:00");
     old["endedAt"] = json!("2026-02-10T11:00:00+08:00");
     let eval = evaluate_visit_json(old.clone(), vec![], Rulebook::builtin(), day()).unwrap();
-    let visit: Visit = serde_json::from_value(old).unwrap();
-    assert_eq!(make_documents(&visit, &eval, &set, &earlier).unwrap().documents[0].title.zh, "现场笔录");
+    assert_eq!(make_documents(&old, &eval, &set, &earlier).unwrap().documents[0].title.zh, "现场笔录");
 }
 
 #[test]

@@ -1338,3 +1338,43 @@ fn bureaus_see_only_their_own_photos_and_counts() {
     let (_, mine) = hq.get_as(Some(&hq.staff.clone()), "/api/v1/stats");
     assert_eq!((mine["records"].as_i64(), mine["conflicts"].as_i64()), (Some(1), Some(0)), "{mine}");
 }
+
+/// The public page a printed document's QR code opens: whether HQ holds the
+/// finalised record the document rests on, and nothing more.
+#[test]
+fn a_documents_qr_code_is_verified_against_the_record_hq_holds() {
+    let hq = Hq::start();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let page = |query: &str| -> (u16, String) {
+        let mut resp = agent.get(&format!("{}/verify{query}", hq.url)).call().unwrap();
+        assert_eq!(resp.headers().get("content-type").unwrap(), "text/html; charset=utf-8");
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    };
+    let (finalised, draft) = (visit(1), draft_visit(2));
+    let (_, resp) = hq.push(vec![change(&finalised, None, rev(1)), change(&draft, None, rev(2))]);
+    assert_eq!(statuses(&resp), vec!["accepted", "accepted"]);
+    let id = finalised["id"].as_str().unwrap();
+    let sha = content_sha256(&finalised);
+
+    // Genuine: the bureau and the time of finalising, and none of the record.
+    let (status, html) = page(&format!("?v={id}&h={sha}"));
+    assert_eq!(status, 200);
+    assert!(html.contains("data-matches=\"true\"") && html.contains("鼓楼区市场监督管理局") && html.contains("2026年03月10日 11时00分"), "{html}");
+    assert!(!html.contains("福州某某生鲜超市") && !html.contains("91350100M000100Y43"), "the page shows nothing of the record");
+
+    // Forged: a changed record's hash, a draft, an unknown record — all read the same.
+    let mut altered = finalised.clone();
+    altered["priceChecks"][0]["chargedPrice"] = json!(15.0);
+    let draft_id = draft["id"].as_str().unwrap();
+    for query in [format!("?v={id}&h={}", content_sha256(&altered)), format!("?v={draft_id}&h={}", content_sha256(&draft)), format!("?v={}&h={sha}", rev(9))] {
+        let (status, html) = page(&query);
+        assert_eq!(status, 200, "{query}");
+        assert!(html.contains("data-matches=\"false\"") && !html.contains("鼓楼区"), "{query}: {html}");
+    }
+    // A damaged code, or markup in it: refused, nothing echoed.
+    for query in ["", "?v=1&h=2", "?v=%3Cscript%3E&h=x"] {
+        let (status, html) = page(query);
+        assert_eq!(status, 400, "{query}");
+        assert!(!html.contains("<script>"), "{query}");
+    }
+}

@@ -148,14 +148,18 @@ impl CoreError for DocumentError {
 }
 
 /// The documents a finalised visit needs, each made from the template in force
-/// on the visit's day, or refused with the problems that stop it.
-pub fn make_documents(visit: &Visit, evaluation: &Evaluation, templates: &TemplateSet, issuer: &Issuer) -> Result<DocumentSet, DocumentError> {
+/// on the visit's day, or refused with the problems that stop it. `record` is
+/// the visit as stored and synced: the documents carry its content hash (the
+/// one HQ holds), which a typed copy written back out would not reproduce.
+pub fn make_documents(record: &serde_json::Value, evaluation: &Evaluation, templates: &TemplateSet, issuer: &Issuer) -> Result<DocumentSet, DocumentError> {
+    let visit: Visit = crate::decode::decode_trusted(record.clone()).ok_or(DocumentError::NotFinalised)?;
+    let visit = &visit;
     if visit.status != Some(RecordStatus::Finalised) {
         return Err(DocumentError::NotFinalised);
     }
     let day = visit.started_at.map(|t| t.date_naive()).ok_or(DocumentError::NotFinalised)?;
     let template = templates.template_for(issuer.region.as_deref(), day).ok_or(DocumentError::NoTemplate)?;
-    let record_sha256 = crate::sync::content_sha256(&serde_json::to_value(visit).unwrap_or_default());
+    let record_sha256 = crate::sync::content_sha256(record);
 
     // What the visit needs: the record always; orders for the findings that call for them; per sample its 抽样单 and 封条.
     let mut wanted: Vec<(DocumentKind, Option<usize>)> = vec![(DocumentKind::OnSiteRecord, None)];

@@ -587,8 +587,7 @@ pub fn visit_documents(
 ) -> Result<JsValue, JsValue> {
     let opts: DocumentOptions = read_options(Some(options)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
-    let decoded = crate::decode::decode::<crate::Visit>(value);
-    let visit = decoded.record.ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
+    let visit: crate::Visit = crate::decode::decode_trusted(value.clone()).ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
     let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
     let as_of = visit.started_at.map(|t| t.date_naive()).ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
     let evaluation = with_rulebook(|book| crate::evaluate::evaluate_visit(&visit, &follow_ups, book, as_of));

@@ -15,6 +15,7 @@ mod auth;
 pub mod site;
 mod staff;
 mod sync;
+mod verify;
 
 use std::sync::Arc;
 
@@ -321,6 +322,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/sync/pull", post(sync::pull))
+        // Public: the page a printed document's QR code opens.
+        .route("/verify", get(verify::verify))
         .merge(pushes)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -208,6 +208,24 @@ impl Store {
         Ok((visits, follow_ups))
     }
 
+    /// Whether HQ holds a finalised visit `id` whose content hashes to `sha256`
+    /// (what a printed document's QR code names): the bureau's name and the
+    /// record's finalisation time if so. Any bureau: the check is public.
+    pub fn verify_document(&self, id: &str, sha256: &str) -> R<Option<(String, Option<String>)>> {
+        let row = self.read(|tx| {
+            tx.row(
+                "SELECT b.name, c.body FROM records r JOIN changes c ON c.seq = r.seq JOIN bureaus b ON b.id = r.bureau_id
+                 WHERE r.id = ?1 AND r.sha256 = ?2 AND r.kind = 'visit' AND r.finalised = 1",
+                &[P::Text(id), P::Text(sha256)],
+            )
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let mut cols = Cols::new(row);
+        let bureau = cols.text()?;
+        let body: Value = cols.json()?;
+        Ok(Some((bureau, body.get("finalisedAt").and_then(Value::as_str).map(str::to_string))))
+    }
+
     /// The current revision of one record of a bureau.
     pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<String>> {
         self.read(|tx| tx.row("SELECT revision FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?.map(|r| Cols::new(r).text()).transpose())

@@ -2,16 +2,39 @@
 // each document the core makes printed to PDF by Chromium and read back
 // (pdftotext) for its legal elements in the template's order; a visit that
 // lacks the rights notice has its 现场笔录 refused, named at the field.
+// Each page's QR code, scanned, opens HQ's check page, which says the document
+// matches the record HQ holds; a forged code does not match.
 // Screenshots of the list and of each document are kept as artifacts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { hqAndBrowser, newContext, open, signIn, untilControlled, startVisit, addItems, fill, sign, finalise, untilSynced, until, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
 const BUREAU = "福州市鼓楼区市场监督管理局";
+const jsQR = createRequire(import.meta.url)("jsqr");
+
+/** The QR code printed on the document, read back as a phone would. */
+async function scanQr(page) {
+  const { width, height, data } = await page.$eval("article.document img.doc-qr", async (img) => {
+    const image = /** @type {HTMLImageElement} */ (img);
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    // Enlarged with a white margin, as a camera sees a printed code.
+    const scale = 4;
+    canvas.width = image.naturalWidth * scale;
+    canvas.height = image.naturalHeight * scale;
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: pixels.width, height: pixels.height, data: Array.from(pixels.data) };
+  });
+  return jsQR(Uint8ClampedArray.from(data), width, height)?.data ?? null;
+}
 
 let hq, browser;
 hqAndBrowser((started) => ({ hq, browser } = started));
@@ -84,6 +107,9 @@ test("a finalised visit of every kind prints its documents offline, each with it
     }
     assert.match(text, /第1页共\d+页/, `${doc.key}: page numbers`);
     assert.ok(text.includes(doc.recordSha256), `${doc.key}: the record's hash on the page`);
+    // Every document carries a QR code of HQ's check page for its record.
+    const url = await scanQr(page);
+    assert.equal(url, `${hq.url}/verify?v=${visitId}&h=${doc.recordSha256}`, `${doc.key}: the QR code`);
     if (doc.kind === "onSiteRecord") {
       for (const needle of ["91350100M000100Y43", "35010019001", "是否申请回避：否", "猪肉（前腿）", "以上笔录已阅，与事实相符。"]) assert.ok(text.includes(flat(needle)), `the 现场笔录 prints ${needle}`);
       // The operator's signature is printed as captured.
@@ -94,6 +120,26 @@ test("a finalised visit of every kind prints its documents offline, each with it
     await page.click("#document-screen .screen-head a");
     await page.waitForSelector("#documents .document-row");
   }
+
+  // Back online, the record reaches HQ; the QR code's page then says the document
+  // matches (bureau and time, nothing of the record); a forged code does not.
+  await context.setOffline(false);
+  await untilSynced(page);
+  const record = set.documents[0];
+  const check = async (url) => {
+    const checker = await context.newPage();
+    await checker.goto(url);
+    const verdict = await checker.$eval("#verdict", (e) => [e.dataset.matches, e.textContent]);
+    await checker.screenshot({ path: `${ARTIFACTS}/verify-${verdict[0] === "true" ? "genuine" : "forged"}-1024x768.png` });
+    const body = await checker.textContent("body");
+    await checker.close();
+    return { matches: verdict[0] === "true", body };
+  };
+  const genuine = await check(`${hq.url}/verify?v=${visitId}&h=${record.recordSha256}`);
+  assert.ok(genuine.matches, genuine.body);
+  assert.ok(!genuine.body.includes("福州某某生鲜超市"), "the check page shows nothing of the record");
+  const forged = await check(`${hq.url}/verify?v=${visitId}&h=${"0".repeat(64)}`);
+  assert.ok(!forged.matches, forged.body);
   await context.close();
 });
 

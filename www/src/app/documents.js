@@ -2,12 +2,30 @@
 // the browser's print. The core makes every document (content, order, the
 // legal elements); this module only lays them out. Offline: nothing here
 // leaves the device.
+import qrcode from "qrcode-generator";
 import { t, tx } from "./i18n.js";
 import { h } from "./ui.js";
 
 /** @typedef {import("../../../pkg/xuncha.js").VisitDocument} VisitDocument */
 /** @typedef {import("../../../pkg/xuncha.js").DocumentSet} DocumentSet */
 /** @typedef {import("../../../pkg/xuncha.js").DocumentValue} DocumentValue */
+
+/**
+ * Where a printed document is checked: HQ's public page, which says whether it
+ * holds the finalised record with this hash (hq/src/api/verify.rs).
+ * @param {VisitDocument} doc
+ */
+export function verifyUrl(doc, origin = location.origin) {
+  return `${origin}/verify?v=${encodeURIComponent(doc.visitId ?? "")}&h=${doc.recordSha256}`;
+}
+
+/** A QR code as an image (a GIF data URL: offline, no canvas needed). */
+function qrImage(text, alt) {
+  const qr = qrcode(0, "M");
+  qr.addData(text);
+  qr.make();
+  return h("img", { class: "doc-qr", src: qr.createDataURL(3, 2), alt, width: String((qr.getModuleCount() + 4) * 3) });
+}
 
 /** The route of one document (its key holds a "/" for per-sample documents). */
 export function documentHref(visitId, key) {
@@ -62,8 +80,11 @@ export async function documentPage(doc, imageUrl, backHref) {
     h("article", { class: "document", lang: "zh-CN", dataset: { kind: doc.kind, key: doc.key } },
       h("h1", { class: "doc-heading" }, doc.title.zh),
       parts,
-      // Repeated on every printed page (fixed elements are): which record the page rests on.
-      h("footer", { class: "doc-footer" }, `${doc.title.zh} · 记录校验值 SHA-256：${doc.recordSha256}`)));
+      // Repeated on every printed page (fixed elements are): which record the page
+      // rests on, and a QR code anyone can scan to check it against HQ.
+      h("footer", { class: "doc-footer" },
+        qrImage(verifyUrl(doc), "核验二维码"),
+        h("span", {}, `${doc.title.zh} · 记录校验值 SHA-256：${doc.recordSha256}`, h("br"), "扫码核验文书与局存档记录是否一致"))));
 }
 
 /** @param {import("../../../pkg/xuncha.js").DocumentPart} p */

@@ -10,7 +10,8 @@ import { syncOnce } from "./sync-engine.js";
 
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
-registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: [/^\/api\//, /console\.html$/] }));
+// HQ's pages stay HQ's: the console, and the public check a document's QR code opens.
+registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: [/^\/api\//, /console\.html$/, /^\/verify(\?|$)/] }));
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();
