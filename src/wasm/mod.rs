@@ -594,7 +594,7 @@ pub fn visit_documents(
     let set = ACTIVE_TEMPLATES.with(|cell| {
         let active = cell.borrow();
         crate::documents::make_documents(
-            &visit,
+            &value,
             &evaluation,
             active.as_ref().unwrap_or_else(|| crate::documents::TemplateSet::builtin()),
             &crate::documents::Issuer { bureau: opts.bureau.clone(), region: opts.region.clone() },
