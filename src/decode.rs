@@ -184,3 +184,11 @@ fn kind_en(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// Parse a file HQ publishes (a rulebook, document templates) and read it as
+/// `T`, with the offending field's path in the error ("published: invalid
+/// type…"): the same path-tracking reader as records, so the wasm carries one kind of it.
+pub fn read_published<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    serde_path_to_error::deserialize(&value).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+}

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use xuncha::documents::{make_documents, DocumentKind, DocumentSet, Issuer, TemplateSet};
 use xuncha::time::Date;
-use xuncha::{evaluate_visit_json, Rulebook, Visit};
+use xuncha::{evaluate_visit_json, Rulebook};
 
 const BUREAU: &str = "福州市鼓楼区市场监督管理局";
 

@@ -6,7 +6,7 @@
 //! `xuncha-hq admin [--data-dir DIR | --database-url URL] create-bureau NAME`
 //! `xuncha-hq admin [--data-dir DIR | --database-url URL] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]`
 //!   (without `--password`, the password is read from the first line of standard input)
-//! `xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE`
+//! `xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE` · `publish-templates FILE`
 //! `xuncha-hq admin … list-tokens [--login L]` · `revoke-tokens --login L [--device D] [--token ID]`
 //! `xuncha-hq admin … disable-user --login L` (revokes its tokens) · `enable-user --login L`
 //!
@@ -28,6 +28,7 @@ fn usage() -> ! {
          xuncha-hq admin [--data-dir DIR | --database-url URL] create-bureau NAME\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] create-user --bureau ID --login L --role officer|staff [--name N] [--certificate C] [--password P]\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] publish-templates FILE\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] list-tokens [--login L]\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] revoke-tokens --login L [--device D] [--token ID]\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] disable-user --login L\n       \
@@ -168,6 +169,31 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 Ok(()) => println!("published rulebook {}", rulebook.version),
                 Err(e) => {
                     eprintln!("cannot publish the rulebook (is version {} published already?): {e}", rulebook.version);
+                    std::process::exit(1);
+                }
+            }
+        }
+        Some("publish-templates") => {
+            let path = it.next().unwrap_or_else(|| usage());
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                eprintln!("cannot read {path}: {e}");
+                std::process::exit(1)
+            });
+            // Checked whole by the core (every document holds what the law requires) before any device can get them.
+            let set = xuncha::documents::TemplateSet::from_json(&text).unwrap_or_else(|e| {
+                use xuncha::CoreError;
+                eprintln!("the document templates are not usable: {}", e.message().en);
+                for d in e.details() {
+                    eprintln!("  - {d}");
+                }
+                std::process::exit(1)
+            });
+            let now = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"));
+            let body = serde_json::to_string(&set).expect("templates serialise");
+            match store.publish_templates(&set.version, &body, now) {
+                Ok(()) => println!("published document templates {}", set.version),
+                Err(e) => {
+                    eprintln!("cannot publish the templates (is version {} published already?): {e}", set.version);
                     std::process::exit(1);
                 }
             }

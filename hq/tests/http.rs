@@ -1378,3 +1378,74 @@ fn a_documents_qr_code_is_verified_against_the_record_hq_holds() {
         assert!(!html.contains("<script>"), "{query}");
     }
 }
+
+/// Document templates are published like the rulebook: checked whole by the core
+/// (a template lacking what the law requires is refused, by name), then sent
+/// with each pull until the device runs them.
+#[test]
+fn published_document_templates_reach_devices_on_their_next_pull() {
+    let hq = Hq::start();
+    let pull = |known: Option<&str>| hq.post("/api/v1/sync/pull", &json!({ "protocolVersion": 1, "templatesVersion": known }).to_string()).1;
+    assert!(pull(None).get("templates").is_none(), "nothing published: the devices keep the built-in ones");
+    let file = hq.dir.join("templates.json");
+    let mut set: Value = serde_json::from_str(include_str!("../../src/documents/templates.json")).unwrap();
+    set["templates"][0]["documents"]["onSiteRecord"]["elements"].as_array_mut().unwrap().retain(|e| e["element"] != "party.confirmation");
+    std::fs::write(&file, set.to_string()).unwrap();
+    let out = admin_command(&hq.dir, &["publish-templates", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("party.confirmation") && said.contains("第四十三条"), "{said}");
+    assert!(pull(None).get("templates").is_none());
+
+    // A province's own 现场笔录, from a day on.
+    let mut set: Value = serde_json::from_str(include_str!("../../src/documents/templates.json")).unwrap();
+    set["version"] = json!("2026-12-02-fj");
+    let mut province = set["templates"][0].clone();
+    province["region"] = json!("福建省");
+    province["documents"]["onSiteRecord"]["title"] = json!({ "zh": "现场检查笔录", "en": "On-site inspection record" });
+    set["templates"].as_array_mut().unwrap().push(province);
+    std::fs::write(&file, set.to_string()).unwrap();
+    let out = admin_command(&hq.dir, &["publish-templates", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got = pull(None);
+    assert_eq!(got["templates"]["version"], json!("2026-12-02-fj"));
+    let loaded = xuncha::documents::TemplateSet::from_json(&got["templates"].to_string()).expect("the device can load them");
+    assert_eq!(loaded.templates.len(), 2);
+    assert!(pull(Some("2026-12-02-fj")).get("templates").is_none(), "not again once the device runs them");
+    let again = admin_command(&hq.dir, &["publish-templates", file.to_str().unwrap()]);
+    assert!(!again.status.success(), "a version is published once");
+}
+
+/// HQ makes a finalised visit's documents for its archive with the same core as
+/// the tablet: the same documents, issued in the bureau's name.
+#[test]
+fn hq_makes_the_same_documents_as_the_tablet_for_its_archive() {
+    let hq = Hq::start();
+    let mut v = visit(1);
+    v["notice"] = json!({ "credentialsShown": true, "rightsTold": true, "recusalRequested": false });
+    v["samples"][0]["sealView"] = json!("noObjection");
+    v["priceChecks"][1]["tagPresent"] = json!(false);
+    let draft = draft_visit(2);
+    assert_eq!(statuses(&hq.push(vec![change(&v, None, rev(1)), change(&draft, None, rev(2))]).1), vec!["accepted", "accepted"]);
+    let id = v["id"].as_str().unwrap();
+    let path = format!("/api/v1/staff/records/{id}/documents");
+
+    let (status, got) = hq.get_as(Some(&hq.staff.clone()), &path);
+    assert_eq!(status, 200, "{got}");
+    let day = "2026-03-10".parse().unwrap();
+    let eval = xuncha::evaluate_visit_json(v.clone(), vec![], xuncha::Rulebook::builtin(), day).unwrap();
+    let issuer = xuncha::documents::Issuer { bureau: Some("鼓楼区市场监督管理局".into()), region: None };
+    let want = xuncha::documents::make_documents(&v, &eval, xuncha::documents::TemplateSet::builtin(), &issuer).unwrap();
+    assert_eq!(got, serde_json::to_value(&want).unwrap());
+    let kinds: Vec<&str> = got["documents"].as_array().unwrap().iter().map(|d| d["key"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["onSiteRecord", "correctionOrder", "samplingRecord/0", "sealLabel/0", "deliveryReceipt"]);
+    assert_eq!(got["documents"][0]["recordSha256"], json!(content_sha256(&v)), "the archive copy rests on the record HQ holds");
+
+    // Staff of the bureau only; a draft has none; another bureau's record is as absent as none.
+    assert_eq!(hq.get_as(Some(&hq.officer.clone()), &path).0, 403);
+    let staff2 = hq.login("staff2").unwrap();
+    assert_eq!(hq.get_as(Some(&staff2), &path).0, 404);
+    assert_eq!(hq.get_as(Some(&hq.staff.clone()), &format!("/api/v1/staff/records/{}/documents", draft["id"].as_str().unwrap())).1["code"], json!("NOT_FINALISED"));
+    assert_eq!(hq.get_as(Some(&hq.staff.clone()), "/api/v1/staff/records/not-an-id/documents").0, 404);
+    assert_eq!(hq.get_as(Some(&hq.staff.clone()), &format!("{path}?colour=red")).1["code"], json!("BAD_QUERY"));
+}

@@ -96,8 +96,7 @@ impl CoreError for TemplatesError {
 impl TemplateSet {
     /// Read and check a template set (JSON text from HQ).
     pub fn from_json(text: &str) -> Result<TemplateSet, TemplatesError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| TemplatesError { reasons: vec![e.to_string()] })?;
-        let set: TemplateSet = serde_path_to_error::deserialize(&value).map_err(|e| TemplatesError { reasons: vec![format!("{}: {}", e.path(), e.inner())] })?;
+        let set: TemplateSet = crate::decode::read_published(text).map_err(|e| TemplatesError { reasons: vec![e] })?;
         let reasons = set.problems();
         if reasons.is_empty() {
             Ok(set)

@@ -249,11 +249,7 @@ impl CoreError for RulebookError {
 impl Rulebook {
     /// Read and check a rulebook (JSON text).
     pub fn from_json(text: &str) -> Result<Rulebook, RulebookError> {
-        // Parsed to a `Value` first, then read with the field's path in any
-        // error ("published: invalid type…"): the same path-tracking reader as
-        // records, so the wasm carries one kind of it.
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| RulebookError { reasons: vec![e.to_string()] })?;
-        let file: RulebookFile = serde_path_to_error::deserialize(&value).map_err(|e| RulebookError { reasons: vec![format!("{}: {}", e.path(), e.inner())] })?;
+        let file: RulebookFile = crate::decode::read_published(text).map_err(|e| RulebookError { reasons: vec![e] })?;
         let mut reasons = Vec::new();
         if file.format != RULEBOOK_FORMAT {
             reasons.push(format!("format {} is not supported (this core reads {})", file.format, RULEBOOK_FORMAT));

@@ -115,6 +115,8 @@ pub struct PullRequest {
     pub limit: Option<u32>,
     /// The rulebook version the device runs; HQ sends its own when it differs.
     pub rulebook_version: Option<String>,
+    /// The document templates' version the device runs; HQ sends its own when it differs.
+    pub templates_version: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -140,6 +142,9 @@ pub struct PullResponse {
     /// HQ's rulebook (the file, as `loadRulebook` takes it), when the device
     /// runs another version.
     pub rulebook: Option<Value>,
+    /// HQ's document templates (as `loadDocumentTemplates` takes them), when
+    /// the device runs another version.
+    pub templates: Option<Value>,
 }
 
 /// The attachment hashes a record lists (`attachments[].sha256`), well-formed

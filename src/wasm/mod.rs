@@ -603,6 +603,12 @@ pub fn visit_documents(
     set.map(|s| to_js(&s)).map_err(|e| js_error(&e))
 }
 
+/// The version of the document templates in use (the built-in ones until HQ sends others).
+#[wasm_bindgen(js_name = documentTemplatesVersion)]
+pub fn document_templates_version() -> String {
+    ACTIVE_TEMPLATES.with(|cell| cell.borrow().as_ref().map(|t| t.version.clone())).unwrap_or_else(|| crate::documents::TemplateSet::builtin().version.clone())
+}
+
 /// Replace the document templates in use (JSON text from HQ). A set that leaves
 /// out an element the law requires is refused whole (`TEMPLATES_INVALID`, with
 /// every reason in `details`), and the one in use stays. Returns its version.

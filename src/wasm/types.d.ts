@@ -614,7 +614,7 @@ export interface ChangeResult {
 
 export interface PushResponse { protocolVersion: number; results: ChangeResult[]; }
 
-export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; }
+export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; templatesVersion?: string; }
 
 export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp; }
 
@@ -625,6 +625,8 @@ export interface PullResponse {
   more: boolean;
   /** HQ's rulebook file when the device runs another version: give it to loadRulebook. */
   rulebook?: unknown;
+  /** HQ's document templates (what `loadDocumentTemplates` takes), when the device runs another version. */
+  templates?: unknown;
 }
 
 /** How a form value is entered (see `formCatalogue`). */

@@ -317,6 +317,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/deadlines", get(staff::deadlines))
         .route("/api/v1/staff/findings.csv", get(staff::findings_csv))
         .route("/api/v1/staff/records/{id}/revisions", get(staff::record_revisions))
+        .route("/api/v1/staff/records/{id}/documents", get(staff::record_documents))
         .route("/api/v1/attachments/missing", get(attachments::missing))
         .route("/api/v1/attachments/{sha256}", put(attachments::put).get(attachments::get))
         .route("/api/v1/auth/login", post(auth::login))

@@ -175,3 +175,49 @@ pub async fn record_revisions(State(state): State<AppState>, StaffCaller(user): 
     }
     Ok(Json(json!({ "id": id, "revisions": revisions, "conflicts": conflicts })))
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentsQuery {
+    /// The province whose templates apply (the national ones otherwise).
+    region: Option<String>,
+}
+
+/// `GET /api/v1/staff/records/{id}/documents`: the documents of a finalised
+/// visit, made by the same core as on the tablet — HQ's archive copy — under
+/// the rulebook and templates HQ published (or the core's own), issued in the
+/// bureau's name.
+pub async fn record_documents(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    Path(id): Path<String>,
+    raw: Result<axum::extract::Query<DocumentsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<xuncha::documents::DocumentSet>, ApiError> {
+    let q = raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))?;
+    let bureau = user.bureau_id;
+    let no_such = || ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_RECORD", "本局没有这条记录", "no such record in this bureau");
+    if !xuncha::ids::is_uuid(&id) {
+        return Err(no_such());
+    }
+    let (found, rulebook, templates) = blocking(&state, move |s| {
+        let found = s.visit_for_documents(bureau, &id)?;
+        let rulebook = match s.latest_rulebook()? {
+            Some((version, body)) => Some(xuncha::Rulebook::from_json(&body).map_err(|e| StoreError::corrupt(format!("published rulebook {version}: {e:?}")))?),
+            None => None,
+        };
+        let templates = match s.latest_templates()? {
+            Some(body) => Some(xuncha::documents::TemplateSet::from_json(&body).map_err(|e| StoreError::corrupt(format!("published document templates: {e:?}")))?),
+            None => None,
+        };
+        Ok((found, rulebook, templates))
+    })
+    .await?;
+    let (record, bureau_name, follow_ups) = found.ok_or_else(no_such)?;
+    let not_finalised = || ApiError::new(StatusCode::CONFLICT, "NOT_FINALISED", "检查记录尚未定稿，不能制作文书", "the visit is not finalised, so no documents can be made");
+    let visit: xuncha::Visit = xuncha::decode::decode_trusted(record.clone()).ok_or_else(not_finalised)?;
+    let day = visit.started_at.map(|t| t.date_naive()).ok_or_else(not_finalised)?;
+    let follow_ups: Vec<xuncha::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect();
+    let evaluation = xuncha::evaluate_visit(&visit, &follow_ups, rulebook.as_ref().unwrap_or(xuncha::Rulebook::builtin()), day);
+    let issuer = xuncha::documents::Issuer { bureau: Some(bureau_name), region: q.region };
+    xuncha::documents::make_documents(&record, &evaluation, templates.as_ref().unwrap_or(xuncha::documents::TemplateSet::builtin()), &issuer).map(Json).map_err(|_| not_finalised())
+}

@@ -154,8 +154,44 @@ impl Store {
 
     /// Publish a rulebook (already checked whole by the core): devices get it on their next pull.
     pub fn publish_rulebook(&self, version: &str, body: &str, now: Timestamp) -> R<()> {
-        self.write(None, |tx| tx.exec("INSERT INTO rulebooks (version, body, published_at) VALUES (?1, ?2, ?3)", &[P::Text(version), P::Text(body), P::Text(&now.to_rfc3339())]))?;
+        self.publish(Published::Rulebook, version, body, now)
+    }
+
+    /// Publish document templates (already checked whole by the core): devices get them on their next pull.
+    pub fn publish_templates(&self, version: &str, body: &str, now: Timestamp) -> R<()> {
+        self.publish(Published::Templates, version, body, now)
+    }
+
+    /// The document templates published last: (version, file).
+    pub fn latest_templates(&self) -> R<Option<String>> {
+        self.latest_unless(Published::Templates, None)
+    }
+
+    /// The document templates published last, unless they are `known` (what a device runs).
+    pub fn templates_unless(&self, known: Option<&str>) -> R<Option<String>> {
+        self.latest_unless(Published::Templates, known)
+    }
+
+    fn publish(&self, what: Published, version: &str, body: &str, now: Timestamp) -> R<()> {
+        let sql = format!("INSERT INTO {} (version, body, published_at) VALUES (?1, ?2, ?3)", what.table());
+        self.write(None, |tx| tx.exec(&sql, &[P::Text(version), P::Text(body), P::Text(&now.to_rfc3339())]))?;
         Ok(())
+    }
+
+    /// What was published last of `what`, unless it is `known`: the file is read only when it has to travel.
+    fn latest_unless(&self, what: Published, known: Option<&str>) -> R<Option<String>> {
+        let table = what.table();
+        self.read(|tx| {
+            let Some(row) = tx.row(&format!("SELECT version FROM {table} ORDER BY seq DESC LIMIT 1"), &[])? else {
+                return Ok(None);
+            };
+            let latest = Cols::new(row).text()?;
+            if known == Some(latest.as_str()) {
+                return Ok(None);
+            }
+            let row = tx.row(&format!("SELECT body FROM {table} WHERE version = ?1"), &[P::Text(&latest)])?.ok_or_else(|| StoreError::corrupt(format!("the latest of {table} vanished")))?;
+            Ok(Some(Cols::new(row).text()?))
+        })
     }
 
     /// The rulebook published last: (version, file).
@@ -172,16 +208,22 @@ impl Store {
     /// The rulebook published last, unless it is `known` (what a device runs):
     /// the file is read only when it has to travel.
     pub fn rulebook_unless(&self, known: Option<&str>) -> R<Option<String>> {
-        self.read(|tx| {
-            let Some(row) = tx.row("SELECT version FROM rulebooks ORDER BY seq DESC LIMIT 1", &[])? else {
-                return Ok(None);
-            };
-            let latest = Cols::new(row).text()?;
-            if known == Some(latest.as_str()) {
-                return Ok(None);
-            }
-            let row = tx.row("SELECT body FROM rulebooks WHERE version = ?1", &[P::Text(&latest)])?.ok_or_else(|| StoreError::corrupt("the latest rulebook vanished"))?;
-            Ok(Some(Cols::new(row).text()?))
-        })
+        self.latest_unless(Published::Rulebook, known)
+    }
+}
+
+/// What HQ publishes to every device through pull.
+#[derive(Clone, Copy)]
+enum Published {
+    Rulebook,
+    Templates,
+}
+
+impl Published {
+    fn table(self) -> &'static str {
+        match self {
+            Published::Rulebook => "rulebooks",
+            Published::Templates => "document_templates",
+        }
     }
 }

@@ -226,6 +226,29 @@ impl Store {
         Ok(Some((bureau, body.get("finalisedAt").and_then(Value::as_str).map(str::to_string))))
     }
 
+    /// What HQ needs to make a visit's documents for its archive: the visit's
+    /// current revision as stored, the bureau's name, and the visit's follow-ups.
+    pub fn visit_for_documents(&self, bureau_id: i64, id: &str) -> R<Option<(Value, String, Vec<Value>)>> {
+        self.read(|tx| {
+            let Some(row) = tx.row(
+                "SELECT c.body, b.name FROM records r JOIN changes c ON c.seq = r.seq JOIN bureaus b ON b.id = r.bureau_id
+                 WHERE r.id = ?1 AND r.bureau_id = ?2 AND r.kind = 'visit'",
+                &[P::Text(id), P::Int(bureau_id)],
+            )?
+            else {
+                return Ok(None);
+            };
+            let mut cols = Cols::new(row);
+            let (visit, bureau) = (cols.json()?, cols.text()?);
+            let rows = tx.rows(
+                "SELECT c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.bureau_id = ?1 AND r.kind = 'sampleFollowUp' AND r.visit_id = ?2 ORDER BY r.seq",
+                &[P::Int(bureau_id), P::Text(id)],
+            )?;
+            let follow_ups = rows.into_iter().map(|r| Cols::new(r).json()).collect::<R<Vec<Value>>>()?;
+            Ok(Some((visit, bureau, follow_ups)))
+        })
+    }
+
     /// The current revision of one record of a bureau.
     pub fn current_revision(&self, bureau_id: i64, id: &str) -> R<Option<String>> {
         self.read(|tx| tx.row("SELECT revision FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?.map(|r| Cols::new(r).text()).transpose())

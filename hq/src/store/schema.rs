@@ -111,6 +111,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX login_throttle_by_time ON login_throttle (last_at);
     DROP TABLE login_failures;
     CREATE INDEX tokens_by_user ON tokens (user_id, device_id);",
+    // 6: published document templates (like rulebooks: devices get the latest on pull).
+    "CREATE TABLE document_templates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        version TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        published_at TEXT NOT NULL
+    );",
 ];
 
 /// After migration 5: fill `record_officers` from the visits HQ already holds.

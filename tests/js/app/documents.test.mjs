@@ -7,7 +7,8 @@
 // Screenshots of the list and of each document are kept as artifacts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { hqAndBrowser, newContext, open, signIn, untilControlled, startVisit, addItems, fill, sign, finalise, untilSynced, until, TABLET } from "./app-driver.mjs";
@@ -54,19 +55,24 @@ async function notice(page, { rightsTold = "true" } = {}) {
   await fill(page, "/notice/recusalRequested", "false");
 }
 
-/** Whitespace out: pdftotext breaks lines where the layout does. */
-const flat = (s) => s.replace(/\s+/g, "");
-
-test("a finalised visit of every kind prints its documents offline, each with its legal elements in order", async () => {
+/** Signed in, the bureau set, offline, a new visit with its header and the opening notice filled. */
+async function offlineVisit({ issuer = true, rightsTold = "true" } = {}) {
   const context = await newContext(browser, TABLET);
   const page = await open(context, hq.url);
   await signIn(page);
   await untilControlled(page);
-  await setIssuer(page);
-
+  if (issuer) await setIssuer(page);
   await context.setOffline(true);
   await startVisit(page);
-  await notice(page);
+  await notice(page, { rightsTold });
+  return { context, page };
+}
+
+/** Whitespace out: pdftotext breaks lines where the layout does. */
+const flat = (s) => s.replace(/\s+/g, "");
+
+test("a finalised visit of every kind prints its documents offline, each with its legal elements in order", async () => {
+  const { context, page } = await offlineVisit();
   await addItems(page);
   await fill(page, "/samples/0/sealView", "noObjection");
   await sign(page);
@@ -144,15 +150,15 @@ test("a finalised visit of every kind prints its documents offline, each with it
 });
 
 test("a visit without the rights notice gets no 现场笔录, and the officer is told what is missing", async () => {
-  const context = await newContext(browser, TABLET);
-  const page = await open(context, hq.url);
-  await signIn(page);
-  await untilControlled(page);
-  await context.setOffline(true);
-  await startVisit(page);
-  await notice(page, { rightsTold: "false" });
+  const { context, page } = await offlineVisit({ issuer: false, rightsTold: "false" });
   await addItems(page, ["price"]);
   await sign(page);
+  // Before finalising, the editor already says what the 现场笔录 would lack, at the field.
+  const gap = '[data-ptr="/notice/rightsTold"] .field-problems .problem.warning';
+  await page.waitForSelector(gap);
+  assert.match(await page.$eval(gap, (e) => e.textContent), /现场笔录缺少“出示证件与告知情况”/);
+  await page.locator('[data-ptr="/notice/rightsTold"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${ARTIFACTS}/documents-gap-before-finalising-1024x768.png` });
   await finalise(page);
   await page.waitForSelector("#refused-documents");
   const refused = await page.$$eval("#refused-documents li.problem", (els) => els.map((e) => [e.closest("[data-key]").dataset.key, e.dataset.code, e.dataset.path, e.textContent]));
@@ -169,14 +175,7 @@ test("a visit without the rights notice gets no 现场笔录, and the officer is
 });
 
 test("a refusal to sign is recorded on the tablet; without a recording or a witness it cannot be finalised; the 笔录 lists the recording's hash", async () => {
-  const context = await newContext(browser, TABLET);
-  const page = await open(context, hq.url);
-  await signIn(page);
-  await untilControlled(page);
-  await setIssuer(page);
-  await context.setOffline(true);
-  await startVisit(page);
-  await notice(page);
+  const { context, page } = await offlineVisit();
   await addItems(page, ["price"]);
   // The party refuses: a note alone will not do (处罚程序规定 Art. 43).
   await page.click("#refusal summary");
@@ -218,5 +217,46 @@ test("a refusal to sign is recorded on the tablet; without a recording or a witn
   const held = await hq.api("GET", `/api/v1/attachments/${record.refusal.recordingSha256}`, { token: staff, raw: true });
   assert.equal(held.status, 200);
   assert.equal(held.resp.headers.get("content-type"), blob.type);
+  await context.close();
+});
+
+test("a province's templates published at HQ reach the tablet on its next pull and shape its documents", async () => {
+  // 福建省 names its record 现场检查笔录 from the visit's day on (procedure rules Art. 86: formats per province).
+  const set = JSON.parse(readFileSync(new URL("../../../src/documents/templates.json", import.meta.url), "utf8"));
+  const province = structuredClone(set.templates[0]);
+  province.region = "福建省";
+  province.effectiveFrom = "2026-01-01";
+  province.documents.onSiteRecord.title = { zh: "现场检查笔录", en: "On-site inspection record" };
+  const published = { ...set, version: `${set.version}-fj`, templates: [...set.templates, province] };
+  const file = join(hq.dir, "templates.json");
+  writeFileSync(file, JSON.stringify(published));
+  hq.admin("publish-templates", file);
+
+  const context = await newContext(browser, TABLET);
+  const page = await open(context, hq.url);
+  await signIn(page);
+  await untilControlled(page);
+  await page.evaluate(() => window.xuncha.syncNow());
+  await page.waitForFunction((v) => window.xuncha.core.documentTemplatesVersion() === v, published.version);
+  await page.goto(`${hq.url}/#/settings`);
+  await page.fill("#issuer-bureau", BUREAU);
+  await page.fill("#issuer-region", "福建省");
+  await page.click("#save-issuer");
+  await page.waitForSelector(".toast");
+  await page.goto(`${hq.url}/#/`);
+  await page.waitForSelector("#new-visit");
+
+  // Offline, after a reload: the templates were kept on the device.
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector("#new-visit");
+  assert.equal(await page.evaluate(() => window.xuncha.core.documentTemplatesVersion()), published.version);
+  await startVisit(page);
+  await notice(page);
+  await addItems(page, ["price"]);
+  await sign(page);
+  await finalise(page);
+  await page.waitForSelector("#documents .document-row");
+  assert.equal(await page.$eval('#documents [data-key="onSiteRecord"] .doc-title', (e) => e.textContent), "现场检查笔录");
   await context.close();
 });

@@ -51,8 +51,8 @@ async function boot() {
       renderStatus();
       try {
         const out = await syncOnce(app.db);
+        if (out.ran) await applyRulebook(); // a pull may bring a rulebook or templates and no records
         if (out.ran && (out.pulled || out.pushed || out.rejected || out.conflicts)) {
-          await applyRulebook();
           channel?.postMessage({ type: "synced" });
           rerenderIfIdle();
         }
@@ -87,13 +87,19 @@ async function boot() {
   document.body.dataset.ready = "true";
 }
 
+/** What HQ published (the rulebook, the document templates), kept from the last pull, into the core. */
 async function applyRulebook() {
   const rb = await getMeta(app.db, "rulebook");
-  if (!rb) return;
   try {
-    if (core.rulebookInfo().version !== rb.version) core.loadRulebook(JSON.stringify(rb));
+    if (rb && core.rulebookInfo().version !== rb.version) core.loadRulebook(JSON.stringify(rb));
   } catch (e) {
     console.warn("HQ's rulebook was not loaded; the built-in one stays", e);
+  }
+  const templates = await getMeta(app.db, "documentTemplates");
+  try {
+    if (templates && core.documentTemplatesVersion() !== templates.version) core.loadDocumentTemplates(JSON.stringify(templates));
+  } catch (e) {
+    console.warn("HQ's document templates were not loaded; the ones in use stay", e);
   }
 }
 

@@ -153,11 +153,13 @@ async function pull(db, base, token, protocolVersion, out) {
   for (;;) {
     const cursor = await getMeta(db, "pullCursor");
     const rulebook = await getMeta(db, "rulebook");
+    const templates = await getMeta(db, "documentTemplates");
     const { json } = await call(base, token, "POST", "/api/v1/sync/pull", {
       protocolVersion,
       cursor: cursor ?? undefined,
       limit: PULL_PAGE,
       rulebookVersion: rulebook?.version ?? undefined,
+      templatesVersion: templates?.version ?? undefined,
     });
     // The page and the cursor after it, in one transaction: a crash in between re-pulls, never skips.
     const tx = db.transaction(["records", "outbox", "meta"], "readwrite", STRICT);
@@ -169,6 +171,7 @@ async function pull(db, base, token, protocolVersion, out) {
       if (pulled) out.pulled++;
     }
     if (json.rulebook) await tx.objectStore("meta").put({ key: "rulebook", value: json.rulebook });
+    if (json.templates) await tx.objectStore("meta").put({ key: "documentTemplates", value: json.templates });
     await tx.objectStore("meta").put({ key: "pullCursor", value: json.nextCursor });
     await tx.done;
     if (!json.more) return;

@@ -26,6 +26,7 @@ export async function visitEditor(app, original, entry) {
   visit.attachments ??= [];
   for (const sec of kinds) visit[sec.key] ??= [];
   const followUps = await app.records.followUps(visit.id);
+  const issuer = await app.records.issuer();
   let root = null;
   let checkTimer = null;
   let saveTimer = null;
@@ -323,12 +324,28 @@ export async function visitEditor(app, original, entry) {
     el?.querySelector("input,select,canvas")?.focus();
   }
 
+  /**
+   * What the visit's documents would lack once finalised (the core then refuses
+   * them, and only an amendment can help): shown now as warnings at the fields,
+   * where validation says nothing already.
+   */
+  function documentGaps(problems) {
+    let set;
+    try {
+      set = core.visitDocuments({ ...visit, status: "finalised" }, { bureau: issuer.bureau || undefined, region: issuer.region || undefined, followUps });
+    } catch {
+      return []; // not yet a visit documents can be made from (no start time…)
+    }
+    const said = new Set(problems.map((p) => p.path));
+    return set.refused.flatMap((r) => r.problems).filter((p) => !said.has(p.path)).map((p) => ({ ...p, severity: /** @type {const} */ ("warning") }));
+  }
+
   let seenFindings = new Set();
   let firstCheck = true;
   function check() {
     try {
       const report = core.validateVisit(visit);
-      place(report.problems);
+      place([...report.problems, ...documentGaps(report.problems)]);
       const ev = core.evaluateVisit(visit, { asOf: today(), followUps });
       const cards = ev.findings.map((f) => findingCard(f, catalogue));
       const key = (f) => `${f.code} ${f.path}`;
