@@ -150,6 +150,11 @@ pub fn check_follow_up(value: Value, now: Timestamp) -> Checked<SampleFollowUp> 
     check_with(value, now, validate_follow_up_fields)
 }
 
+/// Read and validate a record of documents handed over (送达).
+pub fn check_delivery(value: Value, now: Timestamp) -> Checked<crate::documents::delivery::DeliveryRecord> {
+    check_with(value, now, crate::documents::delivery::validate_delivery_fields)
+}
+
 /// Parse JSON text, or report it as malformed.
 pub fn parse_json(text: &str) -> Result<Value, Problem> {
     serde_json::from_str(text)

@@ -229,3 +229,84 @@ fn a_refusal_is_recorded_in_the_record_with_its_recording() {
     assert!(record.contains(&format!("已录音录像，SHA-256：{recording}")), "{record}");
     assert!(record.contains(&format!("录音 SHA-256：{recording}")), "the evidence lists it as a recording: {record}");
 }
+
+#[test]
+fn documents_carry_the_numbers_the_visit_took_and_the_rest_are_listed_to_number() {
+    let v = golden_visit("priceChecks");
+    let set = documents_of(&v, TemplateSet::builtin());
+    // Every document but the seal label takes a number; none has one yet.
+    assert_eq!(set.unnumbered, ["onSiteRecord", "correctionOrder", "deliveryReceipt"]);
+    assert!(set.documents.iter().all(|d| d.number.is_none()));
+
+    let mut numbered = v.clone();
+    numbered["documentNumbers"] = json!([
+        { "document": "onSiteRecord", "prefix": "鼓市监", "year": 2026, "serial": 7 },
+        { "document": "correctionOrder", "prefix": "鼓市监", "year": 2026, "serial": 8 },
+        { "document": "deliveryReceipt", "prefix": "鼓市监", "year": 2026, "serial": 9 }
+    ]);
+    let set = documents_of(&numbered, TemplateSet::builtin());
+    assert!(set.unnumbered.is_empty());
+    let numbers: Vec<_> = set.documents.iter().map(|d| d.number.clone().unwrap_or_default()).collect();
+    assert_eq!(numbers, ["鼓市监〔2026〕第 0007 号", "鼓市监〔2026〕第 0008 号", "鼓市监〔2026〕第 0009 号"]);
+    // The proof of delivery names what was handed over by its number.
+    assert!(text_of(&set).contains("责令改正通知书 鼓市监〔2026〕第 0008 号"), "{}", text_of(&set));
+
+    // One number twice, or one document numbered twice: the record is wrong.
+    let mut twice = numbered.clone();
+    twice["documentNumbers"][1]["serial"] = json!(7);
+    twice["documentNumbers"][2]["document"] = json!("onSiteRecord");
+    let report = xuncha::check_visit(twice, xuncha::time::parse_timestamp("2026-03-11T09:00:00+08:00").unwrap()).report;
+    let found: Vec<_> = report.problems.iter().filter(|p| p.code == xuncha::problem::ProblemCode::Duplicate).map(|p| p.path.as_str()).collect();
+    assert_eq!(found, ["/documentNumbers/2/document", "/documentNumbers/1/serial"]);
+}
+
+#[test]
+fn the_documents_to_hand_over_and_how_a_delivery_counts() {
+    let mut v = complete();
+    v["priceChecks"][1]["tagPresent"] = json!(false);
+    v["equipmentChecks"][0]["nextInspectionDue"] = json!("2026-02-01");
+    let set = documents_of(&v, TemplateSet::builtin());
+    // Handed to the party: the orders and the 抽样单; the record, the seal label and the 送达回证 are not.
+    assert_eq!(set.to_hand_over, ["correctionOrder", "equipmentDirective", "samplingRecord/0"]);
+
+    let now = xuncha::time::parse_timestamp("2026-03-11T09:00:00+08:00").unwrap();
+    let codes = |record: Value| -> Vec<(String, String)> { xuncha::validate::check_delivery(record, now).report.problems.iter().map(|p| (p.code.as_str().to_string(), p.path.clone())).collect() };
+    let base = json!({ "schemaVersion": 1, "id": "01900000-0000-7000-8000-0000000000d1", "visitId": "01900000-0000-7000-8000-000000000001" });
+    let with = |deliveries: Value, attachments: Value| {
+        let mut r = base.clone();
+        r["deliveries"] = deliveries;
+        r["attachments"] = attachments;
+        r
+    };
+    let at = "2026-03-10T10:30:00+08:00";
+    // Each way with what it needs: complete.
+    let good = with(
+        json!([
+            { "document": "correctionOrder", "method": "direct", "deliveredAt": at, "recipient": "林某" },
+            { "document": "equipmentDirective", "method": "leftAfterRefusal", "deliveredAt": at, "evidenceSha256": "ab".repeat(32) },
+            { "document": "samplingRecord/0", "method": "electronic", "deliveredAt": at, "address": "lin@example.cn", "addressConfirmed": true }
+        ]),
+        json!([{ "sha256": "ab".repeat(32), "mediaType": "image/jpeg" }]),
+    );
+    assert_eq!(codes(good), []);
+    // Each way without it: named at the field.
+    let bad = with(
+        json!([
+            { "document": "correctionOrder", "method": "direct", "deliveredAt": at },
+            { "document": "equipmentDirective", "method": "leftAfterRefusal", "deliveredAt": at, "evidenceSha256": "cd".repeat(32) },
+            { "document": "samplingRecord/0", "method": "electronic", "deliveredAt": at, "address": "lin@example.cn" },
+            { "document": "correctionOrder", "method": "direct", "deliveredAt": "2026-03-12T10:00:00+08:00", "recipient": "林某" }
+        ]),
+        json!([]),
+    );
+    assert_eq!(
+        codes(bad),
+        [
+            ("REQUIRED".to_string(), "/deliveries/0/recipient".to_string()),
+            ("REQUIRED".to_string(), "/deliveries/1/evidenceSha256".to_string()),
+            ("REQUIRED".to_string(), "/deliveries/2/addressConfirmed".to_string()),
+            ("IN_FUTURE".to_string(), "/deliveries/3/deliveredAt".to_string()),
+            ("DUPLICATE".to_string(), "/deliveries/3/document".to_string()),
+        ]
+    );
+}

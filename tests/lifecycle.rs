@@ -109,6 +109,7 @@ fn a_finalised_record_is_only_replaced_by_itself() {
         revision: revision.to_string(),
         sha256: content_sha256(&record),
         record,
+        signature: None,
     };
     let (r1, r2) = ("01900000-0000-7000-8000-00000000e001", "01900000-0000-7000-8000-00000000e002");
     let record = fixture("visit_complete.json");
@@ -144,6 +145,7 @@ fn a_draft_is_discarded_as_a_tombstone_and_a_finalised_visit_never_is() {
         revision: "01900000-0000-7000-8000-0000000000b2".into(),
         sha256: xuncha::sync::content_sha256(&record),
         record,
+        signature: None,
     };
     let draft_at_hq = Stored { revision: "01900000-0000-7000-8000-0000000000b1".into(), sha256: "x".into(), finalised: false };
     assert!(matches!(judge(&change, Some(&draft_at_hq), false, now()), Judgement::Accept { finalised: false }));

@@ -20,6 +20,7 @@ fn change(record: Value, base: Option<&str>, revision: &str) -> Change {
         revision: revision.to_string(),
         sha256: content_sha256(&record),
         record,
+        signature: None,
     }
 }
 
@@ -154,6 +155,7 @@ fn a_base_revision_that_is_no_uuid_is_a_bad_id() {
         revision: "01900000-0000-7000-9000-000000000001".into(),
         sha256: content_sha256(&record),
         record,
+        signature: None,
     };
     match judge(&change, None, false, now()) {
         Judgement::Reject { problems } => assert_eq!(problems[0].code, xuncha::ProblemCode::BadId),

@@ -10,6 +10,7 @@
 //! Law: procedure.md §1 (处罚程序规定 Arts. 21–31, 43, 82, 86; 特种设备安全法
 //! Art. 62; 特种设备监督检查办法 Arts. 21, 27; 食品安全抽样检验管理办法).
 
+pub mod delivery;
 pub mod elements;
 pub mod template;
 
@@ -43,6 +44,19 @@ pub enum DocumentKind {
 impl DocumentKind {
     pub const ALL: [DocumentKind; 6] =
         [DocumentKind::OnSiteRecord, DocumentKind::CorrectionOrder, DocumentKind::EquipmentDirective, DocumentKind::SamplingRecord, DocumentKind::SealLabel, DocumentKind::DeliveryReceipt];
+
+    /// Whether it is handed to the party (and so listed on the 送达回证 and
+    /// marked as delivered): not the record, kept by the bureau, nor the seal
+    /// label, stuck on the sample, nor the 送达回证 itself.
+    pub fn is_handed_over(self) -> bool {
+        !matches!(self, DocumentKind::OnSiteRecord | DocumentKind::SealLabel | DocumentKind::DeliveryReceipt)
+    }
+
+    /// Whether it carries a document number (文号): every document but the seal
+    /// label, which is named by its sample's sampling number instead.
+    pub fn is_numbered(self) -> bool {
+        self != DocumentKind::SealLabel
+    }
 
     /// The usual name, for messages (a template's own title is printed).
     pub fn title(self) -> Text {
@@ -80,6 +94,8 @@ pub struct Document {
     /// The template it was made from: region and the day it took effect.
     pub template: String,
     pub copies: Option<u32>,
+    /// Its number (文号) as printed, from the visit's `documentNumbers`.
+    pub number: Option<String>,
     pub visit_id: Option<String>,
     /// SHA-256 of the finalised record (the same hash as sync): what the document rests on.
     pub record_sha256: String,
@@ -112,6 +128,11 @@ pub struct DocumentSet {
     pub refused: Vec<RefusedDocument>,
     /// The template set's version.
     pub templates_version: String,
+    /// The keys of the documents made that take a number and have none in the
+    /// visit: what the tablet numbers from its leased block when finalising.
+    pub unnumbered: Vec<String>,
+    /// The keys of the documents made that are handed to the party (each marked when delivered).
+    pub to_hand_over: Vec<String>,
 }
 
 /// Who issues the documents, and which province's templates apply.
@@ -174,7 +195,8 @@ pub fn make_documents(record: &serde_json::Value, evaluation: &Evaluation, templ
         wanted.push((DocumentKind::SealLabel, Some(i)));
     }
 
-    let mut set = DocumentSet { documents: Vec::new(), refused: Vec::new(), templates_version: templates.version.clone() };
+    let mut set = DocumentSet { documents: Vec::new(), refused: Vec::new(), templates_version: templates.version.clone(), unnumbered: Vec::new(), to_hand_over: Vec::new() };
+    let number_of = |key: &str| visit.document_numbers.iter().find(|n| n.document.as_deref() == Some(key)).and_then(|n| n.text());
     let make = |kind: DocumentKind, sample: Option<usize>, handed_over: &[String], set: &mut DocumentSet| {
         let Some(doc_template) = template.documents.get(&kind).or_else(|| templates.template_for(None, day).and_then(|t| t.documents.get(&kind))) else { return };
         let key = match sample {
@@ -201,12 +223,17 @@ pub fn make_documents(record: &serde_json::Value, evaluation: &Evaluation, templ
             }
         }
         if problems.is_empty() {
+            let number = number_of(&key);
+            if number.is_none() && kind.is_numbered() {
+                set.unnumbered.push(key.clone());
+            }
             set.documents.push(Document {
                 kind,
                 key,
                 title: doc_template.title.clone(),
                 template: format!("{} {}", template.region, template.effective_from),
                 copies: doc_template.copies,
+                number,
                 visit_id: visit.id.clone(),
                 record_sha256: record_sha256.clone(),
                 parts,
@@ -222,15 +249,22 @@ pub fn make_documents(record: &serde_json::Value, evaluation: &Evaluation, templ
     let handed_over: Vec<String> = set
         .documents
         .iter()
-        .filter(|d| !matches!(d.kind, DocumentKind::OnSiteRecord | DocumentKind::SealLabel))
-        .map(|d| match d.kind {
-            DocumentKind::SamplingRecord => format!("{}（{}）", d.title.zh, sample_no(visit, &d.key)),
-            _ => d.title.zh.clone(),
+        .filter(|d| d.kind.is_handed_over())
+        .map(|d| {
+            let named = match d.kind {
+                DocumentKind::SamplingRecord => format!("{}（{}）", d.title.zh, sample_no(visit, &d.key)),
+                _ => d.title.zh.clone(),
+            };
+            match &d.number {
+                Some(n) => format!("{named} {n}"),
+                None => named,
+            }
         })
         .collect();
     if !handed_over.is_empty() {
         make(DocumentKind::DeliveryReceipt, None, &handed_over, &mut set);
     }
+    set.to_hand_over = set.documents.iter().filter(|d| d.kind.is_handed_over()).map(|d| d.key.clone()).collect();
     Ok(set)
 }
 

@@ -37,6 +37,8 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub enum RecordKind {
     Visit,
     SampleFollowUp,
+    /// Which of a visit's documents were handed over, when and how (送达).
+    Delivery,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,6 +55,29 @@ pub struct Change {
     /// SHA-256 of the record's canonical JSON, 64 lowercase hex digits.
     pub sha256: String,
     pub record: Value,
+    /// The device's signature of a finalised record (see [`signed_message`]):
+    /// outside the record, since it signs the record's hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<RecordSignature>,
+}
+
+/// A device's signature of a record's content hash, by a key HQ registered
+/// for that device (`keyId`: SHA-256 of the public key's SPKI bytes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecordSignature {
+    pub key_id: String,
+    /// The scheme, by name (today "ECDSA-P256-SHA256"; SM2-with-SM3 can join it).
+    pub algorithm: String,
+    /// The signature's bytes in base64 (for ECDSA P-256: r ‖ s, 64 bytes, as WebCrypto makes it).
+    pub value: String,
+}
+
+/// What a device signs for a finalised record: a fixed label, the record's id
+/// and its content hash, one per line. The label keeps a signature over a
+/// record from being read as one over anything else the key might sign.
+pub fn signed_message(record_id: &str, sha256: &str) -> String {
+    format!("xuncha-record-v1\n{record_id}\n{sha256}")
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -223,11 +248,13 @@ pub fn validate_change(change: &Change, now: Timestamp) -> Validated {
         }
         // Follow-ups are HQ's own records, kept as revisions: never "finalised".
         RecordKind::SampleFollowUp => (false, crate::check_follow_up(change.record.clone(), now).report.problems),
+        // Revised as each document is handed over: never "finalised" either.
+        RecordKind::Delivery => (false, crate::validate::check_delivery(change.record.clone(), now).report.problems),
     };
     // A draft visit may be incomplete (it is a backup of work in progress); it
     // must still be readable. A finalised visit, and a follow-up (HQ's own
     // record, with no draft state), must be free of errors.
-    let strict = finalised || change.kind == RecordKind::SampleFollowUp;
+    let strict = finalised || change.kind != RecordKind::Visit;
     let blocking = problems.into_iter().filter(|p| p.is_error() && (strict || p.code.is_structural())).collect();
     let canonical = canonical_json(&change.record);
     let sha256 = hash::sha256_hex(canonical.as_bytes());

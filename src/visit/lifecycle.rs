@@ -151,6 +151,8 @@ pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Res
     draft.amends = Some(Amendment { original_id: orig.id.clone(), reason: Some(reason.trim().to_string()) });
     draft.finalised_at = None;
     draft.confirmed_warnings.clear();
+    // The amendment is a document of its own: it takes new numbers when finalised.
+    draft.document_numbers.clear();
     Ok(draft)
 }
 

@@ -53,6 +53,29 @@ pub struct Visit {
     pub finalised_at: Option<Timestamp>,
     /// Warnings the officer saw and confirmed before finalising.
     pub confirmed_warnings: Vec<ConfirmedWarning>,
+    /// Its documents' numbers, taken on finalising from a block HQ leased to the
+    /// device ahead of time (so two tablets offline never give out the same one).
+    pub document_numbers: Vec<DocumentNumber>,
+}
+
+/// One document's number: the bureau's prefix, the year and a serial from a
+/// block HQ leased; printed as `{prefix}〔{year}〕第 {serial:04} 号`.
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DocumentNumber {
+    /// The document's key within the visit (as `visitDocuments` names it).
+    pub document: Option<String>,
+    pub prefix: Option<String>,
+    pub year: Option<i32>,
+    pub serial: Option<u32>,
+}
+
+impl DocumentNumber {
+    /// As printed: `鼓市监〔2026〕第 0012 号`.
+    pub fn text(&self) -> Option<String> {
+        Some(format!("{}〔{}〕第 {:04} 号", self.prefix.as_deref().unwrap_or(""), self.year?, self.serial?))
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -50,6 +50,7 @@ pub fn validate_visit_fields(v: &Visit, c: &mut Checks) {
     location(v, c, &root);
     attachments(v, c, &root);
     handover(v, c, &root, finalised);
+    document_numbers(v, c, &root);
 
     let visit_date: Option<Date> = v.started_at.map(|t| t.date_naive());
     let item_count = v.price_checks.len() + v.instrument_checks.len() + v.equipment_checks.len() + v.samples.len();
@@ -287,4 +288,20 @@ fn photos_listed(v: &Visit, c: &mut Checks, root: &Ptr) {
             }
         }
     }
+}
+
+/// Each number whole and in range, no document numbered twice, no number used twice.
+fn document_numbers(v: &Visit, c: &mut Checks, root: &Ptr) {
+    let list = root.key("documentNumbers");
+    for (i, n) in v.document_numbers.iter().enumerate() {
+        let at = list.index(i);
+        c.require_text(&n.document, &at.key("document"), Label("文书", "document"));
+        c.require(&n.year, &at.key("year"), Label("文号年份", "number's year"));
+        c.require(&n.serial, &at.key("serial"), Label("文号序号", "serial number"));
+        c.in_range(n.year.map(f64::from), 2000.0, 2100.0, &at.key("year"), Label("文号年份", "number's year"));
+        c.in_range(n.serial.map(f64::from), 1.0, 999_999.0, &at.key("serial"), Label("文号序号", "serial number"));
+    }
+    c.no_duplicates(v.document_numbers.iter().enumerate().map(|(i, n)| (list.index(i).key("document"), n.document.as_deref())), Label("编号的文书", "numbered document"));
+    let texts: Vec<Option<String>> = v.document_numbers.iter().map(|n| n.year.zip(n.serial).map(|(y, s)| format!("{y}-{s}"))).collect();
+    c.no_duplicates(texts.iter().enumerate().map(|(i, t)| (list.index(i).key("serial"), t.as_deref())), Label("文号", "document number"));
 }

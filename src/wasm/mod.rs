@@ -186,6 +186,19 @@ pub fn validate_follow_up(#[wasm_bindgen(unchecked_param_type = "SampleFollowUp"
     Ok(to_js(&validate_one(record, now, crate::check_follow_up)))
 }
 
+/// Validate a record of documents handed over (送达).
+#[wasm_bindgen(js_name = validateDelivery, unchecked_return_type = "ValidationReport")]
+pub fn validate_delivery(#[wasm_bindgen(unchecked_param_type = "DeliveryRecord")] record: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    Ok(to_js(&validate_one(record, now, crate::validate::check_delivery)))
+}
+
+/// The ways a document may be handed over, each with its name and what it needs.
+#[wasm_bindgen(js_name = deliveryMethods, unchecked_return_type = "DeliveryMethodInfo[]")]
+pub fn delivery_methods() -> JsValue {
+    to_js(&crate::documents::delivery::methods())
+}
+
 fn validate_one<T>(value: JsValue, now: Timestamp, check: fn(serde_json::Value, Timestamp) -> crate::Checked<T>) -> crate::ValidationReport {
     match from_js::<serde_json::Value>(value) {
         Ok(v) => check(v, now).report,
@@ -545,6 +558,12 @@ pub fn bench_summarise_inside(seed: u32, visits: u32, year: i32, query: SummaryQ
 pub fn content_sha256(#[wasm_bindgen(unchecked_param_type = "Visit | SampleFollowUp")] record: JsValue) -> Result<String, JsValue> {
     let value: serde_json::Value = from_js(record).map_err(|e| js_error(&e))?;
     Ok(crate::sync::content_sha256(&value))
+}
+
+/// What a device signs when it finalises a record (`xuncha::sync::signed_message`).
+#[wasm_bindgen(js_name = recordSigningMessage)]
+pub fn record_signing_message(record_id: &str, sha256: &str) -> String {
+    crate::sync::signed_message(record_id, sha256)
 }
 
 /// The sync protocol version this core speaks.

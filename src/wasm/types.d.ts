@@ -130,7 +130,12 @@ export interface Visit {
   notes?: string;
   finalisedAt?: Timestamp;
   confirmedWarnings?: ConfirmedWarning[];
+  /** Taken from HQ's leased block when finalising (see DocumentSet.unnumbered). */
+  documentNumbers?: DocumentNumber[];
 }
+
+/** One document's number, printed as `{prefix}〔{year}〕第 {serial:04} 号`. */
+export interface DocumentNumber { document?: string; prefix?: string; year?: number; serial?: number; }
 
 export interface Amendment { originalId?: string; reason?: string; }
 
@@ -580,7 +585,7 @@ export interface ReportParagraphs { total: Text; price: Text; metrology: Text; e
 
 // ---- sync protocol (HQ ⇄ tablet) ---------------------------------------------
 
-export type RecordKind = "visit" | "sampleFollowUp";
+export type RecordKind = "visit" | "sampleFollowUp" | "delivery";
 
 export interface Change {
   kind: RecordKind;
@@ -592,8 +597,13 @@ export interface Change {
   revision: string;
   /** contentSha256(record) */
   sha256: string;
-  record: Visit | SampleFollowUp;
+  record: Visit | SampleFollowUp | DeliveryRecord;
+  /** The device's signature of a finalised record's hash (recordSigningMessage). */
+  signature?: RecordSignature;
 }
+
+/** keyId: SHA-256 (hex) of the public key's SPKI bytes; value: base64 of the signature (ECDSA P-256: r ‖ s). */
+export interface RecordSignature { keyId: string; algorithm: string; value: string; }
 
 export interface PushRequest { protocolVersion: number; deviceId: string; changes: Change[]; }
 
@@ -616,7 +626,7 @@ export interface PushResponse { protocolVersion: number; results: ChangeResult[]
 
 export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; templatesVersion?: string; }
 
-export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp; }
+export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp | DeliveryRecord; }
 
 export interface PullResponse {
   protocolVersion: number;
@@ -724,6 +734,8 @@ export interface VisitDocument {
   /** The template's region and the day it took effect. */
   template: string;
   copies?: number;
+  /** The document number (文号) as printed, once the visit has one for it. */
+  number?: string;
   visitId?: string;
   /** SHA-256 of the finalised record the document rests on. */
   recordSha256: string;
@@ -733,4 +745,39 @@ export interface VisitDocument {
 /** A document the visit needs that lacks a required element: the problems say which, at the field to fill. */
 export interface RefusedDocument { kind: DocumentKind; key: string; title: Text; problems: Problem[]; }
 
-export interface DocumentSet { documents: VisitDocument[]; refused: RefusedDocument[]; templatesVersion: string; }
+export interface DocumentSet {
+  documents: VisitDocument[];
+  refused: RefusedDocument[];
+  templatesVersion: string;
+  /** Keys of the documents that take a number and have none yet. */
+  unnumbered: string[];
+  /** Keys of the documents handed to the party (each marked when delivered). */
+  toHandOver: string[];
+}
+
+export type DeliveryMethod = "direct" | "leftAfterRefusal" | "electronic";
+
+/** Which of a visit's documents were handed over, when and how (送达): revised as each is marked. */
+export interface DeliveryRecord {
+  schemaVersion?: number;
+  id?: string;
+  visitId?: string;
+  deliveries?: DocumentDelivery[];
+  /** Photos or videos of a refused delivery left at the place. */
+  attachments?: Attachment[];
+}
+
+/** One document handed over (a fuel dispenser's test `Delivery` is another thing). */
+export interface DocumentDelivery {
+  document?: string;
+  number?: string;
+  method?: DeliveryMethod;
+  deliveredAt?: Timestamp;
+  recipient?: string;
+  evidenceSha256?: string;
+  addressConfirmed?: boolean;
+  address?: string;
+}
+
+/** `needs`: the field the method requires besides the time. */
+export interface DeliveryMethodInfo { value: DeliveryMethod; label: Text; needs: "recipient" | "evidenceSha256" | "address"; basis: string; }
