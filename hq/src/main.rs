@@ -9,6 +9,7 @@
 //! `xuncha-hq admin [--data-dir DIR | --database-url URL] publish-rulebook FILE` · `publish-templates FILE`
 //! `xuncha-hq admin … list-tokens [--login L]` · `revoke-tokens --login L [--device D] [--token ID]`
 //! `xuncha-hq admin … disable-user --login L` (revokes its tokens) · `enable-user --login L`
+//! `xuncha-hq admin … revoke-device --device D` · `set-document-prefix --bureau ID --prefix P` · `check-chain --bureau ID`
 //!
 //! One log line per request goes to standard error (`XUNCHA_LOG=warn` or `off`
 //! quietens it; `XUNCHA_LOG_FORMAT=json` for a log collector).
@@ -18,6 +19,7 @@
 //! several HQ processes can serve one bureau behind a load balancer.
 
 mod api;
+mod signing;
 mod store;
 
 use std::path::PathBuf;
@@ -32,7 +34,10 @@ fn usage() -> ! {
          xuncha-hq admin [--data-dir DIR | --database-url URL] list-tokens [--login L]\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] revoke-tokens --login L [--device D] [--token ID]\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] disable-user --login L\n       \
-         xuncha-hq admin [--data-dir DIR | --database-url URL] enable-user --login L"
+         xuncha-hq admin [--data-dir DIR | --database-url URL] enable-user --login L\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] revoke-device --device D\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] set-document-prefix --bureau ID --prefix P\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] check-chain --bureau ID"
     );
     std::process::exit(2)
 }
@@ -232,6 +237,37 @@ fn admin(mut args: impl Iterator<Item = String>) {
                     std::process::exit(1);
                 }
                 Err(e) => fail("cannot change the account", e),
+            }
+        }
+        Some("revoke-device") => {
+            let flags = flags(it);
+            let device = flags.get("--device").unwrap_or_else(|| usage());
+            let n = store.revoke_device(device, api::now()).unwrap_or_else(|e| fail("cannot revoke the device", e));
+            println!("revoked {n} key(s) of device {device}: its signatures arriving from now on are refused");
+        }
+        Some("set-document-prefix") => {
+            let flags = flags(it);
+            let (Some(bureau), Some(prefix)) = (flags.get("--bureau").and_then(|b| b.parse::<i64>().ok()), flags.get("--prefix")) else { usage() };
+            match store.set_document_prefix(bureau, prefix) {
+                Ok(true) => println!("bureau {bureau}'s document numbers now read {prefix}〔year〕第 0001 号"),
+                Ok(false) => fail("cannot set the prefix", format!("no bureau {bureau}")),
+                Err(e) => fail("cannot set the prefix", e),
+            }
+        }
+        Some("check-chain") => {
+            let flags = flags(it);
+            let Some(bureau) = flags.get("--bureau").and_then(|b| b.parse::<i64>().ok()) else { usage() };
+            let check = store.check_chain(bureau).unwrap_or_else(|e| fail("cannot read the chain", e));
+            match check.first_broken {
+                None => {
+                    let head = store.chain_head(bureau).unwrap_or_else(|e| fail("cannot read the chain", e));
+                    let head = head.map_or("(empty)".to_string(), |(seq, hash)| format!("{seq} {hash}"));
+                    println!("chain of bureau {bureau} holds: {} entries, head {head}", check.entries);
+                }
+                Some(at) => {
+                    eprintln!("chain of bureau {bureau} is BROKEN at entry {at} (of {})", check.entries);
+                    std::process::exit(1);
+                }
             }
         }
         _ => usage(),

@@ -129,7 +129,11 @@ impl Hq {
         if let Some(t) = token {
             req = req.header("authorization", &format!("Bearer {t}"));
         }
-        let mut resp = req.send(body).expect("HQ answers");
+        let signed = match token {
+            Some(t) if path == "/api/v1/sync/push" => signed_push(&self.url, t, body),
+            _ => body.to_string(),
+        };
+        let mut resp = req.send(signed.as_str()).expect("HQ answers");
         let status = resp.status().as_u16();
         let text = resp.body_mut().with_config().limit(64 << 20).read_to_string().unwrap();
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
@@ -181,6 +185,65 @@ fn rev(n: u32) -> String {
 
 fn change(record: &Value, base: Option<String>, revision: String) -> Value {
     json!({ "kind": "visit", "id": record["id"], "baseRevision": base, "revision": revision, "sha256": content_sha256(record), "record": record })
+}
+
+/// The device key of a token: each signed-in session signs with its own
+/// (made from the token here; the tablet makes a non-extractable one).
+fn session_key(token: &str) -> p256::ecdsa::SigningKey {
+    use sha2::Digest;
+    p256::ecdsa::SigningKey::from_slice(&sha2::Sha256::digest(format!("test key {token}").as_bytes())).unwrap()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Register the session's key with HQ (once per HQ and token), as the tablet
+/// does at sign-in; `None` if HQ refuses (a revoked or made-up token: its push is then sent unsigned).
+fn register_session_key(url: &str, token: &str) -> Option<String> {
+    use p256::pkcs8::EncodePublicKey;
+    static DONE: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+    let spki = session_key(token).verifying_key().to_public_key_der().unwrap().into_vec();
+    let key_id: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&spki).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let mut done = DONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !done.iter().any(|(u, t)| u == url && t == token) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let body = json!({ "algorithm": "ECDSA-P256-SHA256", "publicKey": base64(&spki) }).to_string();
+        let resp = agent.post(&format!("{url}/api/v1/devices/keys")).header("content-type", "application/json").header("authorization", &format!("Bearer {token}")).send(body.as_str()).ok()?;
+        if resp.status().as_u16() != 200 {
+            return None;
+        }
+        done.push((url.to_string(), token.to_string()));
+    }
+    Some(key_id)
+}
+
+/// The signature a tablet puts on a finalised record's change.
+fn signature_for(url: &str, token: &str, id: &str, sha256: &str) -> Value {
+    use p256::ecdsa::signature::Signer;
+    let key_id = register_session_key(url, token).expect("HQ registers the session's key");
+    let sig: p256::ecdsa::Signature = session_key(token).sign(xuncha::sync::signed_message(id, sha256).as_bytes());
+    json!({ "keyId": key_id, "algorithm": "ECDSA-P256-SHA256", "value": base64(&sig.to_bytes()) })
+}
+
+/// A push body as a tablet sends it: every finalised record signed by the
+/// session's key (a body that is not a push, or a change already signed, is left as it is).
+fn signed_push(url: &str, token: &str, body: &str) -> String {
+    let Ok(mut push) = serde_json::from_str::<Value>(body) else { return body.to_string() };
+    let Some(changes) = push.get_mut("changes").and_then(Value::as_array_mut) else { return body.to_string() };
+    for c in changes.iter_mut() {
+        if c["record"]["status"] == "finalised" && c.get("signature").is_none() && c["id"].is_string() && c["sha256"].is_string() {
+            if register_session_key(url, token).is_none() {
+                return body.to_string();
+            }
+            c["signature"] = signature_for(url, token, c["id"].as_str().unwrap(), c["sha256"].as_str().unwrap());
+        }
+    }
+    push.to_string()
 }
 
 fn statuses(resp: &Value) -> Vec<String> {
@@ -372,7 +435,7 @@ fn killed_inside_a_push_nothing_partial_and_the_retry_completes() {
     let changes = |range: std::ops::RangeInclusive<u32>| -> Vec<Value> { range.map(|n| change(&visit(n), None, rev(n))).collect() };
     assert_eq!(statuses(&hq.push(changes(1..=COMMITTED)).1).iter().filter(|s| *s == "accepted").count(), COMMITTED as usize);
     let (url, token) = (hq.url.clone(), hq.officer.clone());
-    let body = json!({ "protocolVersion": 1, "deviceId": "tablet-1", "changes": changes(COMMITTED + 1..=COMMITTED + KILLED) }).to_string();
+    let body = signed_push(&url, &token, &json!({ "protocolVersion": 1, "deviceId": "tablet-1", "changes": changes(COMMITTED + 1..=COMMITTED + KILLED) }).to_string());
     let sender = std::thread::spawn(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(std::time::Duration::from_secs(120))).build().into();
         agent.post(&format!("{url}/api/v1/sync/push")).header("content-type", "application/json").header("authorization", &format!("Bearer {token}")).send(body.as_str()).map(|r| r.status().as_u16())
@@ -816,6 +879,7 @@ fn two_hq_processes_on_one_database_lose_and_duplicate_nothing() {
     let token = a.officer.clone();
     let post = |url: &str, path: &str, body: String| -> Value {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let body = signed_push(url, &token, &body);
         let mut resp = agent.post(&format!("{url}{path}")).header("authorization", &format!("Bearer {token}")).header("content-type", "application/json").send(body.as_str()).unwrap();
         assert_eq!(resp.status().as_u16(), 200);
         serde_json::from_str(&resp.body_mut().with_config().limit(64 << 20).read_to_string().unwrap()).unwrap()
@@ -1448,4 +1512,175 @@ fn hq_makes_the_same_documents_as_the_tablet_for_its_archive() {
     assert_eq!(hq.get_as(Some(&hq.staff.clone()), &format!("/api/v1/staff/records/{}/documents", draft["id"].as_str().unwrap())).1["code"], json!("NOT_FINALISED"));
     assert_eq!(hq.get_as(Some(&hq.staff.clone()), "/api/v1/staff/records/not-an-id/documents").0, 404);
     assert_eq!(hq.get_as(Some(&hq.staff.clone()), &format!("{path}?colour=red")).1["code"], json!("BAD_QUERY"));
+}
+
+// ---- evidence: device signatures, the chain, leased document numbers (issue 12) ----
+
+/// Run SQL on the test's database, whichever it is (to play an intruder with database access).
+fn tamper(dir: &std::path::Path, sql: &str) {
+    match std::env::var("XUNCHA_TEST_PG_ADMIN_URL") {
+        Ok(admin_url) => {
+            let name = std::fs::read_to_string(dir.join("pg-database")).unwrap();
+            let (base, _) = admin_url.rsplit_once('/').unwrap();
+            let out = Command::new("psql").arg(format!("{base}/{name}")).args(["-v", "ON_ERROR_STOP=1", "-qc", sql]).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        Err(_) => {
+            rusqlite::Connection::open(dir.join("xuncha.sqlite")).unwrap().execute_batch(sql).unwrap();
+        }
+    }
+}
+
+fn reason(resp: &Value) -> String {
+    resp["results"][0]["reason"].as_str().unwrap_or("").to_string()
+}
+
+#[test]
+fn a_finalised_record_is_accepted_only_with_its_devices_signature() {
+    let hq = Hq::start();
+    // Unsigned (an old app, or a forger without the device's key).
+    let mut unsigned = change(&visit(1), None, rev(1));
+    unsigned["signature"] = Value::Null;
+    let (_, resp) = hq.push(vec![unsigned]);
+    assert_eq!((statuses(&resp)[0].as_str(), reason(&resp).as_str()), ("rejected", "SIGNATURE_MISSING"), "{resp}");
+    assert!(resp["results"][0]["message"]["zh"].as_str().unwrap().contains("签名"));
+    // A draft needs none: it is not evidence yet.
+    assert_eq!(statuses(&hq.push(vec![change(&draft_visit(2), None, rev(2))]).1), vec!["accepted"]);
+
+    // Signed, then changed: the hash is recomputed, the signature is of the old one.
+    let original = visit(3);
+    let mut signed = change(&original, None, rev(3));
+    signed["signature"] = signature_for(&hq.url, &hq.officer, original["id"].as_str().unwrap(), signed["sha256"].as_str().unwrap());
+    let mut altered = original.clone();
+    altered["notes"] = json!("改过的笔录");
+    let mut forged = change(&altered, None, rev(3));
+    forged["signature"] = signed["signature"].clone();
+    let (_, resp) = hq.push(vec![forged]);
+    assert_eq!(reason(&resp), "SIGNATURE_INVALID", "{resp}");
+    // The genuine one goes in.
+    assert_eq!(statuses(&hq.push(vec![signed.clone()]).1), vec!["accepted"]);
+
+    // A key HQ never registered (another device's, made up).
+    let mut stranger = change(&visit(4), None, rev(4));
+    stranger["signature"] = json!({ "keyId": "ab".repeat(32), "algorithm": "ECDSA-P256-SHA256", "value": signed["signature"]["value"] });
+    assert_eq!(reason(&hq.push(vec![stranger]).1), "SIGNATURE_UNKNOWN_KEY");
+    // Another bureau's officer on this device cannot borrow chen's key.
+    let zhao = hq.login("zhao").unwrap();
+    let mut zhaos = visit(5);
+    zhaos["officers"][0]["certificateNo"] = json!("35020000001");
+    let mut theirs = change(&zhaos, None, rev(5));
+    theirs["signature"] = signature_for(&hq.url, &hq.officer, zhaos["id"].as_str().unwrap(), theirs["sha256"].as_str().unwrap());
+    assert_eq!(reason(&hq.push_as(&zhao, vec![theirs]).pipe(|r| json!({ "results": [r] }))), "SIGNATURE_UNKNOWN_KEY");
+
+    // The device is revoked: what it signs from now on is refused; what HQ holds stays.
+    let out = admin_command(&hq.dir, &["revoke-device", "--device", "tablet-1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(reason(&hq.push(vec![change(&visit(6), None, rev(6))]).1), "SIGNATURE_KEY_REVOKED");
+    assert_eq!(statuses(&hq.push(vec![signed]).1), vec!["alreadyApplied"]);
+}
+
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+impl Pipe for Value {}
+
+#[test]
+fn hq_chains_what_it_accepts_per_bureau_and_a_changed_entry_breaks_the_chain() {
+    let hq = Hq::start();
+    for n in 1..=3 {
+        assert_eq!(statuses(&hq.push(vec![change(&visit(n), None, rev(n))]).1), vec!["accepted"]);
+    }
+    // A draft and a replay add nothing to the chain.
+    hq.push(vec![change(&draft_visit(9), None, rev(9))]);
+    hq.push(vec![change(&visit(1), None, rev(1))]);
+    let check = |bureau: &str| admin_command(&hq.dir, &["check-chain", "--bureau", bureau]);
+    let out = check("1");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success() && said.contains("holds: 3 entries"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&check("2").stdout).contains("holds: 0 entries"));
+    // Someone with the database rewrites what HQ accepted for the second record.
+    tamper(&hq.dir, &format!("UPDATE ledger SET record_sha256 = '{}' WHERE bureau_id = 1 AND seq = 2", "0".repeat(64)));
+    let out = check("1");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BROKEN at entry 2"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn numbered(n: u32, serials: &[(&str, i64)]) -> Value {
+    let mut v = visit(n);
+    v["documentNumbers"] = serials.iter().map(|(doc, serial)| json!({ "document": doc, "prefix": "鼓市监", "year": 2026, "serial": serial })).collect();
+    v
+}
+
+#[test]
+fn document_numbers_come_from_leased_blocks_and_are_never_used_twice() {
+    let hq = Hq::start();
+    let out = admin_command(&hq.dir, &["set-document-prefix", "--bureau", "1", "--prefix", "鼓市监"]);
+    assert!(out.status.success());
+    let lease = |token: &str, count: i64| hq.post_as(Some(token), "/api/v1/devices/numbers", &json!({ "year": 2026, "count": count }).to_string());
+    // Two tablets lease ahead: their blocks never overlap, whoever asks first.
+    let li = hq.login("li").unwrap();
+    let (status, a) = lease(&hq.officer, 3);
+    assert_eq!(status, 200, "{a}");
+    let (_, b) = lease(&li, 3);
+    assert_eq!((a["prefix"].as_str(), a["first"].as_i64(), a["last"].as_i64()), (Some("鼓市监"), Some(1), Some(3)));
+    assert_eq!((b["first"].as_i64(), b["last"].as_i64()), (Some(4), Some(6)));
+    // Another bureau counts its own.
+    let zhao = hq.login("zhao").unwrap();
+    assert_eq!(lease(&zhao, 2).1["first"], 1);
+    assert_eq!(lease(&hq.officer, 0).0, 422);
+
+    assert_eq!(statuses(&hq.push(vec![change(&numbered(1, &[("onSiteRecord", 2), ("correctionOrder", 3)]), None, rev(1))]).1), vec!["accepted"]);
+    // The same number on another record (a restored backup, a copied tablet): refused.
+    let (_, resp) = hq.push(vec![change(&numbered(2, &[("onSiteRecord", 3)]), None, rev(2))]);
+    assert_eq!(reason(&resp), "DOCUMENT_NUMBER_TAKEN", "{resp}");
+    // A number HQ never leased.
+    assert_eq!(reason(&hq.push(vec![change(&numbered(3, &[("onSiteRecord", 99)]), None, rev(3))]).1), "DOCUMENT_NUMBER_NOT_LEASED");
+    // A replay of the first is still answered as before.
+    assert_eq!(statuses(&hq.push(vec![change(&numbered(1, &[("onSiteRecord", 2), ("correctionOrder", 3)]), None, rev(1))]).1), vec!["alreadyApplied"]);
+    // And a visit numbering one document twice is a data problem, found by the core.
+    let (_, resp) = hq.push(vec![change(&numbered(4, &[("onSiteRecord", 5), ("correctionOrder", 5)]), None, rev(4))]);
+    assert_eq!(resp["results"][0]["problems"][0]["code"], "DUPLICATE", "{resp}");
+}
+
+fn delivery_for(visit: &Value, n: u32) -> Value {
+    json!({
+        "schemaVersion": 1,
+        "id": format!("01900000-0000-7000-8000-0002{:08}", n),
+        "visitId": visit["id"],
+        "deliveries": [{ "document": "correctionOrder", "method": "direct", "deliveredAt": "2026-03-10T10:30:00+08:00", "recipient": "林某" }]
+    })
+}
+
+fn delivery_change(record: &Value, base: Option<String>, revision: String) -> Value {
+    json!({ "kind": "delivery", "id": record["id"], "baseRevision": base, "revision": revision, "sha256": content_sha256(record), "record": record })
+}
+
+#[test]
+fn documents_handed_over_are_marked_by_an_officer_on_the_visit_and_reach_the_devices() {
+    let hq = Hq::start();
+    let v = visit(1);
+    assert_eq!(statuses(&hq.push(vec![change(&v, None, rev(1))]).1), vec!["accepted"]);
+    // An officer of the bureau not on the visit may not mark its documents.
+    let li = hq.login("li").unwrap();
+    let d = delivery_for(&v, 1);
+    assert_eq!(hq.push_as(&li, vec![delivery_change(&d, None, rev(2))])["reason"], "FORBIDDEN");
+    // The officer on it may; marking another document is a new revision.
+    assert_eq!(statuses(&hq.push(vec![delivery_change(&d, None, rev(3))]).1), vec!["accepted"]);
+    let mut more = d.clone();
+    more["deliveries"].as_array_mut().unwrap().push(json!({ "document": "samplingRecord/0", "method": "electronic", "deliveredAt": "2026-03-10T10:40:00+08:00", "address": "lin@example.cn" }));
+    // Electronic delivery without the confirmed address is a data problem, found by the core at HQ too.
+    let (_, resp) = hq.push(vec![delivery_change(&more, Some(rev(3)), rev(4))]);
+    assert_eq!((statuses(&resp)[0].as_str(), resp["results"][0]["problems"][0]["path"].as_str()), ("rejected", Some("/deliveries/1/addressConfirmed")), "{resp}");
+    more["deliveries"][1]["addressConfirmed"] = json!(true);
+    assert_eq!(statuses(&hq.push(vec![delivery_change(&more, Some(rev(3)), rev(5))]).1), vec!["accepted"]);
+    // Staff may mark one for a visit of the bureau; for a visit HQ does not hold, they are told so.
+    let stray = delivery_for(&visit(99), 2);
+    assert_eq!(hq.push_as(&hq.staff.clone(), vec![delivery_change(&stray, None, rev(6))])["reason"], "UNKNOWN_VISIT");
+    // The officer's devices get it with the visit.
+    let (_, pulled) = hq.pull(None, 100);
+    let kinds: Vec<&str> = pulled["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["visit", "delivery"]);
+    assert_eq!(pulled["changes"][1]["record"]["deliveries"].as_array().unwrap().len(), 2);
 }

@@ -12,6 +12,7 @@
 
 mod attachments;
 mod auth;
+mod devices;
 pub mod site;
 mod staff;
 mod sync;
@@ -233,7 +234,7 @@ fn plain_text<'a>(field: &str, s: &'a str) -> Result<&'a str, ApiError> {
     Ok(s)
 }
 
-fn now() -> xuncha::time::Timestamp {
+pub fn now() -> xuncha::time::Timestamp {
     chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
 }
 
@@ -307,6 +308,8 @@ pub fn router(state: AppState) -> Router {
     let pushes = Router::new()
         .route("/api/v1/sync/push", post(sync::push))
         .route("/api/v1/staff/follow-ups", post(staff::follow_up))
+        .route("/api/v1/devices/keys", post(devices::register_key))
+        .route("/api/v1/devices/numbers", post(devices::lease_numbers))
         // Waiting pushes queue before their bodies are read: memory stays bounded.
         .layer(tower::limit::ConcurrencyLimitLayer::new(CONCURRENT_PUSHES));
     Router::new()

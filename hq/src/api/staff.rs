@@ -147,7 +147,7 @@ pub async fn follow_up(State(state): State<AppState>, StaffCaller(user): StaffCa
     argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut random);
     let revision = xuncha::ids::uuid_v7(chrono::Utc::now().timestamp_millis() as u64, random);
     let sha256 = xuncha::sync::content_sha256(&record);
-    let change = xuncha::sync::Change { kind: xuncha::sync::RecordKind::SampleFollowUp, id, base_revision, revision, sha256, record };
+    let change = xuncha::sync::Change { kind: xuncha::sync::RecordKind::SampleFollowUp, id, base_revision, revision, sha256, record, signature: None };
     let device = format!("hq:{}", user.login);
     let mut results = apply_changes(&state, vec![change], user, device).await?;
     results.pop().map(Json).ok_or_else(|| StoreError::corrupt("no answer for the change").into())

@@ -1,6 +1,7 @@
-//! `GET /verify?v=…&h=…`: the public page a printed document's QR code opens.
+//! `GET /verify?v=…&h=…&n=…`: the public page a printed document's QR code opens.
 //! It says only whether the document matches a finalised record HQ holds —
-//! the issuing bureau and when the record was finalised — and nothing of the
+//! the issuing bureau, the document's number, and when the record was
+//! finalised — and nothing of the
 //! record itself. A wrong hash and an unknown record read the same, so the page
 //! tells nobody which records exist.
 
@@ -17,6 +18,8 @@ pub struct VerifyQuery {
     v: Option<String>,
     /// The SHA-256 of the record the document rests on.
     h: Option<String>,
+    /// The document's number as printed (absent on a document without one).
+    n: Option<String>,
 }
 
 fn escape(s: &str) -> String {
@@ -53,15 +56,19 @@ pub async fn verify(State(state): State<AppState>, Query(q): Query<VerifyQuery>)
     let (Some(id), Some(sha)) = (q.v.filter(|v| xuncha::ids::is_uuid(v)), q.h.filter(|h| xuncha::ids::is_sha256_hex(h))) else {
         return page(StatusCode::BAD_REQUEST, false, "<p>二维码内容不完整或已损坏。</p><p class=\"en\" lang=\"en\">The code is incomplete or damaged.</p>");
     };
+    let number = q.n.filter(|n| !n.trim().is_empty());
     let found = blocking(&state, move |s| s.verify_document(&id, &sha)).await;
+    // A number the record does not give out reads like an unknown record.
+    let found = found.map(|f| f.filter(|(_, _, numbers)| number.as_ref().is_none_or(|n| numbers.contains(n))));
     match found {
-        Ok(Some((bureau, finalised_at))) => page(
+        Ok(Some((bureau, finalised_at, _))) => page(
             StatusCode::OK,
             true,
             &format!(
-                "<dl><dt>制作机关</dt><dd id=\"bureau\">{}</dd><dt>记录定稿时间</dt><dd id=\"finalised\">{}</dd></dl>\
+                "<dl><dt>制作机关</dt><dd id=\"bureau\">{}</dd>{}<dt>记录定稿时间</dt><dd id=\"finalised\">{}</dd></dl>\
                  <p>本页只说明文书所依据的检查记录与本局存档一致，不显示记录内容。</p><p class=\"en\" lang=\"en\">This page says only that the record the document rests on is the one HQ holds; it shows none of its content.</p>",
                 escape(&bureau),
+                number.as_deref().map_or(String::new(), |n| format!("<dt>文号</dt><dd id=\"number\">{}</dd>", escape(n))),
                 escape(&finalised_at.as_deref().and_then(xuncha::time::parse_timestamp).map(|t| xuncha::documents::elements::date_time_zh(&t)).unwrap_or_else(|| "—".into()))
             ),
         ),

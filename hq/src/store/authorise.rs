@@ -11,6 +11,7 @@
 //! | a visit HQ holds | if on HQ's current revision, and still on it after | yes |
 //! | an amendment (`amends.originalId`) | also if on the original's current revision | yes, if the original is in the bureau |
 //! | a follow-up (lab result, 复检, disposal) | never | if its visit is in the bureau; a lab result once entered is never removed |
+//! | documents handed over (送达) | if on its visit's current revision | if its visit is in the bureau |
 //! | anything of another bureau, or under an id of another kind | never | never |
 //!
 //! A refusal says only `FORBIDDEN` to a writer who may not write the record:
@@ -112,6 +113,19 @@ pub fn authorise(user: &User, claims: &Claims, held: Option<&HeldRecord>, visit:
             }
             Ok(())
         }
+        // Documents handed over: marked by an officer on the visit (as HQ holds it), or by staff.
+        (RecordKind::Delivery, Role::Officer) => {
+            if !visit.is_some_and(|v| ours(v) && v.kind == RecordKind::Visit && on(v)) {
+                return Err(Forbidden);
+            }
+            Ok(())
+        }
+        (RecordKind::Delivery, Role::Staff) => {
+            if !visit.is_some_and(|v| ours(v) && v.kind == RecordKind::Visit) {
+                return Err(UnknownVisit);
+            }
+            Ok(())
+        }
         (RecordKind::SampleFollowUp, Role::Officer) => Err(Forbidden),
         (RecordKind::SampleFollowUp, Role::Staff) => {
             if !visit.is_some_and(|v| ours(v) && v.kind == RecordKind::Visit) {
@@ -153,8 +167,9 @@ mod tests {
     /// The codes a device reads are the ones the API document names.
     #[test]
     fn refusals_say_the_documented_codes() {
-        let codes = [Refusal::Forbidden, Refusal::UnknownVisit, Refusal::LabResultRemoved].map(Refusal::code);
+        let mut codes = [Refusal::Forbidden, Refusal::UnknownVisit, Refusal::LabResultRemoved].map(Refusal::code).to_vec();
         assert_eq!(codes, ["FORBIDDEN", "UNKNOWN_VISIT", "LAB_RESULT_REMOVED"]);
+        codes.extend(super::super::evidence::EvidenceRefusal::ALL.map(|r| r.code()));
         let doc: Value = serde_json::from_str(include_str!("../../openapi.json")).unwrap();
         assert_eq!(doc["components"]["schemas"]["ChangeResult"]["properties"]["reason"]["enum"], json!(codes));
     }
@@ -175,6 +190,8 @@ mod tests {
         let held_fu = follow_up(1, true);
         let (elsewhere_a, elsewhere_b) = (visit(2, &["A"]), visit(2, &["B"]));
         let fu = |r| Claims::of(RecordKind::SampleFollowUp, FOLLOW_UP, r);
+        let handed = json!({ "id": FOLLOW_UP, "visitId": VISIT });
+        let sent = |r| Claims::of(RecordKind::Delivery, FOLLOW_UP, r);
         use Refusal::*;
         #[rustfmt::skip]
         let table: Vec<(&str, &User, Claims, Option<&HeldRecord>, Option<&HeldRecord>, Option<&HeldRecord>, Result<(), Refusal>)> = vec![
@@ -201,6 +218,11 @@ mod tests {
             ("staff attach a follow-up to no visit HQ holds",        &staff,  fu(&lab),               None,          None,          None,        Err(UnknownVisit)),
             ("staff write a follow-up over a visit's id",            &staff,  fu(&lab),               Some(&chens),  Some(&chens),  None,        Err(Forbidden)),
             ("staff change a lab result",                            &staff,  fu(&lab),               Some(&held_fu), Some(&chens), None,        Ok(())),
+            ("an officer on the visit marks a document handed over", &chen,   sent(&handed),          None,          Some(&chens),  None,        Ok(())),
+            ("an officer not on the visit marks one",                &li,     sent(&handed),          None,          Some(&chens),  None,        Err(Forbidden)),
+            ("an officer marks one for a visit HQ does not hold",    &chen,   sent(&handed),          None,          None,          None,        Err(Forbidden)),
+            ("staff mark one for a visit of the bureau",             &staff,  sent(&handed),          None,          Some(&chens),  None,        Ok(())),
+            ("staff mark one for another bureau's visit",            &staff,  sent(&handed),          None,          Some(&elsewhere_a), None, Err(UnknownVisit)),
             ("staff drop a lab result",                              &staff,  fu(&no_lab),            Some(&held_fu), Some(&chens), None,        Err(LabResultRemoved)),
         ];
         for (case, who, claims, held, visit, original, expected) in &table {

@@ -16,6 +16,7 @@
 mod accounts;
 mod attachments;
 pub mod authorise;
+pub mod evidence;
 mod postgres;
 mod records;
 mod schema;
@@ -85,6 +86,7 @@ fn kind_name(k: RecordKind) -> &'static str {
     match k {
         RecordKind::Visit => "visit",
         RecordKind::SampleFollowUp => "sampleFollowUp",
+        RecordKind::Delivery => "delivery",
     }
 }
 
@@ -93,6 +95,7 @@ fn read_kind(s: &str) -> R<RecordKind> {
     match s {
         "visit" => Ok(RecordKind::Visit),
         "sampleFollowUp" => Ok(RecordKind::SampleFollowUp),
+        "delivery" => Ok(RecordKind::Delivery),
         other => Err(StoreError::corrupt(format!("a record of the unknown kind {other:?}"))),
     }
 }

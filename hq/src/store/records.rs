@@ -8,6 +8,7 @@ use xuncha::sync::{judge_validated, Change, ChangeResult, ChangeStatus, Judgemen
 use xuncha::time::Timestamp;
 
 use super::authorise::{authorise, Claims, HeldRecord, Refusal};
+use super::evidence;
 use super::sql::{Cols, Sql, P, R};
 use super::{kind_name, read_kind, Role, Store, User};
 
@@ -203,6 +204,8 @@ impl Store {
             match read_kind(&cols.text()?)? {
                 RecordKind::Visit => visits.push(cols.json()?),
                 RecordKind::SampleFollowUp => follow_ups.push(cols.json()?),
+                // Not part of the figures.
+                RecordKind::Delivery => {}
             }
         }
         Ok((visits, follow_ups))
@@ -211,7 +214,8 @@ impl Store {
     /// Whether HQ holds a finalised visit `id` whose content hashes to `sha256`
     /// (what a printed document's QR code names): the bureau's name and the
     /// record's finalisation time if so. Any bureau: the check is public.
-    pub fn verify_document(&self, id: &str, sha256: &str) -> R<Option<(String, Option<String>)>> {
+    /// Also the record's document numbers as printed.
+    pub fn verify_document(&self, id: &str, sha256: &str) -> R<Option<(String, Option<String>, Vec<String>)>> {
         let row = self.read(|tx| {
             tx.row(
                 "SELECT b.name, c.body FROM records r JOIN changes c ON c.seq = r.seq JOIN bureaus b ON b.id = r.bureau_id
@@ -223,7 +227,9 @@ impl Store {
         let mut cols = Cols::new(row);
         let bureau = cols.text()?;
         let body: Value = cols.json()?;
-        Ok(Some((bureau, body.get("finalisedAt").and_then(Value::as_str).map(str::to_string))))
+        let numbers: Vec<xuncha::visit::DocumentNumber> =
+            body.get("documentNumbers").cloned().map(serde_json::from_value).transpose().map_err(|e| super::StoreError::corrupt(format!("record {id}'s document numbers: {e}")))?.unwrap_or_default();
+        Ok(Some((bureau, body.get("finalisedAt").and_then(Value::as_str).map(str::to_string), numbers.iter().filter_map(|n| n.text()).collect())))
     }
 
     /// What HQ needs to make a visit's documents for its archive: the visit's
@@ -327,7 +333,7 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, prepared: Prepared, user: 
     }
     let visit_id = match change.kind {
         RecordKind::Visit => change.id.clone(),
-        RecordKind::SampleFollowUp => claims.visit_id.unwrap_or_default().to_string(),
+        RecordKind::SampleFollowUp | RecordKind::Delivery => claims.visit_id.unwrap_or_default().to_string(),
     };
     let (id, revision, bureau) = (P::Text(&change.id), P::Text(&change.revision), P::Int(user.bureau_id));
     let stored = state.records.get(&change.id).map(|h| h.stored.clone());
@@ -347,6 +353,22 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, prepared: Prepared, user: 
     // 3. Apply.
     let mut out = match judge_validated(change, stored.as_ref(), seen, &validated) {
         Judgement::Accept { finalised } => {
+            // A record becoming evidence: signed by its device with a key HQ holds, numbered from HQ's blocks.
+            let mut evidence = None;
+            if finalised {
+                let checked = match evidence::check_signature(tx, change, user)? {
+                    Ok(signed) => evidence::check_numbers(tx, user.bureau_id, &change.id, &change.record)?.map(|numbers| (signed, numbers)),
+                    Err(refusal) => Err(refusal),
+                };
+                match checked {
+                    Ok(ok) => evidence = Some(ok),
+                    Err(refusal) => {
+                        let mut out = result(ChangeStatus::Rejected, vec![], None, Some(refusal.code()));
+                        out.message = Some(refusal.message());
+                        return Ok(out);
+                    }
+                }
+            }
             let seq = tx.int(
                 "INSERT INTO changes (kind, id, revision, base_revision, sha256, body, device_id, received_at, bureau_id, visit_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING seq",
@@ -373,6 +395,10 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, prepared: Prepared, user: 
                 // Another writer took this id (another bureau, another kind) since the push read it.
                 tx.exec("DELETE FROM changes WHERE seq = ?1", &[P::Int(seq)])?;
                 return Ok(result(ChangeStatus::Rejected, vec![], None, Some(Refusal::Forbidden.code())));
+            }
+            if let Some((signed, numbers)) = &evidence {
+                evidence::take_numbers(tx, user.bureau_id, &change.id, numbers)?;
+                evidence::append_to_chain(tx, user.bureau_id, &change.id, &change.sha256, signed, &received)?;
             }
             // Who is on the visit now (decides who may write and read it next), and what
             // it lists: rows replaced, the new ones written with the push's others at its end.

@@ -118,6 +118,51 @@ pub const MIGRATIONS: &[&str] = &[
         body TEXT NOT NULL,
         published_at TEXT NOT NULL
     );",
+    // 7: evidence — devices' signing keys, the per-bureau chain of accepted
+    // finalised records, blocks of document numbers leased to devices and the
+    // numbers records took, the prefix of a bureau's numbers.
+    "CREATE TABLE device_keys (
+        key_id TEXT PRIMARY KEY,
+        bureau_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        algorithm TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX device_keys_by_device ON device_keys (device_id);
+    CREATE TABLE ledger (
+        bureau_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        accepted_at TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        entry_hash TEXT NOT NULL,
+        PRIMARY KEY (bureau_id, seq)
+    );
+    CREATE TABLE number_blocks (
+        bureau_id INTEGER NOT NULL,
+        doc_year INTEGER NOT NULL,
+        first_no INTEGER NOT NULL,
+        last_no INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        leased_at TEXT NOT NULL,
+        PRIMARY KEY (bureau_id, doc_year, first_no)
+    );
+    CREATE TABLE document_numbers (
+        bureau_id INTEGER NOT NULL,
+        doc_year INTEGER NOT NULL,
+        serial_no INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (bureau_id, doc_year, serial_no)
+    );
+    ALTER TABLE bureaus ADD COLUMN document_prefix TEXT NOT NULL DEFAULT '';",
 ];
 
 /// After migration 5: fill `record_officers` from the visits HQ already holds.
