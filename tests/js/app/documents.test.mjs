@@ -115,7 +115,9 @@ test("a finalised visit of every kind prints its documents offline, each with it
     assert.ok(text.includes(doc.recordSha256), `${doc.key}: the record's hash on the page`);
     // Every document carries a QR code of HQ's check page for its record.
     const url = await scanQr(page);
-    assert.equal(url, `${hq.url}/verify?v=${visitId}&h=${doc.recordSha256}`, `${doc.key}: the QR code`);
+    const number = doc.kind === "sealLabel" ? "" : `&n=${encodeURIComponent(doc.number)}`;
+    assert.equal(url, `${hq.url}/verify?v=${visitId}&h=${doc.recordSha256}${number}`, `${doc.key}: the QR code, with the document's number`);
+    if (doc.number) assert.ok(text.includes(flat(doc.number)), `${doc.key}: its number printed`);
     if (doc.kind === "onSiteRecord") {
       for (const needle of ["91350100M000100Y43", "35010019001", "是否申请回避：否", "猪肉（前腿）", "以上笔录已阅，与事实相符。"]) assert.ok(text.includes(flat(needle)), `the 现场笔录 prints ${needle}`);
       // The operator's signature is printed as captured.
@@ -257,6 +259,6 @@ test("a province's templates published at HQ reach the tablet on its next pull a
   await sign(page);
   await finalise(page);
   await page.waitForSelector("#documents .document-row");
-  assert.equal(await page.$eval('#documents [data-key="onSiteRecord"] .doc-title', (e) => e.textContent), "现场检查笔录");
+  assert.match(await page.$eval('#documents [data-key="onSiteRecord"] .doc-title', (e) => e.textContent), /^现场检查笔录 〔\d{4}〕第 \d{4} 号$/);
   await context.close();
 });

@@ -149,7 +149,9 @@ export async function exportAll(db) {
   for (const b of await db.getAll("blobs")) {
     blobs.push({ ...b, blob: undefined, base64: await blobToBase64(b.blob) });
   }
-  const meta = (await db.getAll("meta")).filter((m) => m.key !== "session");
+  // Not the session, nor the signing key (its private half cannot leave the device) nor the
+  // leased numbers (a restored backup must never give them out again).
+  const meta = (await db.getAll("meta")).filter((m) => !["session", "deviceKey", "numberBlocks"].includes(m.key));
   return { format: "xuncha-backup", version: 1, exportedAt: new Date().toISOString(), records, outbox, blobs, meta };
 }
 

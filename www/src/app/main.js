@@ -5,6 +5,7 @@ import init, * as core from "../../../pkg/xuncha.js";
 import { Workbox } from "workbox-window";
 import { openStore, getMeta, setMeta, pendingCount, waitingCount } from "./db.js";
 import { syncOnce } from "./sync-engine.js";
+import { numbersLeft, NUMBERS_LOW } from "./evidence.js";
 import { createScheduler } from "./scheduler.js";
 import { Records } from "./records.js";
 import { t, setLang, getLang } from "./i18n.js";
@@ -22,7 +23,7 @@ const app = {
   online: navigator.onLine,
   catalogue: null,
   signedIn: false,
-  sync: { pending: 0, photos: 0, last: null, running: false },
+  sync: { pending: 0, photos: 0, last: null, running: false, /** @type {number | undefined} */ numbersLeft: undefined },
   leaveGuard: null, // the open editor's "save now", run before leaving it
 };
 
@@ -130,6 +131,7 @@ async function refreshStatus() {
   app.sync.pending = await pendingCount(app.db);
   app.sync.photos = await waitingCount(app.db);
   app.sync.last = await getMeta(app.db, "lastSync");
+  app.sync.numbersLeft = app.signedIn ? await numbersLeft(app.db, new Date().getFullYear()) : undefined;
   renderStatus();
 }
 
@@ -152,6 +154,10 @@ function renderStatus() {
       : last.code === "OFFLINE" || !app.online
         ? h("span", { class: "note", id: "sync-error", dataset: { code: "OFFLINE" } }, t("waitingForSignal"))
         : h("span", { class: "error", id: "sync-error", dataset: { code: last.code } }, t("syncError", { e: last.message })));
+  }
+  // Warned well before the block runs out: a visit cannot be finalised without numbers for its documents.
+  if (app.sync.numbersLeft !== undefined && app.sync.numbersLeft < NUMBERS_LOW) {
+    parts.push(h("span", { class: "error", id: "numbers-low", dataset: { left: String(app.sync.numbersLeft) } }, t("numbersLow", { n: app.sync.numbersLeft })));
   }
   parts.push(h("button", { class: "small", id: "sync-now", disabled: running, onclick: () => app.scheduler?.now("button") }, t("syncNow")));
   el.replaceChildren(...parts.filter(Boolean));

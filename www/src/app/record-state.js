@@ -75,7 +75,7 @@ export function onPushResult(local, change, result) {
       return { stored, counted: "pushed" };
     case "rejected":
       // Shown to the officer; it does not hold up the others. A fix is a new save.
-      if (!newer) Object.assign(stored, { state: "rejected", problems: result.problems ?? [], reason: result.reason });
+      if (!newer) Object.assign(stored, { state: "rejected", problems: result.problems ?? [], reason: result.reason, message: result.message });
       return { stored, counted: "rejected" };
     case "conflict":
       if (!newer) Object.assign(stored, { state: "conflict", currentRevision: result.currentRevision });

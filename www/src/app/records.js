@@ -1,6 +1,8 @@
 // Records as the screens use them: the core makes ids, hashes and checks;
 // db.js keeps them; every save queues the change for HQ in the same write.
 import { saveWithOutbox, getMeta, setMeta, putBlob, exportAll, importAll } from "./db.js";
+import { signRecord, takeNumbers } from "./evidence.js";
+import { withDelivery } from "./handover.js";
 
 export class Records {
   constructor(db, core, onSaved) {
@@ -60,6 +62,40 @@ export class Records {
     return this.core.visitDocuments(visit, { bureau: bureau || undefined, region: region || undefined, followUps: await this.followUps(visit.id) });
   }
 
+  /**
+   * The record of which of a visit's documents were handed over (none yet: undefined).
+   * @returns {Promise<import("../../../pkg/xuncha.js").DeliveryRecord | undefined>}
+   */
+  async deliveries(visitId) {
+    const all = await this.db.getAllFromIndex("records", "byKind", "delivery");
+    return all.map((r) => r.record).find((r) => r.visitId === visitId);
+  }
+
+  /**
+   * Mark one of a visit's documents as handed over: the visit's delivery record
+   * revised and queued for HQ; a refused delivery's photo or video kept with it.
+   * Throws the core's problems (`e.problems`) if the mark is incomplete.
+   * @param {string} visitId
+   * @param {import("../../../pkg/xuncha.js").DocumentDelivery} delivery
+   * @param {{ sha256: string, mediaType: string, size: number, blob: Blob }} [evidence]
+   */
+  markDelivered(visitId, delivery, evidence) {
+    return this.#inTurn(async () => {
+      const current = await this.deliveries(visitId);
+      const attachment = evidence ? { sha256: evidence.sha256, mediaType: evidence.mediaType, sizeBytes: evidence.size } : undefined;
+      const record = withDelivery(current, { id: this.core.newId(), visitId, schemaVersion: this.core.schemaVersion() }, delivery, attachment);
+      const report = this.core.validateDelivery(record);
+      if (!report.ok) throw Object.assign(new Error("incomplete delivery"), { code: "DELIVERY_INCOMPLETE", problems: report.problems });
+      const clean = JSON.parse(JSON.stringify(record));
+      const revision = this.core.newId();
+      /** @type {import("../../../pkg/xuncha.js").Change} */
+      const change = { kind: "delivery", id: clean.id, revision, sha256: this.core.contentSha256(clean), record: clean };
+      await saveWithOutbox(this.db, { id: clean.id, kind: "delivery", record: clean, revision }, change, evidence ? [evidence] : []);
+      this.onSaved?.(clean.id);
+      return clean;
+    });
+  }
+
   async followUps(visitId) {
     const all = (await this.db.getAllFromIndex("records", "byKind", "sampleFollowUp")).map((r) => r.record);
     return visitId ? all.filter((f) => f.visitId === visitId) : all;
@@ -78,8 +114,10 @@ export class Records {
     // Exactly what travels as JSON (no `undefined` members): the hash must be of what HQ receives.
     const visit = JSON.parse(JSON.stringify(edited));
     const revision = this.core.newId();
+    /** @type {import("../../../pkg/xuncha.js").Change} */
     const change = { kind: "visit", id: visit.id, revision, sha256: this.core.contentSha256(visit), record: visit };
     return this.#inTurn(async () => {
+      await this.#signIfFinalised(change);
       await saveWithOutbox(this.db, { id: visit.id, kind: "visit", record: visit, revision }, change, blobs, { basedOn });
       this.onSaved?.(visit.id);
       return { id: visit.id, revision };
@@ -97,10 +135,38 @@ export class Records {
       const base = entry?.remote?.revision ?? entry?.currentRevision;
       if (!base) return;
       const revision = this.core.newId();
+      /** @type {import("../../../pkg/xuncha.js").Change} */
       const change = { kind: entry.kind, id, baseRevision: base, revision, sha256: this.core.contentSha256(entry.record), record: entry.record };
+      await this.#signIfFinalised(change);
       await saveWithOutbox(this.db, { id, kind: entry.kind, record: entry.record, revision }, change);
       this.onSaved?.(id);
     });
+  }
+
+  /** A finalised record travels with this device's signature of its hash (HQ refuses it without). */
+  async #signIfFinalised(/** @type {import("../../../pkg/xuncha.js").Change} */ change) {
+    if (/** @type {any} */ (change.record).status === "finalised") {
+      change.signature = await signRecord(this.db, this.core.recordSigningMessage(change.id, change.sha256));
+    }
+  }
+
+  /**
+   * Number a just-finalised visit's documents from the blocks HQ leased this
+   * device (the core says which documents take one). Throws NumbersExhausted
+   * when too few are left: the visit is then not finalised.
+   * @param {import("../../../pkg/xuncha.js").Visit} visit
+   * @returns {Promise<import("../../../pkg/xuncha.js").Visit>}
+   */
+  async numberDocuments(visit) {
+    let set;
+    try {
+      set = await this.documents(visit);
+    } catch {
+      return visit; // no template in force: no documents to number
+    }
+    const year = Number((visit.finalisedAt ?? new Date().toISOString()).slice(0, 4));
+    const taken = await takeNumbers(this.db, year, set.unnumbered);
+    return taken.length ? { ...visit, documentNumbers: [...(visit.documentNumbers ?? []), ...taken] } : visit;
   }
 
   // This tab's saves run one after another (an autosave and a tap on 保存 can

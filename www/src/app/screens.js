@@ -1,7 +1,7 @@
 // The screens other than the visit editor: sign-in, today's visits, a visit's
 // result and its documents, the dashboard and settings.
 import { t, tx, setLang, getLang } from "./i18n.js";
-import { h, toast, formatTime, formatBytes, today as todayDate } from "./ui.js";
+import { h, toast, formatTime, formatBytes, today as todayDate, sha256Hex, isoLocal } from "./ui.js";
 import { signIn, signOut, currentSession } from "./session.js";
 import { kindSections, term, section, itemName } from "./catalogue.js";
 import { documentsCard, documentPage } from "./documents.js";
@@ -89,7 +89,16 @@ export async function result(app, id) {
       h("p", { class: "muted" }, `${v.operator?.name ?? ""} · ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`),
       h("p", { class: "muted" }, `${t("rulebook")} ${ev.rulebookVersion}`)),
     syncNotice(app, entry),
-    documentsCard(v, documents, documentsError),
+    documentsCard(v, documents, documentsError, {
+      record: await app.records.deliveries(id),
+      methods: app.core.deliveryMethods(),
+      mark: async (doc, fields, file) => {
+        const evidence = file ? { sha256: await sha256Hex(await file.arrayBuffer()), mediaType: file.type || "application/octet-stream", size: file.size, blob: file } : undefined;
+        await app.records.markDelivered(id, { document: doc.key, number: doc.number, deliveredAt: isoLocal(), ...fields, evidenceSha256: evidence?.sha256 }, evidence);
+        toast(t("saved"));
+        dispatchEvent(new HashChangeEvent("hashchange"));
+      },
+    }),
     h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map((f) => findingCard(f, app.catalogue))) : h("p", {}, t("noFindings"))),
     ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}`, dataset: { code: d.code, status: d.status } },
       `${tx(d.title)}：${d.due}（${tx(term(app.catalogue, "deadlineStatuses", d.status))}）`)))) : null,
@@ -117,7 +126,8 @@ export async function result(app, id) {
 export function syncNotice(app, entry) {
   if (entry.state === "rejected") {
     return h("div", { class: "card bad", id: "rejected-notice", role: "alert" }, h("strong", {}, t("problemsAtHq")),
-      entry.reason ? h("p", {}, entry.reason) : null,
+      // HQ's words for a refusal not about the data (a revoked device, a changed record), its code otherwise.
+      entry.reason ? h("p", { id: "rejected-reason", dataset: { reason: entry.reason } }, entry.message ? tx(entry.message) : entry.reason) : null,
       h("ul", {}, (entry.problems ?? []).map((p) => h("li", { dataset: { code: p.code } }, tx(p.message)))));
   }
   if (entry.state === "conflict") {

@@ -1,6 +1,7 @@
 // Signing in and out: HQ's answer kept on the device, so the app works offline
 // afterwards. Views call these; they do not fetch or open IndexedDB themselves.
 import { getMeta, setMeta, STRICT } from "./db.js";
+import { makeDeviceKey, registerDeviceKey, topUpNumbers } from "./evidence.js";
 
 /** Sign in at HQ; { ok: true } or { ok: false, message } in HQ's words ({ zh, en }) or a status. */
 export async function signIn(db, login, password) {
@@ -9,6 +10,20 @@ export async function signIn(db, login, password) {
   const json = await resp.json().catch(() => ({}));
   if (!resp.ok) return { ok: false, message: json.message, status: resp.status };
   await setMeta(db, "session", { token: json.token, user: json.user, expiresAt: json.expiresAt });
+  // A key of this session's own, told to HQ now, and numbers leased while there is signal
+  // (should either fail, the next sync does it before pushing anything).
+  await makeDeviceKey(db);
+  const post = async (/** @type {string} */ path, /** @type {unknown} */ payload) => {
+    const r = await fetch(path, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${json.token}` }, body: JSON.stringify(payload) });
+    if (!r.ok) throw new Error(`HQ ${r.status} on ${path}`);
+    return r.json();
+  };
+  try {
+    await registerDeviceKey(db, post);
+    await topUpNumbers(db, post, new Date().getFullYear());
+  } catch {
+    /* the next sync pass retries */
+  }
   return { ok: true };
 }
 

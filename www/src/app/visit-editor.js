@@ -402,7 +402,7 @@ export async function visitEditor(app, original, entry) {
     const candidate = structuredClone(visit);
     candidate.endedAt ??= isoLocal();
     try {
-      const done = core.finaliseVisit(candidate, { confirmedWarnings });
+      const done = await app.records.numberDocuments(core.finaliseVisit(candidate, { confirmedWarnings }));
       await draft.saveAs(done);
       app.leaveGuard = null;
       location.hash = `#/visit/${visit.id}/result`;
@@ -421,7 +421,8 @@ export async function visitEditor(app, original, entry) {
         const errors = e.problems.filter((p) => p.severity === "error");
         toast(t("finaliseBlocked", { n: errors.length }), "error");
         if (errors[0]) focusProblem(errors[0].path);
-      } else if (isQuotaError(e)) toast(t("quotaFull"), "error");
+      } else if (e.code === "NUMBERS_EXHAUSTED") toast(t("numbersExhausted", { n: e.needed, left: e.left }), "error");
+      else if (isQuotaError(e)) toast(t("quotaFull"), "error");
       else toast(tx(e.messages) || e.message, "error");
     }
   }
