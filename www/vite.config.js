@@ -1,5 +1,6 @@
 // Builds www/ into target/site (served by HQ): the officer's app (index.html)
-// with its service worker and manifest, and the record-check console.
+// with its service worker and manifest, the record-check console, and the
+// staff console (staff/index.html, served at /staff/).
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ export default defineConfig({
     outDir: fileURLToPath(new URL("../target/site", import.meta.url)),
     emptyOutDir: true,
     target: "es2022",
-    rollupOptions: { input: { app: "index.html", console: "console.html" } },
+    rollupOptions: { input: { app: "index.html", console: "console.html", staff: "staff/index.html" } },
   },
   server: { fs: { allow: [".."] }, proxy: { "/api": "http://127.0.0.1:8080" } },
   plugins: [

@@ -11,7 +11,7 @@ import { syncOnce } from "./sync-engine.js";
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 // HQ's pages stay HQ's: the console, and the public check a document's QR code opens.
-registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: [/^\/api\//, /console\.html$/, /^\/verify(\?|$)/] }));
+registerRoute(new NavigationRoute(createHandlerBoundToURL("index.html"), { denylist: [/^\/api\//, /console\.html$/, /^\/verify(\?|$)/, /^\/staff(\/|$)/] }));
 
 self.addEventListener("message", (event) => {
   if (event.data?.type === "SKIP_WAITING") self.skipWaiting();

@@ -1,0 +1,126 @@
+// The staff console (局机关工作台) at /staff/, against a real HQ: only staff
+// sign in; the figures and report paragraphs are HQ's; the deadlines board
+// lists the open time limits of an officer's finalised visit, each opening
+// its record with its findings, documents and revisions; records are found by
+// operator, drafts apart. axe on every screen; screenshots at 1280×800 and
+// 1024×768 kept as artifacts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, fill, sign, finalise, untilSynced, draft, TABLET } from "./app-driver.mjs";
+import { PASSWORD } from "./hq.mjs";
+
+const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
+mkdirSync(ARTIFACTS, { recursive: true });
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const DESKTOP = { width: 1280, height: 800 };
+
+let hq, browser;
+hqAndBrowser((started) => ({ hq, browser } = started));
+
+async function axe(page, name) {
+  await page.evaluate(readFileSync(AXE, "utf8"));
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`), [], `axe on ${name}`);
+}
+
+async function shoot(page, name) {
+  for (const viewport of [DESKTOP, TABLET]) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: `${ARTIFACTS}/staff-${name}-${viewport.width}x${viewport.height}.png`, fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
+}
+
+const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+
+test("a clerk signs in, reads the figures and paragraphs, follows a deadline to its record, and finds records by operator", async () => {
+  // An officer finalises a visit with price violations (and keeps a draft); both reach HQ.
+  const tablet = await newContext(browser, TABLET);
+  const officer = await open(tablet, hq.url);
+  await signIn(officer);
+  await startVisit(officer);
+  await fill(officer, "/notice/credentialsShown", "true");
+  await fill(officer, "/notice/rightsTold", "true");
+  await fill(officer, "/notice/recusalRequested", "false");
+  await addItems(officer, ["price"]);
+  await sign(officer);
+  await finalise(officer);
+  const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
+  await officer.goto(`${hq.url}/#/`);
+  await draft(officer, { operator: "福州某某五金店" });
+  await untilSynced(officer);
+  await tablet.close();
+
+  const context = await newContext(browser, DESKTOP);
+  const page = await open(context, `${hq.url}/staff/`);
+  // An officer's account is turned away in words.
+  await page.fill('#sign-in input[name="login"]', "chen");
+  await page.fill('#sign-in input[name="password"]', PASSWORD);
+  await page.click('#sign-in button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector("#sign-in-error")?.textContent);
+  assert.match(await page.textContent("#sign-in-error"), /执法人员账号/);
+  await axe(page, "sign-in");
+  await shoot(page, "sign-in");
+  await page.fill('#sign-in input[name="login"]', "staff1");
+  await page.click('#sign-in button[type="submit"]');
+
+  // Figures for the half-year: what HQ's summary says, and its paragraphs.
+  await page.waitForSelector("#figures");
+  const half = `${today().slice(0, 4)}-H${Number(today().slice(5, 7)) <= 6 ? 1 : 2}`;
+  const { json } = await hq.api("GET", `/api/v1/staff/summary?period=${half}&asOf=${today()}`, { token: await hq.token("staff1") });
+  const f = json.summary.figures;
+  assert.equal(f.visits, 1);
+  assert.equal(await page.textContent("#fig-visits .value"), String(f.visits));
+  assert.equal(await page.textContent("#fig-violations .value"), String(f.violations));
+  assert.equal(await page.textContent("#fig-ordered .value"), String(f.rectification.ordered));
+  assert.match(await page.textContent('.paragraph[data-key="total"] p'), /检查经营主体1家次（1家）/);
+  assert.match(await page.textContent("#figures"), /草稿 1 份未计入/);
+  await axe(page, "figures");
+  await shoot(page, "figures");
+  // Another period: the picker's choice reaches the page.
+  await page.selectOption('#period-picker select[name="kind"]', "year");
+  await page.click('#period-picker button[type="submit"]');
+  await page.waitForFunction(() => location.hash.includes("kind=year"));
+  await page.waitForFunction(() => /^\d{4}年 ·/.test(document.querySelector("#figures h1")?.textContent ?? ""));
+
+  // The deadlines board: the order's rectification limit, open; it opens the visit.
+  await page.click("#nav-deadlines");
+  await page.waitForSelector("#deadlines");
+  const rows = await page.$$eval("#deadlines tr.deadline", (els) => els.map((e) => [e.dataset.visit, e.dataset.status, e.dataset.code]));
+  assert.ok(rows.length >= 1, "the visit's limits are on the board");
+  assert.ok(rows.every(([visit]) => visit === visitId));
+  assert.ok(rows.some(([, status, code]) => status === "open" && code.startsWith("PRICE.")), JSON.stringify(rows));
+  // Filtered to the overdue ones: none yet.
+  await page.selectOption('#deadlines select[name="status"]', "overdue");
+  await page.waitForSelector("#no-deadlines");
+  await page.selectOption('#deadlines select[name="status"]', "");
+  await page.waitForSelector("#deadlines tr.deadline");
+  await axe(page, "deadlines");
+  await shoot(page, "deadlines");
+  await page.click(`#deadlines tr.deadline[data-visit="${visitId}"] a`);
+  await page.waitForSelector(`#record[data-id="${visitId}"]`);
+  const codes = await page.$$eval("#record-findings li", (els) => els.map((e) => e.dataset.code));
+  assert.ok(codes.some((c) => c.startsWith("PRICE.")), codes.join());
+  assert.ok((await page.$$("#revisions tbody tr")).length >= 1);
+  await page.waitForSelector('#record-documents li[data-key="onSiteRecord"]');
+  await axe(page, "record");
+  await shoot(page, "record");
+
+  // Records: found by operator; the draft listed apart.
+  await page.click("#nav-records");
+  await page.waitForSelector("#records");
+  assert.equal((await page.$$("#finalised-list .record-row")).length, 1);
+  assert.equal((await page.$$("#draft-list .record-row")).length, 1);
+  await axe(page, "records");
+  await shoot(page, "records");
+  await page.fill("#search", "五金");
+  await page.press("#search", "Enter");
+  await page.waitForFunction(() => location.hash.includes("q="));
+  await page.waitForSelector("#draft-list");
+  assert.equal((await page.$$("#finalised-list .record-row")).length, 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

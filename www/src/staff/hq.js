@@ -1,0 +1,100 @@
+// Everything the staff console asks HQ, in one place (views never fetch):
+// signed in as staff, errors in HQ's words.
+import { getMeta, setMeta, STRICT } from "../app/db.js";
+
+export class HqError extends Error {
+  /** @param {number} status @param {string} code @param {{ zh: string, en: string }} [words] */
+  constructor(status, code, words) {
+    super(words?.zh ?? code);
+    this.status = status;
+    this.code = code;
+    this.words = words;
+  }
+}
+
+export class Hq {
+  /** @param {any} db the console's own IndexedDB (its session and device id) @param {{ protocolVersion(): number }} core */
+  constructor(db, core) {
+    this.db = db;
+    this.core = core;
+  }
+
+  async session() {
+    return getMeta(this.db, "session");
+  }
+
+  /** @param {string} path @param {{ method?: string, body?: unknown, text?: boolean }} [options] */
+  async call(path, { method = "GET", body, text = false } = {}) {
+    const session = await this.session();
+    let resp;
+    try {
+      resp = await fetch(path, {
+        method,
+        headers: { "content-type": "application/json", ...(session?.token ? { authorization: `Bearer ${session.token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: "no-store",
+      });
+    } catch {
+      throw new HqError(0, "OFFLINE", { zh: "无法连接局机关服务器，请检查网络", en: "HQ cannot be reached; check the network" });
+    }
+    if (!resp.ok) {
+      const json = await resp.json().catch(() => null);
+      throw new HqError(resp.status, json?.code ?? `HTTP_${resp.status}`, json?.message);
+    }
+    return text ? resp.text() : resp.json();
+  }
+
+  /** Sign in; only staff accounts may use the console. */
+  async signIn(login, password) {
+    let deviceId = await getMeta(this.db, "deviceId");
+    if (!deviceId) {
+      deviceId = `console-${crypto.randomUUID()}`;
+      await setMeta(this.db, "deviceId", deviceId);
+    }
+    const json = await this.call("/api/v1/auth/login", { method: "POST", body: { login, password, deviceId } });
+    if (json.user?.role !== "staff") {
+      throw new HqError(403, "NOT_STAFF", { zh: "此账号为执法人员账号，请在巡查应用中使用；工作台仅供局机关工作人员", en: "This is an officer's account: use the inspection app; the console is for bureau staff" });
+    }
+    await setMeta(this.db, "session", { token: json.token, user: json.user, expiresAt: json.expiresAt });
+    return json.user;
+  }
+
+  async signOut() {
+    await this.call("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
+    const tx = this.db.transaction("meta", "readwrite", STRICT);
+    await tx.store.delete("session");
+    await tx.done;
+  }
+
+  /** @param {string} period @param {string} asOf */
+  summary(period, asOf) {
+    return this.call(`/api/v1/staff/summary?period=${encodeURIComponent(period)}&asOf=${asOf}`);
+  }
+
+  /** @param {string} asOf */
+  deadlines(asOf) {
+    return this.call(`/api/v1/staff/deadlines?asOf=${asOf}`);
+  }
+
+  /** Every record of the bureau at its current revision (a staff pull, page by page). */
+  async records() {
+    const all = [];
+    let cursor;
+    for (;;) {
+      const page = await this.call("/api/v1/sync/pull", { method: "POST", body: { protocolVersion: this.core.protocolVersion(), cursor, limit: 1000 } });
+      all.push(...page.changes);
+      cursor = page.nextCursor;
+      if (!page.more) return all;
+    }
+  }
+
+  /** @param {string} id */
+  revisions(id) {
+    return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/revisions`);
+  }
+
+  /** @param {string} id */
+  documents(id) {
+    return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/documents`);
+  }
+}

@@ -1,0 +1,76 @@
+// The staff console (局机关工作台): the bureau's figures and report paragraphs,
+// the deadlines board, and every record with its history — on the same wasm
+// core as the tablet, signed in as staff. Routes: #/ (figures), #/deadlines,
+// #/records, #/record/ID.
+import init, * as core from "../../../pkg/xuncha.js";
+import { openStore } from "../app/db.js";
+import { setLang, getLang } from "../app/i18n.js";
+import { h } from "../app/ui.js";
+import { Hq, HqError } from "./hq.js";
+import * as views from "./views.js";
+import { say } from "./text.js";
+
+const app = {
+  core,
+  /** @type {any} */ db: null,
+  /** @type {Hq | null} */ hq: null,
+  /** @type {any} */ catalogue: null,
+  /** @type {any[] | null} the bureau's records, read once per visit to the records screen */
+  records: null,
+};
+
+async function boot() {
+  await init();
+  app.catalogue = core.formCatalogue();
+  app.db = await openStore("xuncha-staff");
+  app.hq = new Hq(app.db, core);
+  setLang(getLang());
+  addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "true";
+}
+
+function shell(session, screen) {
+  const nav = (href, label, id) => h("a", { href, id, class: location.hash === href || (href === "#/" && !location.hash) ? "active" : "" }, label);
+  return h("div", { class: "layout" },
+    h("header", { class: "top" },
+      h("strong", { class: "brand" }, say("brand")),
+      h("nav", { "aria-label": say("navigation") },
+        nav("#/", say("figures"), "nav-figures"),
+        nav("#/deadlines", say("deadlines"), "nav-deadlines"),
+        nav("#/records", say("records"), "nav-records")),
+      h("span", { class: "who" }, `${session.user.name || session.user.login}`),
+      h("button", { type: "button", class: "lang", onclick: () => (setLang(getLang() === "zh" ? "en" : "zh"), route()) }, getLang() === "zh" ? "English" : "中文"),
+      h("button", { type: "button", id: "sign-out", onclick: async () => (await app.hq?.signOut(), route()) }, say("signOut"))),
+    h("main", { id: "screen", tabindex: "-1" }, screen));
+}
+
+let seq = 0;
+async function route() {
+  const mine = ++seq;
+  const root = /** @type {HTMLElement} */ (document.getElementById("root"));
+  const session = await app.hq?.session();
+  if (!session) {
+    root.replaceChildren(views.signIn(app, route));
+    return;
+  }
+  // "#/records?q=…": the screen, then its parameters (read by the screen).
+  const [, where, id] = (location.hash || "#/").split("?")[0].split("/");
+  let screen;
+  try {
+    if (where === "deadlines") screen = await views.deadlines(app);
+    else if (where === "records") screen = await views.records(app);
+    else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
+    else screen = await views.figures(app);
+  } catch (e) {
+    if (e instanceof HqError && e.status === 401) {
+      await app.hq?.signOut();
+      return route();
+    }
+    screen = h("p", { class: "error", role: "alert" }, e instanceof HqError ? (getLang() === "zh" ? e.words?.zh : e.words?.en) ?? e.code : String(e));
+  }
+  if (mine !== seq) return;
+  root.replaceChildren(shell(session, screen));
+}
+
+boot();

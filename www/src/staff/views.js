@@ -1,0 +1,169 @@
+// The console's screens. Each reads through app.hq (never fetch) and the core
+// (labels, findings, charts); the pure parts live in state.js.
+import { t, tx, getLang } from "../app/i18n.js";
+import { h, formatTime, today } from "../app/ui.js";
+import { term } from "../app/catalogue.js";
+import { HqError } from "./hq.js";
+import { periodOf, filterDeadlines, countByStatus, searchVisits } from "./state.js";
+import { say } from "./text.js";
+
+/** HQ's words for an error, in the console's language. */
+function words(e) {
+  return e instanceof HqError ? (getLang() === "zh" ? e.words?.zh : e.words?.en) ?? e.code : String(e?.message ?? e);
+}
+
+export function signIn(app, done) {
+  const error = h("p", { class: "error", id: "sign-in-error", role: "alert" });
+  const form = h("form", { id: "sign-in", class: "card narrow" },
+    h("h1", {}, say("brand")),
+    h("p", { class: "hint" }, say("signInHint")),
+    h("label", {}, say("login"), h("input", { name: "login", autocomplete: "username", required: true })),
+    h("label", {}, say("password"), h("input", { name: "password", type: "password", autocomplete: "current-password", required: true })),
+    error,
+    h("button", { type: "submit", class: "primary" }, say("signIn")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    error.textContent = "";
+    try {
+      await app.hq.signIn(form.login.value.trim(), form.password.value);
+      done();
+    } catch (err) {
+      error.textContent = words(err);
+    }
+  });
+  return h("main", { class: "sign-in-page" }, form);
+}
+
+// ---- figures and report paragraphs ------------------------------------------------
+
+const figure = (id, label, value) => h("div", { class: "figure", id: `fig-${id}` }, h("span", { class: "value" }, String(value)), h("span", { class: "label" }, label));
+
+export async function figures(app) {
+  const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
+  const kind = /** @type {import("./state.js").PeriodKind} */ (params.get("kind") ?? "half");
+  const asOf = params.get("asOf") ?? today();
+  const period = periodOf(kind, asOf);
+  const { summary, report } = await app.hq.summary(period, asOf);
+  const f = summary.figures;
+  const picker = h("form", { class: "picker", id: "period-picker" },
+    h("label", {}, say("period"), h("select", { name: "kind" }, ["month", "quarter", "half", "year"].map((k) => h("option", { value: k, selected: k === kind }, say(k))))),
+    h("label", {}, say("asOf"), h("input", { type: "date", name: "asOf", value: asOf })),
+    h("button", { type: "submit", class: "primary" }, say("show")));
+  picker.addEventListener("submit", (e) => {
+    e.preventDefault();
+    location.hash = `#/?kind=${picker.kind.value}&asOf=${picker.asOf.value}`;
+  });
+  const chart = h("div", { class: "chart", role: "img", "aria-label": say("trend") });
+  chart.innerHTML = app.core.trendChartSvg(summary);
+  const paragraph = (key) => {
+    const text = tx(report[key]);
+    const button = h("button", { type: "button", class: "copy", dataset: { key }, onclick: async () => {
+      await navigator.clipboard?.writeText(text).catch(() => {});
+      button.textContent = say("copied");
+    } }, say("copy"));
+    return h("div", { class: "paragraph", dataset: { key } }, h("p", {}, text), button);
+  };
+  return h("section", { id: "figures" },
+    h("div", { class: "screen-head" }, h("h1", {}, `${tx(summary.period.label)} · ${say("figures")}`), picker),
+    summary.drafts ? h("p", { class: "muted" }, say("drafts", { n: summary.drafts })) : null,
+    h("div", { class: "figures" },
+      figure("visits", say("visits"), f.visits),
+      figure("operators", say("operators"), f.operators),
+      figure("deployments", say("deployments"), f.officerDeployments),
+      figure("with-violations", say("withViolations"), f.visitsWithViolations),
+      figure("violations", say("violations"), f.violations),
+      figure("compliance", say("complianceRate"), f.complianceRate.display),
+      figure("price", say("priceChecks"), f.price.checks),
+      figure("instruments", say("instruments"), f.metrology.instruments),
+      figure("failed-instruments", say("failedInstruments"), f.metrology.failed),
+      figure("equipment", say("equipment"), f.equipment.units),
+      figure("hazards", say("hazards"), f.equipment.hazards),
+      figure("batches", say("batches"), f.sampling.batches),
+      figure("failed-batches", say("failedBatches"), f.sampling.failed),
+      figure("ordered", say("ordered"), f.rectification.ordered),
+      figure("on-time", say("onTimeRate"), f.rectification.onTimeRate.display),
+      figure("overdue", say("overdue"), f.rectification.overdue)),
+    h("div", { class: "card" }, h("h2", {}, say("trend")), chart),
+    h("div", { class: "card", id: "paragraphs" }, h("h2", {}, say("paragraphs")), ["total", "price", "metrology", "equipment", "sampling"].map(paragraph)));
+}
+
+// ---- deadlines board ---------------------------------------------------------------
+
+export async function deadlines(app) {
+  const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
+  const filter = { status: params.get("status") ?? "", kind: params.get("kind") ?? "" };
+  const { deadlines: rows } = await app.hq.deadlines(today());
+  const shown = filterDeadlines(rows, filter);
+  const counts = countByStatus(rows);
+  const kinds = [...new Set(rows.map((r) => r.deadline.kind))];
+  const statusLabel = (s) => tx(term(app.catalogue, "deadlineStatuses", s)) || s;
+  const select = (name, all, values, label) => h("select", { name, "aria-label": all, onchange: (e) => {
+    const next = new URLSearchParams({ ...filter, [name]: /** @type {HTMLSelectElement} */ (e.target).value });
+    location.hash = `#/deadlines?${next}`;
+  } }, h("option", { value: "" }, all), values.map((v) => h("option", { value: v, selected: filter[name] === v }, label(v))));
+  const kindLabel = (k) => tx(rows.find((r) => r.deadline.kind === k)?.deadline.title) || k;
+  return h("section", { id: "deadlines" },
+    h("div", { class: "screen-head" }, h("h1", {}, say("deadlines")),
+      h("div", { class: "filters" },
+        select("status", say("allStatuses"), ["overdue", "open"], (s) => `${statusLabel(s)}（${counts[s] ?? 0}）`),
+        select("kind", say("allKinds"), kinds, kindLabel))),
+    shown.length === 0 ? h("p", { class: "muted", id: "no-deadlines" }, say("noDeadlines")) :
+    h("table", { class: "board" },
+      h("thead", {}, h("tr", {}, h("th", {}, say("due")), h("th", {}, say("status")), h("th", {}, say("limit")), h("th", {}, say("operator")))),
+      h("tbody", {}, shown.map((r) => h("tr", { class: `deadline ${r.deadline.status}`, dataset: { code: r.deadline.code, status: r.deadline.status, visit: r.visitId } },
+        h("td", {}, r.deadline.due),
+        h("td", {}, h("span", { class: `badge ${r.deadline.status}` }, statusLabel(r.deadline.status))),
+        h("td", {}, tx(r.deadline.title)),
+        h("td", {}, h("a", { href: `#/record/${r.visitId}` }, r.operator ?? r.visitId)))))));
+}
+
+// ---- records -------------------------------------------------------------------------
+
+async function bureauRecords(app) {
+  app.records = await app.hq.records();
+  return app.records;
+}
+
+export async function records(app) {
+  const all = (await bureauRecords(app)).filter((c) => c.kind === "visit").map((c) => c.record);
+  const query = new URLSearchParams(location.hash.split("?")[1] ?? "").get("q") ?? "";
+  const { finalised, drafts } = searchVisits(all, query);
+  const row = (v) => h("li", { class: "record-row", dataset: { id: v.id } },
+    h("a", { href: `#/record/${v.id}` }, h("strong", {}, v.operator?.name ?? "—"), h("span", { class: "muted" }, ` ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`)));
+  const search = h("input", { type: "search", id: "search", value: query, placeholder: say("search"), "aria-label": say("search") });
+  search.addEventListener("change", () => (location.hash = `#/records?q=${encodeURIComponent(search.value)}`));
+  return h("section", { id: "records" },
+    h("div", { class: "screen-head" }, h("h1", {}, say("records")), search),
+    finalised.length + drafts.length === 0 ? h("p", { class: "muted" }, say("noMatch")) : null,
+    h("h2", {}, say("finalisedVisits", { n: finalised.length })), h("ul", { class: "records", id: "finalised-list" }, finalised.map(row)),
+    drafts.length ? [h("h2", {}, say("draftVisits", { n: drafts.length })), h("ul", { class: "records", id: "draft-list" }, drafts.map(row))] : null);
+}
+
+export async function record(app, id) {
+  const found = (app.records ?? (await bureauRecords(app))).find((c) => c.id === id);
+  if (!found) return h("p", { class: "error" }, say("notFound"));
+  const v = found.record;
+  const followUps = (app.records ?? []).filter((c) => c.kind === "sampleFollowUp" && c.record.visitId === id).map((c) => c.record);
+  const ev = app.core.evaluateVisit(v, { asOf: today(), followUps });
+  const { revisions, conflicts } = await app.hq.revisions(id);
+  let docs = null;
+  if (v.status === "finalised") docs = await app.hq.documents(id).catch(() => null);
+  const row = (label, value) => h("tr", {}, h("th", {}, label), h("td", {}, value ?? "—"));
+  return h("section", { id: "record", dataset: { id } },
+    h("div", { class: "screen-head" }, h("a", { href: "#/records", class: "button" }, "‹ ", say("back")), h("h1", {}, v.operator?.name ?? id)),
+    h("div", { class: "card" }, h("table", { class: "facts" },
+      row(say("creditCode"), v.operator?.creditCode),
+      row(say("site"), v.site?.name),
+      row(say("started"), formatTime(v.startedAt)),
+      row(say("officers"), (v.officers ?? []).map((o) => `${o.name ?? ""}（${o.certificateNo ?? ""}）`).join("、")))),
+    h("div", { class: "card" }, h("h2", {}, say("findings")),
+      ev.findings.length ? h("ul", { class: "findings", id: "record-findings" }, ev.findings.map((f) => h("li", { dataset: { code: f.code } }, h("strong", {}, tx(f.title)), " ", tx(f.message),
+        h("div", { class: "muted" }, `${say("basis")}：`, f.basis.map((b) => `《${tx(b.law)}》${tx(b.article)}`).join("；"))))) : h("p", {}, say("noFindings"))),
+    docs ? h("div", { class: "card", id: "record-documents" }, h("h2", {}, say("documents")),
+      h("ul", {}, docs.documents.map((d) => h("li", { dataset: { key: d.key } }, tx(d.title), d.number ? h("span", { class: "muted" }, ` ${d.number}`) : null)))) : null,
+    h("div", { class: "card" }, h("h2", {}, say("revisions")),
+      h("table", { class: "board", id: "revisions" },
+        h("thead", {}, h("tr", {}, h("th", {}, say("received")), h("th", {}, say("device")), h("th", {}, say("status")), h("th", {}, say("revision")))),
+        h("tbody", {}, revisions.map((r) => h("tr", {}, h("td", {}, formatTime(r.receivedAt)), h("td", {}, r.deviceId), h("td", {}, r.record.status === "finalised" ? t("finalised") : r.record.status === "draft" ? t("draft") : r.record.status ?? ""), h("td", { class: "mono" }, r.revision.slice(0, 8)))))),
+      conflicts.length ? [h("h3", {}, say("conflicts")), h("ul", {}, conflicts.map((c) => h("li", {}, `${formatTime(c.receivedAt)} · ${c.deviceId} · ${c.revision.slice(0, 8)}`)))] : null));
+}
