@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, fill, sign, finalise, untilSynced, draft, TABLET } from "./app-driver.mjs";
+import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, fill, sign, finalise, untilSynced, until, draft, TABLET } from "./app-driver.mjs";
 import { PASSWORD } from "./hq.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
@@ -123,4 +123,61 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   assert.equal((await page.$$("#finalised-list .record-row")).length, 0);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test("a clerk enters a sample's lab result in the console, chosen from its visit and checked as typed; the officer's tablet shows it", async () => {
+  const tablet = await newContext(browser, TABLET);
+  const officer = await open(tablet, hq.url);
+  await signIn(officer);
+  await startVisit(officer, { operator: "抽检商行" });
+  await addItems(officer, ["sampling"]);
+  await sign(officer);
+  await finalise(officer);
+  const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
+  await untilSynced(officer);
+
+  const context = await newContext(browser, DESKTOP);
+  const page = await open(context, `${hq.url}/staff/`);
+  await page.fill('#sign-in input[name="login"]', "staff1");
+  await page.fill('#sign-in input[name="password"]', PASSWORD);
+  await page.click('#sign-in button[type="submit"]');
+  await page.waitForSelector("#figures");
+  // From the deadlines board: the sample's lab limit, with the action that closes it.
+  await page.click("#nav-deadlines");
+  await page.waitForSelector("#deadlines");
+  await page.click(`#deadlines tr.deadline[data-visit="${visitId}"] a.action`);
+  await page.waitForSelector("#lab-form");
+  assert.equal(await page.getAttribute("#lab", "data-visit"), visitId);
+  // Checked as typed: a report without its date is named at the field.
+  const day = await officer.evaluate(() => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" }));
+  await page.fill("#f_sentToLabOn", day);
+  await page.fill("#f_labResult_reportNo", "BG-2026-007");
+  await page.waitForSelector('[data-ptr="/labResult/reportedOn"] .problem.error');
+  await page.fill("#f_labResult_reportedOn", day);
+  await page.click('[data-add-row="/labResult/items"]');
+  await page.fill("#f_labResult_items_0_name", "毒死蜱");
+  await page.fill("#f_labResult_items_0_value", "0.08");
+  // The core asks for the unit of a value: said at the field.
+  await page.waitForSelector('[data-ptr="/labResult/items/0/unit"] .problem.error');
+  await page.fill("#f_labResult_items_0_unit", "mg/kg");
+  await page.fill("#f_labResult_items_0_limit", "0.05");
+  await page.selectOption("#f_labResult_items_0_limitKind", "max");
+  await page.selectOption("#f_labResult_items_0_verdict", "fail");
+  await page.waitForFunction(() => !document.querySelector("#lab-form .problem.error"));
+  await axe(page, "lab-result");
+  await shoot(page, "lab-result");
+  await page.click("#save-lab");
+  await page.waitForSelector("#lab-outcome.ok-note");
+
+  // The officer's tablet shows it after its next sync.
+  await officer.evaluate(() => window.xuncha.syncNow());
+  await officer.goto(`${hq.url}/#/visit/${visitId}/result`);
+  await until(async () => {
+    await officer.reload();
+    await officer.waitForSelector("#lab-results");
+    return /毒死蜱 不合格/.test(await officer.$eval("#lab-results", (e) => e.innerText));
+  });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  await tablet.close();
 });

@@ -88,6 +88,11 @@ export class Hq {
     }
   }
 
+  /** A sample's follow-up, as a whole record: HQ makes it the next revision. @param {any} record */
+  saveFollowUp(record) {
+    return this.call("/api/v1/staff/follow-ups", { method: "POST", body: record });
+  }
+
   /** @param {string} id */
   revisions(id) {
     return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/revisions`);

@@ -61,6 +61,7 @@ async function route() {
     if (where === "deadlines") screen = await views.deadlines(app);
     else if (where === "records") screen = await views.records(app);
     else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
+    else if (where === "lab" && id) screen = await views.labResult(app, decodeURIComponent(id), decodeURIComponent((location.hash.split("?")[0].split("/")[3]) ?? ""));
     else screen = await views.figures(app);
   } catch (e) {
     if (e instanceof HqError && e.status === 401) {

@@ -68,6 +68,12 @@ const WORDS = {
   basis: ["依据", "Basis"],
   creditCode: ["统一社会信用代码", "Credit code"],
   count: ["{n} 项", "{n}"],
+  samples: ["抽检样品", "Samples"],
+  enterLabResult: ["录入检验结果", "Enter the lab result"],
+  editLabResult: ["修改检验结果", "Change the lab result"],
+  save: ["保存", "Save"],
+  fixProblems: ["还有 {n} 处需要修改", "{n} problems to fix"],
+  labSaved: ["已保存到局机关系统；执法人员的平板同步后即可看到", "Saved at HQ; the officer's tablet shows it after its next sync"],
 };
 
 /** @param {string} key @param {Record<string, string | number>} [vars] */

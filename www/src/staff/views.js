@@ -2,7 +2,8 @@
 // (labels, findings, charts); the pure parts live in state.js.
 import { t, tx, getLang } from "../app/i18n.js";
 import { h, formatTime, today } from "../app/ui.js";
-import { term } from "../app/catalogue.js";
+import { term, section, itemName } from "../app/catalogue.js";
+import { fieldRenderer } from "../app/form-fields.js";
 import { HqError } from "./hq.js";
 import { periodOf, filterDeadlines, countByStatus, searchVisits } from "./state.js";
 import { say } from "./text.js";
@@ -101,7 +102,7 @@ export async function deadlines(app) {
     const next = new URLSearchParams({ ...filter, [name]: /** @type {HTMLSelectElement} */ (e.target).value });
     location.hash = `#/deadlines?${next}`;
   } }, h("option", { value: "" }, all), values.map((v) => h("option", { value: v, selected: filter[name] === v }, label(v))));
-  const kindLabel = (k) => tx(rows.find((r) => r.deadline.kind === k)?.deadline.title) || k;
+  const kindLabel = (k) => tx(term(app.catalogue, "deadlineKinds", k)) || k;
   return h("section", { id: "deadlines" },
     h("div", { class: "screen-head" }, h("h1", {}, say("deadlines")),
       h("div", { class: "filters" },
@@ -113,7 +114,10 @@ export async function deadlines(app) {
       h("tbody", {}, shown.map((r) => h("tr", { class: `deadline ${r.deadline.status}`, dataset: { code: r.deadline.code, status: r.deadline.status, visit: r.visitId } },
         h("td", {}, r.deadline.due),
         h("td", {}, h("span", { class: `badge ${r.deadline.status}` }, statusLabel(r.deadline.status))),
-        h("td", {}, tx(r.deadline.title)),
+        h("td", {}, tx(r.deadline.title),
+          // The action that closes a lab limit: entering the sample's result.
+          (r.deadline.kind === "labDelivery" || r.deadline.kind === "labReport") && r.deadline.itemId
+            ? [" ", h("a", { class: "action", href: `#/lab/${r.visitId}/${r.deadline.itemId}` }, say("enterLabResult"))] : null),
         h("td", {}, h("a", { href: `#/record/${r.visitId}` }, r.operator ?? r.visitId)))))));
 }
 
@@ -159,6 +163,13 @@ export async function record(app, id) {
     h("div", { class: "card" }, h("h2", {}, say("findings")),
       ev.findings.length ? h("ul", { class: "findings", id: "record-findings" }, ev.findings.map((f) => h("li", { dataset: { code: f.code } }, h("strong", {}, tx(f.title)), " ", tx(f.message),
         h("div", { class: "muted" }, `${say("basis")}：`, f.basis.map((b) => `《${tx(b.law)}》${tx(b.article)}`).join("；"))))) : h("p", {}, say("noFindings"))),
+    (v.samples ?? []).length ? h("div", { class: "card", id: "record-samples" }, h("h2", {}, say("samples")),
+      h("ul", {}, v.samples.map((s) => {
+        const fu = followUps.find((f) => f.sampleId === s.id);
+        return h("li", { dataset: { sample: s.id } }, `${itemName(section(app.catalogue, "samples"), s) ?? s.sampleNo ?? s.id} `,
+          fu?.labResult ? h("span", { class: "muted" }, `${fu.labResult.reportNo ?? ""} `) : null,
+          h("a", { class: "button", href: `#/lab/${id}/${s.id}` }, fu?.labResult ? say("editLabResult") : say("enterLabResult")));
+      }))) : null,
     docs ? h("div", { class: "card", id: "record-documents" }, h("h2", {}, say("documents")),
       h("ul", {}, docs.documents.map((d) => h("li", { dataset: { key: d.key } }, tx(d.title), d.number ? h("span", { class: "muted" }, ` ${d.number}`) : null)))) : null,
     h("div", { class: "card" }, h("h2", {}, say("revisions")),
@@ -166,4 +177,68 @@ export async function record(app, id) {
         h("thead", {}, h("tr", {}, h("th", {}, say("received")), h("th", {}, say("device")), h("th", {}, say("status")), h("th", {}, say("revision")))),
         h("tbody", {}, revisions.map((r) => h("tr", {}, h("td", {}, formatTime(r.receivedAt)), h("td", {}, r.deviceId), h("td", {}, r.record.status === "finalised" ? t("finalised") : r.record.status === "draft" ? t("draft") : r.record.status ?? ""), h("td", { class: "mono" }, r.revision.slice(0, 8)))))),
       conflicts.length ? [h("h3", {}, say("conflicts")), h("ul", {}, conflicts.map((c) => h("li", {}, `${formatTime(c.receivedAt)} · ${c.deviceId} · ${c.revision.slice(0, 8)}`)))] : null));
+}
+
+// ---- lab results ---------------------------------------------------------------------
+
+/**
+ * A sample's follow-up (lab result, 复检, disposal), chosen from its visit: the
+ * form the core's catalogue describes, checked by the core as the clerk types;
+ * saved at HQ as the follow-up's next revision, which the officer's tablet pulls.
+ */
+export async function labResult(app, visitId, sampleId) {
+  const all = app.records ?? (await bureauRecords(app));
+  const visit = all.find((c) => c.id === visitId)?.record;
+  const sample = visit?.samples?.find((s) => s.id === sampleId);
+  if (!sample) return h("p", { class: "error" }, say("notFound"));
+  const existing = all.find((c) => c.kind === "sampleFollowUp" && c.record.visitId === visitId && c.record.sampleId === sampleId)?.record;
+  const record = structuredClone(existing ?? { schemaVersion: app.core.schemaVersion(), id: app.core.newId(), visitId, sampleId });
+  /** @type {Map<string, HTMLElement>} */
+  const registry = new Map();
+  const outcome = h("div", { id: "lab-outcome", role: "status" });
+  const place = (problems) => {
+    for (const el of registry.values()) {
+      el.classList.remove("has-error", "has-warning");
+      el.querySelector(":scope > .field-problems")?.replaceChildren();
+    }
+    for (const p of problems) {
+      let path = p.path;
+      let el = registry.get(path);
+      while (!el && path.includes("/")) el = registry.get((path = path.slice(0, path.lastIndexOf("/"))));
+      el?.classList.add(p.severity === "error" ? "has-error" : "has-warning");
+      el?.querySelector(":scope > .field-problems")?.append(h("p", { class: `problem ${p.severity}`, dataset: { code: p.code, path: p.path } }, tx(p.message)));
+    }
+  };
+  const check = () => place(app.core.validateFollowUp(record).problems);
+  const { field } = fieldRenderer({ registry, onChange: () => check() });
+  const sec = app.catalogue.followUp;
+  const form = h("form", { id: "lab-form", class: "card form-grid" },
+    sec.fields.map((f) => field(f, record, "", undefined)),
+    outcome,
+    h("button", { type: "submit", class: "primary", id: "save-lab" }, say("save")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const report = app.core.validateFollowUp(record);
+    place(report.problems);
+    if (!report.ok) return (outcome.textContent = say("fixProblems", { n: report.errorCount }));
+    try {
+      const result = await app.hq.saveFollowUp(JSON.parse(JSON.stringify(record)));
+      if (result.status === "accepted" || result.status === "alreadyApplied") {
+        app.records = null; // read again: HQ holds a new revision
+        outcome.textContent = say("labSaved");
+        outcome.className = "ok-note";
+      } else {
+        place(result.problems ?? []);
+        outcome.textContent = result.message ? tx(result.message) : say("fixProblems", { n: (result.problems ?? []).length });
+      }
+    } catch (err) {
+      outcome.textContent = words(err);
+    }
+  });
+  check();
+  return h("section", { id: "lab", dataset: { visit: visitId, sample: sampleId } },
+    h("div", { class: "screen-head" }, h("a", { href: `#/record/${visitId}`, class: "button" }, "‹ ", say("back")),
+      h("h1", {}, `${tx(sec.title)}：${itemName(section(app.catalogue, "samples"), sample) ?? sample.sampleNo ?? ""}`)),
+    h("p", { class: "muted" }, `${visit.operator?.name ?? ""} · ${sample.sampleNo ?? ""} · ${formatTime(visit.startedAt)}`),
+    form);
 }
