@@ -605,7 +605,7 @@ fn the_openapi_document_is_true() {
         assert!(routed.contains(&path.as_str()), "{path} is documented but not routed");
         for (method, op) in ops.as_object().unwrap() {
             let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-            let url = format!("{}{path}", hq.url).replace("{sha256}", &"0".repeat(64)).replace("{id}", &rev(1));
+            let url = format!("{}{path}", hq.url).replace("{sha256}", &"0".repeat(64)).replace("{id}", &rev(1)).replace("{login}", "chen").replace("{device}", "tablet-1");
             let status = match method.as_str() {
                 "get" => agent.get(&url).call().unwrap().status().as_u16(),
                 "post" => agent.post(&url).header("content-type", "application/json").send("{}").unwrap().status().as_u16(),
@@ -1683,4 +1683,66 @@ fn documents_handed_over_are_marked_by_an_officer_on_the_visit_and_reach_the_dev
     let kinds: Vec<&str> = pulled["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["visit", "delivery"]);
     assert_eq!(pulled["changes"][1]["record"]["deliveries"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn staff_manage_their_bureaus_accounts_and_devices_and_only_theirs() {
+    let hq = Hq::start();
+    // The clerk at a desk of their own, not on the officer's tablet.
+    let staff = hq.login_on("staff1", "desk-1").unwrap();
+    let (status, list) = hq.get_as(Some(&staff), "/api/v1/staff/accounts");
+    assert_eq!(status, 200, "{list}");
+    let logins: Vec<&str> = list["accounts"].as_array().unwrap().iter().map(|a| a["login"].as_str().unwrap()).collect();
+    assert!(logins.contains(&"chen") && logins.contains(&"staff1") && !logins.contains(&"zhao"), "{logins:?}");
+    let chen = list["accounts"].as_array().unwrap().iter().find(|a| a["login"] == "chen").unwrap();
+    assert_eq!(chen["devices"][0]["deviceId"], "tablet-1");
+    // Officers cannot.
+    assert_eq!(hq.get_as(Some(&hq.officer.clone()), "/api/v1/staff/accounts").0, 403);
+
+    let create = |body: Value| hq.post_as(Some(&staff), "/api/v1/staff/accounts", &body.to_string());
+    assert_eq!(create(json!({ "login": "sun", "name": "孙某", "role": "officer", "password": PASSWORD })).1["code"], "CERTIFICATE_REQUIRED");
+    assert_eq!(create(json!({ "login": "sun", "name": "孙某", "role": "officer", "certificateNo": "35010019005", "password": "short" })).1["code"], "WEAK_PASSWORD");
+    assert_eq!(create(json!({ "login": "sun", "name": "孙某", "role": "officer", "certificateNo": "35010019005", "password": PASSWORD })).0, 201);
+    assert_eq!(create(json!({ "login": "zhao", "name": "x", "role": "staff", "password": PASSWORD })).1["code"], "LOGIN_TAKEN");
+    let sun = hq.login("sun").expect("the new account signs in");
+
+    // Disabled: its session ends; staff cannot disable themselves; another bureau's staff cannot touch it.
+    let staff2 = hq.login_on("staff2", "desk-2").unwrap();
+    assert_eq!(hq.post_as(Some(&staff2), "/api/v1/staff/accounts/sun/disable", "{}").1["code"], "NO_SUCH_ACCOUNT");
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/accounts/sun/disable", "{}").0, 200);
+    assert_eq!(hq.get_as(Some(&sun), "/api/v1/health").0, 200);
+    assert_eq!(hq.pull_as(&sun), 401);
+    assert!(hq.login("sun").is_none());
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/accounts/staff1/disable", "{}").1["code"], "OWN_ACCOUNT");
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/accounts/sun/enable", "{}").0, 200);
+    assert!(hq.login("sun").is_some());
+
+    // A new password: the old sessions end.
+    let li = hq.login("li").unwrap();
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/accounts/li/password", &json!({ "password": "a new horse 10" }).to_string()).0, 200);
+    assert_eq!(hq.pull_as(&li), 401);
+
+    // A lost tablet: revoked, its session ends and what it signed is refused from now on.
+    assert_eq!(statuses(&hq.push(vec![change(&visit(1), None, rev(1))]).1), vec!["accepted"]);
+    let (status, resp) = hq.post_as(Some(&staff), "/api/v1/staff/devices/tablet-1/revoke", "{}");
+    assert_eq!(status, 200, "{resp}");
+    assert_eq!(resp["keys"], 1);
+    assert_eq!(hq.pull_as(&hq.officer.clone()), 401);
+    let again = hq.login("chen").unwrap();
+    let mut late = change(&visit(2), None, rev(2));
+    late["signature"] = signature_for(&hq.url, &hq.officer, visit(2)["id"].as_str().unwrap(), late["sha256"].as_str().unwrap());
+    assert_eq!(hq.push_as(&again, vec![late])["reason"], "SIGNATURE_KEY_REVOKED");
+    // Another bureau's staff cannot revoke this bureau's devices.
+    assert_eq!(hq.post_as(Some(&staff2), "/api/v1/staff/devices/tablet-1/revoke", "{}").0, 404);
+}
+
+impl Hq {
+    fn login_on(&self, login: &str, device: &str) -> Option<String> {
+        let (status, resp) = self.post_as(None, "/api/v1/auth/login", &json!({ "login": login, "password": PASSWORD, "deviceId": device }).to_string());
+        (status == 200).then(|| resp["token"].as_str().unwrap().to_string())
+    }
+
+    fn pull_as(&self, token: &str) -> u16 {
+        self.post_as(Some(token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).0
+    }
 }

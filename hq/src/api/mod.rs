@@ -10,6 +10,7 @@
 //! Who is calling is an extractor ([`Caller`], [`StaffCaller`]): a handler that
 //! names one cannot run for a request without a live token.
 
+mod accounts;
 mod attachments;
 mod auth;
 mod devices;
@@ -310,6 +311,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/follow-ups", post(staff::follow_up))
         .route("/api/v1/devices/keys", post(devices::register_key))
         .route("/api/v1/devices/numbers", post(devices::lease_numbers))
+        .route("/api/v1/staff/accounts", get(accounts::list).post(accounts::create))
+        .route("/api/v1/staff/accounts/{login}/disable", post(accounts::disable))
+        .route("/api/v1/staff/accounts/{login}/enable", post(accounts::enable))
+        .route("/api/v1/staff/accounts/{login}/password", post(accounts::reset_password))
+        .route("/api/v1/staff/devices/{device}/revoke", post(accounts::revoke_device))
         // Waiting pushes queue before their bodies are read: memory stays bounded.
         .layer(tower::limit::ConcurrencyLimitLayer::new(CONCURRENT_PUSHES));
     Router::new()

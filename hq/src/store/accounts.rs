@@ -306,3 +306,135 @@ mod tests {
         assert_eq!(delay_secs(i64::MAX, 5), MAX_DELAY_SECS);
     }
 }
+
+/// An account as the bureau's staff see it, with the devices it signed in on.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfo {
+    pub login: String,
+    pub name: String,
+    pub role: &'static str,
+    pub certificate_no: Option<String>,
+    pub disabled: bool,
+    pub devices: Vec<DeviceInfo>,
+}
+
+/// One device an account signed in on.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub device_id: String,
+    /// Tokens still usable (not revoked, not expired).
+    pub live_tokens: i64,
+    /// When its newest token expires (UTC seconds).
+    pub last_expires_at: i64,
+    /// Its signing keys are revoked: its signatures are refused.
+    pub revoked: bool,
+}
+
+/// Why a staff change to an account was not made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountRefusal {
+    /// No such account in this bureau (another bureau's reads the same).
+    NoSuchAccount,
+    /// Staff may not lock themselves out.
+    OwnAccount,
+    /// The login is taken.
+    LoginTaken,
+}
+
+impl Store {
+    /// The bureau's accounts, each with its devices.
+    pub fn bureau_accounts(&self, bureau_id: i64, now: i64) -> R<Vec<AccountInfo>> {
+        self.read(|tx| {
+            let users = tx.rows(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.bureau_id = ?1 ORDER BY u.role, u.login"), &[P::Int(bureau_id)])?;
+            let mut out = Vec::new();
+            for row in users {
+                let user = read_user(&mut Cols::new(row))?;
+                let devices = tx.rows(
+                    "SELECT t.device_id, CAST(SUM(CASE WHEN t.revoked = 0 AND t.expires_at > ?2 THEN 1 ELSE 0 END) AS BIGINT), MAX(t.expires_at),
+                            (SELECT COUNT(*) FROM device_keys k WHERE k.device_id = t.device_id AND k.bureau_id = ?3 AND k.revoked_at IS NOT NULL)
+                     FROM tokens t WHERE t.user_id = ?1 GROUP BY t.device_id ORDER BY MAX(t.expires_at) DESC",
+                    &[P::Int(user.id), P::Int(now), P::Int(bureau_id)],
+                )?;
+                let devices = devices
+                    .into_iter()
+                    .map(|r| {
+                        let mut c = Cols::new(r);
+                        Ok(DeviceInfo { device_id: c.text()?, live_tokens: c.int()?, last_expires_at: c.int()?, revoked: c.int()? > 0 })
+                    })
+                    .collect::<R<Vec<_>>>()?;
+                out.push(AccountInfo { login: user.login, name: user.name, role: user.role.as_str(), certificate_no: user.certificate_no, disabled: user.disabled, devices });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Whether `login` is an account of the bureau.
+    fn in_bureau(&self, bureau_id: i64, login: &str) -> R<bool> {
+        self.read(|tx| Ok(tx.int("SELECT COUNT(*) FROM users WHERE login = ?1 AND bureau_id = ?2", &[P::Text(login), P::Int(bureau_id)])? > 0))
+    }
+
+    /// Staff make an account in their own bureau.
+    pub fn staff_create_user(&self, bureau_id: i64, login: &str, password: &str, role: Role, name: &str, certificate_no: Option<&str>) -> R<Result<(), AccountRefusal>> {
+        let taken = self.read(|tx| Ok(tx.int("SELECT COUNT(*) FROM users WHERE login = ?1", &[P::Text(login)])? > 0))?;
+        if taken {
+            return Ok(Err(AccountRefusal::LoginTaken));
+        }
+        self.create_user(bureau_id, login, password, role, name, certificate_no)?;
+        Ok(Ok(()))
+    }
+
+    /// Staff disable or enable an account of their bureau (never their own).
+    pub fn staff_set_disabled(&self, staff: &User, login: &str, disabled: bool) -> R<Result<(), AccountRefusal>> {
+        if !self.in_bureau(staff.bureau_id, login)? {
+            return Ok(Err(AccountRefusal::NoSuchAccount));
+        }
+        if login == staff.login {
+            return Ok(Err(AccountRefusal::OwnAccount));
+        }
+        self.set_disabled(login, disabled)?;
+        Ok(Ok(()))
+    }
+
+    /// Staff set a new password for an account of their bureau; its devices must sign in again.
+    pub fn staff_reset_password(&self, staff: &User, login: &str, password: &str) -> R<Result<(), AccountRefusal>> {
+        if !self.in_bureau(staff.bureau_id, login)? {
+            return Ok(Err(AccountRefusal::NoSuchAccount));
+        }
+        let hash = hash_password(password)?;
+        self.write(None, |tx| {
+            tx.exec("UPDATE users SET password_hash = ?1 WHERE login = ?2", &[P::Text(&hash), P::Text(login)])?;
+            if login != staff.login {
+                tx.exec("UPDATE tokens SET revoked = 1 WHERE user_id = (SELECT id FROM users WHERE login = ?1)", &[P::Text(login)])?;
+            }
+            Ok(())
+        })?;
+        Ok(Ok(()))
+    }
+
+    /// Staff revoke a device of their bureau (a lost tablet): its tokens stop
+    /// working and its signing keys are revoked, so what it signs from now on is
+    /// refused. Returns (tokens, keys) revoked; `None` if no account of the
+    /// bureau ever signed in on it, or it is the one the caller is using.
+    pub fn staff_revoke_device(&self, staff: &User, own_device: &str, device_id: &str, now: xuncha::time::Timestamp) -> R<Option<(u64, u64)>> {
+        if device_id == own_device {
+            return Ok(None);
+        }
+        self.write(Some(staff.bureau_id), |tx| {
+            let ours = tx.int("SELECT COUNT(*) FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.device_id = ?1 AND u.bureau_id = ?2", &[P::Text(device_id), P::Int(staff.bureau_id)])?;
+            if ours == 0 {
+                return Ok(None);
+            }
+            let tokens = tx.exec(
+                "UPDATE tokens SET revoked = 1 WHERE device_id = ?1 AND revoked = 0 AND user_id IN (SELECT id FROM users WHERE bureau_id = ?2)",
+                &[P::Text(device_id), P::Int(staff.bureau_id)],
+            )?;
+            let keys = tx.exec(
+                "UPDATE device_keys SET revoked_at = ?1 WHERE device_id = ?2 AND bureau_id = ?3 AND revoked_at IS NULL",
+                &[P::Text(&now.to_rfc3339()), P::Text(device_id), P::Int(staff.bureau_id)],
+            )?;
+            Ok(Some((tokens, keys)))
+        })
+    }
+}

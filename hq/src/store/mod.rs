@@ -28,7 +28,7 @@ use std::path::Path;
 use xuncha::sync::RecordKind;
 use xuncha::time::Timestamp;
 
-pub use accounts::LoginOutcome;
+pub use accounts::{AccountRefusal, LoginOutcome};
 pub use attachments::{content_is, sniff_media_type};
 pub use sql::StoreError;
 use sql::{Cols, Sql, P, R};

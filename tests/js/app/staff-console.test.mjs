@@ -181,3 +181,55 @@ test("a clerk enters a sample's lab result in the console, chosen from its visit
   await context.close();
   await tablet.close();
 });
+
+test("a clerk creates an officer's account and revokes a lost tablet; the tablet's next push is refused", async () => {
+  // A tablet finalises a visit with no signal; then it is lost.
+  const tablet = await newContext(browser, TABLET);
+  const officer = await open(tablet, hq.url);
+  await signIn(officer);
+  await tablet.setOffline(true);
+  await startVisit(officer);
+  await fill(officer, "/notice/credentialsShown", "true");
+  await fill(officer, "/notice/rightsTold", "true");
+  await fill(officer, "/notice/recusalRequested", "false");
+  await addItems(officer, ["price"]);
+  await sign(officer);
+  await finalise(officer);
+  const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
+  const deviceId = await officer.evaluate(async () => (await window.xuncha.app.db.get("meta", "deviceId")).value);
+
+  const context = await newContext(browser, DESKTOP);
+  const page = await open(context, `${hq.url}/staff/`);
+  await page.fill('#sign-in input[name="login"]', "staff1");
+  await page.fill('#sign-in input[name="password"]', PASSWORD);
+  await page.click('#sign-in button[type="submit"]');
+  await page.waitForSelector("#figures");
+  await page.click("#nav-accounts");
+  await page.waitForSelector("#account-list");
+  // A new officer.
+  await page.fill('#new-account input[name="login"]', "sun");
+  await page.fill('#new-account input[name="name"]', "孙某");
+  await page.fill('#new-account input[name="certificateNo"]', "35010019005");
+  await page.fill('#new-account input[name="password"]', "a new horse 10");
+  await page.click('#new-account button[type="submit"]');
+  await page.waitForSelector('#account-list tr[data-login="sun"]');
+  assert.equal((await hq.api("POST", "/api/v1/auth/login", { body: { login: "sun", password: "a new horse 10", deviceId: "t" } })).status, 200);
+  // The lost tablet: two taps, and it is revoked.
+  const revoke = `#account-list tr[data-login="chen"] button.revoke[data-device="${deviceId}"]`;
+  await page.click(revoke);
+  await page.click(revoke);
+  await page.waitForSelector(`#account-list tr[data-login="chen"] li[data-device="${deviceId}"] .badge.overdue`);
+  await axe(page, "accounts");
+  await shoot(page, "accounts");
+
+  // Back in signal, the tablet is signed out; signed in again, the visit it signed before is refused.
+  await tablet.setOffline(false);
+  await officer.evaluate(() => window.xuncha.syncNow().catch(() => {}));
+  await officer.waitForSelector("#sync-error[href='#/login']");
+  await officer.goto(`${hq.url}/#/login`);
+  await signIn(officer);
+  await officer.evaluate(() => window.xuncha.syncNow().catch(() => {}));
+  await until(async () => (await officer.evaluate(async (id) => (await window.xuncha.app.db.get("records", id))?.reason, visitId)) === "SIGNATURE_KEY_REVOKED");
+  await context.close();
+  await tablet.close();
+});

@@ -23,6 +23,11 @@ export class Hq {
     return getMeta(this.db, "session");
   }
 
+  /** The id this console signs in with (its own device: never revoked from here). */
+  async deviceId() {
+    return getMeta(this.db, "deviceId");
+  }
+
   /** @param {string} path @param {{ method?: string, body?: unknown, text?: boolean }} [options] */
   async call(path, { method = "GET", body, text = false } = {}) {
     const session = await this.session();
@@ -53,6 +58,8 @@ export class Hq {
     }
     const json = await this.call("/api/v1/auth/login", { method: "POST", body: { login, password, deviceId } });
     if (json.user?.role !== "staff") {
+      // The session HQ just gave is ended at once: an officer's account has no business here.
+      await fetch("/api/v1/auth/logout", { method: "POST", headers: { authorization: `Bearer ${json.token}` } }).catch(() => {});
       throw new HqError(403, "NOT_STAFF", { zh: "此账号为执法人员账号，请在巡查应用中使用；工作台仅供局机关工作人员", en: "This is an officer's account: use the inspection app; the console is for bureau staff" });
     }
     await setMeta(this.db, "session", { token: json.token, user: json.user, expiresAt: json.expiresAt });
@@ -91,6 +98,30 @@ export class Hq {
   /** A sample's follow-up, as a whole record: HQ makes it the next revision. @param {any} record */
   saveFollowUp(record) {
     return this.call("/api/v1/staff/follow-ups", { method: "POST", body: record });
+  }
+
+  accounts() {
+    return this.call("/api/v1/staff/accounts");
+  }
+
+  /** @param {{ login: string, name: string, role: string, certificateNo?: string, password: string }} account */
+  createAccount(account) {
+    return this.call("/api/v1/staff/accounts", { method: "POST", body: account });
+  }
+
+  /** @param {string} login @param {"disable" | "enable"} what */
+  setDisabled(login, what) {
+    return this.call(`/api/v1/staff/accounts/${encodeURIComponent(login)}/${what}`, { method: "POST", body: {} });
+  }
+
+  /** @param {string} login @param {string} password */
+  resetPassword(login, password) {
+    return this.call(`/api/v1/staff/accounts/${encodeURIComponent(login)}/password`, { method: "POST", body: { password } });
+  }
+
+  /** @param {string} device */
+  revokeDevice(device) {
+    return this.call(`/api/v1/staff/devices/${encodeURIComponent(device)}/revoke`, { method: "POST", body: {} });
   }
 
   /** @param {string} id */

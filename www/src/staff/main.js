@@ -38,7 +38,8 @@ function shell(session, screen) {
       h("nav", { "aria-label": say("navigation") },
         nav("#/", say("figures"), "nav-figures"),
         nav("#/deadlines", say("deadlines"), "nav-deadlines"),
-        nav("#/records", say("records"), "nav-records")),
+        nav("#/records", say("records"), "nav-records"),
+        nav("#/accounts", say("accounts"), "nav-accounts")),
       h("span", { class: "who" }, `${session.user.name || session.user.login}`),
       h("button", { type: "button", class: "lang", onclick: () => (setLang(getLang() === "zh" ? "en" : "zh"), route()) }, getLang() === "zh" ? "English" : "中文"),
       h("button", { type: "button", id: "sign-out", onclick: async () => (await app.hq?.signOut(), route()) }, say("signOut"))),
@@ -60,6 +61,7 @@ async function route() {
   try {
     if (where === "deadlines") screen = await views.deadlines(app);
     else if (where === "records") screen = await views.records(app);
+    else if (where === "accounts") screen = await views.accounts(app);
     else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
     else if (where === "lab" && id) screen = await views.labResult(app, decodeURIComponent(id), decodeURIComponent((location.hash.split("?")[0].split("/")[3]) ?? ""));
     else screen = await views.figures(app);

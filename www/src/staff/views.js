@@ -1,7 +1,7 @@
 // The console's screens. Each reads through app.hq (never fetch) and the core
 // (labels, findings, charts); the pure parts live in state.js.
 import { t, tx, getLang } from "../app/i18n.js";
-import { h, formatTime, today } from "../app/ui.js";
+import { h, formatTime, today, twoTapButton } from "../app/ui.js";
 import { term, section, itemName } from "../app/catalogue.js";
 import { fieldRenderer } from "../app/form-fields.js";
 import { HqError } from "./hq.js";
@@ -241,4 +241,57 @@ export async function labResult(app, visitId, sampleId) {
       h("h1", {}, `${tx(sec.title)}：${itemName(section(app.catalogue, "samples"), sample) ?? sample.sampleNo ?? ""}`)),
     h("p", { class: "muted" }, `${visit.operator?.name ?? ""} · ${sample.sampleNo ?? ""} · ${formatTime(visit.startedAt)}`),
     form);
+}
+
+// ---- accounts and devices -----------------------------------------------------------
+
+/** The bureau's accounts and their devices: the admin command's operations, for staff. */
+export async function accounts(app) {
+  const { accounts: list } = await app.hq.accounts();
+  // Staff never lock themselves out (HQ refuses it too): no such buttons on their own row and device.
+  const me = (await app.hq.session())?.user?.login;
+  const myDevice = await app.hq.deviceId();
+  const message = h("p", { id: "accounts-message", role: "status" });
+  const act = async (/** @type {() => Promise<unknown>} */ run) => {
+    try {
+      await run();
+      dispatchEvent(new HashChangeEvent("hashchange"));
+    } catch (err) {
+      message.textContent = words(err);
+      message.className = "error";
+    }
+  };
+  const create = h("form", { id: "new-account", class: "card form-grid" },
+    h("h2", { class: "span" }, say("newAccount")),
+    h("label", { class: "field" }, say("login"), h("input", { name: "login", required: true, autocomplete: "off" })),
+    h("label", { class: "field" }, say("name"), h("input", { name: "name", required: true, autocomplete: "off" })),
+    h("label", { class: "field" }, say("role"), h("select", { name: "role" }, h("option", { value: "officer" }, say("officer")), h("option", { value: "staff" }, say("staffRole")))),
+    h("label", { class: "field" }, say("certificateNo"), h("input", { name: "certificateNo", autocomplete: "off" })),
+    h("label", { class: "field" }, say("password"), h("input", { name: "password", type: "password", autocomplete: "new-password", minlength: "8", required: true })),
+    h("button", { type: "submit", class: "primary" }, say("create")));
+  create.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(create));
+    act(() => app.hq.createAccount({ login: String(data.login), name: String(data.name), role: String(data.role), certificateNo: String(data.certificateNo || "") || undefined, password: String(data.password) }));
+  });
+  const row = (a) => {
+    const password = h("input", { type: "password", name: "new-password", placeholder: say("newPassword"), "aria-label": `${say("newPassword")} ${a.login}`, autocomplete: "new-password" });
+    return h("tr", { dataset: { login: a.login, disabled: String(a.disabled) } },
+      h("td", {}, h("strong", {}, a.login), h("div", { class: "muted" }, a.name)),
+      h("td", {}, a.role === "staff" ? say("staffRole") : say("officer"), a.certificateNo ? h("div", { class: "muted" }, a.certificateNo) : null),
+      h("td", {}, h("span", { class: `badge ${a.disabled ? "overdue" : "ok"}` }, a.disabled ? say("disabled") : say("active")),
+        a.login === me ? null : h("div", {}, h("button", { type: "button", class: "small", dataset: { act: a.disabled ? "enable" : "disable" }, onclick: () => act(() => app.hq.setDisabled(a.login, a.disabled ? "enable" : "disable")) }, a.disabled ? say("enable") : say("disable")))),
+      h("td", {}, a.devices.length ? h("ul", { class: "devices" }, a.devices.map((d) => h("li", { dataset: { device: d.deviceId } },
+        h("span", { class: "mono" }, d.deviceId), " ",
+        d.revoked ? h("span", { class: "badge overdue" }, say("deviceRevoked")) : h("span", { class: "muted" }, say("liveSessions", { n: d.liveTokens })), " ",
+        d.revoked || d.deviceId === myDevice ? null : twoTapButton({ class: "small revoke", dataset: { device: d.deviceId } }, say("revoke"), say("confirmRevoke"), () => act(() => app.hq.revokeDevice(d.deviceId)))))) : "—"),
+      h("td", {}, h("div", { class: "inline" }, password, h("button", { type: "button", class: "small", dataset: { act: "password" }, onclick: () => act(() => app.hq.resetPassword(a.login, password.value)) }, say("setPassword")))));
+  };
+  return h("section", { id: "accounts" },
+    h("div", { class: "screen-head" }, h("h1", {}, say("accounts"))),
+    message,
+    h("div", { class: "card" }, h("table", { class: "board", id: "account-list" },
+      h("thead", {}, h("tr", {}, h("th", {}, say("login")), h("th", {}, say("role")), h("th", {}, say("state")), h("th", {}, say("devices")), h("th", {}, say("setPassword")))),
+      h("tbody", {}, list.map(row)))),
+    create);
 }
