@@ -349,8 +349,10 @@ fn init_log() {
 }
 
 async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token_ttl_secs: i64, database: String) {
+    let state = api::AppState::new(store, token_ttl_secs);
+    let setup = api::setup::open_if_empty(&state);
     // The built front end, served beside the API.
-    let app = api::site::serve(api::router(api::AppState::new(store, token_ttl_secs)), site);
+    let app = api::site::serve(api::router(state), site);
     let listener = match tokio::net::TcpListener::bind(&listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -361,6 +363,10 @@ async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token
     let addr = listener.local_addr().expect("a bound address");
     // The first line on stdout says where HQ listens (tests read it).
     println!("xuncha-hq listening on http://{addr} (database {database})");
+    if let Some(code) = setup {
+        // No account yet: the one door in, printed once, for whoever started HQ.
+        println!("first run: no accounts yet — open http://{addr}/staff/#/setup?code={code} to create the bureau and its first staff account");
+    }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1746,3 +1746,27 @@ impl Hq {
         self.post_as(Some(token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).0
     }
 }
+
+/// A fresh HQ with no accounts prints a one-time link; its code makes the
+/// first bureau and staff account once, and no wrong code ever does.
+#[test]
+fn a_first_run_makes_the_bureau_and_its_first_staff_account_once() {
+    let dir = std::env::temp_dir().join(format!("xuncha-hq-first-{}-{}", std::process::id(), rand_suffix()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).args(["--listen", "127.0.0.1:0"]).args(database_args(&dir)).stdout(Stdio::piped()).spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (mut first, mut second) = (String::new(), String::new());
+    out.read_line(&mut first).unwrap();
+    out.read_line(&mut second).unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    let link = second.split_whitespace().find(|w| w.starts_with("http://")).expect("the first-run link is printed");
+    assert!(link.starts_with(&format!("{url}/staff/#/setup?code=")), "{link}");
+    let code = link.rsplit('=').next().unwrap();
+    let hq = Hq { child, url, dir, officer: String::new(), staff: String::new() };
+    let setup = |code: &str| hq.post_as(None, "/api/v1/setup", &json!({ "code": code, "bureau": "鼓楼区市场监督管理局", "login": "lin", "name": "林某", "password": PASSWORD }).to_string());
+    assert_eq!(setup(&"0".repeat(32)).1["code"], "SETUP_CLOSED");
+    assert_eq!(setup(code).0, 201);
+    assert_eq!(setup(code).1["code"], "SETUP_CLOSED", "used once");
+    let token = hq.login("lin").expect("the first staff account signs in");
+    let (status, accounts) = hq.get_as(Some(&token), "/api/v1/staff/accounts");
+    assert_eq!((status, accounts["accounts"][0]["role"].as_str()), (200, Some("staff")));
+}

@@ -14,6 +14,7 @@ mod accounts;
 mod attachments;
 mod auth;
 mod devices;
+pub mod setup;
 pub mod site;
 mod staff;
 mod sync;
@@ -48,12 +49,14 @@ pub struct AppState {
     pub token_ttl_secs: i64,
     /// Password checks running at once (each argon2 check holds ≈19 MiB).
     pub password_checks: Arc<Semaphore>,
+    /// The one-time first-run code HQ printed, while it has no accounts (see `setup.rs`).
+    pub setup_code: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl AppState {
     pub fn new(store: Store, token_ttl_secs: i64) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        AppState { store: Arc::new(store), token_ttl_secs, password_checks: Arc::new(Semaphore::new(cores)) }
+        AppState { store: Arc::new(store), token_ttl_secs, password_checks: Arc::new(Semaphore::new(cores)), setup_code: Arc::new(std::sync::Mutex::new(None)) }
     }
 }
 
@@ -330,6 +333,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/attachments/missing", get(attachments::missing))
         .route("/api/v1/attachments/{sha256}", put(attachments::put).get(attachments::get))
         .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/setup", post(setup::first_run))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/sync/pull", post(sync::pull))
         // Public: the page a printed document's QR code opens.

@@ -370,6 +370,11 @@ impl Store {
         })
     }
 
+    /// Whether HQ has any account at all (first run: none).
+    pub fn has_accounts(&self) -> R<bool> {
+        self.read(|tx| Ok(tx.int("SELECT COUNT(*) FROM users", &[])? > 0))
+    }
+
     /// Whether `login` is an account of the bureau.
     fn in_bureau(&self, bureau_id: i64, login: &str) -> R<bool> {
         self.read(|tx| Ok(tx.int("SELECT COUNT(*) FROM users WHERE login = ?1 AND bureau_id = ?2", &[P::Text(login), P::Int(bureau_id)])? > 0))

@@ -11,26 +11,32 @@ export const HQ_BIN = process.env.HQ_BIN ?? join(ROOT, "target/debug/xuncha-hq")
 export const SITE = process.env.SITE_DIR ?? join(ROOT, "target/site");
 export const PASSWORD = "correct horse 9";
 
-export async function startHq({ copySite = false } = {}) {
+/** `empty`: no bureau and no accounts (a first run: HQ prints its setup link, kept as `setupLink`). */
+export async function startHq({ copySite = false, empty = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "xuncha-e2e-"));
   const admin = (...args) => execFileSync(HQ_BIN, ["admin", "--data-dir", dir, ...args], { encoding: "utf8" }).trim();
-  const b1 = admin("create-bureau", "鼓楼区市场监督管理局");
-  admin("create-user", "--bureau", b1, "--login", "chen", "--role", "officer", "--name", "陈某", "--certificate", "35010019001", "--password", PASSWORD);
-  admin("create-user", "--bureau", b1, "--login", "staff1", "--role", "staff", "--name", "局机关", "--password", PASSWORD);
+  if (!empty) {
+    const b1 = admin("create-bureau", "鼓楼区市场监督管理局");
+    admin("create-user", "--bureau", b1, "--login", "chen", "--role", "officer", "--name", "陈某", "--certificate", "35010019001", "--password", PASSWORD);
+    admin("create-user", "--bureau", b1, "--login", "staff1", "--role", "staff", "--name", "局机关", "--password", PASSWORD);
+  }
   let site = SITE;
   if (copySite) {
     site = join(dir, "site");
     cpSync(SITE, site, { recursive: true });
   }
   const child = spawn(HQ_BIN, ["--listen", "127.0.0.1:0", "--data-dir", dir, "--site", site], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((ok, fail) => {
-    const rl = createInterface({ input: child.stdout });
+  const rl = createInterface({ input: child.stdout });
+  const nextLine = () => new Promise((ok, fail) => {
     rl.once("line", ok);
     child.once("exit", (code) => fail(new Error(`HQ exited ${code}`)));
   });
+  const line = await nextLine();
   const url = line.match(/http:\/\/[^\s]+/)[0];
+  const setupLink = empty ? (await nextLine()).match(/http:\/\/[^\s]+/)?.[0] : undefined;
   const hq = {
     url,
+    setupLink,
     dir,
     site,
     admin,

@@ -49,6 +49,11 @@ export class Hq {
     return text ? resp.text() : resp.json();
   }
 
+  /** First run: the bureau and its first staff account, with HQ's printed code. */
+  setUp(fields) {
+    return this.call("/api/v1/setup", { method: "POST", body: fields });
+  }
+
   /** Sign in; only staff accounts may use the console. */
   async signIn(login, password) {
     let deviceId = await getMeta(this.db, "deviceId");

@@ -51,6 +51,11 @@ async function route() {
   const mine = ++seq;
   const root = /** @type {HTMLElement} */ (document.getElementById("root"));
   const session = await app.hq?.session();
+  // First run: the link HQ printed opens the page that makes the bureau and its first staff account.
+  if (location.hash.startsWith("#/setup")) {
+    root.replaceChildren(views.setup(app, () => ((location.hash = "#/"), route())));
+    return;
+  }
   if (!session) {
     root.replaceChildren(views.signIn(app, route));
     return;

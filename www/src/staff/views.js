@@ -35,6 +35,33 @@ export function signIn(app, done) {
   return h("main", { class: "sign-in-page" }, form);
 }
 
+/** First run: make the bureau and its first staff account with the code HQ printed, then sign in as it. */
+export function setup(app, done) {
+  const code = new URLSearchParams(location.hash.split("?")[1] ?? "").get("code") ?? "";
+  const error = h("p", { class: "error", id: "setup-error", role: "alert" });
+  const form = h("form", { id: "setup", class: "card narrow" },
+    h("h1", {}, say("firstRun")),
+    h("p", { class: "hint" }, say("firstRunHint")),
+    h("label", {}, say("bureauName"), h("input", { name: "bureau", required: true, placeholder: "福州市鼓楼区市场监督管理局" })),
+    h("label", {}, say("login"), h("input", { name: "login", required: true, autocomplete: "username" })),
+    h("label", {}, say("name"), h("input", { name: "name", required: true })),
+    h("label", {}, say("password"), h("input", { name: "password", type: "password", minlength: "8", required: true, autocomplete: "new-password" })),
+    error,
+    h("button", { type: "submit", class: "primary" }, say("create")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(form));
+    try {
+      await app.hq.setUp({ code, bureau: String(f.bureau), login: String(f.login), name: String(f.name), password: String(f.password) });
+      await app.hq.signIn(String(f.login), String(f.password));
+      done();
+    } catch (err) {
+      error.textContent = words(err);
+    }
+  });
+  return h("main", { class: "sign-in-page" }, form);
+}
+
 // ---- figures and report paragraphs ------------------------------------------------
 
 const figure = (id, label, value) => h("div", { class: "figure", id: `fig-${id}` }, h("span", { class: "value" }, String(value)), h("span", { class: "label" }, label));
