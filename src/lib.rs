@@ -20,6 +20,7 @@ pub mod credit_code;
 pub mod dataset;
 pub mod decode;
 pub mod documents;
+pub mod draw;
 pub mod equipment;
 pub mod error;
 pub mod evaluate;

@@ -365,3 +365,15 @@ fn the_tablet_hashes_records_exactly_as_hq_does() {
     assert_eq!(wasm::content_sha256(reordered).unwrap(), xuncha::sync::content_sha256(&serde_json::json!({"a": 2, "b": 1})));
     assert_eq!(wasm::protocol_version(), 1);
 }
+
+/// A 双随机 draw in the browser is the draw the CLI and the native core make.
+#[wasm_bindgen_test]
+fn the_browser_draws_what_the_native_core_draws() {
+    let seed = "5f0c1d2e3a4b69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
+    let result = wasm::run_draw(obj(include_str!("fixtures/draw_inputs.json")), seed, Some(wasm::draw_commitment(seed))).unwrap();
+    let golden: serde_json::Value = serde_json::from_str(include_str!("golden/draw.json")).unwrap();
+    let got: serde_json::Value = serde_json::from_str(&String::from(JSON::stringify(&result).unwrap())).unwrap();
+    assert_eq!(got, golden);
+    let refused = wasm::run_draw(obj(include_str!("fixtures/draw_inputs.json")), seed, Some("0".repeat(64))).unwrap_err();
+    assert_eq!(String::from(get(&refused, "code").as_string().unwrap()), "COMMITMENT_MISMATCH");
+}

@@ -10,6 +10,7 @@
 //! `xuncha-hq admin … list-tokens [--login L]` · `revoke-tokens --login L [--device D] [--token ID]`
 //! `xuncha-hq admin … disable-user --login L` (revokes its tokens) · `enable-user --login L`
 //! `xuncha-hq admin … revoke-device --device D` · `set-document-prefix --bureau ID --prefix P` · `check-chain --bureau ID`
+//! `xuncha-hq draw new-seed` · `draw run --inputs FILE --seed HEX [--commitment HEX]` (a 双随机 draw, re-run by anyone)
 //!
 //! One log line per request goes to standard error (`XUNCHA_LOG=warn` or `off`
 //! quietens it; `XUNCHA_LOG_FORMAT=json` for a log collector).
@@ -37,7 +38,9 @@ fn usage() -> ! {
          xuncha-hq admin [--data-dir DIR | --database-url URL] enable-user --login L\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] revoke-device --device D\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] set-document-prefix --bureau ID --prefix P\n       \
-         xuncha-hq admin [--data-dir DIR | --database-url URL] check-chain --bureau ID"
+         xuncha-hq admin [--data-dir DIR | --database-url URL] check-chain --bureau ID\n       \
+         xuncha-hq draw new-seed\n       \
+         xuncha-hq draw run --inputs FILE --seed HEX [--commitment HEX]"
     );
     std::process::exit(2)
 }
@@ -274,6 +277,39 @@ fn admin(mut args: impl Iterator<Item = String>) {
     }
 }
 
+/// `draw new-seed`: a fresh seed and the commitment to publish before the draw.
+/// `draw run --inputs FILE --seed HEX [--commitment HEX]`: the draw as JSON —
+/// anyone with the published inputs re-runs it (`xuncha::draw`); with the
+/// commitment, the seed is first checked against it. Needs no database.
+fn draw(mut args: impl Iterator<Item = String>) {
+    use xuncha::CoreError;
+    match args.next().as_deref() {
+        Some("new-seed") => {
+            let mut bytes = [0u8; 32];
+            argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut bytes);
+            let seed: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            println!("seed {seed}");
+            println!("commitment {}", xuncha::draw::commitment(&seed));
+            eprintln!("publish the commitment (and the inputs' hash) before the draw; keep the seed until after it");
+        }
+        Some("run") => {
+            let flags = flags(args);
+            let (Some(path), Some(seed)) = (flags.get("--inputs"), flags.get("--seed")) else { usage() };
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("cannot read {path}"), e));
+            let inputs: xuncha::draw::DrawInputs = serde_json::from_str(&text).unwrap_or_else(|e| fail("the inputs are not a draw's inputs", e));
+            let result = match flags.get("--commitment") {
+                Some(c) => xuncha::draw::rerun(&inputs, seed, c),
+                None => xuncha::draw::draw(&inputs, seed),
+            };
+            match result {
+                Ok(r) => println!("{}", serde_json::to_string_pretty(&r).expect("a draw serialises")),
+                Err(e) => fail("the draw cannot run", e.message().en),
+            }
+        }
+        _ => usage(),
+    }
+}
+
 /// `--flag value` pairs of an admin command.
 fn flags(mut it: impl Iterator<Item = String>) -> std::collections::HashMap<String, String> {
     let mut out = std::collections::HashMap::new();
@@ -305,6 +341,11 @@ fn main() {
     if args.peek().map(String::as_str) == Some("admin") {
         args.next();
         admin(args);
+        return;
+    }
+    if args.peek().map(String::as_str) == Some("draw") {
+        args.next();
+        draw(args);
         return;
     }
     while let Some(a) = args.next() {

@@ -1770,3 +1770,18 @@ fn a_first_run_makes_the_bureau_and_its_first_staff_account_once() {
     let (status, accounts) = hq.get_as(Some(&token), "/api/v1/staff/accounts");
     assert_eq!((status, accounts["accounts"][0]["role"].as_str()), (200, Some("staff")));
 }
+
+/// The CLI a third party runs: the published inputs, the seed and its
+/// commitment give the published draw; a seed that does not match is refused.
+#[test]
+fn the_draw_cli_reruns_the_published_draw() {
+    let inputs = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/draw_inputs.json");
+    let seed = "5f0c1d2e3a4b69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
+    let run = |commitment: &str| Command::new(env!("CARGO_BIN_EXE_xuncha-hq")).args(["draw", "run", "--inputs", inputs, "--seed", seed, "--commitment", commitment]).output().unwrap();
+    let out = run(&xuncha::draw::commitment(seed));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), include_str!("../../tests/golden/draw.json"));
+    let out = run(&"0".repeat(64));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("commitment"));
+}

@@ -193,6 +193,26 @@ pub fn validate_delivery(#[wasm_bindgen(unchecked_param_type = "DeliveryRecord")
     Ok(to_js(&validate_one(record, now, crate::validate::check_delivery)))
 }
 
+/// Run a 双随机 draw (`xuncha::draw`): the same inputs and seed give the same
+/// result here, natively and in `xuncha-hq draw run`.
+#[wasm_bindgen(js_name = runDraw, unchecked_return_type = "DrawResult")]
+pub fn run_draw(#[wasm_bindgen(unchecked_param_type = "DrawInputs")] inputs: JsValue, seed: &str, commitment: Option<String>) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let value: serde_json::Value = from_js(inputs).map_err(|e| js_error(&e))?;
+    let inputs: crate::draw::DrawInputs = typed(&value).map_err(|e| js_error(&EdgeError::BadOptions(e)))?;
+    let result = match commitment {
+        Some(c) => crate::draw::rerun(&inputs, seed, &c),
+        None => crate::draw::draw(&inputs, seed),
+    };
+    result.map(|r| to_js(&r)).map_err(|e| js_error(&e))
+}
+
+/// What is published before a draw: SHA-256 of the seed's text.
+#[wasm_bindgen(js_name = drawCommitment)]
+pub fn draw_commitment(seed: &str) -> String {
+    crate::draw::commitment(seed)
+}
+
 /// The ways a document may be handed over, each with its name and what it needs.
 #[wasm_bindgen(js_name = deliveryMethods, unchecked_return_type = "DeliveryMethodInfo[]")]
 pub fn delivery_methods() -> JsValue {

@@ -781,3 +781,47 @@ export interface DocumentDelivery {
 
 /** `needs`: the field the method requires besides the time. */
 export interface DeliveryMethodInfo { value: DeliveryMethod; label: Text; needs: "recipient" | "evidenceSha256" | "address"; basis: string; }
+
+// ---- 双随机 draw (src/draw/) ------------------------------------------------------
+
+export interface DrawInputs {
+  plan: string;
+  /** The day of the draw: sector windows are counted back from it. */
+  drawDay: DateString;
+  matters: DrawMatter[];
+  targets: DrawTarget[];
+  inspectors: DrawInspector[];
+}
+
+export interface DrawMatter {
+  code: string; title: string; basis: string;
+  checkKinds?: string[];
+  /** Target categories it applies to (any); empty: every target. */
+  categories?: string[];
+  /** 0–1 */
+  ratio: number;
+  /** 0–1, not below ratio */
+  keyUnitRatio: number;
+  certificate?: string;
+  sector?: "food" | "specialEquipment";
+}
+
+export interface DrawTarget {
+  creditCode: string; name: string; address?: string; market?: string;
+  categories?: string[];
+  keyUnit?: boolean;
+  riskClass?: string;
+  recentChecks?: { on: DateString; kind: "upperLevelFood" | "postLicenceEquipment" }[];
+}
+
+export interface DrawInspector { certificateNo: string; name: string; certificates?: string[]; available: boolean; conflicts?: string[]; }
+
+export interface DrawResult {
+  algorithm: string; plan: string; drawDay: DateString;
+  inputsSha256: string; seed: string; seedCommitment: string;
+  matters: {
+    matter: string; eligible: number; eligibleKeyUnits: number;
+    picked: { creditCode: string; name: string; keyUnit: boolean; lot: string; inspectors: string[] }[];
+    excluded: { creditCode: string; because: { rule: "FOOD_UPPER_LEVEL_3_MONTHS" | "EQUIPMENT_POST_LICENCE_SAME_YEAR"; on: DateString } }[];
+  }[];
+}
