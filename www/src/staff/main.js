@@ -56,6 +56,11 @@ async function route() {
     root.replaceChildren(views.setup(app, () => ((location.hash = "#/"), route())));
     return;
   }
+  // Public: anyone re-runs a published 双随机 draw here, in their own browser.
+  if (location.hash.startsWith("#/draw-check")) {
+    root.replaceChildren(h("main", {}, views.drawCheck(app)));
+    return;
+  }
   if (!session) {
     root.replaceChildren(views.signIn(app, route));
     return;

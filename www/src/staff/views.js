@@ -322,3 +322,43 @@ export async function accounts(app) {
       h("tbody", {}, list.map(row)))),
     create);
 }
+
+// ---- re-running a published draw (public) -------------------------------------------
+
+/** Anyone re-runs a published 双随机 draw in the browser, with the same core as HQ. */
+export function drawCheck(app) {
+  const out = h("div", { id: "draw-result" });
+  const form = h("form", { id: "draw-form", class: "card" },
+    h("h1", {}, say("drawCheck")),
+    h("p", { class: "hint" }, say("drawCheckHint")),
+    h("label", { class: "field" }, say("drawInputs"), h("textarea", { name: "inputs", rows: "8", spellcheck: "false", required: true })),
+    h("label", { class: "field" }, say("seed"), h("input", { name: "seed", autocomplete: "off", required: true, class: "mono" })),
+    h("label", { class: "field" }, say("commitmentLabel"), h("input", { name: "commitment", autocomplete: "off", required: true, class: "mono" })),
+    h("button", { type: "submit", class: "primary" }, say("runDraw")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const f = new FormData(form);
+    try {
+      const result = app.core.runDraw(JSON.parse(String(f.get("inputs"))), String(f.get("seed")).trim(), String(f.get("commitment")).trim());
+      const inputs = JSON.parse(String(f.get("inputs")));
+      const named = (no) => inputs.inspectors.find((i) => i.certificateNo === no)?.name ?? no;
+      out.replaceChildren(
+        h("div", { class: "card" },
+          h("p", { class: "ok-note", id: "commitment-ok" }, "✔ ", say("commitmentOk")),
+          h("p", {}, `${say("inputsHash")}：`, h("span", { class: "mono", id: "inputs-hash" }, result.inputsSha256))),
+        ...result.matters.map((m) => h("div", { class: "card matter-draw", dataset: { matter: m.matter } },
+          h("h2", {}, `${say("matter")} ${m.matter} · ${inputs.matters.find((x) => x.code === m.matter)?.title ?? ""}`),
+          h("p", { class: "muted" }, say("eligibleCount", { n: m.eligible, k: m.eligibleKeyUnits })),
+          h("table", { class: "board" },
+            h("thead", {}, h("tr", {}, h("th", {}, say("target")), h("th", {}, say("keyUnit")), h("th", {}, say("inspectorsLabel")))),
+            h("tbody", {}, m.picked.map((p) => h("tr", { dataset: { creditCode: p.creditCode } },
+              h("td", {}, p.name, h("div", { class: "muted mono" }, p.creditCode)),
+              h("td", {}, p.keyUnit ? "✔" : ""),
+              h("td", {}, p.inspectors.length ? p.inspectors.map(named).join("、") : h("span", { class: "error" }, say("unstaffed"))))))),
+          m.excluded.length ? h("p", { class: "muted" }, `${say("excludedLabel")}：`, m.excluded.map((x) => inputs.targets.find((t) => t.creditCode === x.creditCode)?.name ?? x.creditCode).join("、")) : null)));
+    } catch (err) {
+      out.replaceChildren(h("p", { class: "error", role: "alert", id: "draw-error" }, tx(err.messages) || String(err.message ?? err)));
+    }
+  });
+  return h("section", { id: "draw-check" }, form, out);
+}
