@@ -189,10 +189,13 @@ fn incremental_matches_batch_in_any_order_and_amendments_replace() {
 #[test]
 fn the_report_reads_as_a_bureau_writes_it() {
     let s = h1(Scope::default(), None);
+    // The figures the seeds count: markets inspected (A and B), violations whose measure is 立案调查
+    // (the price charged above the tag), operators found using failed instruments (none here).
+    assert_eq!((s.figures.markets, s.figures.cases_to_open, s.figures.metrology.failed_operators), (2, 1, 0));
     let p = xuncha::summary::report::paragraphs(&s);
     assert_eq!(
         p.total.zh,
-        "2026年上半年（统计截至2026年7月10日），共出动执法人员12人次，检查经营主体6家次（4家），其中4家次发现违法问题，共发现违法问题5项；\
+        "2026年上半年（统计截至2026年7月10日），共出动执法人员12人次，检查经营主体6家次（4家），涉及2个市场，其中4家次发现违法问题，共发现违法问题5项，其中拟立案调查1项；\
          责令整改2项，已按期整改1项、逾期整改1项，逾期未整改0项，尚在整改期限内0项，按期整改率50.0%。\
          问题较多的是：检验项目不合格2项、电梯超过15日未进行维护保养1项、收费高于标示价格（低价招徕、高价结算）1项、未明码标价1项。"
     );
@@ -292,4 +295,23 @@ fn drafts_on_the_first_and_last_day_of_a_period_count() {
         live.upsert(v, &[]);
     }
     assert_eq!(live.summary().drafts, 2);
+}
+
+/// 查处使用不合格计量器具的商家: operators, not instruments nor visits — one
+/// operator with failed instruments on two visits counts once.
+#[test]
+fn operators_using_failed_instruments_are_counted_once_each() {
+    let now = xuncha::time::parse_timestamp("2026-07-10T12:00:00+08:00").unwrap();
+    let mut base: Value = serde_json::from_str(include_str!("fixtures/visit_complete.json")).unwrap();
+    base["instrumentChecks"][0]["verification"]["validUntil"] = serde_json::json!("2026-02-28");
+    let visit = |n: u32, credit: &str| -> Visit {
+        let mut v = base.clone();
+        v["id"] = serde_json::json!(format!("01900000-0000-7000-8000-0003{n:08}"));
+        v["operator"]["creditCode"] = serde_json::json!(credit);
+        check_visit(v, now).record.unwrap()
+    };
+    let visits = [visit(1, "91350100M000100Y43"), visit(2, "91350100M000100Y43")];
+    let s = summarise(&visits, &[], &[], &query(Scope::default(), None), Rulebook::builtin()).unwrap();
+    assert_eq!((s.figures.metrology.failed, s.figures.metrology.failed_operators), (2, 1));
+    assert!(xuncha::summary::report::paragraphs(&s).metrology.zh.contains("查处使用不合格计量器具的商家1家"));
 }

@@ -54,6 +54,8 @@ counts! {
     samples_disposed,
     disposals_open,
     disposals_overdue,
+    /// 违法问题中措施为立案调查的（转化案件）
+    to_case,
     /// 责令整改
     rect_ordered,
     rect_open,
@@ -151,6 +153,7 @@ impl Contribution {
                 continue;
             }
             c.violations += 1;
+            c.to_case += f.measures.contains(&crate::rules::Measure::OpenCase) as u32;
             if let Some(i) = rule_index(&f.code) {
                 *by_code.entry(i as u16).or_default() += 1;
             }
@@ -227,7 +230,24 @@ pub struct Aggregate {
     pub by_code: Vec<u32>,
     /// Operators with how many contributions each (for distinct counts under removal).
     operators: HashMap<String, u32>,
+    /// Markets likewise (检查 X 个市场).
+    markets: HashMap<String, u32>,
+    /// Operators found using a failed instrument, likewise (查处使用不合格计量器具的商家).
+    failed_instrument_operators: HashMap<String, u32>,
     pub months: BTreeMap<String, Counts>,
+}
+
+fn count_in(map: &mut HashMap<String, u32>, key: &str) {
+    *map.entry(key.to_string()).or_default() += 1;
+}
+
+fn count_out(map: &mut HashMap<String, u32>, key: &str) {
+    if let Some(n) = map.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            map.remove(key);
+        }
+    }
 }
 
 impl Aggregate {
@@ -240,6 +260,12 @@ impl Aggregate {
             self.by_code[i as usize] += n;
         }
         *self.operators.entry(c.operator.clone()).or_default() += 1;
+        if let Some(m) = &c.market {
+            count_in(&mut self.markets, m);
+        }
+        if c.counts.instruments_failed > 0 {
+            count_in(&mut self.failed_instrument_operators, &c.operator);
+        }
         self.months.entry(c.month.clone()).or_default().add(&c.counts);
     }
 
@@ -248,11 +274,12 @@ impl Aggregate {
         for &(i, n) in &c.by_code {
             self.by_code[i as usize] -= n;
         }
-        if let Some(n) = self.operators.get_mut(&c.operator) {
-            *n -= 1;
-            if *n == 0 {
-                self.operators.remove(&c.operator);
-            }
+        count_out(&mut self.operators, &c.operator);
+        if let Some(m) = &c.market {
+            count_out(&mut self.markets, m);
+        }
+        if c.counts.instruments_failed > 0 {
+            count_out(&mut self.failed_instrument_operators, &c.operator);
         }
         if let Some(m) = self.months.get_mut(&c.month) {
             m.sub(&c.counts);
@@ -265,5 +292,15 @@ impl Aggregate {
     /// 家: distinct operators.
     pub fn distinct_operators(&self) -> u32 {
         self.operators.len() as u32
+    }
+
+    /// 个市场: distinct markets of the visits (those whose site names one).
+    pub fn distinct_markets(&self) -> u32 {
+        self.markets.len() as u32
+    }
+
+    /// 家: distinct operators with at least one failed instrument.
+    pub fn operators_with_failed_instruments(&self) -> u32 {
+        self.failed_instrument_operators.len() as u32
     }
 }

@@ -106,6 +106,8 @@ pub struct Figures {
     pub visits: u32,
     /// 家 (distinct operators)
     pub operators: u32,
+    /// 个市场 (distinct markets of the visits)
+    pub markets: u32,
     /// 出动执法人员人次
     pub officer_deployments: u32,
     pub compliant_visits: u32,
@@ -113,6 +115,8 @@ pub struct Figures {
     pub compliance_rate: Rate,
     /// 违法问题项 (violation findings)
     pub violations: u32,
+    /// Violations whose measure is 立案调查 (to be turned into cases, 转化案件)
+    pub cases_to_open: u32,
     pub notices: u32,
     pub price: PriceFigures,
     pub metrology: MetrologyFigures,
@@ -140,6 +144,8 @@ pub struct MetrologyFigures {
     pub instruments: u32,
     /// 不合格台
     pub failed: u32,
+    /// 查处使用不合格计量器具的商家（家）
+    pub failed_operators: u32,
     pub failure_rate: Rate,
     pub by_type: Vec<CodeCount>,
 }
@@ -271,16 +277,19 @@ pub fn figures(a: &Aggregate, book: &Rulebook, top: usize) -> Figures {
     Figures {
         visits: c.visits,
         operators: a.distinct_operators(),
+        markets: a.distinct_markets(),
         officer_deployments: c.officer_deployments,
         compliant_visits: c.compliant,
         visits_with_violations: c.with_violations,
         compliance_rate: Rate::of(c.compliant, c.visits),
         violations: c.violations,
+        cases_to_open: c.to_case,
         notices: c.notices,
         price: PriceFigures { checks: c.price_checks, violations: c.price_violations, by_type: code_counts(&by_code, book, |k| k.starts_with("PRICE.")) },
         metrology: MetrologyFigures {
             instruments: c.instruments,
             failed: c.instruments_failed,
+            failed_operators: a.operators_with_failed_instruments(),
             failure_rate: Rate::of(c.instruments_failed, c.instruments),
             by_type: code_counts(&by_code, book, |k| k.starts_with("MET.")),
         },

@@ -52,6 +52,14 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
         "In {} (as of {}), officers were deployed {} times and inspected {} operator visits ({} distinct operators); {} visits found violations, {} in all",
         period.en, s.as_of, f.officer_deployments, f.visits, f.operators, f.visits_with_violations, f.violations
     );
+    if f.markets > 0 {
+        total_zh = total_zh.replacen(&format!("（{}家）", f.operators), &format!("（{}家），涉及{}个市场", f.operators, f.markets), 1);
+        total_en += &format!(", in {} markets", f.markets);
+    }
+    if f.cases_to_open > 0 {
+        total_zh += &format!("，其中拟立案调查{}项", f.cases_to_open);
+        total_en += &format!(", {} of them to be investigated as cases", f.cases_to_open);
+    }
     if r.ordered > 0 {
         total_zh += &format!("；责令整改{}项，已按期整改{}项、逾期整改{}项，逾期未整改{}项，尚在整改期限内{}项，按期整改率{}", r.ordered, r.on_time, r.late, r.overdue, r.open, r.on_time_rate.display);
         total_en += &format!(
@@ -84,6 +92,10 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
     } else {
         let mut zh = format!("计量监管方面，检查计量器具{}台，发现不合格{}台，不合格率{}", m.instruments, m.failed, m.failure_rate.display);
         let mut en = format!("Metrology: {} instruments checked, {} failed (failure rate {})", m.instruments, m.failed, m.failure_rate.display);
+        if m.failed_operators > 0 {
+            zh += &format!("，查处使用不合格计量器具的商家{}家", m.failed_operators);
+            en += &format!("; {} operators found using failed instruments", m.failed_operators);
+        }
         if !m.by_type.is_empty() {
             zh += &format!("，主要问题为{}", types_zh(&m.by_type, "项", 5));
             en += &format!("; mainly {}", types_en(&m.by_type, 5));

@@ -524,7 +524,7 @@ export interface Counts {
   officerDeployments: number; priceChecks: number; priceViolations: number;
   instruments: number; instrumentsFailed: number; equipment: number; equipmentHazards: number; equipmentHazardsRectified: number;
   samples: number; samplesWithResult: number; samplesFailed: number; samplesDisposed: number; disposalsOpen: number; disposalsOverdue: number;
-  rectOrdered: number; rectOpen: number; rectOnTime: number; rectLate: number; rectOverdue: number;
+  toCase: number; rectOrdered: number; rectOpen: number; rectOnTime: number; rectLate: number; rectOverdue: number;
 }
 
 export interface Figures {
@@ -532,12 +532,16 @@ export interface Figures {
   visits: number;
   /** 家 */
   operators: number;
+  /** 个市场 (distinct markets of the visits) */
+  markets: number;
   /** 人次 */
   officerDeployments: number;
   compliantVisits: number;
   visitsWithViolations: number;
   complianceRate: Rate;
   violations: number;
+  /** Violations whose measure is 立案调查 (转化案件) */
+  casesToOpen: number;
   notices: number;
   price: PriceFigures;
   metrology: MetrologyFigures;
@@ -549,7 +553,8 @@ export interface Figures {
 }
 
 export interface PriceFigures { checks: number; violations: number; byType: CodeCount[]; }
-export interface MetrologyFigures { instruments: number; failed: number; failureRate: Rate; byType: CodeCount[]; }
+/** failedOperators: 查处使用不合格计量器具的商家（家） */
+export interface MetrologyFigures { instruments: number; failed: number; failedOperators: number; failureRate: Rate; byType: CodeCount[]; }
 export interface EquipmentFigures { units: number; hazards: number; rectified: number; rectificationRate: Rate; byType: CodeCount[]; }
 export interface SamplingFigures {
   batches: number; withResult: number; pendingResults: number; failed: number; failureRate: Rate;

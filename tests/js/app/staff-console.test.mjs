@@ -76,6 +76,10 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   assert.equal(await page.textContent("#fig-visits .value"), String(f.visits));
   assert.equal(await page.textContent("#fig-violations .value"), String(f.violations));
   assert.equal(await page.textContent("#fig-ordered .value"), String(f.rectification.ordered));
+  // The price charged above its tag calls for a case (立案调查): counted, and said in the paragraph.
+  assert.equal(f.casesToOpen, 1);
+  assert.equal(await page.textContent("#fig-cases .value"), "1");
+  assert.match(await page.textContent('.paragraph[data-key="total"] p'), /其中拟立案调查1项/);
   assert.match(await page.textContent('.paragraph[data-key="total"] p'), /检查经营主体1家次（1家）/);
   assert.match(await page.textContent("#figures"), /草稿 1 份未计入/);
   await axe(page, "figures");
