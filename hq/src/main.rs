@@ -367,11 +367,13 @@ fn main() {
     init_log();
     let store = database.open();
     store::Store::prepare_sign_in();
+    // Before the runtime: the PostgreSQL client blocks on a runtime of its own.
+    let setup = api::setup::code_if_empty(&store);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| {
         eprintln!("cannot start the server runtime: {e}");
         std::process::exit(1)
     });
-    runtime.block_on(serve(store, listen, site, token_ttl_secs, database.describe()));
+    runtime.block_on(serve(store, setup, listen, site, token_ttl_secs, database.describe()));
 }
 
 /// One line per request to standard error: `XUNCHA_LOG` sets the level
@@ -389,9 +391,9 @@ fn init_log() {
     }
 }
 
-async fn serve(store: store::Store, listen: String, site: Option<PathBuf>, token_ttl_secs: i64, database: String) {
+async fn serve(store: store::Store, setup: Option<String>, listen: String, site: Option<PathBuf>, token_ttl_secs: i64, database: String) {
     let state = api::AppState::new(store, token_ttl_secs);
-    let setup = api::setup::open_if_empty(&state);
+    *state.setup_code.lock().unwrap_or_else(|p| p.into_inner()) = setup.clone();
     // The built front end, served beside the API.
     let app = api::site::serve(api::router(state), site);
     let listener = match tokio::net::TcpListener::bind(&listen).await {

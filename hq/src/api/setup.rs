@@ -13,16 +13,16 @@ use serde_json::json;
 use super::{blocking, json_body, parse, plain_text, ApiError, AppState};
 use crate::store::Role;
 
-/// A fresh code if HQ has no accounts yet (kept in `state`), else `None`.
-pub fn open_if_empty(state: &AppState) -> Option<String> {
-    if state.store.has_accounts().unwrap_or(true) {
+/// A fresh code if HQ has no accounts yet, else `None`. Called before the
+/// async runtime starts (the PostgreSQL client blocks on its own); the caller
+/// keeps the code in [`AppState::setup_code`].
+pub fn code_if_empty(store: &crate::store::Store) -> Option<String> {
+    if store.has_accounts().unwrap_or(true) {
         return None;
     }
     let mut bytes = [0u8; 16];
     argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut bytes);
-    let code: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    *state.setup_code.lock().unwrap_or_else(|p| p.into_inner()) = Some(code.clone());
-    Some(code)
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[derive(serde::Deserialize)]

@@ -2,6 +2,8 @@
 // tablet-sized Chromium page.
 import { before, after } from "node:test";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import assert from "node:assert/strict";
 import { launch } from "../browser/harness.mjs";
 import { PASSWORD, startHq } from "./hq.mjs";
 
@@ -261,4 +263,35 @@ export async function untilState(page, id, state, timeout = 30_000) {
     if (Date.now() > end) throw new Error(`record ${id} is ${now}, not ${state}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The opening notice given (certificates shown, rights told, no recusal asked): what every document needs. */
+export async function giveNotice(page) {
+  await fill(page, "/notice/credentialsShown", "true");
+  await fill(page, "/notice/rightsTold", "true");
+  await fill(page, "/notice/recusalRequested", "false");
+}
+
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** The staff console in a fresh desktop browser, signed in as `login`. */
+export async function staffConsole(browser, url, login = "staff1") {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const page = await open(context, `${url}/staff/`);
+  await page.fill('#sign-in input[name="login"]', login);
+  await page.fill('#sign-in input[name="password"]', PASSWORD);
+  await page.click('#sign-in button[type="submit"]');
+  await page.waitForSelector("#figures");
+  return { context, page };
+}
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core on the page as it is: no serious or critical violation. */
+export async function axe(page, name) {
+  // Evaluated over DevTools, not as an inline script: the app's CSP (rightly) refuses those.
+  await page.evaluate(readFileSync(AXE, "utf8"));
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`), [], `axe on ${name}`);
 }

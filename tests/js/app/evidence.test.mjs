@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, fill, sign, finalise, untilSynced, untilState, until, TABLET, PHOTO } from "./app-driver.mjs";
+import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, fill, sign, finalise, untilSynced, untilState, until, giveNotice, TABLET, PHOTO } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -37,13 +37,18 @@ async function tablet() {
 /** Finalise a price visit (record, order, proof of delivery: three numbered documents); its id. */
 async function finaliseVisit(page) {
   await startVisit(page);
-  await fill(page, "/notice/credentialsShown", "true");
-  await fill(page, "/notice/rightsTold", "true");
-  await fill(page, "/notice/recusalRequested", "false");
+  await giveNotice(page);
   await addItems(page, ["price"]);
   await sign(page);
   await finalise(page);
   return page.evaluate(() => location.hash.split("/")[2]);
+}
+
+/** Finalise a visit from the tablet's home screen; its id and the numbers it took. */
+async function finaliseFromHome(page) {
+  await home(page);
+  const id = await finaliseVisit(page);
+  return [id, await numbersOf(page, id)];
 }
 
 /** The numbers a visit's record gives out, as printed. */
@@ -78,13 +83,11 @@ test("document numbers are never used twice: two tablets offline at once, a rein
   // Tablet B keeps a backup, finalises another visit, then restores the backup.
   const backup = await b.page.evaluate(() => window.xuncha.app.records.exportBackup());
   assert.ok(!backup.meta.some((m) => ["deviceKey", "numberBlocks"].includes(m.key)), "no key and no numbers in a backup");
-  await home(b.page);
-  const b2 = await finaliseVisit(b.page);
-  numbers[b2] = await numbersOf(b.page, b2);
+  const [b2, b2numbers] = await finaliseFromHome(b.page);
+  numbers[b2] = b2numbers;
   await b.page.evaluate((data) => window.xuncha.app.records.importBackup(data), backup);
-  await home(b.page);
-  const b3 = await finaliseVisit(b.page);
-  numbers[b3] = await numbersOf(b.page, b3);
+  const [b3, b3numbers] = await finaliseFromHome(b.page);
+  numbers[b3] = b3numbers;
 
   // Tablet A syncs, keeps a backup, and is wiped and reinstalled: a new install signs in, restores it, finalises.
   await a.context.setOffline(false);
@@ -93,9 +96,8 @@ test("document numbers are never used twice: two tablets offline at once, a rein
   await a.context.close();
   const a2tablet = await tablet();
   await a2tablet.page.evaluate((data) => window.xuncha.app.records.importBackup(data), aBackup);
-  await home(a2tablet.page);
-  const a2 = await finaliseVisit(a2tablet.page);
-  numbers[a2] = await numbersOf(a2tablet.page, a2);
+  const [a2, a2numbers] = await finaliseFromHome(a2tablet.page);
+  numbers[a2] = a2numbers;
 
   await b.context.setOffline(false);
   await untilSynced(b.page);
@@ -177,9 +179,7 @@ test("the tablet warns before its numbers run out, and without numbers it keeps 
   await page.screenshot({ path: `${ARTIFACTS}/numbers-low-1024x768.png` });
   // A visit needing three numbers is not finalised: the officer is told, the draft kept.
   await startVisit(page);
-  await fill(page, "/notice/credentialsShown", "true");
-  await fill(page, "/notice/rightsTold", "true");
-  await fill(page, "/notice/recusalRequested", "false");
+  await giveNotice(page);
   await addItems(page, ["price"]);
   await sign(page);
   const id = await page.$eval("#editor", (e) => e.dataset.id);
@@ -203,9 +203,7 @@ test("the officer marks each document handed over, the visit says what is still 
   const { context, page } = await tablet();
   await context.setOffline(true);
   await startVisit(page);
-  await fill(page, "/notice/credentialsShown", "true");
-  await fill(page, "/notice/rightsTold", "true");
-  await fill(page, "/notice/recusalRequested", "false");
+  await giveNotice(page);
   await addItems(page, ["price", "sampling"]);
   await fill(page, "/samples/0/sealView", "noObjection");
   await sign(page);

@@ -3,24 +3,14 @@
 // Screenshots (1024×768 and 768×1024) and an axe-core check on each screen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { hqAndBrowser, until, startVisit, daysFromToday, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
+import { mkdirSync } from "node:fs";
+import { hqAndBrowser, axe, until, startVisit, daysFromToday, newContext, open, signIn, untilControlled, addItems, addPhoto, sign, finalise, untilSynced, untilState, localRecords, PHOTO, PORTRAIT, TABLET } from "./app-driver.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let hq, browser;
 hqAndBrowser((started) => ({ hq, browser } = started));
-
-async function axe(page, name) {
-  // Evaluated over DevTools, not as an inline script: the app's CSP (rightly) refuses those.
-  await page.evaluate(readFileSync(AXE, "utf8"));
-  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`), [], `axe on ${name}`);
-}
 
 async function shoot(page, name) {
   await page.screenshot({ path: `${ARTIFACTS}/app-${name}-${page.viewportSize().width}x${page.viewportSize().height}.png`, fullPage: false });

@@ -6,25 +6,16 @@
 // 1024×768 kept as artifacts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, fill, sign, finalise, untilSynced, until, draft, TABLET } from "./app-driver.mjs";
+import { mkdirSync } from "node:fs";
+import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, sign, finalise, untilSynced, until, draft, giveNotice, staffConsole, axe, TABLET, DESKTOP } from "./app-driver.mjs";
 import { PASSWORD } from "./hq.mjs";
 
 const ARTIFACTS = process.env.ARTIFACTS ?? new URL("../../artifacts", import.meta.url).pathname;
 mkdirSync(ARTIFACTS, { recursive: true });
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const DESKTOP = { width: 1280, height: 800 };
 
 let hq, browser;
 hqAndBrowser((started) => ({ hq, browser } = started));
 
-async function axe(page, name) {
-  await page.evaluate(readFileSync(AXE, "utf8"));
-  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`), [], `axe on ${name}`);
-}
 
 async function shoot(page, name) {
   for (const viewport of [DESKTOP, TABLET]) {
@@ -42,9 +33,7 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   const officer = await open(tablet, hq.url);
   await signIn(officer);
   await startVisit(officer);
-  await fill(officer, "/notice/credentialsShown", "true");
-  await fill(officer, "/notice/rightsTold", "true");
-  await fill(officer, "/notice/recusalRequested", "false");
+  await giveNotice(officer);
   await addItems(officer, ["price"]);
   await sign(officer);
   await finalise(officer);
@@ -140,12 +129,7 @@ test("a clerk enters a sample's lab result in the console, chosen from its visit
   const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
   await untilSynced(officer);
 
-  const context = await newContext(browser, DESKTOP);
-  const page = await open(context, `${hq.url}/staff/`);
-  await page.fill('#sign-in input[name="login"]', "staff1");
-  await page.fill('#sign-in input[name="password"]', PASSWORD);
-  await page.click('#sign-in button[type="submit"]');
-  await page.waitForSelector("#figures");
+  const { context, page } = await staffConsole(browser, hq.url);
   // From the deadlines board: the sample's lab limit, with the action that closes it.
   await page.click("#nav-deadlines");
   await page.waitForSelector("#deadlines");
@@ -193,21 +177,14 @@ test("a clerk creates an officer's account and revokes a lost tablet; the tablet
   await signIn(officer);
   await tablet.setOffline(true);
   await startVisit(officer);
-  await fill(officer, "/notice/credentialsShown", "true");
-  await fill(officer, "/notice/rightsTold", "true");
-  await fill(officer, "/notice/recusalRequested", "false");
+  await giveNotice(officer);
   await addItems(officer, ["price"]);
   await sign(officer);
   await finalise(officer);
   const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
   const deviceId = await officer.evaluate(async () => (await window.xuncha.app.db.get("meta", "deviceId")).value);
 
-  const context = await newContext(browser, DESKTOP);
-  const page = await open(context, `${hq.url}/staff/`);
-  await page.fill('#sign-in input[name="login"]', "staff1");
-  await page.fill('#sign-in input[name="password"]', PASSWORD);
-  await page.click('#sign-in button[type="submit"]');
-  await page.waitForSelector("#figures");
+  const { context, page } = await staffConsole(browser, hq.url);
   await page.click("#nav-accounts");
   await page.waitForSelector("#account-list");
   // A new officer.
