@@ -27,17 +27,23 @@ async function shoot(page, name) {
 
 const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
 
-test("a clerk signs in, reads the figures and paragraphs, follows a deadline to its record, and finds records by operator", async () => {
-  // An officer finalises a visit with price violations (and keeps a draft); both reach HQ.
+/** An officer's tablet, signed in, finalises a price visit (with signal, or none); the tablet, its page and the visit's id. */
+async function officerFinalises({ offline = false } = {}) {
   const tablet = await newContext(browser, TABLET);
   const officer = await open(tablet, hq.url);
   await signIn(officer);
+  await tablet.setOffline(offline);
   await startVisit(officer);
   await giveNotice(officer);
   await addItems(officer, ["price"]);
   await sign(officer);
   await finalise(officer);
-  const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
+  return { tablet, officer, visitId: await officer.evaluate(() => location.hash.split("/")[2]) };
+}
+
+test("a clerk signs in, reads the figures and paragraphs, follows a deadline to its record, and finds records by operator", async () => {
+  // An officer finalises a visit with price violations (and keeps a draft); both reach HQ.
+  const { tablet, officer, visitId } = await officerFinalises();
   await officer.goto(`${hq.url}/#/`);
   await draft(officer, { operator: "福州某某五金店" });
   await untilSynced(officer);
@@ -172,16 +178,7 @@ test("a clerk enters a sample's lab result in the console, chosen from its visit
 
 test("a clerk creates an officer's account and revokes a lost tablet; the tablet's next push is refused", async () => {
   // A tablet finalises a visit with no signal; then it is lost.
-  const tablet = await newContext(browser, TABLET);
-  const officer = await open(tablet, hq.url);
-  await signIn(officer);
-  await tablet.setOffline(true);
-  await startVisit(officer);
-  await giveNotice(officer);
-  await addItems(officer, ["price"]);
-  await sign(officer);
-  await finalise(officer);
-  const visitId = await officer.evaluate(() => location.hash.split("/")[2]);
+  const { tablet, officer, visitId } = await officerFinalises({ offline: true });
   const deviceId = await officer.evaluate(async () => (await window.xuncha.app.db.get("meta", "deviceId")).value);
 
   const { context, page } = await staffConsole(browser, hq.url);
@@ -205,8 +202,16 @@ test("a clerk creates an officer's account and revokes a lost tablet; the tablet
 
   // Back in signal, the tablet is signed out; signed in again, the visit it signed before is refused.
   await tablet.setOffline(false);
-  await officer.evaluate(() => window.xuncha.syncNow().catch(() => {}));
-  await officer.waitForSelector("#sync-error[href='#/login']");
+  // Signed out at HQ (the truth, in the tablet's storage), and told so with a way to sign in.
+  await until(async () => {
+    await officer.evaluate(() => window.xuncha.syncNow().catch(() => {}));
+    return (await officer.evaluate(async () => (await window.xuncha.app.db.get("meta", "lastSync"))?.value?.code)) === "SIGNED_OUT";
+  });
+  await officer.waitForSelector("#sync-error[href='#/login']").catch(async (e) => {
+    await officer.screenshot({ path: `${ARTIFACTS}/debug-revoked.png` });
+    console.log("DEBUG", await officer.evaluate(async () => JSON.stringify([(await window.xuncha.app.db.get("meta", "lastSync"))?.value, location.hash, document.querySelector("#sync-status")?.textContent])));
+    throw e;
+  });
   await officer.goto(`${hq.url}/#/login`);
   await signIn(officer);
   await officer.evaluate(() => window.xuncha.syncNow().catch(() => {}));
