@@ -17,7 +17,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 node_suite() {
   local log
   log=$(mktemp)
-  (cd tests/js && SITE_DIR="$PWD/../../target/site" ARTIFACTS="$PWD/../artifacts" node --test --test-concurrency=1 "$1") | tee "$log"
+  (cd tests/js && SITE_DIR="$PWD/../../target/site" ARTIFACTS="$PWD/../artifacts" node --test --test-concurrency=1 --test-timeout=600000 "$1") | tee "$log"
   local skipped
   skipped=$(awk '/^# skipped [0-9]+/ {s += $3} END {print s + 0}' "$log")
   if [ "$skipped" -gt 0 ]; then

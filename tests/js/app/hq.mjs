@@ -26,11 +26,13 @@ export async function startHq({ copySite = false, empty = false } = {}) {
     cpSync(SITE, site, { recursive: true });
   }
   const child = spawn(HQ_BIN, ["--listen", "127.0.0.1:0", "--data-dir", dir, "--site", site], { stdio: ["ignore", "pipe", "inherit"] });
+  // Every line kept as it comes (two may arrive in one chunk, before anyone waits for the second).
   const rl = createInterface({ input: child.stdout });
-  const nextLine = () => new Promise((ok, fail) => {
-    rl.once("line", ok);
-    child.once("exit", (code) => fail(new Error(`HQ exited ${code}`)));
-  });
+  const lines = [];
+  const waiting = [];
+  rl.on("line", (l) => (waiting.length ? waiting.shift().ok(l) : lines.push(l)));
+  child.once("exit", (code) => waiting.splice(0).forEach((w) => w.fail(new Error(`HQ exited ${code}`))));
+  const nextLine = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((ok, fail) => waiting.push({ ok, fail })));
   const line = await nextLine();
   const url = line.match(/http:\/\/[^\s]+/)[0];
   const setupLink = empty ? (await nextLine()).match(/http:\/\/[^\s]+/)?.[0] : undefined;
