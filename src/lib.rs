@@ -30,6 +30,7 @@ pub mod ids;
 pub mod metrology;
 pub mod price;
 pub mod problem;
+pub mod rectification;
 pub mod rules;
 pub mod sampling;
 pub mod summary;

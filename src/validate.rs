@@ -155,6 +155,11 @@ pub fn check_delivery(value: Value, now: Timestamp) -> Checked<crate::documents:
     check_with(value, now, crate::documents::delivery::validate_delivery_fields)
 }
 
+/// Read and validate a rectification record (复查, or closed on documents).
+pub fn check_rectification(value: Value, now: Timestamp) -> Checked<crate::rectification::RectificationRecord> {
+    check_with(value, now, crate::rectification::validate_rectification_fields)
+}
+
 /// Parse JSON text, or report it as malformed.
 pub fn parse_json(text: &str) -> Result<Value, Problem> {
     serde_json::from_str(text)

@@ -1785,3 +1785,59 @@ fn the_draw_cli_reruns_the_published_draw() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("commitment"));
 }
+
+fn rectification_change(record: &Value, revision: String) -> Value {
+    json!({ "kind": "rectification", "id": record["id"], "revision": revision, "sha256": content_sha256(record), "record": record })
+}
+
+#[test]
+fn rectifications_are_recorded_by_the_officer_or_closed_by_staff_and_counted() {
+    let hq = Hq::start();
+    let mut v = visit(1);
+    v["instrumentChecks"][0]["weighings"][0]["readingG"] = json!(10015); // a scale beyond its MPE: ordered corrected
+    assert_eq!(statuses(&hq.push(vec![change(&v, None, rev(1))]).1), vec!["accepted"]);
+    let open = |as_of: &str| -> Vec<Value> {
+        let (_, dl) = hq.get_as(Some(&hq.staff), &format!("/api/v1/staff/deadlines?asOf={as_of}"));
+        dl["deadlines"].as_array().unwrap().iter().filter(|d| d["deadline"]["kind"] == "rectification").map(|d| d["deadline"].clone()).collect()
+    };
+    let ordered = open("2026-03-11");
+    assert!(!ordered.is_empty(), "the visit orders a rectification");
+    let (code, path, due) = (ordered[0]["code"].clone(), ordered[0]["path"].clone(), ordered[0]["due"].as_str().unwrap().to_string());
+    let figures = |as_of: &str| hq.get_as(Some(&hq.staff), &format!("/api/v1/staff/summary?period=2026&asOf={as_of}")).1["summary"]["figures"]["rectification"].clone();
+    assert_eq!(figures("2026-03-11")["onTime"], 0);
+
+    // An officer of the bureau not on the visit may not record its re-inspection; the officer on it may.
+    let recheck = json!({ "schemaVersion": 1, "id": "01900000-0000-7000-8000-000300000001", "visitId": v["id"], "method": "onSite", "checkedOn": "2026-03-12",
+        "items": [{ "findingCode": code, "path": path, "outcome": "rectified", "note": "已更换合格电子秤" }] });
+    let li = hq.login("li").unwrap();
+    assert_eq!(hq.push_as(&li, vec![rectification_change(&recheck, rev(2))])["reason"], "FORBIDDEN");
+    assert_eq!(statuses(&hq.push(vec![rectification_change(&recheck, rev(3))]).1), vec!["accepted"]);
+    // Counted on time, and its deadline is met: off the board.
+    let f = figures(&due);
+    assert_eq!(ordered.len(), 1, "{ordered:?}");
+    assert_eq!((f["ordered"].as_i64(), f["onTime"].as_i64(), f["open"].as_i64()), (Some(1), Some(1), Some(0)), "{f}");
+    assert!(!open(&due).iter().any(|d| d["code"] == code && d["path"] == path));
+
+    // Staff close another visit's on documents: the reason is required, found by the core at HQ; closed late here.
+    let mut w = visit(2);
+    w["instrumentChecks"][0]["weighings"][0]["readingG"] = json!(10015);
+    assert_eq!(statuses(&hq.push(vec![change(&w, None, rev(4))]).1), vec!["accepted"]);
+    let late = (due.parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(1)).to_string();
+    let mut closing = json!({ "schemaVersion": 1, "id": "01900000-0000-7000-8000-000300000002", "visitId": w["id"], "method": "documentary", "checkedOn": late,
+        "items": [{ "findingCode": code, "path": path, "outcome": "rectified" }] });
+    let (status, resp) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/rectifications", &closing.to_string());
+    assert_eq!((status, resp["status"].as_str(), resp["problems"][0]["path"].as_str()), (200, Some("rejected"), Some("/reason")), "{resp}");
+    closing["reason"] = json!("当事人提交了新的检定证书（编号 JD-2026-0312）");
+    let (_, resp) = hq.post_as(Some(&hq.staff.clone()), "/api/v1/staff/rectifications", &closing.to_string());
+    assert_eq!(resp["status"], "accepted", "{resp}");
+    let f = figures(&late);
+    assert_eq!((f["ordered"].as_i64(), f["onTime"].as_i64(), f["late"].as_i64()), (Some(2), Some(1), Some(1)), "{f}");
+    // Another bureau's staff cannot close this bureau's rectifications; officers cannot use the staff path.
+    let staff2 = hq.login("staff2").unwrap();
+    let stray = json!({ "schemaVersion": 1, "id": "01900000-0000-7000-8000-000300000003", "visitId": v["id"], "method": "documentary", "checkedOn": "2026-03-13", "reason": "材料", "items": [{ "findingCode": code, "path": path, "outcome": "rectified" }] });
+    assert_eq!(hq.post_as(Some(&staff2), "/api/v1/staff/rectifications", &stray.to_string()).1["reason"], "UNKNOWN_VISIT");
+    assert_eq!(hq.post_as(Some(&hq.officer.clone()), "/api/v1/staff/rectifications", &stray.to_string()).0, 403);
+    // The officer's devices get the re-inspection with the visit.
+    let (_, pulled) = hq.pull(None, 100);
+    assert!(pulled["changes"].as_array().unwrap().iter().any(|c| c["kind"] == "rectification"));
+}

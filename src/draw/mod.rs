@@ -308,7 +308,7 @@ fn inspectors_for(inputs: &DrawInputs, m: &Matter, t: &Target, seed: &str, input
     let mut candidates: Vec<(String, &Inspector)> = inputs
         .inspectors
         .iter()
-        .filter(|i| i.available && m.certificate.as_ref().is_none_or(|c| i.certificates.contains(c)) && !i.conflicts.contains(&t.credit_code))
+        .filter(|i| i.available && m.certificate.as_ref().map_or(true, |c| i.certificates.contains(c)) && !i.conflicts.contains(&t.credit_code))
         .map(|i| (sha256_hex(&format!("{ALGORITHM}|inspector|{seed}|{inputs_hash}|{}|{}|{}", m.code, t.credit_code, i.certificate_no)), i))
         .collect();
     if candidates.len() < INSPECTORS_PER_TARGET {

@@ -39,6 +39,8 @@ pub enum RecordKind {
     SampleFollowUp,
     /// Which of a visit's documents were handed over, when and how (送达).
     Delivery,
+    /// A visit's findings re-inspected (复查) or closed on documents.
+    Rectification,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -250,6 +252,8 @@ pub fn validate_change(change: &Change, now: Timestamp) -> Validated {
         RecordKind::SampleFollowUp => (false, crate::check_follow_up(change.record.clone(), now).report.problems),
         // Revised as each document is handed over: never "finalised" either.
         RecordKind::Delivery => (false, crate::validate::check_delivery(change.record.clone(), now).report.problems),
+        // One record per re-inspection, linked to the visit's findings.
+        RecordKind::Rectification => (false, crate::validate::check_rectification(change.record.clone(), now).report.problems),
     };
     // A draft visit may be incomplete (it is a backup of work in progress); it
     // must still be readable. A finalised visit, and a follow-up (HQ's own

@@ -213,6 +213,29 @@ pub fn draw_commitment(seed: &str) -> String {
     crate::draw::commitment(seed)
 }
 
+/// Validate a rectification record (复查 on site, or closed on documents).
+#[wasm_bindgen(js_name = validateRectification, unchecked_return_type = "ValidationReport")]
+pub fn validate_rectification(#[wasm_bindgen(unchecked_param_type = "RectificationRecord")] record: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
+    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    Ok(to_js(&validate_one(record, now, crate::validate::check_rectification)))
+}
+
+/// The findings that rectification records show rectified, each on the first
+/// day one says so: what `evaluateVisit`, `summarise` and the builder count.
+/// Unreadable records are skipped (each was validated when it was saved).
+#[wasm_bindgen(js_name = rectificationsOf, unchecked_return_type = "Rectification[]")]
+pub fn rectifications_of(#[wasm_bindgen(unchecked_param_type = "RectificationRecord[]")] records: JsValue) -> Result<JsValue, JsValue> {
+    let list: Vec<serde_json::Value> = from_js(records).map_err(|e| js_error(&e))?;
+    let records: Vec<crate::rectification::RectificationRecord> = list.into_iter().filter_map(|r| crate::decode::decode(r).record).collect();
+    Ok(to_js(&crate::rectification::rectifications_of(&records)))
+}
+
+/// The names of the ways a rectification is checked and of its outcomes.
+#[wasm_bindgen(js_name = rectificationTerms, unchecked_return_type = "RectificationTerms")]
+pub fn rectification_terms() -> JsValue {
+    to_js(&crate::rectification::terms())
+}
+
 /// The ways a document may be handed over, each with its name and what it needs.
 #[wasm_bindgen(js_name = deliveryMethods, unchecked_return_type = "DeliveryMethodInfo[]")]
 pub fn delivery_methods() -> JsValue {
@@ -290,42 +313,57 @@ fn with_rulebook<T>(f: impl FnOnce(&crate::Rulebook) -> T) -> T {
 struct EvaluateOptions {
     as_of: Option<String>,
     follow_ups: Vec<serde_json::Value>,
+    /// What `rectificationsOf` made of the visits' rectification records: meets their deadlines.
+    rectifications: Vec<crate::summary::Rectification>,
+}
+
+/// What evaluating needs besides the visits.
+struct EvaluateWith {
+    as_of: crate::time::Date,
+    follow_ups: Vec<crate::sampling::SampleFollowUp>,
+    rectifications: Vec<crate::summary::Rectification>,
 }
 
 fn parse_date(s: &str) -> Result<crate::time::Date, EdgeError> {
     s.parse().map_err(|_| EdgeError::BadDate(s.to_string()))
 }
 
-fn evaluate_options(value: Option<JsValue>) -> Result<(crate::time::Date, Vec<serde_json::Value>), EdgeError> {
+fn evaluate_options(value: Option<JsValue>) -> Result<EvaluateWith, EdgeError> {
     let opts: EvaluateOptions = read_options(value)?;
     let as_of = match opts.as_of {
         Some(s) => parse_date(&s)?,
         None => timestamp_from_unix_ms(js_sys::Date::now()).ok_or_else(|| EdgeError::BadOptions("clock".into()))?.date_naive(),
     };
-    Ok((as_of, opts.follow_ups))
+    let follow_ups = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    Ok(EvaluateWith { as_of, follow_ups, rectifications: opts.rectifications })
 }
 
 /// Compliance findings and deadlines of one visit under the rulebook in use.
 /// `options.asOf` (default: today) is the day deadlines are judged on;
-/// `options.followUps` are the lab/复检/disposal records of its samples.
+/// `options.followUps` are the lab/复检/disposal records of its samples;
+/// `options.rectifications` (from `rectificationsOf`) meet its rectification deadlines.
 #[wasm_bindgen(js_name = evaluateVisit, unchecked_return_type = "Evaluation | null")]
 pub fn evaluate_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<EvaluateOptionsArg>) -> Result<JsValue, JsValue> {
-    let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let with = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
-    let eval = with_rulebook(|book| crate::evaluate_visit_json(value, follow_ups, book, as_of));
-    Ok(eval.map(|e| to_js(&e)).unwrap_or(JsValue::NULL))
+    let Some(visit) = crate::decode::decode::<crate::Visit>(value).record else { return Ok(JsValue::NULL) };
+    let mut eval = with_rulebook(|book| crate::evaluate_visit(&visit, &with.follow_ups, book, with.as_of));
+    crate::rectification::close_deadlines(&mut eval, &with.rectifications);
+    Ok(to_js(&eval))
 }
 
 /// Evaluate many visits at once; follow-ups are matched to visits by `visitId`.
 #[wasm_bindgen(js_name = evaluateVisits, unchecked_return_type = "(Evaluation | null)[]")]
 pub fn evaluate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<JsValue, JsValue> {
-    let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let with = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
-    let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
     // Unreadable entries stay in place as null, so results line up with the input.
     let visits: Vec<Option<crate::Visit>> = list.into_iter().map(|v| crate::decode::decode(v).record).collect();
     let readable: Vec<crate::Visit> = visits.iter().flatten().cloned().collect();
-    let mut evaluations = with_rulebook(|book| crate::evaluate::evaluate_visits(&readable, &follow_ups, book, as_of)).into_iter();
+    let mut evaluations = with_rulebook(|book| crate::evaluate::evaluate_visits(&readable, &with.follow_ups, book, with.as_of)).into_iter().map(|mut e| {
+        crate::rectification::close_deadlines(&mut e, &with.rectifications);
+        e
+    });
     let out: Vec<Option<crate::Evaluation>> = visits.iter().map(|v| v.as_ref().and_then(|_| evaluations.next())).collect();
     Ok(to_js(&out))
 }
@@ -511,11 +549,16 @@ pub fn summary_csv(summary: SummaryArg) -> Result<String, JsValue> {
 }
 
 fn evaluated(visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<(Vec<crate::Visit>, Vec<Option<crate::Evaluation>>), JsValue> {
-    let (as_of, follow_ups) = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
+    let with = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
-    let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
     let visits: Vec<crate::Visit> = list.into_iter().filter_map(|v| crate::decode::decode(v).record).collect();
-    let evals = with_rulebook(|book| crate::evaluate::evaluate_visits(&visits, &follow_ups, book, as_of)).into_iter().map(Some).collect();
+    let evals = with_rulebook(|book| crate::evaluate::evaluate_visits(&visits, &with.follow_ups, book, with.as_of))
+        .into_iter()
+        .map(|mut e| {
+            crate::rectification::close_deadlines(&mut e, &with.rectifications);
+            Some(e)
+        })
+        .collect();
     Ok((visits, evals))
 }
 

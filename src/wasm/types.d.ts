@@ -357,6 +357,8 @@ export interface EvaluateOptions {
   asOf?: DateString;
   /** Lab / 复检 / disposal records of the visit's samples. */
   followUps?: SampleFollowUp[];
+  /** From `rectificationsOf`: these meet the visit's rectification deadlines. */
+  rectifications?: Rectification[];
 }
 
 export type CheckKind = "price" | "metrology" | "equipment" | "sampling";
@@ -590,7 +592,7 @@ export interface ReportParagraphs { total: Text; price: Text; metrology: Text; e
 
 // ---- sync protocol (HQ ⇄ tablet) ---------------------------------------------
 
-export type RecordKind = "visit" | "sampleFollowUp" | "delivery";
+export type RecordKind = "visit" | "sampleFollowUp" | "delivery" | "rectification";
 
 export interface Change {
   kind: RecordKind;
@@ -602,7 +604,7 @@ export interface Change {
   revision: string;
   /** contentSha256(record) */
   sha256: string;
-  record: Visit | SampleFollowUp | DeliveryRecord;
+  record: Visit | SampleFollowUp | DeliveryRecord | RectificationRecord;
   /** The device's signature of a finalised record's hash (recordSigningMessage). */
   signature?: RecordSignature;
 }
@@ -631,7 +633,7 @@ export interface PushResponse { protocolVersion: number; results: ChangeResult[]
 
 export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; templatesVersion?: string; }
 
-export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp | DeliveryRecord; }
+export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp | DeliveryRecord | RectificationRecord; }
 
 export interface PullResponse {
   protocolVersion: number;
@@ -786,6 +788,38 @@ export interface DocumentDelivery {
 
 /** `needs`: the field the method requires besides the time. */
 export interface DeliveryMethodInfo { value: DeliveryMethod; label: Text; needs: "recipient" | "evidenceSha256" | "address"; basis: string; }
+
+// ---- rectifications (src/rectification/) ------------------------------------------------
+
+export type RectificationMethod = "onSite" | "documentary";
+export type RectificationOutcome = "rectified" | "notRectified";
+
+/** A visit's findings re-inspected (复查) by an officer, or closed by staff on documents. */
+export interface RectificationRecord {
+  schemaVersion?: number;
+  id?: string;
+  visitId?: string;
+  method?: RectificationMethod;
+  checkedOn?: DateString;
+  /** The documents and why they suffice (required for "documentary"). */
+  reason?: string;
+  items?: RectificationItem[];
+  attachments?: Attachment[];
+}
+
+/** One finding checked: by its rule code and path in the visit. */
+export interface RectificationItem {
+  findingCode?: string;
+  path?: string;
+  outcome?: RectificationOutcome;
+  note?: string;
+  photoSha256?: string[];
+}
+
+export interface RectificationTerms {
+  methods: { value: RectificationMethod; label: Text }[];
+  outcomes: { value: RectificationOutcome; label: Text }[];
+}
 
 // ---- 双随机 draw (src/draw/) ------------------------------------------------------
 

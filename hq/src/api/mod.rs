@@ -312,6 +312,7 @@ pub fn router(state: AppState) -> Router {
     let pushes = Router::new()
         .route("/api/v1/sync/push", post(sync::push))
         .route("/api/v1/staff/follow-ups", post(staff::follow_up))
+        .route("/api/v1/staff/rectifications", post(staff::rectification))
         .route("/api/v1/devices/keys", post(devices::register_key))
         .route("/api/v1/devices/numbers", post(devices::lease_numbers))
         .route("/api/v1/staff/accounts", get(accounts::list).post(accounts::create))

@@ -44,6 +44,8 @@ fn query(raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection:
 struct BureauRecords {
     visits: Vec<xuncha::Visit>,
     follow_ups: Vec<xuncha::sampling::SampleFollowUp>,
+    /// The findings HQ's rectification records show rectified.
+    rectifications: Vec<xuncha::rectification::Rectification>,
     published: Option<xuncha::Rulebook>,
 }
 
@@ -55,15 +57,16 @@ impl BureauRecords {
 
 async fn bureau_records(state: &AppState, bureau_id: i64) -> Result<BureauRecords, ApiError> {
     blocking(state, move |s| {
-        let (visits, follow_ups) = s.current_records(bureau_id)?;
+        let current = s.current_records(bureau_id)?;
         // A published rulebook was checked whole before it was stored.
         let published = match s.latest_rulebook()? {
             Some((version, body)) => Some(xuncha::Rulebook::from_json(&body).map_err(|e| StoreError::corrupt(format!("published rulebook {version}: {e:?}")))?),
             None => None,
         };
         Ok(BureauRecords {
-            visits: visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
-            follow_ups: follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            visits: current.visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            follow_ups: current.follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect(),
+            rectifications: xuncha::rectification::rectifications_of(&current.rectifications.into_iter().filter_map(xuncha::decode::decode_trusted).collect::<Vec<_>>()),
             published,
         })
     })
@@ -81,7 +84,7 @@ pub async fn summary(
     let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
     let b = bureau_records(&state, user.bureau_id).await?;
     let sq = xuncha::SummaryQuery { period, scope: Default::default(), as_of, group_by: q.group_by, top: None };
-    let summary = xuncha::summarise(&b.visits, &b.follow_ups, &[], &sq, b.rulebook()).map_err(|e| {
+    let summary = xuncha::summarise(&b.visits, &b.follow_ups, &b.rectifications, &sq, b.rulebook()).map_err(|e| {
         use xuncha::CoreError;
         let m = e.message();
         ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
@@ -99,7 +102,10 @@ pub async fn deadlines(
     use xuncha::finding::DeadlineStatus;
     let as_of = as_of(&query(raw)?)?;
     let b = bureau_records(&state, user.bureau_id).await?;
-    let evaluations = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of);
+    let mut evaluations = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of);
+    for e in &mut evaluations {
+        xuncha::rectification::close_deadlines(e, &b.rectifications);
+    }
     let mut open = Vec::new();
     for (v, e) in b.visits.iter().zip(&evaluations) {
         for d in e.deadlines.iter().filter(|d| matches!(d.status, DeadlineStatus::Open | DeadlineStatus::Overdue)) {
@@ -130,11 +136,25 @@ pub async fn findings_csv(
 /// based on the current one — and judges it like any pushed change; the
 /// sample's officer gets it on their next pull.
 pub async fn follow_up(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
+    staff_write(state, user, xuncha::sync::RecordKind::SampleFollowUp, bytes).await
+}
+
+/// `POST /api/v1/staff/rectifications`: close a visit's rectifications on
+/// documents the operator sent in (method `documentary`, with the reason), or
+/// enter a re-inspection reported on paper — a whole rectification record,
+/// written like a follow-up; the figures and deadlines count it at once.
+pub async fn rectification(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
+    staff_write(state, user, xuncha::sync::RecordKind::Rectification, bytes).await
+}
+
+/// A whole record entered by staff: HQ makes the change (a new revision based
+/// on the current one) and it goes the way of every push (authorise → judge → apply).
+async fn staff_write(state: AppState, user: crate::store::User, kind: xuncha::sync::RecordKind, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
     let record: serde_json::Value = parse(&json_body(bytes)?)?;
     // The record's own id names the change: without a UUID there is nothing to write under.
     let id = match record.get("id").and_then(|v| v.as_str()) {
         Some(id) if record.is_object() && xuncha::ids::is_uuid(id) => id.to_string(),
-        _ => return Err(ApiError::bad_shape("a follow-up is a JSON object with a UUID \"id\"")),
+        _ => return Err(ApiError::bad_shape("the record is a JSON object with a UUID \"id\"")),
     };
     let bureau = user.bureau_id;
     // (a visit's id is refused by the write path: a record's kind never changes)
@@ -147,7 +167,7 @@ pub async fn follow_up(State(state): State<AppState>, StaffCaller(user): StaffCa
     argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut random);
     let revision = xuncha::ids::uuid_v7(chrono::Utc::now().timestamp_millis() as u64, random);
     let sha256 = xuncha::sync::content_sha256(&record);
-    let change = xuncha::sync::Change { kind: xuncha::sync::RecordKind::SampleFollowUp, id, base_revision, revision, sha256, record, signature: None };
+    let change = xuncha::sync::Change { kind, id, base_revision, revision, sha256, record, signature: None };
     let device = format!("hq:{}", user.login);
     let mut results = apply_changes(&state, vec![change], user, device).await?;
     results.pop().map(Json).ok_or_else(|| StoreError::corrupt("no answer for the change").into())

@@ -12,6 +12,7 @@
 //! | an amendment (`amends.originalId`) | also if on the original's current revision | yes, if the original is in the bureau |
 //! | a follow-up (lab result, 复检, disposal) | never | if its visit is in the bureau; a lab result once entered is never removed |
 //! | documents handed over (送达) | if on its visit's current revision | if its visit is in the bureau |
+//! | a rectification (复查, or closed on documents) | if on its visit's current revision | if its visit is in the bureau |
 //! | anything of another bureau, or under an id of another kind | never | never |
 //!
 //! A refusal says only `FORBIDDEN` to a writer who may not write the record:
@@ -113,14 +114,14 @@ pub fn authorise(user: &User, claims: &Claims, held: Option<&HeldRecord>, visit:
             }
             Ok(())
         }
-        // Documents handed over: marked by an officer on the visit (as HQ holds it), or by staff.
-        (RecordKind::Delivery, Role::Officer) => {
+        // Documents handed over, findings re-inspected: by an officer on the visit (as HQ holds it), or by staff.
+        (RecordKind::Delivery | RecordKind::Rectification, Role::Officer) => {
             if !visit.is_some_and(|v| ours(v) && v.kind == RecordKind::Visit && on(v)) {
                 return Err(Forbidden);
             }
             Ok(())
         }
-        (RecordKind::Delivery, Role::Staff) => {
+        (RecordKind::Delivery | RecordKind::Rectification, Role::Staff) => {
             if !visit.is_some_and(|v| ours(v) && v.kind == RecordKind::Visit) {
                 return Err(UnknownVisit);
             }
@@ -188,10 +189,12 @@ mod tests {
         let no_lab = json!({ "id": FOLLOW_UP, "visitId": VISIT });
         let (chens, lis) = (visit(1, &["A", "C"]), visit(1, &["B"]));
         let held_fu = follow_up(1, true);
+        let held_plain_fu = follow_up(1, false);
         let (elsewhere_a, elsewhere_b) = (visit(2, &["A"]), visit(2, &["B"]));
         let fu = |r| Claims::of(RecordKind::SampleFollowUp, FOLLOW_UP, r);
         let handed = json!({ "id": FOLLOW_UP, "visitId": VISIT });
         let sent = |r| Claims::of(RecordKind::Delivery, FOLLOW_UP, r);
+        let rechecked = |r| Claims::of(RecordKind::Rectification, FOLLOW_UP, r);
         use Refusal::*;
         #[rustfmt::skip]
         let table: Vec<(&str, &User, Claims, Option<&HeldRecord>, Option<&HeldRecord>, Option<&HeldRecord>, Result<(), Refusal>)> = vec![
@@ -223,6 +226,11 @@ mod tests {
             ("an officer marks one for a visit HQ does not hold",    &chen,   sent(&handed),          None,          None,          None,        Err(Forbidden)),
             ("staff mark one for a visit of the bureau",             &staff,  sent(&handed),          None,          Some(&chens),  None,        Ok(())),
             ("staff mark one for another bureau's visit",            &staff,  sent(&handed),          None,          Some(&elsewhere_a), None, Err(UnknownVisit)),
+            ("an officer on the visit records its re-inspection",   &chen,   rechecked(&handed),     None,          Some(&chens),  None,        Ok(())),
+            ("an officer not on the visit records one",              &li,     rechecked(&handed),     None,          Some(&chens),  None,        Err(Forbidden)),
+            ("staff close one on documents",                         &staff,  rechecked(&handed),     None,          Some(&chens),  None,        Ok(())),
+            ("staff close one of another bureau",                    &staff2, rechecked(&handed),     None,          Some(&chens),  None,        Err(UnknownVisit)),
+            ("a re-inspection over a follow-up's id",                &chen,   rechecked(&handed),     Some(&held_plain_fu), Some(&chens), None, Err(Forbidden)),
             ("staff drop a lab result",                              &staff,  fu(&no_lab),            Some(&held_fu), Some(&chens), None,        Err(LabResultRemoved)),
         ];
         for (case, who, claims, held, visit, original, expected) in &table {

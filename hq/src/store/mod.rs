@@ -87,6 +87,7 @@ fn kind_name(k: RecordKind) -> &'static str {
         RecordKind::Visit => "visit",
         RecordKind::SampleFollowUp => "sampleFollowUp",
         RecordKind::Delivery => "delivery",
+        RecordKind::Rectification => "rectification",
     }
 }
 
@@ -96,6 +97,7 @@ fn read_kind(s: &str) -> R<RecordKind> {
         "visit" => Ok(RecordKind::Visit),
         "sampleFollowUp" => Ok(RecordKind::SampleFollowUp),
         "delivery" => Ok(RecordKind::Delivery),
+        "rectification" => Ok(RecordKind::Rectification),
         other => Err(StoreError::corrupt(format!("a record of the unknown kind {other:?}"))),
     }
 }

@@ -12,6 +12,14 @@ use super::evidence;
 use super::sql::{Cols, Sql, P, R};
 use super::{kind_name, read_kind, Role, Store, User};
 
+/// The current revisions a bureau's figures are made from, as stored.
+#[derive(Default)]
+pub struct CurrentRecords {
+    pub visits: Vec<Value>,
+    pub follow_ups: Vec<Value>,
+    pub rectifications: Vec<Value>,
+}
+
 /// The certificate numbers of a visit's officers, trimmed, without blanks.
 pub fn officer_certificates(record: &Value) -> BTreeSet<String> {
     record
@@ -194,21 +202,21 @@ impl Store {
         Ok((changes, last, more))
     }
 
-    /// The current revision of every record of a bureau: (visits, follow-ups), as stored.
-    pub fn current_records(&self, bureau_id: i64) -> R<(Vec<Value>, Vec<Value>)> {
+    /// The current revision of every record of a bureau that the figures read, as stored.
+    pub fn current_records(&self, bureau_id: i64) -> R<CurrentRecords> {
         let rows = self.read(|tx| tx.rows("SELECT r.kind, c.body FROM records r JOIN changes c ON c.seq = r.seq WHERE r.bureau_id = ?1 ORDER BY r.seq", &[P::Int(bureau_id)]))?;
-        let mut visits = Vec::new();
-        let mut follow_ups = Vec::new();
+        let mut out = CurrentRecords::default();
         for row in rows {
             let mut cols = Cols::new(row);
             match read_kind(&cols.text()?)? {
-                RecordKind::Visit => visits.push(cols.json()?),
-                RecordKind::SampleFollowUp => follow_ups.push(cols.json()?),
+                RecordKind::Visit => out.visits.push(cols.json()?),
+                RecordKind::SampleFollowUp => out.follow_ups.push(cols.json()?),
+                RecordKind::Rectification => out.rectifications.push(cols.json()?),
                 // Not part of the figures.
                 RecordKind::Delivery => {}
             }
         }
-        Ok((visits, follow_ups))
+        Ok(out)
     }
 
     /// Whether HQ holds a finalised visit `id` whose content hashes to `sha256`
@@ -333,7 +341,7 @@ fn apply_one(tx: &mut dyn Sql, state: &mut PushState, prepared: Prepared, user: 
     }
     let visit_id = match change.kind {
         RecordKind::Visit => change.id.clone(),
-        RecordKind::SampleFollowUp | RecordKind::Delivery => claims.visit_id.unwrap_or_default().to_string(),
+        RecordKind::SampleFollowUp | RecordKind::Delivery | RecordKind::Rectification => claims.visit_id.unwrap_or_default().to_string(),
     };
     let (id, revision, bureau) = (P::Text(&change.id), P::Text(&change.revision), P::Int(user.bureau_id));
     let stored = state.records.get(&change.id).map(|h| h.stored.clone());

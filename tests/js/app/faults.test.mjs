@@ -260,17 +260,20 @@ test("a pull arriving while a save is queued keeps the tablet's work and HQ's ve
   const { a, b, id } = await twoTabletsOneDraft("排队商行");
   await editOnOther(b, id, "乙排队商行");
   // A's next pull is held until A has queued an edit of its own.
-  let release;
+  // The route itself says when a pull is held: a pass the app starts on
+  // loading may send its pull before a waitForRequest could be set up.
+  let release, pulling;
   const held = new Promise((r) => (release = r));
+  const pullHeld = new Promise((r) => (pulling = r));
   await a.context.route("**/api/v1/sync/pull", async (route) => {
+    pulling();
     await held;
     await route.continue();
   });
   await a.page.goto(hq.url + `#/visit/${id}`);
   await a.page.waitForSelector("#editor");
-  const pulling = a.page.waitForRequest("**/api/v1/sync/pull");
   const pass = a.page.evaluate(() => window.xuncha.syncNow()).catch(() => {});
-  await pulling;
+  await pullHeld;
   await a.page.fill("#f_operator_name", "甲排队商行");
   await a.page.click("#save");
   await a.page.waitForSelector("#saved-note:has-text('已保存')");
