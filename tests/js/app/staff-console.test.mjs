@@ -99,7 +99,7 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   await page.waitForSelector("#deadlines tr.deadline");
   await axe(page, "deadlines");
   await shoot(page, "deadlines");
-  await page.click(`#deadlines tr.deadline[data-visit="${visitId}"] a`);
+  await page.click(`#deadlines tr.deadline[data-visit="${visitId}"] a.record-link`);
   await page.waitForSelector(`#record[data-id="${visitId}"]`);
   const codes = await page.$$eval("#record-findings li", (els) => els.map((e) => e.dataset.code));
   assert.ok(codes.some((c) => c.startsWith("PRICE.")), codes.join());
@@ -117,8 +117,8 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   await shoot(page, "records");
   await page.fill("#search", "五金");
   await page.press("#search", "Enter");
-  await page.waitForFunction(() => location.hash.includes("q="));
-  await page.waitForSelector("#draft-list");
+  // (the screen drawn for the search, not the one before it)
+  await page.waitForSelector('#records[data-q="五金"] #draft-list');
   assert.equal((await page.$$("#finalised-list .record-row")).length, 0);
   assert.deepEqual(page.errors, []);
   await context.close();

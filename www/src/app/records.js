@@ -96,6 +96,35 @@ export class Records {
     });
   }
 
+  /**
+   * A visit's rectification records (复查 on this tablet, closures by staff from HQ).
+   * @returns {Promise<import("../../../pkg/xuncha.js").RectificationRecord[]>}
+   */
+  async rectifications(visitId) {
+    const all = await this.db.getAllFromIndex("records", "byKind", "rectification");
+    return all.map((r) => r.record).filter((r) => r.visitId === visitId);
+  }
+
+  /**
+   * Keep a re-inspection: checked by the core, stored with its photos and
+   * queued for HQ in one write. Throws the core's problems (`e.problems`).
+   * @param {import("../../../pkg/xuncha.js").RectificationRecord} record
+   * @param {{ sha256: string, mediaType: string, size: number, blob: Blob }[]} photos
+   */
+  saveRectification(record, photos) {
+    return this.#inTurn(async () => {
+      const clean = JSON.parse(JSON.stringify(record));
+      const report = this.core.validateRectification(clean);
+      if (!report.ok) throw Object.assign(new Error("incomplete re-inspection"), { code: "RECHECK_INCOMPLETE", problems: report.problems });
+      const revision = this.core.newId();
+      /** @type {import("../../../pkg/xuncha.js").Change} */
+      const change = { kind: "rectification", id: clean.id, revision, sha256: this.core.contentSha256(clean), record: clean };
+      await saveWithOutbox(this.db, { id: clean.id, kind: "rectification", record: clean, revision }, change, photos);
+      this.onSaved?.(clean.id);
+      return clean;
+    });
+  }
+
   async followUps(visitId) {
     const all = (await this.db.getAllFromIndex("records", "byKind", "sampleFollowUp")).map((r) => r.record);
     return visitId ? all.filter((f) => f.visitId === visitId) : all;

@@ -5,6 +5,7 @@ import { h, toast, formatTime, formatBytes, today as todayDate, sha256Hex, isoLo
 import { signIn, signOut, currentSession } from "./session.js";
 import { kindSections, term, section, itemName } from "./catalogue.js";
 import { documentsCard, documentPage } from "./documents.js";
+import { rectificationCard } from "./rectification-card.js";
 
 export async function login(app, onSignedIn) {
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
@@ -73,7 +74,8 @@ export async function result(app, id) {
   if (!entry) return h("p", {}, "404");
   const v = entry.record;
   const followUps = await app.records.followUps(id);
-  const ev = app.core.evaluateVisit(v, { asOf: todayDate(), followUps });
+  const rechecks = await app.records.rectifications(id);
+  const ev = app.core.evaluateVisit(v, { asOf: todayDate(), followUps, rectifications: app.core.rectificationsOf(rechecks) });
   const violations = ev.findings.filter((f) => f.level === "violation").length;
   let documents = null;
   let documentsError;
@@ -99,6 +101,10 @@ export async function result(app, id) {
         dispatchEvent(new HashChangeEvent("hashchange"));
       },
     }),
+    v.status === "finalised" ? rectificationCard(app, v, ev, rechecks, () => {
+      toast(t("saved"));
+      dispatchEvent(new HashChangeEvent("hashchange"));
+    }) : null,
     h("div", { class: "card" }, h("h2", {}, t("findings")), ev.findings.length ? h("ul", { class: "findings", id: "result-findings" }, ev.findings.map((f) => findingCard(f, app.catalogue))) : h("p", {}, t("noFindings"))),
     ev.deadlines.length ? h("div", { class: "card" }, h("h2", {}, t("deadlines")), h("ul", { class: "deadlines" }, ev.deadlines.map((d) => h("li", { class: `deadline ${d.status}`, dataset: { code: d.code, status: d.status } },
       `${tx(d.title)}：${d.due}（${tx(term(app.catalogue, "deadlineStatuses", d.status))}）`)))) : null,

@@ -11,10 +11,8 @@ import { recorderControl } from "./recorder.js";
 import { isQuotaError } from "./db.js";
 import { VisitDraft } from "./visit-store.js";
 import { findingCard, syncNotice } from "./screens.js";
+import { preparePhoto, MAX_PHOTO_BYTES } from "./photos.js";
 
-const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
-const PHOTO_LONG_SIDE = 2048;
-const HQ_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]; // what HQ's attachment upload accepts
 
 export async function visitEditor(app, original, entry) {
   const { core, catalogue } = app;
@@ -68,14 +66,10 @@ export async function visitEditor(app, original, entry) {
 
   // ---- photos ------------------------------------------------------------------
   async function keepPhoto(file) {
-    let blob = file;
-    // Large photos are downscaled, and types HQ does not take (GIF, BMP…) re-encoded as JPEG.
-    if (blob.size > 2 * 1024 * 1024 || !HQ_TYPES.includes(blob.type)) blob = await downscale(file).catch(() => file);
-    if (blob.size > MAX_PHOTO_BYTES) throw new Error(t("photoTooLarge"));
-    const sha256 = await sha256Hex(await blob.arrayBuffer());
-    await app.records.keepPhoto({ sha256, mediaType: blob.type || "image/jpeg", size: blob.size, blob });
-    if (!visit.attachments.some((a) => a.sha256 === sha256)) visit.attachments.push({ sha256, mediaType: blob.type || "image/jpeg", sizeBytes: blob.size, takenAt: isoLocal() });
-    return sha256;
+    const photo = await preparePhoto(file);
+    await app.records.keepPhoto(photo);
+    if (!visit.attachments.some((a) => a.sha256 === photo.sha256)) visit.attachments.push({ sha256: photo.sha256, mediaType: photo.mediaType, sizeBytes: photo.size, takenAt: isoLocal() });
+    return photo.sha256;
   }
 
   function photoStrip(owner, ptr) {
@@ -481,14 +475,4 @@ export async function visitEditor(app, original, entry) {
   for (const el of root.querySelectorAll("[data-ptr]")) if (!fields.has(el.dataset.ptr)) fields.set(el.dataset.ptr, el);
   queueMicrotask(check);
   return root;
-}
-
-async function downscale(file) {
-  const bitmap = await createImageBitmap(file);
-  const scale = Math.min(1, PHOTO_LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-  const canvas = document.createElement("canvas");
-  canvas.width = Math.round(bitmap.width * scale);
-  canvas.height = Math.round(bitmap.height * scale);
-  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  return new Promise((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error("encode"))), "image/jpeg", 0.85));
 }

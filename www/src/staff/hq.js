@@ -105,6 +105,11 @@ export class Hq {
     return this.call("/api/v1/staff/follow-ups", { method: "POST", body: record });
   }
 
+  /** A rectification record (closed on documents), as a whole record. @param {any} record */
+  saveRectification(record) {
+    return this.call("/api/v1/staff/rectifications", { method: "POST", body: record });
+  }
+
   accounts() {
     return this.call("/api/v1/staff/accounts");
   }

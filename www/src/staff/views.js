@@ -6,6 +6,7 @@ import { term, section, itemName } from "../app/catalogue.js";
 import { fieldRenderer } from "../app/form-fields.js";
 import { HqError } from "./hq.js";
 import { periodOf, filterDeadlines, countByStatus, searchVisits } from "./state.js";
+import { rectificationDeadlines, closureRecord, findingKey } from "../app/rectification.js";
 import { say } from "./text.js";
 
 /** HQ's words for an error, in the console's language. */
@@ -147,8 +148,10 @@ export async function deadlines(app) {
         h("td", {}, tx(r.deadline.title),
           // The action that closes a lab limit: entering the sample's result.
           (r.deadline.kind === "labDelivery" || r.deadline.kind === "labReport") && r.deadline.itemId
-            ? [" ", h("a", { class: "action", href: `#/lab/${r.visitId}/${r.deadline.itemId}` }, say("enterLabResult"))] : null),
-        h("td", {}, h("a", { href: `#/record/${r.visitId}` }, r.operator ?? r.visitId)))))));
+            ? [" ", h("a", { class: "action", href: `#/lab/${r.visitId}/${r.deadline.itemId}` }, say("enterLabResult"))]
+            // …and a rectification's: closing it on the documents the operator sent in.
+            : r.deadline.kind === "rectification" ? [" ", h("a", { class: "action", href: `#/rectify/${r.visitId}` }, say("closeOnDocuments"))] : null),
+        h("td", {}, h("a", { class: "record-link", href: `#/record/${r.visitId}` }, r.operator ?? r.visitId)))))));
 }
 
 // ---- records -------------------------------------------------------------------------
@@ -166,7 +169,7 @@ export async function records(app) {
     h("a", { href: `#/record/${v.id}` }, h("strong", {}, v.operator?.name ?? "—"), h("span", { class: "muted" }, ` ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`)));
   const search = h("input", { type: "search", id: "search", value: query, placeholder: say("search"), "aria-label": say("search") });
   search.addEventListener("change", () => (location.hash = `#/records?q=${encodeURIComponent(search.value)}`));
-  return h("section", { id: "records" },
+  return h("section", { id: "records", dataset: { q: query } },
     h("div", { class: "screen-head" }, h("h1", {}, say("records")), search),
     finalised.length + drafts.length === 0 ? h("p", { class: "muted" }, say("noMatch")) : null,
     h("h2", {}, say("finalisedVisits", { n: finalised.length })), h("ul", { class: "records", id: "finalised-list" }, finalised.map(row)),
@@ -178,7 +181,8 @@ export async function record(app, id) {
   if (!found) return h("p", { class: "error" }, say("notFound"));
   const v = found.record;
   const followUps = (app.records ?? []).filter((c) => c.kind === "sampleFollowUp" && c.record.visitId === id).map((c) => c.record);
-  const ev = app.core.evaluateVisit(v, { asOf: today(), followUps });
+  const rechecks = (app.records ?? []).filter((c) => c.kind === "rectification" && c.record.visitId === id).map((c) => c.record);
+  const ev = app.core.evaluateVisit(v, { asOf: today(), followUps, rectifications: app.core.rectificationsOf(rechecks) });
   const { revisions, conflicts } = await app.hq.revisions(id);
   let docs = null;
   if (v.status === "finalised") docs = await app.hq.documents(id).catch(() => null);
@@ -200,6 +204,7 @@ export async function record(app, id) {
           fu?.labResult ? h("span", { class: "muted" }, `${fu.labResult.reportNo ?? ""} `) : null,
           h("a", { class: "button", href: `#/lab/${id}/${s.id}` }, fu?.labResult ? say("editLabResult") : say("enterLabResult")));
       }))) : null,
+    rectificationsCard(app, id, ev, rechecks),
     docs ? h("div", { class: "card", id: "record-documents" }, h("h2", {}, say("documents")),
       h("ul", {}, docs.documents.map((d) => h("li", { dataset: { key: d.key } }, tx(d.title), d.number ? h("span", { class: "muted" }, ` ${d.number}`) : null)))) : null,
     h("div", { class: "card" }, h("h2", {}, say("revisions")),
@@ -207,6 +212,82 @@ export async function record(app, id) {
         h("thead", {}, h("tr", {}, h("th", {}, say("received")), h("th", {}, say("device")), h("th", {}, say("status")), h("th", {}, say("revision")))),
         h("tbody", {}, revisions.map((r) => h("tr", {}, h("td", {}, formatTime(r.receivedAt)), h("td", {}, r.deviceId), h("td", {}, r.record.status === "finalised" ? t("finalised") : r.record.status === "draft" ? t("draft") : r.record.status ?? ""), h("td", { class: "mono" }, r.revision.slice(0, 8)))))),
       conflicts.length ? [h("h3", {}, say("conflicts")), h("ul", {}, conflicts.map((c) => h("li", {}, `${formatTime(c.receivedAt)} · ${c.deviceId} · ${c.revision.slice(0, 8)}`)))] : null));
+}
+
+/**
+ * A visit's rectifications: each finding ordered corrected with its deadline as
+ * the core judges it, the re-inspections and closures recorded, and the way to
+ * close the rest on documents.
+ */
+function rectificationsCard(app, visitId, ev, rechecks) {
+  const { waiting, met } = rectificationDeadlines(ev);
+  if (!waiting.length && !met.length) return null;
+  const terms = app.core.rectificationTerms();
+  const label = (list, v) => tx(list.find((x) => x.value === v)?.label ?? { zh: v, en: v });
+  return h("div", { class: "card", id: "record-rectifications" }, h("h2", {}, say("rectifications")),
+    h("ul", {}, [...waiting, ...met].map((d) => h("li", { dataset: { code: d.code, path: d.path, status: d.status } },
+      h("span", { class: `badge ${d.status}` }, tx(term(app.catalogue, "deadlineStatuses", d.status)) || d.status), " ", tx(d.title),
+      h("span", { class: "muted" }, ` ${say("due")} ${d.due}${d.doneOn ? ` · ${say("rectifiedOn")} ${d.doneOn}` : ""}`)))),
+    rechecks.length ? h("ul", { class: "rechecks" }, rechecks.map((r) => h("li", { dataset: { method: r.method } },
+      `${r.checkedOn ?? ""} ${label(terms.methods, r.method)}：`,
+      (r.items ?? []).map((i) => label(terms.outcomes, i.outcome)).join("、"),
+      r.reason ? h("span", { class: "muted" }, ` · ${r.reason}`) : null))) : null,
+    waiting.length ? h("a", { class: "button primary", href: `#/rectify/${visitId}`, id: "close-on-documents" }, say("closeOnDocuments")) : null);
+}
+
+/**
+ * Close a visit's rectifications on the documents the operator sent in: the
+ * findings still waiting (all chosen at first), the documents' day and the
+ * reason, checked by the core, saved at HQ as a rectification record.
+ */
+export async function rectify(app, visitId) {
+  const all = app.records ?? (await bureauRecords(app));
+  const visit = all.find((c) => c.kind === "visit" && c.id === visitId)?.record;
+  if (!visit) return h("p", { class: "error" }, say("notFound"));
+  const rechecks = all.filter((c) => c.kind === "rectification" && c.record.visitId === visitId).map((c) => c.record);
+  const ev = app.core.evaluateVisit(visit, { asOf: today(), followUps: [], rectifications: app.core.rectificationsOf(rechecks) });
+  const { waiting } = rectificationDeadlines(ev);
+  const outcome = h("div", { id: "rectify-outcome", role: "status" });
+  const problems = h("ul", { class: "problems", id: "rectify-problems" });
+  const day = h("input", { type: "date", name: "checkedOn", value: today(), max: today(), id: "rectify-day" });
+  const reason = h("textarea", { name: "reason", id: "rectify-reason", rows: "3", placeholder: say("reasonHint") });
+  const boxes = waiting.map((d) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "finding", value: findingKey(d), checked: true }), " ", tx(d.title), h("span", { class: "muted" }, ` ${say("due")} ${d.due}`)));
+  const form = h("form", { id: "rectify-form", class: "card form-grid" },
+    h("fieldset", { class: "span" }, h("legend", {}, say("findingsToClose")), boxes),
+    h("label", { class: "field" }, say("documentsDay"), day),
+    h("label", { class: "field span" }, say("reason"), reason),
+    problems,
+    outcome,
+    h("button", { type: "submit", class: "primary", id: "save-rectify" }, say("closeOnDocuments")));
+  // What was said about the last try goes once the clerk changes anything.
+  form.addEventListener("input", () => (problems.replaceChildren(), (outcome.textContent = "")));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const chosen = new Set(new FormData(form).getAll("finding").map(String));
+    const record = closureRecord({ id: app.core.newId(), visitId, schemaVersion: app.core.schemaVersion(), checkedOn: day.value }, reason.value, waiting.filter((d) => chosen.has(findingKey(d))));
+    const show = (list) => problems.replaceChildren(...list.map((p) => h("li", { class: "problem error", dataset: { code: p.code, path: p.path } }, tx(p.message))));
+    const report = app.core.validateRectification(record);
+    show(report.problems);
+    if (!report.ok) return (outcome.textContent = say("fixProblems", { n: report.errorCount }));
+    try {
+      const result = await app.hq.saveRectification(record);
+      if (result.status === "accepted" || result.status === "alreadyApplied") {
+        app.records = null; // read again: HQ holds a new record
+        outcome.replaceChildren(say("rectificationClosed"), " ", h("a", { href: `#/record/${visitId}` }, say("openRecord")));
+        outcome.className = "ok-note";
+        form.querySelector("#save-rectify")?.setAttribute("disabled", "");
+      } else {
+        show(result.problems ?? []);
+        outcome.textContent = result.message ? tx(result.message) : say("fixProblems", { n: (result.problems ?? []).length });
+      }
+    } catch (err) {
+      outcome.textContent = words(err);
+    }
+  });
+  return h("section", { id: "rectify", dataset: { visit: visitId } },
+    h("div", { class: "screen-head" }, h("a", { href: `#/record/${visitId}`, class: "button" }, "‹ ", say("back")), h("h1", {}, `${say("closeOnDocuments")}：${visit.operator?.name ?? ""}`)),
+    h("p", { class: "muted" }, `${visit.site?.name ?? ""} · ${formatTime(visit.startedAt)}`),
+    waiting.length ? form : h("p", { class: "ok-note", id: "nothing-to-close" }, say("nothingToClose")));
 }
 
 // ---- lab results ---------------------------------------------------------------------
