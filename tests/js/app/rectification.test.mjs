@@ -110,6 +110,7 @@ test("an officer records a re-inspection on the tablet, offline, and a clerk clo
   await page.click("#nav-figures");
   await page.waitForSelector("#figures");
   assert.equal(await page.textContent("#fig-ordered .value"), String(figures.ordered));
+  assert.match(await page.textContent('.paragraph[data-key="total"] p'), new RegExp(`责令整改${figures.ordered}项，已按期整改${figures.onTime}项.*按期整改率100\\.0%`));
 
   // The officer's tablet shows the clerk's closure after its next sync.
   await officer.evaluate(() => window.xuncha.syncNow());
@@ -120,6 +121,10 @@ test("an officer records a re-inspection on the tablet, offline, and a clerk clo
     return (await officer.getAttribute("#rectifications-waiting", "data-count")) === "0";
   });
   assert.match(await officer.textContent("#rectifications .last-recheck"), /书面审查/);
+  // The tablet's own figures count both, from the same records.
+  await officer.goto(`${hq.url}/#/dashboard`);
+  await officer.waitForSelector("#dashboard-body");
+  assert.match(await officer.textContent("#dashboard-body"), /按期整改率100\.0%/);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(officer.errors, []);
   await context.close();

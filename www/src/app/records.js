@@ -97,12 +97,13 @@ export class Records {
   }
 
   /**
-   * A visit's rectification records (复查 on this tablet, closures by staff from HQ).
+   * A visit's rectification records (复查 on this tablet, closures by staff from HQ); every visit's without one.
+   * @param {string} [visitId]
    * @returns {Promise<import("../../../pkg/xuncha.js").RectificationRecord[]>}
    */
   async rectifications(visitId) {
     const all = await this.db.getAllFromIndex("records", "byKind", "rectification");
-    return all.map((r) => r.record).filter((r) => r.visitId === visitId);
+    return all.map((r) => r.record).filter((r) => visitId === undefined || r.visitId === visitId);
   }
 
   /**

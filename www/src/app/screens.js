@@ -164,11 +164,12 @@ const PERIODS = () => {
 export async function dashboard(app) {
   const visits = (await app.records.visits()).map((e) => e.record);
   const followUps = await app.records.followUps();
+  const rectifications = app.core.rectificationsOf(await app.records.rectifications());
   const periods = PERIODS();
   const select = h("select", { id: "period" }, periods.map((p, i) => h("option", { value: p.value, selected: i === 3 }, tx(p.label))));
   const body = h("div", { id: "dashboard-body" });
   const draw = () => {
-    const summary = app.core.summarise(visits, { query: { period: select.value, asOf: todayDate() }, followUps });
+    const summary = app.core.summarise(visits, { query: { period: select.value, asOf: todayDate() }, followUps, rectifications });
     const f = summary.figures;
     const report = app.core.reportParagraphs(summary);
     const tile = (label, value, sub) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value), h("span", { class: "tile-label" }, tx(label)), sub ? h("span", { class: "muted" }, sub) : null);
