@@ -315,3 +315,46 @@ fn operators_using_failed_instruments_are_counted_once_each() {
     assert_eq!((s.figures.metrology.failed, s.figures.metrology.failed_operators), (2, 1));
     assert!(xuncha::summary::report::paragraphs(&s).metrology.zh.contains("查处使用不合格计量器具的商家1家"));
 }
+
+/// Drilling down: the records behind every count, for the whole scope and for
+/// each group of every grouping, add up to the count — on the hand-counted
+/// half-year (amendments, drafts, a visit outside the period) and on generated
+/// bureau-years.
+fn assert_records_make_up_every_count(visits: &[Visit], follow_ups: &[xuncha::sampling::SampleFollowUp], rectifications: &[Rectification], period: &str, as_of: &str) {
+    let names: Vec<String> = serde_json::to_value(xuncha::summary::Counts::default()).unwrap().as_object().unwrap().keys().cloned().collect();
+    for group_by in [None, Some(GroupBy::Market), Some(GroupBy::Officer), Some(GroupBy::Operator), Some(GroupBy::Month), Some(GroupBy::Kind)] {
+        let q = SummaryQuery { period: period.into(), scope: Scope::default(), as_of: as_of.parse().unwrap(), group_by, top: None };
+        let s = summarise(visits, follow_ups, rectifications, &q, Rulebook::builtin()).unwrap();
+        let mut scopes: Vec<(Option<String>, Value)> = vec![(None, serde_json::to_value(s.figures.counts).unwrap())];
+        scopes.extend(s.groups.iter().map(|g| (Some(g.key.clone()), serde_json::to_value(g.figures.counts).unwrap())));
+        for (group, counts) in &scopes {
+            for name in &names {
+                let behind = xuncha::summary::records_behind(visits, follow_ups, rectifications, &q, Rulebook::builtin(), name, group.as_deref()).unwrap();
+                let sum: u64 = behind.iter().map(|r| r.count as u64).sum();
+                assert_eq!(sum, counts[name].as_u64().unwrap(), "{name} in {group:?} by {group_by:?}");
+                assert!(behind.windows(2).all(|w| w[0].date <= w[1].date), "oldest first");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_count_opens_the_records_that_make_it_up() {
+    let d = data();
+    assert_records_make_up_every_count(&d.visits, &d.follow_ups, &d.rectifications, "2026-H1", "2026-07-10");
+    // By hand: one rectification was late, V3's lift; a count the summary lacks is refused by name.
+    let q = query(Scope::default(), None);
+    let ids: Vec<String> = xuncha::summary::records_behind(&d.visits, &d.follow_ups, &d.rectifications, &q, Rulebook::builtin(), "rectLate", None).unwrap().into_iter().map(|r| r.visit_id).collect();
+    assert_eq!(ids, [d.visits.iter().find(|v| v.started_at.is_some_and(|t| t.date_naive().to_string() == "2026-03-05")).unwrap().id.clone().unwrap()], "V3's lift, rectified late");
+    let e = xuncha::summary::records_behind(&d.visits, &d.follow_ups, &d.rectifications, &q, Rulebook::builtin(), "nonsense", None).unwrap_err();
+    assert_eq!(xuncha::CoreError::code(&e), "UNKNOWN_COUNT");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 6, ..Default::default() })]
+    #[test]
+    fn generated_bureau_years_drill_down_to_their_counts(seed in 0u64..1_000_000, n in 10usize..50) {
+        let d = xuncha::dataset::generate(seed, n, 2026);
+        assert_records_make_up_every_count(&d.visits, &d.follow_ups, &d.rectifications, "2026", "2026-12-31");
+    }
+}

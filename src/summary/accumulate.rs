@@ -31,6 +31,8 @@ macro_rules! counts {
 counts! {
     /// 检查家次
     visits,
+    /// Visits at a site in a market: the records behind 检查 X 个市场.
+    in_market,
     compliant,
     with_violations,
     violations,
@@ -128,7 +130,8 @@ impl Contribution {
     pub fn of(visit: &Visit, eval: &Evaluation, follow_ups: &[SampleFollowUp], rectified: &dyn Fn(&str, &str) -> Option<Date>, as_of: Date, kind: Option<CheckKind>) -> Option<Contribution> {
         let date = eval.visit_date?;
         let wants = |k: CheckKind| kind.map_or(true, |w| w == k);
-        let mut c = Counts { visits: 1, officer_deployments: visit.officers.len() as u32, ..Counts::default() };
+        let in_market = visit.site.as_ref().is_some_and(|s| s.market_id.is_some()) as u32;
+        let mut c = Counts { visits: 1, in_market, officer_deployments: visit.officers.len() as u32, ..Counts::default() };
         if wants(CheckKind::Price) {
             c.price_checks = visit.price_checks.len() as u32;
         }

@@ -238,18 +238,25 @@ pub struct Summary {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SummaryError {
     BadPeriod(String),
+    /// A drill-down named a count the summary does not have.
+    UnknownCount(String),
 }
 
 impl crate::CoreError for SummaryError {
     fn code(&self) -> &'static str {
-        "BAD_PERIOD"
+        match self {
+            SummaryError::BadPeriod(_) => "BAD_PERIOD",
+            SummaryError::UnknownCount(_) => "UNKNOWN_COUNT",
+        }
     }
     fn message(&self) -> Text {
-        let SummaryError::BadPeriod(p) = self;
-        Text::new(
-            format!("统计期间“{p}”无法识别（例：2026-03、2026-Q1、2026-H1、2026、2026-01-01/2026-06-30）"),
-            format!("the period \"{p}\" is not understood (e.g. 2026-03, 2026-Q1, 2026-H1, 2026, 2026-01-01/2026-06-30)"),
-        )
+        match self {
+            SummaryError::BadPeriod(p) => Text::new(
+                format!("统计期间“{p}”无法识别（例：2026-03、2026-Q1、2026-H1、2026、2026-01-01/2026-06-30）"),
+                format!("the period \"{p}\" is not understood (e.g. 2026-03, 2026-Q1, 2026-H1, 2026, 2026-01-01/2026-06-30)"),
+            ),
+            SummaryError::UnknownCount(c) => Text::new(format!("统计中没有“{c}”这一项"), format!("the summary has no count \"{c}\"")),
+        }
     }
 }
 
@@ -559,6 +566,59 @@ impl SummaryBuilder {
 pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications: &[Rectification], query: &SummaryQuery, book: &Rulebook) -> Result<Summary, SummaryError> {
     let mut b = SummaryBuilder::new(query.clone(), book)?;
     b.add_rectifications(rectifications);
+    for_each_counted(&mut b, visits, follow_ups, |b, _, e| b.apply(&e, true));
+    Ok(b.summary())
+}
+
+/// One record behind a figure: the visit and what it adds to the count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordShare {
+    pub visit_id: String,
+    pub date: Date,
+    pub count: u32,
+}
+
+/// The records that make up one count of the summary (a [`Counts`] field by
+/// its camelCase name, e.g. `violations`, `rectOnTime`, `samplesFailed`), for
+/// the whole scope or for one group (`group`: a [`GroupSummary`] key): each
+/// counted visit adding to it, with how much, oldest first. Their counts sum
+/// to the figure (tests/summary.rs holds this for every count and grouping).
+/// A figure of distinct things (operators, markets) is made up of `visits`.
+pub fn records_behind(
+    visits: &[Visit],
+    follow_ups: &[SampleFollowUp],
+    rectifications: &[Rectification],
+    query: &SummaryQuery,
+    book: &Rulebook,
+    count: &str,
+    group: Option<&str>,
+) -> Result<Vec<RecordShare>, SummaryError> {
+    let field = |c: &Counts| serde_json::to_value(c).ok().and_then(|v| v.get(count).and_then(|n| n.as_u64()));
+    if field(&Counts::default()).is_none() {
+        return Err(SummaryError::UnknownCount(count.to_string()));
+    }
+    let mut b = SummaryBuilder::new(query.clone(), book)?;
+    b.add_rectifications(rectifications);
+    let mut out: Vec<RecordShare> = Vec::new();
+    for_each_counted(&mut b, visits, follow_ups, |_, visit_id, e| {
+        let c = match group {
+            None => Some(&e.total),
+            Some(key) => e.groups.iter().find(|(k, _, _)| k == key).map(|(_, _, c)| c),
+        };
+        let n = c.and_then(|c| field(&c.counts)).unwrap_or(0) as u32;
+        if let (Some(c), true) = (c, n > 0) {
+            out.push(RecordShare { visit_id, date: c.date, count: n });
+        }
+    });
+    out.sort_by(|a, b| (a.date, &a.visit_id).cmp(&(b.date, &b.visit_id)));
+    Ok(out)
+}
+
+/// Each amendment chain's counted record (the latest finalised) with its entry
+/// in the builder's period and scope, handed to `each` one at a time; drafts
+/// and superseded records noted in the builder as they are met.
+fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[SampleFollowUp], mut each: impl FnMut(&mut SummaryBuilder, String, Entry)) {
     let mut by_visit: HashMap<&str, Vec<&SampleFollowUp>> = HashMap::new();
     for f in follow_ups {
         if let Some(v) = f.visit_id.as_deref() {
@@ -614,8 +674,7 @@ pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications
         }
         let eval = evaluate_for_counting(v, &mine, &b.book, b.query.as_of);
         if let Some(e) = b.entry(v, &eval, &mine) {
-            b.apply(&e, true);
+            each(b, v.id.clone().unwrap_or_default(), e);
         }
     }
-    Ok(b.summary())
 }

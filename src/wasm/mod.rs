@@ -36,6 +36,8 @@ extern "C" {
     pub type SummariseOptionsArg;
     #[wasm_bindgen(typescript_type = "SummaryQuery")]
     pub type SummaryQueryArg;
+    #[wasm_bindgen(typescript_type = "RecordsBehindOptions")]
+    pub type RecordsBehindOptionsArg;
     #[wasm_bindgen(typescript_type = "Summary")]
     pub type SummaryArg;
     #[wasm_bindgen(typescript_type = "SampleFollowUp[]")]
@@ -466,6 +468,31 @@ pub fn summarise(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sy
     let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
     let summary = with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))?;
     Ok(to_js(&summary))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RecordsBehindOptions {
+    query: crate::summary::SummaryQuery,
+    #[serde(default)]
+    follow_ups: Vec<serde_json::Value>,
+    #[serde(default)]
+    rectifications: Vec<crate::summary::Rectification>,
+    count: String,
+    #[serde(default)]
+    group: Option<String>,
+}
+
+/// The records that make up one count of the summary (for the whole scope, or
+/// one group): each counted visit adding to it and by how much, oldest first.
+/// Throws `UNKNOWN_COUNT` for a count the summary does not have.
+#[wasm_bindgen(js_name = recordsBehind, unchecked_return_type = "RecordShare[]")]
+pub fn records_behind(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sys::Array, options: RecordsBehindOptionsArg) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let opts: RecordsBehindOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
+    let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
+    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    with_rulebook(|book| crate::summary::records_behind(&visits, &follow_ups, &opts.rectifications, &opts.query, book, &opts.count, opts.group.as_deref())).map(|r| to_js(&r)).map_err(|e| js_error(&e))
 }
 
 /// A record from JS for counting, one array element at a time.

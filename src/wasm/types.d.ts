@@ -516,13 +516,22 @@ export interface SummariseOptions {
   rectifications?: Rectification[];
 }
 
+/** `count`: a field of `Figures.counts` (e.g. "violations", "rectOnTime"); `group`: a group's key. */
+export interface RecordsBehindOptions extends SummariseOptions {
+  count: keyof Counts;
+  group?: string;
+}
+
+/** One record behind a figure: what the visit adds to the count. */
+export interface RecordShare { visitId: string; date: DateString; count: number; }
+
 /** A rate with numerator and denominator; over zero: display "—", no percent. */
 export interface Rate { numerator: number; denominator: number; percent?: number; display: string; }
 
 export interface CodeCount { code: string; title: Text; count: number; }
 
 export interface Counts {
-  visits: number; compliant: number; withViolations: number; violations: number; notices: number;
+  visits: number; inMarket: number; compliant: number; withViolations: number; violations: number; notices: number;
   officerDeployments: number; priceChecks: number; priceViolations: number;
   instruments: number; instrumentsFailed: number; equipment: number; equipmentHazards: number; equipmentHazardsRectified: number;
   samples: number; samplesWithResult: number; samplesFailed: number; samplesDisposed: number; disposalsOpen: number; disposalsOverdue: number;

@@ -110,6 +110,12 @@ test("an officer records a re-inspection on the tablet, offline, and a clerk clo
   await page.click("#nav-figures");
   await page.waitForSelector("#figures");
   assert.equal(await page.textContent("#fig-ordered .value"), String(figures.ordered));
+  // The on-time figure opens both visits.
+  await page.click("#fig-on-time");
+  await page.waitForSelector("#behind");
+  assert.deepEqual((await page.$$eval("#behind .behind-row", (els) => els.map((e) => e.dataset.id))).sort(), [closedByClerk, rechecked].sort());
+  await page.goto(`${hq.url}/staff/#/`);
+  await page.waitForSelector("#figures");
   assert.match(await page.textContent('.paragraph[data-key="total"] p'), new RegExp(`责令整改${figures.ordered}项，已按期整改${figures.onTime}项.*按期整改率100\\.0%`));
 
   // The officer's tablet shows the clerk's closure after its next sync.

@@ -79,6 +79,25 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   assert.match(await page.textContent("#figures"), /草稿 1 份未计入/);
   await axe(page, "figures");
   await shoot(page, "figures");
+  // Every figure opens the records that make it up: the violations, from the visit that has them.
+  await page.click("#fig-violations");
+  await page.waitForSelector("#behind");
+  assert.equal(await page.getAttribute("#behind", "data-total"), String(f.violations));
+  assert.deepEqual(await page.$$eval("#behind .behind-row", (els) => els.map((e) => e.dataset.id)), [visitId]);
+  assert.match(await page.textContent("#behind-total"), new RegExp(`共 1 条记录，合计 ${f.violations}`));
+  await axe(page, "behind");
+  await shoot(page, "behind");
+  await page.click(`#behind .behind-row[data-id="${visitId}"] a`);
+  await page.waitForSelector(`#record[data-id="${visitId}"]`);
+  // …and the cases to open, and the markets (the visits at a site in a market).
+  for (const [tile, total] of [["cases", f.casesToOpen], ["markets", f.counts.inMarket]]) {
+    await page.goto(`${hq.url}/staff/#/`);
+    await page.waitForSelector("#figures");
+    await page.click(`#fig-${tile}`);
+    await page.waitForSelector(`#behind[data-total="${total}"]`);
+  }
+  await page.goto(`${hq.url}/staff/#/`);
+  await page.waitForSelector("#figures");
   // Another period: the picker's choice reaches the page.
   await page.selectOption('#period-picker select[name="kind"]', "year");
   await page.click('#period-picker button[type="submit"]');

@@ -73,6 +73,7 @@ async function route() {
     else if (where === "records") screen = await views.records(app);
     else if (where === "accounts") screen = await views.accounts(app);
     else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
+    else if (where === "behind") screen = await views.behind(app);
     else if (where === "rectify" && id) screen = await views.rectify(app, decodeURIComponent(id));
     else if (where === "lab" && id) screen = await views.labResult(app, decodeURIComponent(id), decodeURIComponent((location.hash.split("?")[0].split("/")[3]) ?? ""));
     else screen = await views.figures(app);

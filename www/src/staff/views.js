@@ -65,7 +65,13 @@ export function setup(app, done) {
 
 // ---- figures and report paragraphs ------------------------------------------------
 
-const figure = (id, label, value) => h("div", { class: "figure", id: `fig-${id}` }, h("span", { class: "value" }, String(value)), h("span", { class: "label" }, label));
+/**
+ * One figure, opening the records that make it up: `count` is the core's count
+ * behind it (a field of `Figures.counts`), `word` the figure's name in text.js.
+ */
+const figure = (id, word, value, count, where) =>
+  h("a", { class: "figure", id: `fig-${id}`, href: `#/behind?count=${count}&figure=${word}&${where}`, title: say("openRecords") },
+    h("span", { class: "value" }, String(value)), h("span", { class: "label" }, say(word)));
 
 export async function figures(app) {
   const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
@@ -82,6 +88,7 @@ export async function figures(app) {
     e.preventDefault();
     location.hash = `#/?kind=${picker.kind.value}&asOf=${picker.asOf.value}`;
   });
+  const where = `kind=${kind}&asOf=${asOf}`;
   const chart = h("div", { class: "chart", role: "img", "aria-label": say("trend") });
   chart.innerHTML = app.core.trendChartSvg(summary);
   const paragraph = (key) => {
@@ -96,27 +103,72 @@ export async function figures(app) {
     h("div", { class: "screen-head" }, h("h1", {}, `${tx(summary.period.label)} · ${say("figures")}`), picker),
     summary.drafts ? h("p", { class: "muted" }, say("drafts", { n: summary.drafts })) : null,
     h("div", { class: "figures" },
-      figure("visits", say("visits"), f.visits),
-      figure("operators", say("operators"), f.operators),
-      figure("markets", say("markets"), f.markets),
-      figure("deployments", say("deployments"), f.officerDeployments),
-      figure("with-violations", say("withViolations"), f.visitsWithViolations),
-      figure("violations", say("violations"), f.violations),
-      figure("cases", say("casesToOpen"), f.casesToOpen),
-      figure("compliance", say("complianceRate"), f.complianceRate.display),
-      figure("price", say("priceChecks"), f.price.checks),
-      figure("instruments", say("instruments"), f.metrology.instruments),
-      figure("failed-instruments", say("failedInstruments"), f.metrology.failed),
-      figure("failed-instrument-operators", say("failedInstrumentOperators"), f.metrology.failedOperators),
-      figure("equipment", say("equipment"), f.equipment.units),
-      figure("hazards", say("hazards"), f.equipment.hazards),
-      figure("batches", say("batches"), f.sampling.batches),
-      figure("failed-batches", say("failedBatches"), f.sampling.failed),
-      figure("ordered", say("ordered"), f.rectification.ordered),
-      figure("on-time", say("onTimeRate"), f.rectification.onTimeRate.display),
-      figure("overdue", say("overdue"), f.rectification.overdue)),
+      figure("visits", "visits", f.visits, "visits", where),
+      figure("operators", "operators", f.operators, "visits", where),
+      figure("markets", "markets", f.markets, "inMarket", where),
+      figure("deployments", "deployments", f.officerDeployments, "officerDeployments", where),
+      figure("with-violations", "withViolations", f.visitsWithViolations, "withViolations", where),
+      figure("violations", "violations", f.violations, "violations", where),
+      figure("cases", "casesToOpen", f.casesToOpen, "toCase", where),
+      figure("compliance", "complianceRate", f.complianceRate.display, "compliant", where),
+      figure("price", "priceChecks", f.price.checks, "priceChecks", where),
+      figure("instruments", "instruments", f.metrology.instruments, "instruments", where),
+      figure("failed-instruments", "failedInstruments", f.metrology.failed, "instrumentsFailed", where),
+      figure("failed-instrument-operators", "failedInstrumentOperators", f.metrology.failedOperators, "instrumentsFailed", where),
+      figure("equipment", "equipment", f.equipment.units, "equipment", where),
+      figure("hazards", "hazards", f.equipment.hazards, "equipmentHazards", where),
+      figure("batches", "batches", f.sampling.batches, "samples", where),
+      figure("failed-batches", "failedBatches", f.sampling.failed, "samplesFailed", where),
+      figure("ordered", "ordered", f.rectification.ordered, "rectOrdered", where),
+      figure("on-time", "onTimeRate", f.rectification.onTimeRate.display, "rectOnTime", where),
+      figure("overdue", "overdue", f.rectification.overdue, "rectOverdue", where)),
     h("div", { class: "card" }, h("h2", {}, say("trend")), chart),
     h("div", { class: "card", id: "paragraphs" }, h("h2", {}, say("paragraphs")), ["total", "price", "metrology", "equipment", "sampling"].map(paragraph)));
+}
+
+// ---- the records behind a figure ---------------------------------------------------------
+
+/**
+ * Every record that makes up one figure of the period, and what each adds to
+ * it: the core counts from the bureau's records (the same counting HQ's
+ * figures use), each row opening the record.
+ */
+export async function behind(app) {
+  const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
+  const kind = /** @type {import("./state.js").PeriodKind} */ (params.get("kind") ?? "half");
+  const asOf = params.get("asOf") ?? today();
+  const count = /** @type {keyof import("../../../pkg/xuncha.js").Counts} */ (params.get("count") ?? "visits");
+  const word = params.get("figure") ?? "visits";
+  const all = app.records ?? (await bureauRecords(app));
+  const of = (/** @type {string} */ k) => all.filter((c) => c.kind === k).map((c) => c.record);
+  const visits = of("visit");
+  const query = { period: periodOf(kind, asOf), asOf };
+  // The period named as the core names it (“2026年下半年”): a summary of nothing costs nothing.
+  const periodLabel = tx(app.core.summarise([], { query }).period.label);
+  const shares = app.core.recordsBehind(visits, {
+    query,
+    followUps: of("sampleFollowUp"),
+    rectifications: app.core.rectificationsOf(of("rectification")),
+    count,
+  });
+  const byId = new Map(visits.map((v) => [v.id, v]));
+  const total = shares.reduce((n, s) => n + s.count, 0);
+  return h("section", { id: "behind", dataset: { count, total: String(total) } },
+    h("div", { class: "screen-head" }, h("a", { href: `#/?kind=${kind}&asOf=${asOf}`, class: "button" }, "‹ ", say("back")),
+      h("h1", {}, `${say(word)} · ${periodLabel}`)),
+    h("p", { class: "muted", id: "behind-total" }, say("recordsBehind", { n: shares.length, total })),
+    shares.length === 0 ? h("p", { class: "muted" }, say("noMatch")) :
+    h("table", { class: "board" },
+      h("thead", {}, h("tr", {}, h("th", {}, say("started")), h("th", {}, say("operator")), h("th", {}, say("site")), h("th", {}, say("officers")), h("th", { class: "num" }, say("adds")))),
+      h("tbody", {}, shares.map((s) => {
+        const v = byId.get(s.visitId);
+        return h("tr", { class: "behind-row", dataset: { id: s.visitId, count: String(s.count) } },
+          h("td", {}, s.date),
+          h("td", {}, h("a", { href: `#/record/${s.visitId}` }, v?.operator?.name ?? s.visitId)),
+          h("td", {}, v?.site?.name ?? ""),
+          h("td", {}, (v?.officers ?? []).map((o) => o.name).filter(Boolean).join("、")),
+          h("td", { class: "num" }, String(s.count)));
+      }))));
 }
 
 // ---- deadlines board ---------------------------------------------------------------
