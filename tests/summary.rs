@@ -223,6 +223,22 @@ fn csv_exports_open_in_excel() {
     assert!(visits.lines().nth(1).unwrap().starts_with("01900000-0000-7000-8000-000000000101,2026-01-15,已定稿,,福州某某超市有限公司,91350100M000100Y43,"));
     let findings = xuncha::summary::export::findings_csv(&d.visits, &evals);
     assert!(findings.contains(",PRICE.NO_TAG,未明码标价,违法,"));
+    // Who, where, which check and item, in words; where the rectification stands, from the rectifications given.
+    let closed: Vec<_> = evals
+        .iter()
+        .map(|e| {
+            let mut e = e.clone().unwrap();
+            xuncha::rectification::close_deadlines(&mut e, &d.rectifications);
+            Some(e)
+        })
+        .collect();
+    let findings = xuncha::summary::export::findings_csv(&d.visits, &closed);
+    assert!(findings.lines().next().unwrap().contains("统一社会信用代码,检查场所,执法人员,检查类别,检查对象,规则代码"));
+    let v1 = findings.lines().find(|l| l.contains("PRICE.NO_TAG")).unwrap();
+    assert!(v1.contains(",福州某某超市有限公司,91350100M000100Y43,"), "{v1}");
+    assert!(v1.contains(",明码标价,第 1 项 "), "{v1}");
+    assert!(v1.ends_with(",按期完成（2026-01-17）"), "{v1}");
+    assert!(!findings.contains(",/priceChecks/"), "no internal paths");
     assert!(findings.contains(",SAMP.TOO_FEW_SAMPLERS,抽样人员少于两名,提醒,"));
     // A name with a comma and quotes is quoted; one that looks like a formula is defused.
     let mut odd = d.visits[0].clone();

@@ -91,19 +91,48 @@ pub fn visits_csv(visits: &[Visit], evaluations: &[Option<Evaluation>]) -> Strin
     out
 }
 
-/// One row per finding.
+/// The checked item a finding is about, as a clerk reads it: "第 2 项 猪肉（前腿）"
+/// (the goods, the instrument's serial, the equipment's registration, the
+/// sample's product or number); empty for a finding about the visit itself.
+fn item_of(v: &Visit, path: &str) -> String {
+    let mut parts = path.split('/').skip(1);
+    let (Some(list), Some(Ok(i))) = (parts.next(), parts.next().map(str::parse::<usize>)) else { return String::new() };
+    let name = match list {
+        "priceChecks" => v.price_checks.get(i).and_then(|x| x.item_name.clone()),
+        "instrumentChecks" => v.instrument_checks.get(i).and_then(|x| x.serial_no.clone()),
+        "equipmentChecks" => v.equipment_checks.get(i).and_then(|x| x.registration_no.clone()),
+        "samples" => v.samples.get(i).and_then(|x| x.product_name.clone().or_else(|| x.sample_no.clone())),
+        _ => return String::new(),
+    };
+    format!("第 {} 项 {}", i + 1, name.unwrap_or_default()).trim_end().to_string()
+}
+
+/// One row per finding: who, where, which check and item, the rule and its
+/// basis, the measure, and where its rectification stands (as the evaluation
+/// judged it, with the rectifications it was given).
 pub fn findings_csv(visits: &[Visit], evaluations: &[Option<Evaluation>]) -> String {
     let mut out = String::from(BOM);
-    row(&mut out, &["记录编号", "检查日期", "经营者", "规则代码", "问题", "级别", "情况", "依据", "措施", "整改期限", "位置"].map(String::from));
+    row(
+        &mut out,
+        &["记录编号", "检查日期", "经营者", "统一社会信用代码", "检查场所", "执法人员", "检查类别", "检查对象", "规则代码", "问题", "级别", "情况", "依据", "措施", "整改期限", "整改情况"]
+            .map(String::from),
+    );
     for (v, eval) in visits.iter().zip(evaluations) {
         let Some(eval) = eval else { continue };
+        let op = v.operator.clone().unwrap_or_default();
         for f in &eval.findings {
+            let rectification = eval.deadlines.iter().find(|d| d.kind == crate::finding::DeadlineKind::Rectification && d.code == f.code && d.path == f.path);
             row(
                 &mut out,
                 &[
                     text(&v.id),
                     eval.visit_date.map(|d| d.to_string()).unwrap_or_default(),
-                    v.operator.as_ref().map(|o| text(&o.name)).unwrap_or_default(),
+                    text(&op.name),
+                    text(&op.credit_code),
+                    v.site.as_ref().map(|s| text(&s.name)).unwrap_or_default(),
+                    v.officers.iter().map(|o| text(&o.name)).collect::<Vec<_>>().join("、"),
+                    f.kind.label().zh,
+                    item_of(v, &f.path),
                     f.code.clone(),
                     f.title.zh.clone(),
                     match f.level {
@@ -114,7 +143,13 @@ pub fn findings_csv(visits: &[Visit], evaluations: &[Option<Evaluation>]) -> Str
                     f.basis.iter().map(|b| format!("《{}》{}", b.law.zh, b.article.zh)).collect::<Vec<_>>().join("；"),
                     f.measures.iter().map(|m| m.text().zh).collect::<Vec<_>>().join("、"),
                     f.rectify_by.map(|d| d.to_string()).unwrap_or_default(),
-                    f.path.clone(),
+                    match rectification {
+                        Some(d) => match d.done_on {
+                            Some(day) => format!("{}（{day}）", d.status.label().zh),
+                            None => d.status.label().zh,
+                        },
+                        None => String::new(),
+                    },
                 ],
             );
         }

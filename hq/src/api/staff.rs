@@ -124,7 +124,13 @@ pub async fn findings_csv(
 ) -> Result<Response, ApiError> {
     let as_of = as_of(&query(raw)?)?;
     let b = bureau_records(&state, user.bureau_id).await?;
-    let evaluations: Vec<_> = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of).into_iter().map(Some).collect();
+    let evaluations: Vec<_> = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of)
+        .into_iter()
+        .map(|mut e| {
+            xuncha::rectification::close_deadlines(&mut e, &b.rectifications);
+            Some(e)
+        })
+        .collect();
     let csv = xuncha::summary::export::findings_csv(&b.visits, &evaluations);
     Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"), (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"findings.csv\"")], csv).into_response())
 }

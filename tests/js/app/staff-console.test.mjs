@@ -6,7 +6,8 @@
 // 1024×768 kept as artifacts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { hqAndBrowser, newContext, open, signIn, startVisit, addItems, sign, finalise, untilSynced, until, draft, giveNotice, staffConsole, axe, TABLET, DESKTOP } from "./app-driver.mjs";
 import { PASSWORD } from "./hq.mjs";
 
@@ -79,6 +80,22 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   assert.match(await page.textContent("#figures"), /草稿 1 份未计入/);
   await axe(page, "figures");
   await shoot(page, "figures");
+  // The paragraphs as a Word file, opened and read; the findings as CSV with who, where and what, in words.
+  const [docx] = await Promise.all([page.waitForEvent("download"), page.click("#download-docx")]);
+  assert.match(docx.suggestedFilename(), /市场监管检查情况\.docx$/);
+  const docxPath = `${ARTIFACTS}/staff-report.docx`;
+  await docx.saveAs(docxPath);
+  const body = execFileSync("unzip", ["-p", docxPath, "word/document.xml"], { encoding: "utf8" });
+  const totalParagraph = await page.textContent('.paragraph[data-key="total"] p');
+  assert.ok(body.includes(totalParagraph.replaceAll("&", "&amp;")), "the Word file holds the paragraph as shown");
+  assert.match(body, /市场监管检查情况/);
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.click("#download-findings-csv")]);
+  const findings = readFileSync(await csv.path(), "utf8");
+  assert.match(findings.split("\r\n")[0], /经营者,统一社会信用代码,检查场所,执法人员,检查类别,检查对象/);
+  assert.match(findings, /福州某某生鲜超市有限公司,91350100M000100Y43,某某农贸市场,陈某、王某,明码标价,第 1 项 猪肉（前腿）/);
+  const [table] = await Promise.all([page.waitForEvent("download"), page.click("#download-summary-csv")]);
+  assert.match(readFileSync(await table.path(), "utf8"), /检查经营主体（家次）,1/);
+
   // Every figure opens the records that make it up: the violations, from the visit that has them.
   await page.click("#fig-violations");
   await page.waitForSelector("#behind");

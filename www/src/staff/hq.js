@@ -83,6 +83,11 @@ export class Hq {
     return this.call(`/api/v1/staff/summary?period=${encodeURIComponent(period)}&asOf=${asOf}`);
   }
 
+  /** Every finding of the bureau as CSV (HQ's export, with the rectifications it holds). @param {string} asOf */
+  findingsCsv(asOf) {
+    return this.call(`/api/v1/staff/findings.csv?asOf=${asOf}`, { text: true });
+  }
+
   /** @param {string} asOf */
   deadlines(asOf) {
     return this.call(`/api/v1/staff/deadlines?asOf=${asOf}`);

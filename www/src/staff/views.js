@@ -8,6 +8,7 @@ import { HqError } from "./hq.js";
 import { periodOf, filterDeadlines, countByStatus, searchVisits } from "./state.js";
 import { rectificationDeadlines, closureRecord, findingKey } from "../app/rectification.js";
 import { say } from "./text.js";
+import { saveAs, reportDocx, csvBlob } from "./downloads.js";
 
 /** HQ's words for an error, in the console's language. */
 function words(e) {
@@ -64,6 +65,9 @@ export function setup(app, done) {
 }
 
 // ---- figures and report paragraphs ------------------------------------------------
+
+/** The report's paragraphs, in the order a bureau writes them. */
+const PARAGRAPHS = ["total", "price", "metrology", "equipment", "sampling"];
 
 /**
  * One figure, opening the records that make it up: `count` is the core's count
@@ -123,7 +127,14 @@ export async function figures(app) {
       figure("on-time", "onTimeRate", f.rectification.onTimeRate.display, "rectOnTime", where),
       figure("overdue", "overdue", f.rectification.overdue, "rectOverdue", where)),
     h("div", { class: "card" }, h("h2", {}, say("trend")), chart),
-    h("div", { class: "card", id: "paragraphs" }, h("h2", {}, say("paragraphs")), ["total", "price", "metrology", "equipment", "sampling"].map(paragraph)));
+    h("div", { class: "card", id: "paragraphs" }, h("h2", {}, say("paragraphs")), PARAGRAPHS.map(paragraph),
+      h("div", { class: "downloads" },
+        h("button", { type: "button", id: "download-docx", onclick: async () => {
+          const title = `${tx(summary.period.label)}${say("reportTitle")}`;
+          saveAs(await reportDocx(title, PARAGRAPHS.map((k) => report[k].zh)), `${title}.docx`);
+        } }, say("downloadDocx")),
+        h("button", { type: "button", id: "download-summary-csv", onclick: () => saveAs(csvBlob(app.core.summaryCsv(summary)), `${period}-统计表.csv`) }, say("downloadSummaryCsv")),
+        h("button", { type: "button", id: "download-findings-csv", onclick: async () => saveAs(csvBlob(await app.hq.findingsCsv(asOf)), `${asOf}-问题清单.csv`) }, say("downloadFindingsCsv")))));
 }
 
 // ---- the records behind a figure ---------------------------------------------------------
