@@ -26,6 +26,11 @@ pub struct StaffQuery {
     period: Option<String>,
     as_of: Option<String>,
     group_by: Option<xuncha::summary::GroupBy>,
+    /// The scope: one market, officer (certificate), operator (credit code or name), kind of check.
+    market: Option<String>,
+    officer: Option<String>,
+    operator: Option<String>,
+    kind: Option<xuncha::rules::CheckKind>,
 }
 
 fn as_of(q: &StaffQuery) -> Result<xuncha::time::Date, ApiError> {
@@ -83,7 +88,8 @@ pub async fn summary(
     let as_of = as_of(&q)?;
     let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
     let b = bureau_records(&state, user.bureau_id).await?;
-    let sq = xuncha::SummaryQuery { period, scope: Default::default(), as_of, group_by: q.group_by, top: None };
+    let scope = xuncha::summary::Scope { market: q.market.clone(), officer: q.officer.clone(), operator: q.operator.clone(), kind: q.kind };
+    let sq = xuncha::SummaryQuery { period, scope, as_of, group_by: q.group_by, top: None };
     let summary = xuncha::summarise(&b.visits, &b.follow_ups, &b.rectifications, &sq, b.rulebook()).map_err(|e| {
         use xuncha::CoreError;
         let m = e.message();

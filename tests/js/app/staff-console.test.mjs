@@ -113,6 +113,29 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
     await page.click(`#fig-${tile}`);
     await page.waitForSelector(`#behind[data-total="${total}"]`);
   }
+  // Grouped by officer: one row each; a group's number opens its records, its name narrows the scope.
+  await page.goto(`${hq.url}/staff/#/`);
+  await page.waitForSelector("#figures");
+  await page.selectOption('#period-picker select[name="groupBy"]', "officer");
+  await page.click('#period-picker button[type="submit"]');
+  await page.waitForSelector("#groups .group-row");
+  assert.deepEqual(await page.$$eval("#groups .group-row", (els) => els.map((e) => e.dataset.key).sort()), ["35010019001", "35010019002"]);
+  await axe(page, "figures-grouped");
+  await shoot(page, "figures-grouped");
+  await page.click('#groups .group-row[data-key="35010019001"] td:nth-child(3) a');
+  await page.waitForSelector(`#behind[data-total="${f.violations}"]`);
+  await page.goBack();
+  await page.waitForSelector("#groups .group-row");
+  await page.click('#groups .group-row[data-key="35010019001"] a.group-label');
+  await page.waitForSelector('#scope-bar a[data-scope="officer"]');
+  assert.equal(await page.textContent("#fig-visits .value"), "1");
+  assert.equal(await page.$("#groups"), null, "narrowed: no grouping");
+  // Another kind of check in scope: this visit had none, so nothing counts.
+  await page.selectOption('#period-picker select[name="checkKind"]', "metrology");
+  await page.click('#period-picker button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector("#fig-visits .value")?.textContent === "0");
+  await page.click('#scope-bar a[data-scope="officer"]');
+  await page.waitForFunction(() => !document.querySelector("#scope-bar"));
   await page.goto(`${hq.url}/staff/#/`);
   await page.waitForSelector("#figures");
   // Another period: the picker's choice reaches the page.

@@ -31,3 +31,21 @@ test("search matches every word over operator, credit code, site and officers; d
   assert.deepEqual(ids(searchVisits(visits, "农贸 35010019001")), [["a"], []]);
   assert.deepEqual(ids(searchVisits(visits, "91350100m000100y43")), [["a"], []]);
 });
+
+test("the figures screen's period, scope and grouping live in its address, and a group narrows the scope", async () => {
+  const { figuresView, figuresParams, narrowTo } = await import("../../../www/src/staff/state.js");
+  const today = "2026-08-15";
+  // Nothing given, or nonsense: the bureau's half-year as of today.
+  assert.deepEqual(figuresView(new URLSearchParams(""), today), { kind: "half", asOf: today, groupBy: undefined, scope: {} });
+  assert.deepEqual(figuresView(new URLSearchParams("kind=decade&asOf=yesterday&groupBy=colour&in.kind=fish"), today), { kind: "half", asOf: today, groupBy: undefined, scope: {} });
+  const view = figuresView(new URLSearchParams("kind=year&asOf=2026-07-10&groupBy=market&in.kind=metrology"), today);
+  assert.deepEqual(view, { kind: "year", asOf: "2026-07-10", groupBy: "market", scope: { kind: "metrology" } });
+  // The address round-trips; a market group becomes the scope, the grouping goes.
+  assert.deepEqual(figuresView(new URLSearchParams(figuresParams(view)), today), view);
+  const narrowed = figuresView(new URLSearchParams(figuresParams(view, narrowTo(view, "M1"))), today);
+  assert.deepEqual(narrowed, { kind: "year", asOf: "2026-07-10", groupBy: undefined, scope: { kind: "metrology", market: "M1" } });
+  // A month group is a period of its own, judged at its last day (or today, within it).
+  const byMonth = { ...view, groupBy: /** @type {const} */ ("month") };
+  assert.deepEqual(narrowTo(byMonth, "2026-02"), { kind: "month", asOf: "2026-02-28", groupBy: undefined });
+  assert.deepEqual(narrowTo(byMonth, "2026-07"), { kind: "month", asOf: "2026-07-10", groupBy: undefined });
+});

@@ -58,3 +58,74 @@ export function searchVisits(visits, query) {
   const hits = visits.filter((v) => v.status !== "discarded" && words.every((w) => text(v).includes(w))).sort((a, b) => (b.startedAt ?? "").localeCompare(a.startedAt ?? ""));
   return { finalised: hits.filter((v) => v.status === "finalised"), drafts: hits.filter((v) => v.status !== "finalised") };
 }
+
+/**
+ * @typedef {{
+ *   kind: PeriodKind,
+ *   asOf: string,
+ *   groupBy?: "market" | "officer" | "operator" | "kind" | "month",
+ *   scope: { market?: string, officer?: string, operator?: string, kind?: "price" | "metrology" | "equipment" | "sampling" },
+ * }} FiguresView what the figures screen shows: its period, scope and grouping
+ */
+
+const SCOPE_KEYS = /** @type {const} */ (["market", "officer", "operator", "kind"]);
+const GROUPINGS = ["market", "officer", "operator", "kind", "month"];
+const CHECK_KINDS = ["price", "metrology", "equipment", "sampling"];
+
+/**
+ * The figures screen's view from its address (`#/?kind=half&asOf=…&groupBy=market&in.market=M1`);
+ * what is missing or not understood falls back to the bureau's half-year as of `today`.
+ * @param {URLSearchParams} params
+ * @param {string} today
+ * @returns {FiguresView}
+ */
+export function figuresView(params, today) {
+  const kind = /** @type {PeriodKind} */ (["month", "quarter", "half", "year"].includes(params.get("kind") ?? "") ? params.get("kind") : "half");
+  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(params.get("asOf") ?? "") ? /** @type {string} */ (params.get("asOf")) : today;
+  const groupBy = /** @type {FiguresView["groupBy"]} */ (GROUPINGS.includes(params.get("groupBy") ?? "") ? params.get("groupBy") : undefined);
+  /** @type {FiguresView["scope"]} */
+  const scope = {};
+  for (const k of SCOPE_KEYS) {
+    const v = params.get(`in.${k}`)?.trim();
+    if (v && (k !== "kind" || CHECK_KINDS.includes(v))) scope[k] = /** @type {any} */ (v);
+  }
+  return { kind, asOf, groupBy, scope };
+}
+
+/**
+ * The address parameters of a view (the inverse of `figuresView`), with `change` applied.
+ * @param {FiguresView} view
+ * @param {Partial<FiguresView>} [change]
+ */
+export function figuresParams(view, change = {}) {
+  const v = { ...view, ...change, scope: { ...view.scope, ...(change.scope ?? {}) } };
+  const p = new URLSearchParams({ kind: v.kind, asOf: v.asOf });
+  if (v.groupBy) p.set("groupBy", v.groupBy);
+  for (const k of SCOPE_KEYS) if (v.scope[k]) p.set(`in.${k}`, /** @type {string} */ (v.scope[k]));
+  return p.toString();
+}
+
+/**
+ * What a group row narrows the scope to when opened: a market, officer or
+ * operator group becomes the scope; a kind too; a month is a period of its own.
+ * @param {FiguresView} view
+ * @param {string} key the group's key
+ * @returns {Partial<FiguresView>}
+ */
+export function narrowTo(view, key) {
+  switch (view.groupBy) {
+    case "month":
+      return { kind: "month", asOf: lastDayOf(key, view.asOf), groupBy: undefined };
+    case undefined:
+      return {};
+    default:
+      return { scope: { [view.groupBy]: key }, groupBy: undefined };
+  }
+}
+
+/** The month's last day, or `asOf` when the month is the one it falls in. */
+function lastDayOf(/** @type {string} */ month, /** @type {string} */ asOf) {
+  if (asOf.startsWith(month)) return asOf;
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}

@@ -5,7 +5,7 @@ import { h, formatTime, today, twoTapButton } from "../app/ui.js";
 import { term, section, itemName } from "../app/catalogue.js";
 import { fieldRenderer } from "../app/form-fields.js";
 import { HqError } from "./hq.js";
-import { periodOf, filterDeadlines, countByStatus, searchVisits } from "./state.js";
+import { periodOf, filterDeadlines, countByStatus, searchVisits, figuresView, figuresParams, narrowTo } from "./state.js";
 import { rectificationDeadlines, closureRecord, findingKey } from "../app/rectification.js";
 import { say } from "./text.js";
 import { saveAs, reportDocx, csvBlob } from "./downloads.js";
@@ -78,21 +78,52 @@ const figure = (id, word, value, count, where) =>
     h("span", { class: "value" }, String(value)), h("span", { class: "label" }, say(word)));
 
 export async function figures(app) {
-  const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
-  const kind = /** @type {import("./state.js").PeriodKind} */ (params.get("kind") ?? "half");
-  const asOf = params.get("asOf") ?? today();
+  const view = figuresView(new URLSearchParams(location.hash.split("?")[1] ?? ""), today());
+  const { kind, asOf } = view;
   const period = periodOf(kind, asOf);
-  const { summary, report } = await app.hq.summary(period, asOf);
+  const { summary, report } = await app.hq.summary(period, asOf, { groupBy: view.groupBy, scope: view.scope });
   const f = summary.figures;
+  const kindLabel = (/** @type {string} */ k) => tx(term(app.catalogue, "checkKinds", k)) || k;
   const picker = h("form", { class: "picker", id: "period-picker" },
     h("label", {}, say("period"), h("select", { name: "kind" }, ["month", "quarter", "half", "year"].map((k) => h("option", { value: k, selected: k === kind }, say(k))))),
     h("label", {}, say("asOf"), h("input", { type: "date", name: "asOf", value: asOf })),
+    h("label", {}, say("checkKind"), h("select", { name: "checkKind" }, h("option", { value: "" }, say("allKinds")),
+      ["price", "metrology", "equipment", "sampling"].map((k) => h("option", { value: k, selected: view.scope.kind === k }, kindLabel(k))))),
+    h("label", {}, say("groupBy"), h("select", { name: "groupBy" }, h("option", { value: "" }, say("noGrouping")),
+      ["market", "officer", "operator", "kind", "month"].map((g) => h("option", { value: g, selected: view.groupBy === g }, say(`by_${g}`))))),
     h("button", { type: "submit", class: "primary" }, say("show")));
   picker.addEventListener("submit", (e) => {
     e.preventDefault();
-    location.hash = `#/?kind=${picker.kind.value}&asOf=${picker.asOf.value}`;
+    const data = new FormData(picker);
+    const next = figuresView(new URLSearchParams(figuresParams(view, {
+      kind: /** @type {any} */ (data.get("kind")),
+      asOf: String(data.get("asOf")),
+      groupBy: /** @type {any} */ (data.get("groupBy") || undefined),
+    })), today());
+    next.scope = { ...next.scope, kind: /** @type {any} */ (data.get("checkKind") || undefined) };
+    location.hash = `#/?${figuresParams(next)}`;
   });
-  const where = `kind=${kind}&asOf=${asOf}`;
+  const where = figuresParams(view);
+  // The scope narrowed to one market, officer or operator, each undone in one tap.
+  const scopeNames = /** @type {const} */ (["market", "officer", "operator"]);
+  const narrowed = scopeNames.filter((k) => view.scope[k]);
+  const scopeBar = narrowed.length ? h("p", { class: "scope-bar", id: "scope-bar" }, say("scope"), "：",
+    narrowed.map((k) => h("a", { class: "chip", href: `#/?${figuresParams({ ...view, scope: { ...view.scope, [k]: undefined } })}`, title: say("widen"), dataset: { scope: k } },
+      `${say(`by_${k}`)} ${view.scope[k]} ✕`))) : null;
+  const groupTable = summary.groups.length ? h("div", { class: "card", id: "groups" }, h("h2", {}, say(`by_${view.groupBy}`)),
+    h("table", { class: "board" },
+      h("thead", {}, h("tr", {}, h("th", {}, say("group")), h("th", { class: "num" }, say("visits")), h("th", { class: "num" }, say("violations")), h("th", { class: "num" }, say("ordered")), h("th", { class: "num" }, say("onTimeRate")))),
+      h("tbody", {}, summary.groups.map((g) => {
+        const behindOf = (/** @type {string} */ count, /** @type {string} */ word, /** @type {string | number} */ value) =>
+          h("a", { href: `#/behind?count=${count}&figure=${word}&group=${encodeURIComponent(g.key)}&${where}` }, String(value));
+        const label = g.label || g.key || "—";
+        return h("tr", { class: "group-row", dataset: { key: g.key } },
+          h("td", {}, h("a", { class: "group-label", href: `#/?${figuresParams(view, narrowTo(view, g.key))}` }, view.groupBy === "kind" ? kindLabel(g.key) : label)),
+          h("td", { class: "num" }, behindOf("visits", "visits", g.figures.visits)),
+          h("td", { class: "num" }, behindOf("violations", "violations", g.figures.violations)),
+          h("td", { class: "num" }, behindOf("rectOrdered", "ordered", g.figures.rectification.ordered)),
+          h("td", { class: "num" }, behindOf("rectOnTime", "onTimeRate", g.figures.rectification.onTimeRate.display)));
+      })))) : null;
   const chart = h("div", { class: "chart", role: "img", "aria-label": say("trend") });
   chart.innerHTML = app.core.trendChartSvg(summary);
   const paragraph = (key) => {
@@ -105,6 +136,7 @@ export async function figures(app) {
   };
   return h("section", { id: "figures" },
     h("div", { class: "screen-head" }, h("h1", {}, `${tx(summary.period.label)} · ${say("figures")}`), picker),
+    scopeBar,
     summary.drafts ? h("p", { class: "muted" }, say("drafts", { n: summary.drafts })) : null,
     h("div", { class: "figures" },
       figure("visits", "visits", f.visits, "visits", where),
@@ -126,6 +158,7 @@ export async function figures(app) {
       figure("ordered", "ordered", f.rectification.ordered, "rectOrdered", where),
       figure("on-time", "onTimeRate", f.rectification.onTimeRate.display, "rectOnTime", where),
       figure("overdue", "overdue", f.rectification.overdue, "rectOverdue", where)),
+    groupTable,
     h("div", { class: "card" }, h("h2", {}, say("trend")), chart),
     h("div", { class: "card", id: "paragraphs" }, h("h2", {}, say("paragraphs")), PARAGRAPHS.map(paragraph),
       h("div", { class: "downloads" },
@@ -146,14 +179,15 @@ export async function figures(app) {
  */
 export async function behind(app) {
   const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
-  const kind = /** @type {import("./state.js").PeriodKind} */ (params.get("kind") ?? "half");
-  const asOf = params.get("asOf") ?? today();
+  const view = figuresView(params, today());
+  const { kind, asOf } = view;
   const count = /** @type {keyof import("../../../pkg/xuncha.js").Counts} */ (params.get("count") ?? "visits");
   const word = params.get("figure") ?? "visits";
+  const group = params.get("group") ?? undefined;
   const all = app.records ?? (await bureauRecords(app));
   const of = (/** @type {string} */ k) => all.filter((c) => c.kind === k).map((c) => c.record);
   const visits = of("visit");
-  const query = { period: periodOf(kind, asOf), asOf };
+  const query = { period: periodOf(kind, asOf), asOf, scope: view.scope, groupBy: view.groupBy };
   // The period named as the core names it (“2026年下半年”): a summary of nothing costs nothing.
   const periodLabel = tx(app.core.summarise([], { query }).period.label);
   const shares = app.core.recordsBehind(visits, {
@@ -161,12 +195,13 @@ export async function behind(app) {
     followUps: of("sampleFollowUp"),
     rectifications: app.core.rectificationsOf(of("rectification")),
     count,
+    group,
   });
   const byId = new Map(visits.map((v) => [v.id, v]));
   const total = shares.reduce((n, s) => n + s.count, 0);
   return h("section", { id: "behind", dataset: { count, total: String(total) } },
-    h("div", { class: "screen-head" }, h("a", { href: `#/?kind=${kind}&asOf=${asOf}`, class: "button" }, "‹ ", say("back")),
-      h("h1", {}, `${say(word)} · ${periodLabel}`)),
+    h("div", { class: "screen-head" }, h("a", { href: `#/?${figuresParams(view)}`, class: "button" }, "‹ ", say("back")),
+      h("h1", {}, `${say(word)} · ${periodLabel}${group ? ` · ${group}` : ""}`)),
     h("p", { class: "muted", id: "behind-total" }, say("recordsBehind", { n: shares.length, total })),
     shares.length === 0 ? h("p", { class: "muted" }, say("noMatch")) :
     h("table", { class: "board" },
