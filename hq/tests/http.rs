@@ -574,6 +574,13 @@ fn staff_get_figures_report_deadlines_and_csv_from_the_core() {
     let csv = resp.body_mut().read_to_string().unwrap();
     assert!(csv.starts_with('\u{feff}') && csv.contains("MET.SCALE_MPE") && csv.contains("SAMP.TEST_ITEM_FAILED"));
 
+    // A scope: one officer nobody has, no visits; one kind of check, its figures only.
+    let scoped = |q: &str| hq.get_as(Some(&hq.staff), &format!("/api/v1/staff/summary?period=2026-Q1&asOf=2026-04-20&{q}")).1["summary"]["figures"].clone();
+    assert_eq!(scoped("officer=nobody")["visits"], 0);
+    let metrology = scoped("kind=metrology");
+    assert_eq!((metrology["metrology"]["failed"].as_i64(), metrology["sampling"]["batches"].as_i64()), (Some(1), Some(0)), "{metrology}");
+    assert_eq!(hq.get_as(Some(&hq.staff), "/api/v1/staff/summary?kind=fish").1["code"], "BAD_QUERY");
+
     // Staff only; parameters checked.
     assert_eq!(hq.get_as(Some(&hq.officer), "/api/v1/staff/summary?period=2026").0, 403);
     assert_eq!(hq.get_as(None, "/api/v1/staff/summary").0, 401);
