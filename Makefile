@@ -1,8 +1,12 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test build setup size bench mutants mutants-cargo
+.PHONY: run demo test build setup size bench mutants mutants-cargo
 
 run:
 	scripts/run.sh
+
+# The same, on a demo bureau (hq-demo/): every screen filled in, the accounts printed.
+demo:
+	DEMO=1 scripts/run.sh
 
 test:
 	scripts/test.sh

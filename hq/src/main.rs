@@ -20,6 +20,7 @@
 //! several HQ processes can serve one bureau behind a load balancer.
 
 mod api;
+mod demo;
 mod signing;
 mod store;
 
@@ -39,6 +40,7 @@ fn usage() -> ! {
          xuncha-hq admin [--data-dir DIR | --database-url URL] revoke-device --device D\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] set-document-prefix --bureau ID --prefix P\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] check-chain --bureau ID\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] seed-demo [--visits N]\n       \
          xuncha-hq draw new-seed\n       \
          xuncha-hq draw run --inputs FILE --seed HEX [--commitment HEX]"
     );
@@ -115,6 +117,25 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 Ok(id) => println!("{id}"),
                 Err(e) => {
                     eprintln!("cannot create the bureau: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Some("seed-demo") => {
+            let visits = match (it.next().as_deref(), it.next()) {
+                (None, _) => 1500,
+                (Some("--visits"), Some(n)) => n.parse().unwrap_or_else(|_| usage()),
+                _ => usage(),
+            };
+            match demo::seed(&store, visits, api::now()) {
+                Ok(d) => {
+                    println!("demo bureau: {} ({} records written, {} refused)", demo::DEMO_BUREAU, d.accepted, d.refused);
+                    for (login, name_and_password, role) in &d.accounts {
+                        println!("  {role:<8} {login:<12} {name_and_password}");
+                    }
+                }
+                Err(e) => {
+                    eprintln!("cannot seed the demo bureau: {e}");
                     std::process::exit(1);
                 }
             }

@@ -1848,3 +1848,29 @@ fn rectifications_are_recorded_by_the_officer_or_closed_by_staff_and_counted() {
     let (_, pulled) = hq.pull(None, 100);
     assert!(pulled["changes"].as_array().unwrap().iter().any(|c| c["kind"] == "rectification"));
 }
+
+#[test]
+fn a_demo_bureau_fills_every_screen_through_the_same_write_path() {
+    let hq = Hq::start();
+    let out = admin_command(&hq.dir, &["seed-demo", "--visits", "200"]);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    // Every record written as a tablet and the console write them: none refused.
+    assert!(said.contains("（演示数据）") && said.contains(", 0 refused)"), "{said}");
+    let clerk = said.lines().find(|l| l.contains("demo-clerk")).unwrap();
+    let password = clerk.rsplit(" / ").next().unwrap().trim();
+    let (status, resp) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "demo-clerk", "password": password, "deviceId": "desk" }).to_string());
+    assert_eq!(status, 200, "{resp}");
+    let token = resp["token"].as_str().unwrap().to_string();
+    // A year of figures: visits, lab results, rectifications on time; the chain of what HQ accepted holds.
+    let today = chrono::Utc::now().date_naive();
+    let (_, s) = hq.get_as(Some(&token), &format!("/api/v1/staff/summary?period={}/{}&asOf={today}", today - chrono::Days::new(365), today));
+    let f = &s["summary"]["figures"];
+    assert!(f["visits"].as_i64().unwrap() > 100, "{f}");
+    assert!(f["sampling"]["withResult"].as_i64().unwrap() > 0 && f["rectification"]["onTime"].as_i64().unwrap() > 0, "{f}");
+    let bureau = hq.get_as(Some(&token), "/api/v1/staff/accounts").1["accounts"].as_array().unwrap().len();
+    assert_eq!(bureau, 3, "two officers and a clerk");
+    let chain = admin_command(&hq.dir, &["check-chain", "--bureau", "3"]);
+    let walked = String::from_utf8_lossy(&chain.stdout).to_string();
+    assert!(chain.status.success() && walked.contains("holds: ") && !walked.contains("holds: 0 entries"), "{walked}{}", String::from_utf8_lossy(&chain.stderr));
+}

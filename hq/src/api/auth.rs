@@ -49,11 +49,15 @@ pub async fn login(State(state): State<AppState>, ConnectInfo(client): ConnectIn
     })
     .await?;
     match outcome {
-        LoginOutcome::Ok { token, expires_at, user } => Ok(Json(json!({
-            "token": token,
-            "expiresAt": chrono::DateTime::from_timestamp(expires_at, 0).map(|t| t.to_rfc3339()),
-            "user": { "login": user.login, "name": user.name, "role": user.role.as_str(), "bureauId": user.bureau_id, "certificateNo": user.certificate_no },
-        }))),
+        LoginOutcome::Ok { token, expires_at, user } => {
+            let bureau = user.bureau_id;
+            let bureau_name = blocking(&state, move |s| s.bureau_name(bureau)).await?;
+            Ok(Json(json!({
+                "token": token,
+                "expiresAt": chrono::DateTime::from_timestamp(expires_at, 0).map(|t| t.to_rfc3339()),
+                "user": { "login": user.login, "name": user.name, "role": user.role.as_str(), "bureauId": user.bureau_id, "bureauName": bureau_name, "certificateNo": user.certificate_no },
+            })))
+        }
         LoginOutcome::BadCredentials => Err(ApiError::new(StatusCode::UNAUTHORIZED, "BAD_CREDENTIALS", "账号或密码不正确", "wrong login or password")),
         LoginOutcome::Throttled { retry_after_secs } => Err(throttled(retry_after_secs)),
     }

@@ -143,6 +143,14 @@ impl Store {
         self.write(None, |tx| tx.int("INSERT INTO bureaus (name) VALUES (?1) RETURNING id", &[P::Text(name)]))
     }
 
+    /// A bureau's name, as it signs documents and shows in the console.
+    pub fn bureau_name(&self, bureau_id: i64) -> R<String> {
+        self.read(|tx| {
+            let row = tx.row("SELECT name FROM bureaus WHERE id = ?1", &[P::Int(bureau_id)])?.ok_or_else(|| StoreError::corrupt(format!("no bureau {bureau_id}")))?;
+            Cols::new(row).text()
+        })
+    }
+
     /// How many records, changes and conflicts a bureau holds.
     pub fn counts(&self, bureau_id: i64) -> R<(i64, i64, i64)> {
         self.read(|tx| {

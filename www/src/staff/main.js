@@ -40,7 +40,8 @@ function shell(session, screen) {
         nav("#/deadlines", say("deadlines"), "nav-deadlines"),
         nav("#/records", say("records"), "nav-records"),
         nav("#/accounts", say("accounts"), "nav-accounts")),
-      h("span", { class: "who" }, `${session.user.name || session.user.login}`),
+      // The bureau by name: a demo bureau's name says it is demo data, on every screen.
+      h("span", { class: "who", id: "who" }, session.user.bureauName ? h("span", { class: "bureau-name" }, session.user.bureauName) : null, ` ${session.user.name || session.user.login}`),
       h("button", { type: "button", class: "lang", onclick: () => (setLang(getLang() === "zh" ? "en" : "zh"), route()) }, getLang() === "zh" ? "English" : "中文"),
       h("button", { type: "button", id: "sign-out", onclick: async () => (await app.hq?.signOut(), route()) }, say("signOut"))),
     h("main", { id: "screen", tabindex: "-1" }, screen));
