@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, FixedOffset, TimeZone};
 use crate::equipment::{EquipmentCheck, EquipmentKind};
 use crate::metrology::{AccuracyClass, Delivery, InstrumentCheck, InstrumentType, SealState, Verification, Weighing};
 use crate::price::{PriceCheck, PriceSubject, TagElement};
-use crate::sampling::{LabItem, LabResult, Sample, SampleCategory, SampleFollowUp};
+use crate::sampling::{LabItem, LabResult, ProductCategory, Sample, SampleCategory, SampleFollowUp};
 use crate::time::Date;
 use crate::visit::{Amendment, Attachment, Officer, Operator, RecordStatus, Signature, Site, Visit, SCHEMA_VERSION};
 
@@ -177,6 +177,8 @@ pub fn generate(seed: u64, n: usize, year: i32) -> Dataset {
                 id: id.clone(),
                 sample_no: Some(format!("S{item_no}")),
                 category: Some(if food { SampleCategory::Food } else { SampleCategory::Industrial }),
+                // From the item number, not the random stream: the benchmark's records stay as they were.
+                product_category: Some(if food { ProductCategory::ALL[item_no as usize % 13] } else { ProductCategory::ALL[13 + item_no as usize % 10] }),
                 product_name: Some("样品".into()),
                 batch_no: Some("B1".into()),
                 production_date: Some(date - Duration::days(rng.below(30) as i64)),

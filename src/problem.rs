@@ -103,6 +103,7 @@ problem_codes! {
     TestsForOtherType = "TESTS_FOR_OTHER_TYPE", Error, "试验数据与器具类型不符", "Test data does not match the instrument type";
     // --- sampling ---
     ProductionAfterSampling = "PRODUCTION_AFTER_SAMPLING", Error, "生产日期晚于抽样日期", "The production date is after the sampling date";
+    ProductNotInCategory = "PRODUCT_NOT_IN_CATEGORY", Error, "产品类别与抽检类别（食品/工业产品）不符", "The product category does not belong to the sample's category (food / industrial)";
     NotToBeSampled = "NOT_TO_BE_SAMPLED", Warning, "标注试制/样品或仅供出口的产品不应抽样", "Trial, sample-marked or export-only goods are not sampled";
     LotSmallerThanSample = "LOT_SMALLER_THAN_SAMPLE", Warning, "抽样基数小于抽样数量", "The lot is smaller than the quantity sampled";
     LabLimitMissing = "LAB_LIMIT_MISSING", Error, "检验项目缺少标准限值", "A test item has no limit";

@@ -201,8 +201,12 @@ fn the_report_reads_as_a_bureau_writes_it() {
     );
     assert_eq!(p.price.zh, "明码标价方面，检查商品和服务价格标示3项，发现价格违法行为2处，其中收费高于标示价格（低价招徕、高价结算）1处、未明码标价1处。");
     assert_eq!(p.metrology.zh, "计量监管方面，检查计量器具3台，发现不合格0台，不合格率0.0%。");
-    assert_eq!(p.equipment.zh, "特种设备安全方面，检查特种设备2台（套），发现安全隐患和问题1项，已整改1项，整改率100.0%，主要为电梯超过15日未进行维护保养1项。");
-    assert_eq!(p.sampling.zh, "抽检方面，共抽检3批次，不合格2批次，不合格率66.7%，不合格后处置率50.0%（已处置1批次，处置中1批次）。");
+    assert_eq!(p.equipment.zh, "特种设备安全方面，检查特种设备2台（套）（其中电梯1台、锅炉1台），发现安全隐患和问题1项，已整改1项，整改率100.0%，主要为电梯超过15日未进行维护保养1项。");
+    // By product category, as the seeds write it: V4's and V5's celery, V5's kettle.
+    assert_eq!(
+        p.sampling.zh,
+        "抽检方面，共抽检3批次，不合格2批次，不合格率66.7%，不合格后处置率50.0%（已处置1批次，处置中1批次）。其中蔬菜2个批次，1个批次不合格；家用电子电器1个批次，1个批次不合格。"
+    );
     assert!(p.total.en.starts_with("In first half of 2026 (as of 2026-07-10), officers were deployed 12 times and inspected 6 operator visits (4 distinct operators)"));
     let empty = summarise(&[], &[], &[], &query(Scope::default(), None), Rulebook::builtin()).unwrap();
     assert_eq!(xuncha::summary::report::paragraphs(&empty).sampling.zh, "抽检方面，本期未开展抽样检验。");

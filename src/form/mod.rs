@@ -31,7 +31,7 @@ use crate::metrology::{AccuracyClass, InstrumentCheck, InstrumentType, SealState
 use crate::price::{PriceCheck, PriceSubject, TagElement};
 use crate::problem::{Problem, ProblemCode, Text};
 use crate::rules::{CheckKind, FindingLevel, Measure};
-use crate::sampling::{DisposalAction, LimitKind, Sample, SampleCategory, SampleFollowUp, SealView, Verdict};
+use crate::sampling::{DisposalAction, LimitKind, ProductCategory, Sample, SampleCategory, SampleFollowUp, SealView, Verdict};
 use crate::visit::{SiteKind, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
@@ -337,6 +337,8 @@ fn sample_fields() -> Vec<Field> {
     vec![
         field("sampleNo", "抽样单编号", "Sampling form no.", Code),
         field("category", "类别", "Category", Input::Choice).options(choices(&SampleCategory::ALL, SampleCategory::label)),
+        field("productCategory", "产品类别", "Product category", Input::Choice)
+            .options(ProductCategory::ALL.iter().map(|&c| Choice { value: wire(c), label: c.label(), applies_to: Some(vec![wire(c.category())]) }).collect()),
         field("productName", "样品名称", "Product", Input::Text),
         field("brand", "商标", "Brand", Input::Text),
         field("specification", "规格型号", "Specification", Input::Text),

@@ -22,6 +22,8 @@ pub struct Sample {
     /// 抽样单编号.
     pub sample_no: Option<String>,
     pub category: Option<SampleCategory>,
+    /// The product category a bureau reports by (服装鞋帽, 成品油, 蔬菜…): within `category`.
+    pub product_category: Option<ProductCategory>,
     pub product_name: Option<String>,
     pub brand: Option<String>,
     pub specification: Option<String>,
@@ -72,6 +74,103 @@ impl SampleCategory {
         match self {
             SampleCategory::Food => Text::new("食品", "Food"),
             SampleCategory::Industrial => Text::new("工业产品", "Industrial product"),
+        }
+    }
+}
+
+/// The product categories bureaus report sampling by: the food groups of the
+/// 食品安全监督抽检 plans, and the product groups of 产品质量监督抽查 reports
+/// ("服装鞋帽202个批次，69个批次不合格"). Each belongs to one [`SampleCategory`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ProductCategory {
+    Grain,
+    EdibleOil,
+    Meat,
+    Eggs,
+    AquaticProducts,
+    Vegetables,
+    Fruit,
+    Dairy,
+    Beverages,
+    Liquor,
+    Condiments,
+    PastrySnacks,
+    OtherFood,
+    ClothingFootwear,
+    ChildrenElderly,
+    HouseholdAppliances,
+    ElectricalProducts,
+    BuildingMaterials,
+    Vehicles,
+    RefinedOil,
+    FarmInputs,
+    DailyGoods,
+    OtherIndustrial,
+}
+
+impl ProductCategory {
+    pub const ALL: [ProductCategory; 23] = [
+        ProductCategory::Grain,
+        ProductCategory::EdibleOil,
+        ProductCategory::Meat,
+        ProductCategory::Eggs,
+        ProductCategory::AquaticProducts,
+        ProductCategory::Vegetables,
+        ProductCategory::Fruit,
+        ProductCategory::Dairy,
+        ProductCategory::Beverages,
+        ProductCategory::Liquor,
+        ProductCategory::Condiments,
+        ProductCategory::PastrySnacks,
+        ProductCategory::OtherFood,
+        ProductCategory::ClothingFootwear,
+        ProductCategory::ChildrenElderly,
+        ProductCategory::HouseholdAppliances,
+        ProductCategory::ElectricalProducts,
+        ProductCategory::BuildingMaterials,
+        ProductCategory::Vehicles,
+        ProductCategory::RefinedOil,
+        ProductCategory::FarmInputs,
+        ProductCategory::DailyGoods,
+        ProductCategory::OtherIndustrial,
+    ];
+
+    pub fn label(self) -> Text {
+        use ProductCategory::*;
+        match self {
+            Grain => Text::new("粮食及粮食制品", "Grain and grain products"),
+            EdibleOil => Text::new("食用油、油脂", "Edible oils and fats"),
+            Meat => Text::new("肉及肉制品", "Meat and meat products"),
+            Eggs => Text::new("蛋及蛋制品", "Eggs and egg products"),
+            AquaticProducts => Text::new("水产品", "Aquatic products"),
+            Vegetables => Text::new("蔬菜", "Vegetables"),
+            Fruit => Text::new("水果", "Fruit"),
+            Dairy => Text::new("乳制品", "Dairy"),
+            Beverages => Text::new("饮料", "Beverages"),
+            Liquor => Text::new("酒类", "Alcoholic drinks"),
+            Condiments => Text::new("调味品", "Condiments"),
+            PastrySnacks => Text::new("糕点、糖果及休闲食品", "Pastry, sweets and snacks"),
+            OtherFood => Text::new("其他食品", "Other food"),
+            ClothingFootwear => Text::new("服装鞋帽", "Clothing, shoes and hats"),
+            ChildrenElderly => Text::new("儿童及老年人用品", "Goods for children and the elderly"),
+            HouseholdAppliances => Text::new("家用电子电器", "Household electronics and appliances"),
+            ElectricalProducts => Text::new("电线电缆及电工产品", "Wires, cables and electrical products"),
+            BuildingMaterials => Text::new("建材", "Building materials"),
+            Vehicles => Text::new("交通工具（含电动自行车）", "Vehicles (e-bikes included)"),
+            RefinedOil => Text::new("成品油", "Refined oil products"),
+            FarmInputs => Text::new("农资（化肥、农药、种子）", "Farm inputs (fertiliser, pesticide, seed)"),
+            DailyGoods => Text::new("日用消费品", "Daily consumer goods"),
+            OtherIndustrial => Text::new("其他工业产品", "Other industrial products"),
+        }
+    }
+
+    /// The sample category the product belongs to.
+    pub fn category(self) -> SampleCategory {
+        if (self as usize) <= ProductCategory::OtherFood as usize {
+            SampleCategory::Food
+        } else {
+            SampleCategory::Industrial
         }
     }
 }

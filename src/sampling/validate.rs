@@ -8,7 +8,17 @@ use crate::time::Date;
 pub fn validate_sample(s: &Sample, c: &mut Checks, at: &Ptr, visit_date: Option<Date>) {
     c.id(&s.id, &at.key("id"));
     c.require_text(&s.sample_no, &at.key("sampleNo"), Label("抽样单编号", "sample number"));
-    c.require(&s.category, &at.key("category"), Label("抽检类别（食品/工业产品）", "category (food / industrial)"));
+    let category = c.require(&s.category, &at.key("category"), Label("抽检类别（食品/工业产品）", "category (food / industrial)"));
+    if let (Some(&category), Some(product)) = (category, s.product_category) {
+        if product.category() != category {
+            c.push(
+                ProblemCode::ProductNotInCategory,
+                &at.key("productCategory"),
+                format!("“{}”不属于{}", product.label().zh, category.label().zh),
+                format!("\"{}\" is not a kind of {}", product.label().en, category.label().en.to_lowercase()),
+            );
+        }
+    }
     c.require_text(&s.product_name, &at.key("productName"), Label("样品名称", "product name"));
     let has_batch = s.batch_no.as_deref().is_some_and(|b| !b.trim().is_empty());
     if !has_batch && s.production_date.is_none() {

@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::equipment::EquipmentKind;
 use crate::evaluate::IMPLEMENTED_RULES;
 use crate::finding::{DeadlineKind, DeadlineStatus, Evaluation};
 use crate::rules::{CheckKind, FindingLevel};
-use crate::sampling::SampleFollowUp;
+use crate::sampling::{ProductCategory, SampleFollowUp};
 use crate::time::Date;
 use crate::visit::Visit;
 
@@ -96,6 +97,23 @@ pub struct Contribution {
     pub counts: Counts,
     /// Violations by rule, as (rule index, count).
     pub by_code: Vec<(u16, u32)>,
+    /// Samples by product category (index in [`ProductCategory::ALL`], or its length for
+    /// none given): batches, failed, with a result.
+    pub samples_by_category: Vec<(u8, [u32; 3])>,
+    /// Equipment by kind (index in [`EquipmentKind::ALL`]): units, hazards found.
+    pub equipment_by_kind: Vec<(u8, [u32; 2])>,
+}
+
+/// Where a tally of `index` sits in a short list of (index, counts), added if new.
+fn tally<const N: usize>(list: &mut Vec<(u8, [u32; N])>, index: u8) -> &mut [u32; N] {
+    let at = match list.iter().position(|(i, _)| *i == index) {
+        Some(at) => at,
+        None => {
+            list.push((index, [0; N]));
+            list.len() - 1
+        }
+    };
+    &mut list[at].1
 }
 
 fn kind_of_path(path: &str) -> Option<(CheckKind, usize)> {
@@ -150,6 +168,7 @@ impl Contribution {
         let mut by_code: BTreeMap<u16, u32> = BTreeMap::new();
         let mut failed_instruments = Vec::new();
         let mut failed_samples = Vec::new();
+        let mut hazards_at = Vec::new();
         for f in eval.findings.iter().filter(|f| wants(f.kind)) {
             if f.level == FindingLevel::Notice {
                 c.notices += 1;
@@ -171,6 +190,9 @@ impl Contribution {
                     }
                 }
                 CheckKind::Equipment => {
+                    if let Some((_, i)) = kind_of_path(&f.path) {
+                        hazards_at.push(i);
+                    }
                     c.equipment_hazards += 1;
                     c.equipment_hazards_rectified += done.is_some() as u32;
                 }
@@ -198,10 +220,25 @@ impl Contribution {
         c.samples_failed = failed_samples.len() as u32;
         c.compliant = (c.violations == 0) as u32;
         c.with_violations = (c.violations > 0) as u32;
+        let mut samples_by_category = Vec::new();
+        let mut equipment_by_kind = Vec::new();
+        if wants(CheckKind::Equipment) {
+            for (i, e) in visit.equipment_checks.iter().enumerate() {
+                let Some(kind) = e.kind.and_then(|k| EquipmentKind::ALL.iter().position(|x| *x == k)) else { continue };
+                let t = tally(&mut equipment_by_kind, kind as u8);
+                t[0] += 1;
+                t[1] += hazards_at.iter().filter(|&&h| h == i).count() as u32;
+            }
+        }
         if wants(CheckKind::Sampling) {
-            for s in &visit.samples {
+            for (i, s) in visit.samples.iter().enumerate() {
                 let has_result = follow_ups.iter().any(|f| f.sample_id.is_some() && f.sample_id == s.id && f.lab_result.as_ref().is_some_and(|r| r.reported_on.is_some()));
                 c.samples_with_result += has_result as u32;
+                let category = s.product_category.and_then(|p| ProductCategory::ALL.iter().position(|x| *x == p)).unwrap_or(ProductCategory::ALL.len());
+                let t = tally(&mut samples_by_category, category as u8);
+                t[0] += 1;
+                t[1] += failed_samples.contains(&i) as u32;
+                t[2] += has_result as u32;
             }
             for d in eval.deadlines.iter().filter(|d| d.kind == DeadlineKind::Disposal) {
                 match d.status {
@@ -222,6 +259,8 @@ impl Contribution {
             officers: visit.officers.iter().map(|o| (o.certificate_no.clone().unwrap_or_default().trim().to_string(), o.name.clone().unwrap_or_default())).collect(),
             counts: c,
             by_code: by_code.into_iter().collect(),
+            samples_by_category,
+            equipment_by_kind,
         })
     }
 }
@@ -231,6 +270,10 @@ impl Contribution {
 pub struct Aggregate {
     pub counts: Counts,
     pub by_code: Vec<u32>,
+    /// Samples by product category (the last: none given): batches, failed, with a result.
+    pub samples_by_category: Vec<[u32; 3]>,
+    /// Equipment by kind: units, hazards.
+    pub equipment_by_kind: Vec<[u32; 2]>,
     /// Operators with how many contributions each (for distinct counts under removal).
     operators: HashMap<String, u32>,
     /// Markets likewise (检查 X 个市场).
@@ -262,6 +305,16 @@ impl Aggregate {
         for &(i, n) in &c.by_code {
             self.by_code[i as usize] += n;
         }
+        if self.samples_by_category.is_empty() {
+            self.samples_by_category = vec![[0; 3]; ProductCategory::ALL.len() + 1];
+            self.equipment_by_kind = vec![[0; 2]; EquipmentKind::ALL.len()];
+        }
+        for (i, t) in &c.samples_by_category {
+            self.samples_by_category[*i as usize].iter_mut().zip(t).for_each(|(a, b)| *a += b);
+        }
+        for (i, t) in &c.equipment_by_kind {
+            self.equipment_by_kind[*i as usize].iter_mut().zip(t).for_each(|(a, b)| *a += b);
+        }
         *self.operators.entry(c.operator.clone()).or_default() += 1;
         if let Some(m) = &c.market {
             count_in(&mut self.markets, m);
@@ -276,6 +329,12 @@ impl Aggregate {
         self.counts.sub(&c.counts);
         for &(i, n) in &c.by_code {
             self.by_code[i as usize] -= n;
+        }
+        for (i, t) in &c.samples_by_category {
+            self.samples_by_category[*i as usize].iter_mut().zip(t).for_each(|(a, b)| *a -= b);
+        }
+        for (i, t) in &c.equipment_by_kind {
+            self.equipment_by_kind[*i as usize].iter_mut().zip(t).for_each(|(a, b)| *a -= b);
         }
         count_out(&mut self.operators, &c.operator);
         if let Some(m) = &c.market {

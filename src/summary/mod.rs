@@ -161,6 +161,31 @@ pub struct EquipmentFigures {
     pub rectified: u32,
     pub rectification_rate: Rate,
     pub by_type: Vec<CodeCount>,
+    /// 电梯X台、锅炉Y台…: the kinds checked, most units first.
+    pub by_kind: Vec<KindFigures>,
+}
+
+/// One kind of special equipment: units checked, hazards found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindFigures {
+    pub kind: crate::equipment::EquipmentKind,
+    pub label: Text,
+    pub units: u32,
+    pub hazards: u32,
+}
+
+/// One product category's batches ("服装鞋帽202个批次，69个批次不合格，80个批次未出结果").
+#[skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryFigures {
+    /// None: samples recorded without a product category.
+    pub category: Option<crate::sampling::ProductCategory>,
+    pub label: Text,
+    pub batches: u32,
+    pub failed: u32,
+    pub pending_results: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -179,6 +204,8 @@ pub struct SamplingFigures {
     pub disposal_rate: Rate,
     pub disposals_open: u32,
     pub disposals_overdue: u32,
+    /// By product category, most batches first.
+    pub by_category: Vec<CategoryFigures>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -306,6 +333,7 @@ pub fn figures(a: &Aggregate, book: &Rulebook, top: usize) -> Figures {
             rectified: c.equipment_hazards_rectified,
             rectification_rate: Rate::of(c.equipment_hazards_rectified, c.equipment_hazards),
             by_type: code_counts(&by_code, book, |k| k.starts_with("EQ.")),
+            by_kind: by_kind(a),
         },
         sampling: SamplingFigures {
             batches: c.samples,
@@ -317,6 +345,7 @@ pub fn figures(a: &Aggregate, book: &Rulebook, top: usize) -> Figures {
             disposal_rate: Rate::of(c.samples_disposed, c.samples_failed),
             disposals_open: c.disposals_open,
             disposals_overdue: c.disposals_overdue,
+            by_category: by_category(a),
         },
         rectification: RectificationFigures {
             ordered: c.rect_ordered,
@@ -329,6 +358,27 @@ pub fn figures(a: &Aggregate, book: &Rulebook, top: usize) -> Figures {
         top_violations,
         counts: c,
     }
+}
+
+fn by_kind(a: &Aggregate) -> Vec<KindFigures> {
+    let mut out: Vec<KindFigures> =
+        a.equipment_by_kind.iter().zip(crate::equipment::EquipmentKind::ALL).filter(|(t, _)| t[0] > 0).map(|(t, kind)| KindFigures { kind, label: kind.label(), units: t[0], hazards: t[1] }).collect();
+    out.sort_by(|x, y| y.units.cmp(&x.units));
+    out
+}
+
+fn by_category(a: &Aggregate) -> Vec<CategoryFigures> {
+    let named = crate::sampling::ProductCategory::ALL.iter().map(|&c| (Some(c), c.label()));
+    let mut out: Vec<CategoryFigures> = a
+        .samples_by_category
+        .iter()
+        .zip(named.chain(std::iter::once((None, Text::new("未注明产品类别", "No product category given")))))
+        .filter(|(t, _)| t[0] > 0)
+        .map(|(t, (category, label))| CategoryFigures { category, label, batches: t[0], failed: t[1], pending_results: t[0] - t[2].min(t[0]) })
+        .collect();
+    // Most batches first; the unnamed ones last whatever their number.
+    out.sort_by(|x, y| x.category.is_none().cmp(&y.category.is_none()).then(y.batches.cmp(&x.batches)));
+    out
 }
 
 fn in_scope(v: &Visit, c: &Contribution, scope: &Scope) -> bool {

@@ -107,8 +107,17 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
     let (eq_zh, eq_en) = if e.units == 0 {
         ("特种设备安全方面，本期未开展特种设备检查。".to_string(), "Special equipment: none checked in this period.".to_string())
     } else {
-        let mut zh = format!("特种设备安全方面，检查特种设备{}台（套），发现安全隐患和问题{}项，已整改{}项，整改率{}", e.units, e.hazards, e.rectified, e.rectification_rate.display);
-        let mut en = format!("Special equipment: {} units checked, {} hazards or problems found, {} rectified (rate {})", e.units, e.hazards, e.rectified, e.rectification_rate.display);
+        // "其中电梯12台、锅炉3台": the kinds, when the records name them.
+        let (kinds_zh, kinds_en) = if e.by_kind.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("（其中{}）", e.by_kind.iter().map(|k| format!("{}{}台", k.label.zh, k.units)).collect::<Vec<_>>().join("、")),
+                format!(" ({})", e.by_kind.iter().map(|k| format!("{} {}", k.units, k.label.en.to_lowercase())).collect::<Vec<_>>().join(", ")),
+            )
+        };
+        let mut zh = format!("特种设备安全方面，检查特种设备{}台（套）{kinds_zh}，发现安全隐患和问题{}项，已整改{}项，整改率{}", e.units, e.hazards, e.rectified, e.rectification_rate.display);
+        let mut en = format!("Special equipment: {} units checked{kinds_en}, {} hazards or problems found, {} rectified (rate {})", e.units, e.hazards, e.rectified, e.rectification_rate.display);
         if !e.by_type.is_empty() {
             zh += &format!("，主要为{}", types_zh(&e.by_type, "项", 5));
             en += &format!("; mainly {}", types_en(&e.by_type, 5));
@@ -138,6 +147,23 @@ pub fn paragraphs(s: &Summary) -> ReportParagraphs {
         if sm.pending_results > 0 {
             zh += &format!("，尚有{}批次检验结果未出", sm.pending_results);
             en += &format!("; {} results are still pending", sm.pending_results);
+        }
+        // As the seeds write it: "服装鞋帽202个批次，69个批次不合格（还有80个批次未出结果）".
+        let named: Vec<&super::CategoryFigures> = sm.by_category.iter().filter(|c| c.category.is_some()).collect();
+        if !named.is_empty() {
+            let zh_of = |c: &super::CategoryFigures| {
+                let pending = if c.pending_results > 0 { format!("（还有{}个批次未出结果）", c.pending_results) } else { String::new() };
+                format!("{}{}个批次，{}个批次不合格{pending}", c.label.zh, c.batches, c.failed)
+            };
+            let en_of = |c: &super::CategoryFigures| {
+                let pending = if c.pending_results > 0 { format!(", {} pending", c.pending_results) } else { String::new() };
+                format!("{} {} batches, {} failed{pending}", c.label.en.to_lowercase(), c.batches, c.failed)
+            };
+            // The six largest, as a report names its main products; the table has them all.
+            const NAMED: usize = 6;
+            let more = if named.len() > NAMED { ("等", "; and others") } else { ("", "") };
+            zh += &format!("。其中{}{}", named.iter().take(NAMED).map(|c| zh_of(c)).collect::<Vec<_>>().join("；"), more.0);
+            en += &format!(". By product: {}{}", named.iter().take(NAMED).map(|c| en_of(c)).collect::<Vec<_>>().join("; "), more.1);
         }
         (zh + "。", en + ".")
     };

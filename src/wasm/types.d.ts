@@ -53,6 +53,7 @@ export type ProblemCode =
   | "INTERVALS_OUTSIDE_CLASS"
   | "TESTS_FOR_OTHER_TYPE"
   | "PRODUCTION_AFTER_SAMPLING"
+  | "PRODUCT_NOT_IN_CATEGORY"
   | "NOT_TO_BE_SAMPLED"
   | "LOT_SMALLER_THAN_SAMPLE"
   | "LAB_LIMIT_MISSING"
@@ -286,11 +287,16 @@ export interface EquipmentOperator { name?: string; certificateNo?: string; }
 // sampling (抽检)
 export type SampleCategory = "food" | "industrial";
 export type SealView = "noObjection" | "objection";
+/** The product categories bureaus report sampling by; each within one SampleCategory. */
+export type ProductCategory =
+  | "grain" | "edibleOil" | "meat" | "eggs" | "aquaticProducts" | "vegetables" | "fruit" | "dairy" | "beverages" | "liquor" | "condiments" | "pastrySnacks" | "otherFood"
+  | "clothingFootwear" | "childrenElderly" | "householdAppliances" | "electricalProducts" | "buildingMaterials" | "vehicles" | "refinedOil" | "farmInputs" | "dailyGoods" | "otherIndustrial";
 
 export interface Sample {
   id?: string;
   sampleNo?: string;
   category?: SampleCategory;
+  productCategory?: ProductCategory;
   productName?: string;
   brand?: string;
   specification?: string;
@@ -566,11 +572,16 @@ export interface Figures {
 export interface PriceFigures { checks: number; violations: number; byType: CodeCount[]; }
 /** failedOperators: 查处使用不合格计量器具的商家（家） */
 export interface MetrologyFigures { instruments: number; failed: number; failedOperators: number; failureRate: Rate; byType: CodeCount[]; }
-export interface EquipmentFigures { units: number; hazards: number; rectified: number; rectificationRate: Rate; byType: CodeCount[]; }
+export interface EquipmentFigures { units: number; hazards: number; rectified: number; rectificationRate: Rate; byType: CodeCount[]; byKind: KindFigures[]; }
+/** One kind of special equipment: units checked, hazards found. */
+export interface KindFigures { kind: EquipmentKind; label: Text; units: number; hazards: number; }
 export interface SamplingFigures {
   batches: number; withResult: number; pendingResults: number; failed: number; failureRate: Rate;
   disposed: number; disposalRate: Rate; disposalsOpen: number; disposalsOverdue: number;
+  /** By product category, most batches first; `category` absent for samples recorded without one. */
+  byCategory: CategoryFigures[];
 }
+export interface CategoryFigures { category?: ProductCategory; label: Text; batches: number; failed: number; pendingResults: number; }
 export interface RectificationFigures { ordered: number; open: number; onTime: number; late: number; overdue: number; onTimeRate: Rate; }
 
 export interface Period { name: string; from: DateString; to: DateString; label: Text; }

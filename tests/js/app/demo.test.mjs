@@ -32,8 +32,15 @@ test("a newcomer starts on a demo bureau: the printed clerk signs in and every f
   await page.waitForSelector("#figures");
   const value = async (id) => Number((await page.textContent(`#fig-${id} .value`)) ?? "0");
   assert.ok((await value("visits")) > 50 && (await value("violations")) > 0 && (await value("batches")) > 0, "a year's figures");
+  // Sampling by product category and equipment by kind, in the table and in the paragraph's words.
+  const categories = await page.$$eval("#by-category tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.ok(categories.length > 3, JSON.stringify(categories));
+  const [label, batches, failed] = categories[0];
+  assert.match(await page.textContent('.paragraph[data-key="sampling"] p'), new RegExp(`其中${label}${batches}个批次，${failed}个批次不合格`));
+  assert.ok((await page.$$("#by-equipment-kind tbody tr")).length >= 1);
+  assert.match(await page.textContent('.paragraph[data-key="equipment"] p'), /（其中电梯\d+台/);
   await axe(page, "demo-figures");
-  await page.screenshot({ path: `${ARTIFACTS}/demo-figures-1280x800.png` });
+  await page.screenshot({ path: `${ARTIFACTS}/demo-figures-1280x800.png`, fullPage: true });
   // Drill from the violations to their records, and open one.
   const violations = await value("violations");
   await page.click("#fig-violations");

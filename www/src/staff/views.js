@@ -66,6 +66,25 @@ export function setup(app, done) {
 
 // ---- figures and report paragraphs ------------------------------------------------
 
+/**
+ * Sampling by product category and special equipment by kind, as the core
+ * counts them: the lines a report writes as "服装鞋帽202个批次，69个批次不合格".
+ * @param {import("../../../pkg/xuncha.js").Figures} f
+ */
+function breakdowns(f) {
+  const table = (/** @type {string} */ id, /** @type {string[]} */ heads, /** @type {(string | number)[][]} */ rows) =>
+    h("table", { class: "board", id }, h("thead", {}, h("tr", {}, heads.map((x, i) => h("th", { class: i ? "num" : "" }, x)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, r.map((x, i) => h("td", { class: i ? "num" : "" }, String(x)))))));
+  const sampling = f.sampling.byCategory;
+  const equipment = f.equipment.byKind;
+  if (!sampling.length && !equipment.length) return null;
+  return h("div", { class: "card breakdowns" },
+    sampling.length ? h("div", {}, h("h2", {}, say("byProductCategory")),
+      table("by-category", [say("productCategory"), say("batches"), say("failedBatches"), say("pendingResults")], sampling.map((c) => [tx(c.label), c.batches, c.failed, c.pendingResults]))) : null,
+    equipment.length ? h("div", {}, h("h2", {}, say("byEquipmentKind")),
+      table("by-equipment-kind", [say("equipmentKind"), say("equipment"), say("hazards")], equipment.map((k) => [tx(k.label), k.units, k.hazards]))) : null);
+}
+
 /** The report's paragraphs, in the order a bureau writes them. */
 const PARAGRAPHS = ["total", "price", "metrology", "equipment", "sampling"];
 
@@ -159,6 +178,7 @@ export async function figures(app) {
       figure("on-time", "onTimeRate", f.rectification.onTimeRate.display, "rectOnTime", where),
       figure("overdue", "overdue", f.rectification.overdue, "rectOverdue", where)),
     groupTable,
+    breakdowns(f),
     h("div", { class: "card" }, h("h2", {}, say("trend")), chart),
     h("div", { class: "card", id: "paragraphs" }, h("h2", {}, say("paragraphs")), PARAGRAPHS.map(paragraph),
       h("div", { class: "downloads" },
