@@ -254,3 +254,31 @@ fn unusable_rulebooks_are_refused_with_every_reason() {
     assert_eq!(load(&v).unwrap_err().len(), 2);
     assert!(Rulebook::from_json("not json").is_err());
 }
+
+/// Before publishing, a bureau sees what a rulebook changes: each rule's
+/// changes in words, and the calendar years.
+#[test]
+fn a_new_rulebook_says_what_it_changes() {
+    let mut next = builtin_json();
+    next["version"] = json!("2027.1.1");
+    let rules = next["rules"].as_array_mut().unwrap();
+    let no_tag = rules.iter_mut().find(|r| r["code"] == "PRICE.NO_TAG").unwrap();
+    no_tag["rectifyDays"] = json!(5);
+    let comparison = rules.iter_mut().find(|r| r["code"] == "PRICE.COMPARISON_TOO_HIGH").unwrap();
+    comparison["versions"][0]["values"]["windowDays"] = json!(30);
+    next["calendar"]["2027"] = json!({ "source": "国办发明电〔2026〕1号", "off": ["2027-01-01"], "work": [] });
+    let newer = Rulebook::from_json(&next.to_string()).unwrap();
+    let d = Rulebook::builtin().diff(&newer);
+    assert_eq!((d.from_version.as_str(), d.to_version.as_str()), (Rulebook::builtin().version.as_str(), "2027.1.1"));
+    // (every rule the engine implements must be there: none can be added or removed here)
+    assert!(d.rules_added.is_empty() && d.rules_removed.is_empty());
+    let said = |code: &str| d.rules_changed.iter().find(|c| c.code == code).map(|c| c.changes.iter().map(|t| t.zh.clone()).collect::<Vec<_>>()).unwrap_or_default();
+    assert_eq!(said("PRICE.NO_TAG"), ["整改期限（天）：3 → 5"]);
+    assert_eq!(said("PRICE.COMPARISON_TOO_HIGH"), ["版本（自2022-07-01起）参数 windowDays：7 → 30"]);
+    assert_eq!(d.rules_changed.len(), 2);
+    assert_eq!((d.calendar_years_added.as_slice(), d.calendar_years_removed.is_empty(), d.unchanged), (&[2027][..], true, false));
+    // The same rules under a new version number change nothing.
+    let mut same = builtin_json();
+    same["version"] = json!("2026.11.2");
+    assert!(Rulebook::builtin().diff(&Rulebook::from_json(&same.to_string()).unwrap()).unchanged);
+}

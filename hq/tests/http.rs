@@ -1874,3 +1874,34 @@ fn a_demo_bureau_fills_every_screen_through_the_same_write_path() {
     let walked = String::from_utf8_lossy(&chain.stdout).to_string();
     assert!(chain.status.success() && walked.contains("holds: ") && !walked.contains("holds: 0 entries"), "{walked}{}", String::from_utf8_lossy(&chain.stderr));
 }
+
+#[test]
+fn staff_preview_what_a_rulebook_changes_then_publish_it_once() {
+    let hq = Hq::start();
+    let mut book: Value = serde_json::from_str(include_str!("../../src/rules/rulebook.json")).unwrap();
+    book["version"] = json!("2027.1.1");
+    let no_tag = book["rules"].as_array_mut().unwrap().iter_mut().find(|r| r["code"] == "PRICE.NO_TAG").unwrap();
+    no_tag["rectifyDays"] = json!(5);
+    let staff = hq.staff.clone();
+    // What it changes against the one in force (the core's own, nothing published yet).
+    let (status, diff) = hq.post_as(Some(&staff), "/api/v1/staff/rulebooks/preview", &book.to_string());
+    assert_eq!(status, 200, "{diff}");
+    assert_eq!(diff["toVersion"], "2027.1.1");
+    assert_eq!(diff["rulesChanged"][0]["code"], "PRICE.NO_TAG");
+    assert!(diff["rulesChanged"][0]["changes"][0]["zh"].as_str().unwrap().starts_with("整改期限（天）"), "{diff}");
+    // Officers may not; an unusable file is refused with its reasons.
+    assert_eq!(hq.post_as(Some(&hq.officer.clone()), "/api/v1/staff/rulebooks/preview", &book.to_string()).0, 403);
+    let mut broken = book.clone();
+    broken["rules"].as_array_mut().unwrap().retain(|r| r["code"] != "SAMP.DISPOSAL");
+    let (status, e) = hq.post_as(Some(&staff), "/api/v1/staff/rulebooks", &broken.to_string());
+    assert_eq!((status, e["code"].as_str()), (422, Some("RULEBOOK_INVALID")));
+    assert!(e["message"]["zh"].as_str().unwrap().contains("SAMP.DISPOSAL"), "{e}");
+    // Published: devices get it on their next pull; the same version is never published twice.
+    let (status, out) = hq.post_as(Some(&staff), "/api/v1/staff/rulebooks", &book.to_string());
+    assert_eq!((status, out["version"].as_str()), (200, Some("2027.1.1")), "{out}");
+    let pulled = hq.post("/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).1;
+    assert_eq!(pulled["rulebook"]["version"], "2027.1.1");
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/rulebooks", &book.to_string()).1["code"], "VERSION_PUBLISHED");
+    // Against the one now in force, the same file changes nothing.
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/rulebooks/preview", &book.to_string()).1["unchanged"], true);
+}

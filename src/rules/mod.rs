@@ -9,6 +9,7 @@
 //! refused with every reason, never half-applied.
 
 mod catalogue;
+pub mod diff;
 mod params;
 
 use std::collections::BTreeMap;

@@ -14,6 +14,7 @@ mod accounts;
 mod attachments;
 mod auth;
 mod devices;
+mod rulebooks;
 pub mod setup;
 pub mod site;
 mod staff;
@@ -313,6 +314,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(sync::push))
         .route("/api/v1/staff/follow-ups", post(staff::follow_up))
         .route("/api/v1/staff/rectifications", post(staff::rectification))
+        .route("/api/v1/staff/rulebooks/preview", post(rulebooks::preview))
+        .route("/api/v1/staff/rulebooks", post(rulebooks::publish))
         .route("/api/v1/devices/keys", post(devices::register_key))
         .route("/api/v1/devices/numbers", post(devices::lease_numbers))
         .route("/api/v1/staff/accounts", get(accounts::list).post(accounts::create))

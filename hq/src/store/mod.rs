@@ -218,6 +218,11 @@ impl Store {
         })
     }
 
+    /// Whether a rulebook of this version was ever published (versions are never reused).
+    pub fn has_rulebook(&self, version: &str) -> R<bool> {
+        self.read(|tx| Ok(tx.int("SELECT COUNT(*) FROM rulebooks WHERE version = ?1", &[P::Text(version)])? > 0))
+    }
+
     /// The rulebook published last, unless it is `known` (what a device runs):
     /// the file is read only when it has to travel.
     pub fn rulebook_unless(&self, known: Option<&str>) -> R<Option<String>> {

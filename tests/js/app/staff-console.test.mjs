@@ -278,3 +278,27 @@ test("a clerk creates an officer's account and revokes a lost tablet; the tablet
   await context.close();
   await tablet.close();
 });
+
+test("a clerk uploads a rulebook, reads what it changes against the one in force, and publishes it", async () => {
+  const book = JSON.parse(readFileSync(new URL("../../../src/rules/rulebook.json", import.meta.url), "utf8"));
+  book.version = "2027.1.1";
+  book.rules.find((r) => r.code === "PRICE.NO_TAG").rectifyDays = 5;
+  const { context, page } = await staffConsole(browser, hq.url);
+  await page.click("#nav-rulebook");
+  await page.waitForSelector("#rulebook-file");
+  // Not a rulebook: said in words.
+  await page.setInputFiles("#rulebook-file", { name: "notes.json", mimeType: "application/json", buffer: Buffer.from("not json") });
+  await page.waitForSelector("#rulebook-outcome.error");
+  await page.setInputFiles("#rulebook-file", { name: "rulebook-2027.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(book)) });
+  await page.waitForSelector('#rules-changed li[data-code="PRICE.NO_TAG"]');
+  assert.match(await page.textContent('#rules-changed li[data-code="PRICE.NO_TAG"]'), /整改期限（天）：3 → 5/);
+  assert.match(await page.textContent("#rulebook-versions"), /→ 上传版本 2027\.1\.1/);
+  await axe(page, "rulebook");
+  await shoot(page, "rulebook");
+  await page.click("#publish-rulebook");
+  await page.waitForSelector("#rulebook-outcome.ok-note");
+  const { json } = await hq.api("POST", "/api/v1/sync/pull", { token: await hq.token("chen"), body: { protocolVersion: 1 } });
+  assert.equal(json.rulebook?.version, "2027.1.1");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

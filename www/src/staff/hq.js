@@ -122,6 +122,16 @@ export class Hq {
     return this.call("/api/v1/staff/rectifications", { method: "POST", body: record });
   }
 
+  /** What a rulebook file changes against the one in force at HQ. @param {unknown} rulebook */
+  previewRulebook(rulebook) {
+    return this.call("/api/v1/staff/rulebooks/preview", { method: "POST", body: rulebook });
+  }
+
+  /** Publish a rulebook file: devices get it on their next pull. @param {unknown} rulebook */
+  publishRulebook(rulebook) {
+    return this.call("/api/v1/staff/rulebooks", { method: "POST", body: rulebook });
+  }
+
   accounts() {
     return this.call("/api/v1/staff/accounts");
   }

@@ -39,7 +39,8 @@ function shell(session, screen) {
         nav("#/", say("figures"), "nav-figures"),
         nav("#/deadlines", say("deadlines"), "nav-deadlines"),
         nav("#/records", say("records"), "nav-records"),
-        nav("#/accounts", say("accounts"), "nav-accounts")),
+        nav("#/accounts", say("accounts"), "nav-accounts"),
+        nav("#/rulebook", say("rulebook"), "nav-rulebook")),
       // The bureau by name: a demo bureau's name says it is demo data, on every screen.
       h("span", { class: "who", id: "who" }, session.user.bureauName ? h("span", { class: "bureau-name" }, session.user.bureauName) : null, ` ${session.user.name || session.user.login}`),
       h("button", { type: "button", class: "lang", onclick: () => (setLang(getLang() === "zh" ? "en" : "zh"), route()) }, getLang() === "zh" ? "English" : "中文"),
@@ -74,6 +75,7 @@ async function route() {
     else if (where === "records") screen = await views.records(app);
     else if (where === "accounts") screen = await views.accounts(app);
     else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
+    else if (where === "rulebook") screen = views.rulebook(app);
     else if (where === "behind") screen = await views.behind(app);
     else if (where === "rectify" && id) screen = await views.rectify(app, decodeURIComponent(id));
     else if (where === "lab" && id) screen = await views.labResult(app, decodeURIComponent(id), decodeURIComponent((location.hash.split("?")[0].split("/")[3]) ?? ""));

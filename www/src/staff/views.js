@@ -472,6 +472,68 @@ export async function labResult(app, visitId, sampleId) {
     form);
 }
 
+// ---- rulebooks -------------------------------------------------------------------------
+
+/**
+ * A new rulebook: the clerk chooses the file, reads what it changes against the
+ * one in force (HQ's diff by the core: each rule's changes in words, calendar
+ * years), and only then publishes it.
+ */
+export function rulebook(app) {
+  const outcome = h("div", { id: "rulebook-outcome", role: "status" });
+  const diffBox = h("div", { id: "rulebook-diff" });
+  // The browser's own file control speaks the browser's language: a button in ours instead.
+  const input = h("input", { type: "file", accept: ".json,application/json", id: "rulebook-file", class: "visually-hidden" });
+  const chosenName = h("span", { class: "muted", id: "rulebook-chosen" });
+  let chosen = /** @type {unknown} */ (undefined);
+  const fail = (/** @type {unknown} */ err) => {
+    outcome.textContent = words(err);
+    outcome.className = "error";
+  };
+  input.addEventListener("change", async () => {
+    diffBox.replaceChildren();
+    outcome.textContent = "";
+    const file = input.files?.[0];
+    chosenName.textContent = file?.name ?? "";
+    if (!file) return;
+    try {
+      chosen = JSON.parse(await file.text());
+    } catch {
+      return fail(new Error(say("notJson")));
+    }
+    try {
+      const d = await app.hq.previewRulebook(chosen);
+      const years = (/** @type {number[]} */ list) => list.join("、") || "—";
+      diffBox.replaceChildren(...[
+        h("p", { id: "rulebook-versions" }, say("rulebookVersions", { from: d.fromVersion, to: d.toVersion })),
+        d.unchanged ? h("p", { class: "ok-note", id: "rulebook-unchanged" }, say("rulebookUnchanged")) : null,
+        d.rulesChanged.length ? h("div", { class: "card" }, h("h2", {}, say("rulesChanged", { n: d.rulesChanged.length })),
+          h("ul", { id: "rules-changed" }, d.rulesChanged.map((/** @type {any} */ r) => h("li", { dataset: { code: r.code } }, h("strong", {}, tx(r.title)), h("span", { class: "muted" }, ` ${r.code}`),
+            h("ul", {}, r.changes.map((/** @type {any} */ c) => h("li", {}, tx(c)))))))) : null,
+        [...d.rulesAdded, ...d.rulesRemoved].length ? h("p", {}, say("rulesAddedRemoved", { added: d.rulesAdded.map((/** @type {any} */ r) => r.code).join("、") || "—", removed: d.rulesRemoved.map((/** @type {any} */ r) => r.code).join("、") || "—" })) : null,
+        h("p", { id: "calendar-years" }, say("calendarYears", { added: years(d.calendarYearsAdded), removed: years(d.calendarYearsRemoved), changed: years(d.calendarYearsChanged) })),
+        h("button", { type: "button", class: "primary", id: "publish-rulebook", onclick: async () => {
+          try {
+            const { version } = await app.hq.publishRulebook(chosen);
+            outcome.textContent = say("rulebookPublished", { version });
+            outcome.className = "ok-note";
+            document.getElementById("publish-rulebook")?.setAttribute("disabled", "");
+          } catch (err) {
+            fail(err);
+          }
+        } }, say("publishRulebook", { version: d.toVersion }))].filter((x) => x !== null));
+    } catch (err) {
+      fail(err);
+    }
+  });
+  return h("section", { id: "rulebook" },
+    h("div", { class: "screen-head" }, h("h1", {}, say("rulebook"))),
+    h("p", { class: "hint" }, say("rulebookHint")),
+    h("div", { class: "card file-choice" }, h("label", { class: "button primary" }, input, say("chooseRulebook")), chosenName),
+    outcome,
+    diffBox);
+}
+
 // ---- accounts and devices -----------------------------------------------------------
 
 /** The bureau's accounts and their devices: the admin command's operations, for staff. */
