@@ -12,7 +12,15 @@ export default defineConfig({
     outDir: fileURLToPath(new URL("../target/site", import.meta.url)),
     emptyOutDir: true,
     target: "es2022",
-    rollupOptions: { input: { app: "index.html", console: "console.html", staff: "staff/index.html" } },
+    rollupOptions: {
+      input: { app: "index.html", console: "console.html", staff: "staff/index.html" },
+      // The console's Word and Excel writers load only when a clerk downloads: named so
+      // that the officer's service worker leaves them out of the tablet's precache.
+      output: {
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => /node_modules\/(docx|write-excel-file|fflate|jszip)\//.test(id)) ? "assets/staff-downloads-[name]-[hash].js" : "assets/[name]-[hash].js",
+      },
+    },
   },
   server: { fs: { allow: [".."] }, proxy: { "/api": "http://127.0.0.1:8080" } },
   plugins: [
@@ -43,6 +51,7 @@ export default defineConfig({
       injectManifest: {
         // The shell, the wasm and the console; the example record too.
         globPatterns: ["**/*.{js,css,html,wasm,svg,png,json,webmanifest}"],
+        globIgnores: ["assets/staff-downloads-*"],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         rollupFormat: "iife",
       },

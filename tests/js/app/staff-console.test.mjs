@@ -95,6 +95,17 @@ test("a clerk signs in, reads the figures and paragraphs, follows a deadline to 
   assert.match(findings, /福州某某生鲜超市有限公司,91350100M000100Y43,某某农贸市场,陈某、王某,明码标价,第 1 项 猪肉（前腿）/);
   const [table] = await Promise.all([page.waitForEvent("download"), page.click("#download-summary-csv")]);
   assert.match(readFileSync(await table.path(), "utf8"), /检查经营主体（家次）,1/);
+  // The same as Excel workbooks: opened (unzipped) and read.
+  const [xlsx] = await Promise.all([page.waitForEvent("download"), page.click("#download-findings-xlsx")]);
+  assert.match(xlsx.suggestedFilename(), /问题清单\.xlsx$/);
+  const xlsxPath = `${ARTIFACTS}/staff-findings.xlsx`;
+  await xlsx.saveAs(xlsxPath);
+  const sheet = execFileSync("unzip", ["-p", xlsxPath, "xl/worksheets/sheet1.xml"], { encoding: "utf8" });
+  const strings = (() => { try { return execFileSync("unzip", ["-p", xlsxPath, "xl/sharedStrings.xml"], { encoding: "utf8" }); } catch { return ""; } })();
+  assert.match(sheet + strings, /统一社会信用代码/);
+  assert.match(sheet + strings, /福州某某生鲜超市有限公司/);
+  const [summaryXlsx] = await Promise.all([page.waitForEvent("download"), page.click("#download-summary-xlsx")]);
+  assert.match(summaryXlsx.suggestedFilename(), /统计表\.xlsx$/);
 
   // Every figure opens the records that make it up: the violations, from the visit that has them.
   await page.click("#fig-violations");

@@ -41,3 +41,48 @@ export async function reportDocx(title, paragraphs) {
 export function csvBlob(/** @type {string} */ text) {
   return new Blob([text], { type: "text/csv;charset=utf-8" });
 }
+
+/**
+ * Rows of CSV text as the core and HQ write it (RFC 4180: quoted fields may
+ * hold commas, quotes doubled, line breaks; a leading BOM; CRLF).
+ * @param {string} text
+ * @returns {string[][]}
+ */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") row.push(field), (field = "");
+    else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && s[i + 1] === "\n") i++;
+      row.push(field), rows.push(row), (row = []), (field = "");
+    } else field += ch;
+  }
+  if (field !== "" || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+/**
+ * The same table as an Excel workbook (.xlsx, by the `write-excel-file`
+ * library, loaded only when asked for): the header row bold, columns sized to
+ * their text, numbers as numbers.
+ * @param {string[][]} rows the first is the header
+ * @returns {Promise<Blob>}
+ */
+export async function xlsxBlob(rows) {
+  const { default: writeExcelFile } = await import("write-excel-file/browser");
+  const number = /^-?\d{1,11}(\.\d+)?$/;
+  const sheet = rows.map((r, i) => r.map((value) => (i > 0 && number.test(value) ? { value: Number(value), type: Number } : { value, type: String, ...(i === 0 ? { fontWeight: "bold" } : {}) })));
+  const width = (/** @type {number} */ c) => Math.min(60, Math.max(6, ...rows.map((r) => [...(r[c] ?? "")].reduce((n, ch) => n + (ch.charCodeAt(0) > 255 ? 2 : 1), 0))));
+  const columns = (rows[0] ?? []).map((_, c) => ({ width: width(c) }));
+  return writeExcelFile(/** @type {any} */ (sheet), { columns }).toBlob();
+}

@@ -143,6 +143,8 @@ const WORDS = {
   reportTitle: ["市场监管检查情况", " market inspections"],
   downloadDocx: ["下载 Word 文档（.docx）", "Download as Word (.docx)"],
   downloadSummaryCsv: ["下载统计表（CSV）", "Download the figures (CSV)"],
+  downloadSummaryXlsx: ["下载统计表（Excel）", "Download the figures (Excel)"],
+  downloadFindingsXlsx: ["下载问题清单（Excel）", "Download the findings (Excel)"],
   downloadFindingsCsv: ["下载问题清单（CSV）", "Download the findings (CSV)"],
   openRecords: ["查看构成该数字的记录", "Open the records behind this figure"],
   recordsBehind: ["共 {n} 条记录，合计 {total}", "{n} records, {total} in all"],

@@ -8,7 +8,7 @@ import { HqError } from "./hq.js";
 import { periodOf, filterDeadlines, countByStatus, searchVisits, figuresView, figuresParams, narrowTo } from "./state.js";
 import { rectificationDeadlines, closureRecord, findingKey } from "../app/rectification.js";
 import { say } from "./text.js";
-import { saveAs, reportDocx, csvBlob } from "./downloads.js";
+import { saveAs, reportDocx, csvBlob, parseCsv, xlsxBlob } from "./downloads.js";
 
 /** HQ's words for an error, in the console's language. */
 function words(e) {
@@ -187,7 +187,9 @@ export async function figures(app) {
           saveAs(await reportDocx(title, PARAGRAPHS.map((k) => report[k].zh)), `${title}.docx`);
         } }, say("downloadDocx")),
         h("button", { type: "button", id: "download-summary-csv", onclick: () => saveAs(csvBlob(app.core.summaryCsv(summary)), `${period}-统计表.csv`) }, say("downloadSummaryCsv")),
-        h("button", { type: "button", id: "download-findings-csv", onclick: async () => saveAs(csvBlob(await app.hq.findingsCsv(asOf)), `${asOf}-问题清单.csv`) }, say("downloadFindingsCsv")))));
+        h("button", { type: "button", id: "download-findings-csv", onclick: async () => saveAs(csvBlob(await app.hq.findingsCsv(asOf)), `${asOf}-问题清单.csv`) }, say("downloadFindingsCsv")),
+        h("button", { type: "button", id: "download-summary-xlsx", onclick: async () => saveAs(await xlsxBlob(parseCsv(app.core.summaryCsv(summary))), `${period}-统计表.xlsx`) }, say("downloadSummaryXlsx")),
+        h("button", { type: "button", id: "download-findings-xlsx", onclick: async () => saveAs(await xlsxBlob(parseCsv(await app.hq.findingsCsv(asOf))), `${asOf}-问题清单.xlsx`) }, say("downloadFindingsXlsx")))));
 }
 
 // ---- the records behind a figure ---------------------------------------------------------
