@@ -4,7 +4,7 @@
 // leaves the device.
 import qrcode from "qrcode-generator";
 import { t, tx } from "./i18n.js";
-import { h, formatTime } from "./ui.js";
+import { h, formatTime, problemItems } from "./ui.js";
 import { stillToHandOver, deliveryOf } from "./handover.js";
 
 /** @typedef {import("../../../pkg/xuncha.js").VisitDocument} VisitDocument */
@@ -114,7 +114,7 @@ function handoverControl(d, handover) {
     try {
       await handover.mark(d, { method: data.get("method"), recipient: data.get("recipient") || undefined, address: data.get("address") || undefined, addressConfirmed: data.get("addressConfirmed") === "on" ? true : undefined }, file && file.size ? file : undefined);
     } catch (err) {
-      problems.replaceChildren(...(err.problems ?? [{ message: { zh: err.message, en: err.message } }]).map((/** @type {any} */ p) => h("li", { class: "problem error", dataset: { code: p.code, path: p.path } }, tx(p.message))));
+      problems.replaceChildren(...problemItems(/** @type {any} */ (err)));
     }
   });
   return h("details", { class: "handover" }, h("summary", { class: "button big", id: `${id}-open` }, t("markHandedOver")), form);

@@ -84,16 +84,32 @@ export class Records {
       const current = await this.deliveries(visitId);
       const attachment = evidence ? { sha256: evidence.sha256, mediaType: evidence.mediaType, sizeBytes: evidence.size } : undefined;
       const record = withDelivery(current, { id: this.core.newId(), visitId, schemaVersion: this.core.schemaVersion() }, delivery, attachment);
-      const report = this.core.validateDelivery(record);
-      if (!report.ok) throw Object.assign(new Error("incomplete delivery"), { code: "DELIVERY_INCOMPLETE", problems: report.problems });
-      const clean = JSON.parse(JSON.stringify(record));
-      const revision = this.core.newId();
-      /** @type {import("../../../pkg/xuncha.js").Change} */
-      const change = { kind: "delivery", id: clean.id, revision, sha256: this.core.contentSha256(clean), record: clean };
-      await saveWithOutbox(this.db, { id: clean.id, kind: "delivery", record: clean, revision }, change, evidence ? [evidence] : []);
-      this.onSaved?.(clean.id);
-      return clean;
+      return this.#keepChecked("delivery", record, (r) => this.core.validateDelivery(r), evidence ? [evidence] : []);
     });
+  }
+
+  /**
+   * Keep a record of its own kind (a delivery, a re-inspection): checked by
+   * the core, stored with its photos and queued for HQ in one write. Throws
+   * the core's problems (`e.problems`, code `INCOMPLETE`) when it is not whole.
+   * @template {{ id?: string }} R
+   * @param {"delivery" | "rectification"} kind
+   * @param {R} record
+   * @param {(record: R) => import("../../../pkg/xuncha.js").ValidationReport} validate
+   * @param {{ sha256: string, mediaType: string, size: number, blob: Blob }[]} blobs
+   * @returns {Promise<R>}
+   */
+  async #keepChecked(kind, record, validate, blobs) {
+    // What is stored is what the core checked: undefined fields dropped, as JSON keeps them.
+    const clean = JSON.parse(JSON.stringify(record));
+    const report = validate(clean);
+    if (!report.ok) throw Object.assign(new Error(`incomplete ${kind}`), { code: "INCOMPLETE", problems: report.problems });
+    const revision = this.core.newId();
+    /** @type {import("../../../pkg/xuncha.js").Change} */
+    const change = { kind, id: clean.id, revision, sha256: this.core.contentSha256(clean), record: clean };
+    await saveWithOutbox(this.db, { id: clean.id, kind, record: clean, revision }, change, blobs);
+    this.onSaved?.(clean.id);
+    return clean;
   }
 
   /**
@@ -113,17 +129,7 @@ export class Records {
    * @param {{ sha256: string, mediaType: string, size: number, blob: Blob }[]} photos
    */
   saveRectification(record, photos) {
-    return this.#inTurn(async () => {
-      const clean = JSON.parse(JSON.stringify(record));
-      const report = this.core.validateRectification(clean);
-      if (!report.ok) throw Object.assign(new Error("incomplete re-inspection"), { code: "RECHECK_INCOMPLETE", problems: report.problems });
-      const revision = this.core.newId();
-      /** @type {import("../../../pkg/xuncha.js").Change} */
-      const change = { kind: "rectification", id: clean.id, revision, sha256: this.core.contentSha256(clean), record: clean };
-      await saveWithOutbox(this.db, { id: clean.id, kind: "rectification", record: clean, revision }, change, photos);
-      this.onSaved?.(clean.id);
-      return clean;
-    });
+    return this.#inTurn(() => this.#keepChecked("rectification", record, (r) => this.core.validateRectification(r), photos));
   }
 
   async followUps(visitId) {

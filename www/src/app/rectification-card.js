@@ -4,7 +4,7 @@
 // new one — per finding 已整改 / 未整改, a note, a photo — kept on the tablet
 // and sent to HQ like any record. Offline throughout.
 import { t, tx } from "./i18n.js";
-import { h, today } from "./ui.js";
+import { h, today, problemItems } from "./ui.js";
 import { term } from "./catalogue.js";
 import { rectificationDeadlines, recheckRecord, latestOutcomes, findingKey } from "./rectification.js";
 import { preparePhoto } from "./photos.js";
@@ -101,8 +101,7 @@ function recheckForm(app, visit, waiting, terms, saved) {
       await app.records.saveRectification(record, [...prepared.values()].filter((p) => used.has(p.sha256)));
       saved();
     } catch (err) {
-      problems.replaceChildren(...(/** @type {any} */ (err).problems ?? [{ message: { zh: err.message, en: err.message } }]).map((/** @type {any} */ p) =>
-        h("li", { class: "problem error", dataset: { code: p.code, path: p.path } }, tx(p.message))));
+      problems.replaceChildren(...problemItems(/** @type {any} */ (err)));
     }
   });
   return h("details", { class: "recheck" }, h("summary", { class: "button big primary", id: "recheck-open" }, t("recordRecheck")), form);

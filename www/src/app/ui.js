@@ -1,4 +1,6 @@
 // A few DOM helpers: the app is plain DOM, rendered per screen.
+import { tx } from "./i18n.js";
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
@@ -88,4 +90,14 @@ export function formatBytes(n) {
 export async function sha256Hex(buffer) {
   const digest = await crypto.subtle.digest("SHA-256", buffer);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The core's problems as list items (code and path kept for the field they
+ * belong to); an error without problems says its own message.
+ * @param {{ problems?: { code?: string, path?: string, message: { zh: string, en: string } }[], message?: string }} err
+ */
+export function problemItems(err) {
+  const problems = err.problems ?? [{ message: { zh: err.message ?? "", en: err.message ?? "" } }];
+  return problems.map((p) => h("li", { class: "problem error", dataset: { code: p.code ?? "", path: p.path ?? "" } }, tx(p.message)));
 }

@@ -1,7 +1,7 @@
 // The console's screens. Each reads through app.hq (never fetch) and the core
 // (labels, findings, charts); the pure parts live in state.js.
 import { t, tx, getLang } from "../app/i18n.js";
-import { h, formatTime, today, twoTapButton } from "../app/ui.js";
+import { h, formatTime, today, twoTapButton, problemItems } from "../app/ui.js";
 import { term, section, itemName } from "../app/catalogue.js";
 import { fieldRenderer } from "../app/form-fields.js";
 import { HqError } from "./hq.js";
@@ -385,7 +385,7 @@ export async function rectify(app, visitId) {
     e.preventDefault();
     const chosen = new Set(new FormData(form).getAll("finding").map(String));
     const record = closureRecord({ id: app.core.newId(), visitId, schemaVersion: app.core.schemaVersion(), checkedOn: day.value }, reason.value, waiting.filter((d) => chosen.has(findingKey(d))));
-    const show = (list) => problems.replaceChildren(...list.map((p) => h("li", { class: "problem error", dataset: { code: p.code, path: p.path } }, tx(p.message))));
+    const show = (list) => problems.replaceChildren(...problemItems({ problems: list }));
     const report = app.core.validateRectification(record);
     show(report.problems);
     if (!report.ok) return (outcome.textContent = say("fixProblems", { n: report.errorCount }));
