@@ -363,7 +363,7 @@ pub fn figures(a: &Aggregate, book: &Rulebook, top: usize) -> Figures {
 fn by_kind(a: &Aggregate) -> Vec<KindFigures> {
     let mut out: Vec<KindFigures> =
         a.equipment_by_kind.iter().zip(crate::equipment::EquipmentKind::ALL).filter(|(t, _)| t[0] > 0).map(|(t, kind)| KindFigures { kind, label: kind.label(), units: t[0], hazards: t[1] }).collect();
-    out.sort_by(|x, y| y.units.cmp(&x.units));
+    out.sort_by_key(|k| std::cmp::Reverse(k.units));
     out
 }
 

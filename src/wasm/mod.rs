@@ -319,6 +319,11 @@ struct EvaluateOptions {
     rectifications: Vec<crate::summary::Rectification>,
 }
 
+/// Follow-ups from JS: the readable ones (each was validated when it was saved).
+fn follow_ups_of(values: Vec<serde_json::Value>) -> Vec<crate::sampling::SampleFollowUp> {
+    values.into_iter().filter_map(|f| crate::decode::decode(f).record).collect()
+}
+
 /// What evaluating needs besides the visits.
 struct EvaluateWith {
     as_of: crate::time::Date,
@@ -336,7 +341,7 @@ fn evaluate_options(value: Option<JsValue>) -> Result<EvaluateWith, EdgeError> {
         Some(s) => parse_date(&s)?,
         None => timestamp_from_unix_ms(js_sys::Date::now()).ok_or_else(|| EdgeError::BadOptions("clock".into()))?.date_naive(),
     };
-    let follow_ups = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let follow_ups = follow_ups_of(opts.follow_ups);
     Ok(EvaluateWith { as_of, follow_ups, rectifications: opts.rectifications })
 }
 
@@ -452,7 +457,7 @@ fn read_for_counting(v: serde_json::Value) -> Option<crate::Visit> {
 
 fn summarise_values(visits: Vec<serde_json::Value>, opts: SummariseOptions) -> Result<crate::Summary, JsValue> {
     let visits: Vec<crate::Visit> = visits.into_iter().filter_map(read_for_counting).collect();
-    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let follow_ups = follow_ups_of(opts.follow_ups);
     with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))
 }
 
@@ -465,7 +470,7 @@ pub fn summarise(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sy
     // Element by element straight into typed records: no intermediate tree of
     // the whole array (half the memory, a fraction of the time).
     let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
-    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let follow_ups = follow_ups_of(opts.follow_ups);
     let summary = with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))?;
     Ok(to_js(&summary))
 }
@@ -491,7 +496,7 @@ pub fn records_behind(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: 
     install_panic_hook();
     let opts: RecordsBehindOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
     let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
-    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let follow_ups = follow_ups_of(opts.follow_ups);
     with_rulebook(|book| crate::summary::records_behind(&visits, &follow_ups, &opts.rectifications, &opts.query, book, &opts.count, opts.group.as_deref())).map(|r| to_js(&r)).map_err(|e| js_error(&e))
 }
 
@@ -533,7 +538,7 @@ impl JsSummaryBuilder {
             Some(list) => from_js(list.into()).map_err(|e| js_error(&e))?,
             None => vec![],
         };
-        let follow_ups: Vec<crate::sampling::SampleFollowUp> = follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+        let follow_ups = follow_ups_of(follow_ups);
         if let Some(v) = visit_for_counting(visit) {
             self.0.upsert(&v, &follow_ups);
         }
@@ -697,7 +702,7 @@ pub fn visit_documents(
     let opts: DocumentOptions = read_options(Some(options)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
     let visit: crate::Visit = crate::decode::decode_trusted(value.clone()).ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
-    let follow_ups: Vec<crate::sampling::SampleFollowUp> = opts.follow_ups.into_iter().filter_map(|f| crate::decode::decode(f).record).collect();
+    let follow_ups = follow_ups_of(opts.follow_ups);
     let as_of = visit.started_at.map(|t| t.date_naive()).ok_or_else(|| js_error(&crate::documents::DocumentError::NotFinalised))?;
     let evaluation = with_rulebook(|book| crate::evaluate::evaluate_visit(&visit, &follow_ups, book, as_of));
     let set = ACTIVE_TEMPLATES.with(|cell| {

@@ -93,6 +93,9 @@ test("an officer records a re-inspection on the tablet, offline, and a clerk clo
   await page.fill("#rectify-reason", "当事人提交了更换后的价签照片和收费凭证，经核对收费与标价一致");
   await axe(page, "rectify");
   await page.screenshot({ path: `${ARTIFACTS}/staff-rectify-1280x800.png`, fullPage: true });
+  await page.setViewportSize(TABLET);
+  await page.screenshot({ path: `${ARTIFACTS}/staff-rectify-1024x768.png`, fullPage: true });
+  await page.setViewportSize(DESKTOP);
   await page.click("#save-rectify");
   await page.waitForSelector("#rectify-outcome.ok-note");
   figures = await rectificationFigures();

@@ -114,13 +114,12 @@ export async function figures(app) {
   picker.addEventListener("submit", (e) => {
     e.preventDefault();
     const data = new FormData(picker);
-    const next = figuresView(new URLSearchParams(figuresParams(view, {
+    location.hash = `#/?${figuresParams(view, {
       kind: /** @type {any} */ (data.get("kind")),
       asOf: String(data.get("asOf")),
       groupBy: /** @type {any} */ (data.get("groupBy") || undefined),
-    })), today());
-    next.scope = { ...next.scope, kind: /** @type {any} */ (data.get("checkKind") || undefined) };
-    location.hash = `#/?${figuresParams(next)}`;
+      scope: { kind: /** @type {any} */ (data.get("checkKind") || undefined) },
+    })}`;
   });
   const where = figuresParams(view);
   // The scope narrowed to one market, officer or operator, each undone in one tap.
@@ -207,7 +206,7 @@ export async function behind(app) {
   const word = params.get("figure") ?? "visits";
   const group = params.get("group") ?? undefined;
   const all = app.records ?? (await bureauRecords(app));
-  const of = (/** @type {string} */ k) => all.filter((c) => c.kind === k).map((c) => c.record);
+  const of = (/** @type {string} */ k) => recordsOf(all, k);
   const visits = of("visit");
   const query = { period: periodOf(kind, asOf), asOf, scope: view.scope, groupBy: view.groupBy };
   // The period named as the core names it (“2026年下半年”): a summary of nothing costs nothing.
@@ -276,6 +275,14 @@ export async function deadlines(app) {
 
 // ---- records -------------------------------------------------------------------------
 
+/**
+ * The records of one kind among the bureau's (as a staff pull gives them), those of one visit if named.
+ * @param {{ kind: string, record: any }[]} all @param {string} kind @param {string} [visitId]
+ */
+function recordsOf(all, kind, visitId) {
+  return all.filter((c) => c.kind === kind && (visitId === undefined || c.record.visitId === visitId)).map((c) => c.record);
+}
+
 async function bureauRecords(app) {
   app.records = await app.hq.records();
   return app.records;
@@ -300,8 +307,8 @@ export async function record(app, id) {
   const found = (app.records ?? (await bureauRecords(app))).find((c) => c.id === id);
   if (!found) return h("p", { class: "error" }, say("notFound"));
   const v = found.record;
-  const followUps = (app.records ?? []).filter((c) => c.kind === "sampleFollowUp" && c.record.visitId === id).map((c) => c.record);
-  const rechecks = (app.records ?? []).filter((c) => c.kind === "rectification" && c.record.visitId === id).map((c) => c.record);
+  const followUps = recordsOf(app.records ?? [], "sampleFollowUp", id);
+  const rechecks = recordsOf(app.records ?? [], "rectification", id);
   const ev = app.core.evaluateVisit(v, { asOf: today(), followUps, rectifications: app.core.rectificationsOf(rechecks) });
   const { revisions, conflicts } = await app.hq.revisions(id);
   let docs = null;
@@ -364,7 +371,7 @@ export async function rectify(app, visitId) {
   const all = app.records ?? (await bureauRecords(app));
   const visit = all.find((c) => c.kind === "visit" && c.id === visitId)?.record;
   if (!visit) return h("p", { class: "error" }, say("notFound"));
-  const rechecks = all.filter((c) => c.kind === "rectification" && c.record.visitId === visitId).map((c) => c.record);
+  const rechecks = recordsOf(all, "rectification", visitId);
   const ev = app.core.evaluateVisit(visit, { asOf: today(), followUps: [], rectifications: app.core.rectificationsOf(rechecks) });
   const { waiting } = rectificationDeadlines(ev);
   const outcome = h("div", { id: "rectify-outcome", role: "status" });
