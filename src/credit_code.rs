@@ -20,6 +20,24 @@ pub enum CreditCodeFault {
     CheckCharacter { expected: char, found: char },
 }
 
+impl CreditCodeFault {
+    /// What is wrong, in both languages.
+    pub fn describe(&self) -> crate::problem::Text {
+        use crate::problem::Text;
+        match *self {
+            CreditCodeFault::Length(n) => Text::new(format!("统一社会信用代码应为 18 位，现为 {n} 位"), format!("the code must have 18 characters, not {n}")),
+            CreditCodeFault::Character { position, found } => Text::new(
+                format!("第 {position} 位“{found}”不是有效字符（只用数字和大写字母，不含 I、O、S、V、Z）"),
+                format!("character {position} ('{found}') is not allowed (digits and capitals except I, O, S, V, Z)"),
+            ),
+            CreditCodeFault::RegionNotDigits => Text::new("第 3–8 位行政区划码应为数字", "characters 3–8 (the region code) must be digits"),
+            CreditCodeFault::CheckCharacter { expected, found } => {
+                Text::new(format!("第 18 位校验码应为“{expected}”，不是“{found}”"), format!("the check character should be '{expected}', not '{found}'"))
+            }
+        }
+    }
+}
+
 fn value_of(c: u8) -> Option<u32> {
     CHARSET.iter().position(|&x| x == c).map(|p| p as u32)
 }

@@ -91,6 +91,7 @@ fn matters() -> impl Strategy<Value = Vec<Matter>> {
                     key_unit_ratio: (ratio + f64::from(extra) / 100.0).min(1.0),
                     certificate: se.then(|| "specialEquipment".to_string()),
                     sector: [None, Some(Sector::Food), Some(Sector::SpecialEquipment)][sector],
+                    publication_working_days: None,
                 }
             })
             .collect()

@@ -1905,3 +1905,133 @@ fn staff_preview_what_a_rulebook_changes_then_publish_it_once() {
     // Against the one now in force, the same file changes nothing.
     assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/rulebooks/preview", &book.to_string()).1["unchanged"], true);
 }
+
+// ---- 双随机: lists, plans, the draw, tasks through pull ---------------------------
+
+/// A valid credit code (GB 32100-2015) numbered `n`.
+fn credit_code(n: u32) -> String {
+    let first17 = format!("91350100{n:09}");
+    format!("{first17}{}", xuncha::credit_code::check_character(&first17).unwrap())
+}
+
+impl Hq {
+    fn put_as(&self, token: &str, path: &str, content_type: &str, body: &str) -> (u16, Value) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut resp = agent.put(&format!("{}{path}", self.url)).header("content-type", content_type).header("authorization", &format!("Bearer {token}")).send(body).expect("HQ answers");
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    fn get_text_as(&self, token: &str, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let mut resp = agent.get(&format!("{}{path}", self.url)).header("authorization", &format!("Bearer {token}")).call().unwrap();
+        (resp.status().as_u16(), resp.body_mut().read_to_string().unwrap())
+    }
+
+    fn pull_tasks(&self, token: &str, known: Option<&str>) -> Value {
+        let (status, resp) = self.post_as(Some(token), "/api/v1/sync/pull", &json!({ "protocolVersion": 1, "tasksVersion": known }).to_string());
+        assert_eq!(status, 200, "{resp}");
+        resp["tasks"].clone()
+    }
+}
+
+#[test]
+fn a_plan_is_drawn_once_from_its_frozen_inputs_and_each_officer_pulls_only_their_tasks() {
+    let hq = Hq::start();
+    let staff = hq.staff.clone();
+    // The target directory as a spreadsheet saved as CSV: a wrong line is named, nothing stored.
+    let mut sheet = String::from("\u{feff}统一社会信用代码,名称,地址,所属市场,对象类别,重点单位\n");
+    for n in 1..=6 {
+        sheet.push_str(&format!("{},商户{n},鼓楼路{n}号,东街市场,计量器具使用,{}\n", credit_code(n), if n == 1 { "是" } else { "否" }));
+    }
+    let (status, refused) = hq.put_as(&staff, "/api/v1/staff/directories/targets", "text/csv", &format!("{sheet}{},商户7,,,,也许\n", credit_code(7)));
+    assert_eq!((status, refused["code"].as_str()), (422, Some("LIST_INVALID")), "{refused}");
+    assert!(refused["message"]["zh"].as_str().unwrap().contains("第 8 行"), "{refused}");
+    let (status, stored) = hq.put_as(&staff, "/api/v1/staff/directories/targets", "text/csv", &sheet);
+    assert_eq!((status, stored["count"].as_u64()), (200, Some(6)), "{stored}");
+    // Three inspectors (chen and li of bureau 1, one without an account), and one matter drawing everyone.
+    let inspectors = json!([
+        { "certificateNo": "35010019001", "name": "陈", "certificates": ["general"], "available": true },
+        { "certificateNo": "35010019999", "name": "李", "certificates": ["general"], "available": true },
+        { "certificateNo": "35010019500", "name": "王", "certificates": ["general"], "available": true, "conflicts": [credit_code(2)] }
+    ]);
+    assert_eq!(hq.put_as(&staff, "/api/v1/staff/directories/inspectors", "application/json", &inspectors.to_string()).0, 200);
+    let matters =
+        json!([{ "code": "JL-001", "title": "计量器具使用情况检查", "basis": "《计量法》第九条", "checkKinds": ["metrology"], "categories": ["计量器具使用"], "ratio": 1.0, "keyUnitRatio": 1.0 }]);
+    assert_eq!(hq.put_as(&staff, "/api/v1/staff/directories/matters", "application/json", &matters.to_string()).0, 200);
+    // Officers do not read the lists; another bureau does not see them.
+    assert_eq!(hq.get_as(Some(&hq.officer), "/api/v1/staff/directories").0, 403);
+    let staff2 = hq.login("staff2").unwrap();
+    let (_, other) = hq.get_as(Some(&staff2), "/api/v1/staff/directories");
+    assert_eq!(other["targets"]["entries"], json!([]), "{other}");
+
+    let (status, plan) = hq.post_as(Some(&staff), "/api/v1/staff/plans", &json!({ "title": "2026 年第一批", "due": "2026-12-31", "matters": ["JL-001", "NO-SUCH"] }).to_string());
+    assert_eq!((status, plan["code"].as_str()), (422, Some("UNKNOWN_MATTER")), "{plan}");
+    let (status, plan) = hq.post_as(Some(&staff), "/api/v1/staff/plans", &json!({ "title": "2026 年第一批", "due": "2026-12-31", "matters": ["JL-001"], "drawDay": "2026-03-02" }).to_string());
+    assert_eq!(status, 200, "{plan}");
+    let id = plan["id"].as_str().unwrap().to_string();
+    assert!(plan.get("seed").is_none() || plan["seed"].is_null(), "the seed stays at HQ until the draw: {plan}");
+    let commitment = plan["seedCommitment"].as_str().unwrap().to_string();
+    // The inputs as published: the same hash the plan shows.
+    let (_, inputs) = hq.get_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/inputs"));
+    let typed: xuncha::draw::DrawInputs = serde_json::from_value(inputs).unwrap();
+    assert_eq!(xuncha::draw::inputs_sha256(&typed), plan["inputsSha256"].as_str().unwrap());
+    assert_eq!(hq.post_as(Some(&staff2), &format!("/api/v1/staff/plans/{id}/draw"), "").0, 404, "another bureau's plan is not there");
+
+    let (status, drawn) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/draw"), "");
+    assert_eq!(status, 200, "{drawn}");
+    let seed = drawn["plan"]["seed"].as_str().unwrap();
+    assert_eq!(xuncha::draw::commitment(seed), commitment, "the revealed seed is the committed one");
+    assert_eq!(drawn["result"], serde_json::to_value(xuncha::draw::draw(&typed, seed).unwrap()).unwrap(), "anyone re-running the inputs gets the same list");
+    let (status, again) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/draw"), "");
+    assert_eq!((status, again["code"].as_str()), (409, Some("ALREADY_DRAWN")));
+
+    // Every target drawn, each with two of the three; 王 never to the one he must avoid.
+    let picks = drawn["result"]["matters"][0]["picked"].as_array().unwrap().clone();
+    assert_eq!(picks.len(), 6);
+    let of = |cert: &str| picks.iter().filter(|p| p["inspectors"].as_array().unwrap().iter().any(|c| c == cert)).map(|p| p["creditCode"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(!of("35010019500").contains(&credit_code(2)));
+    // chen and li each pull exactly their own tasks; zhao of bureau 2 none; a known version travels no more.
+    for (login, cert) in [("chen", "35010019001"), ("li", "35010019999")] {
+        let token = hq.login(login).unwrap();
+        let tasks = hq.pull_tasks(&token, None);
+        let mine: Vec<String> = tasks["tasks"].as_array().unwrap().iter().map(|t| t["target"]["creditCode"].as_str().unwrap().to_string()).collect();
+        assert_eq!(mine, of(cert), "{login}");
+        assert!(tasks["tasks"].as_array().unwrap().iter().all(|t| t["inspectors"].as_array().unwrap().iter().any(|i| i["certificateNo"] == cert)));
+        assert!(hq.pull_tasks(&token, tasks["version"].as_str()).is_null(), "an unchanged list is not sent again");
+    }
+    let zhao = hq.login("zhao").unwrap();
+    assert!(hq.pull_tasks(&zhao, None).is_null(), "no tasks, nothing sent");
+
+    // chen finishes one task: the plan's progress and the publication list follow the visit.
+    let chen_tasks = hq.pull_tasks(&hq.officer, None);
+    let task = chen_tasks["tasks"][0].clone();
+    let mut v = visit(900);
+    v["taskId"] = task["id"].clone();
+    v["operator"]["creditCode"] = task["target"]["creditCode"].clone();
+    let (status, pushed) = hq.push(vec![change(&v, None, rev(900))]);
+    assert_eq!((status, pushed["results"][0]["status"].as_str()), (200, Some("accepted")), "{pushed}");
+    let (_, detail) = hq.get_as(Some(&staff), &format!("/api/v1/staff/plans/{id}"));
+    assert_eq!(detail["progress"]["done"], json!(1), "{}", detail["progress"]);
+    let row = detail["progress"]["tasks"].as_array().unwrap().iter().find(|t| t["taskId"] == task["id"]).unwrap().clone();
+    assert_eq!((row["state"].as_str(), row["visitId"].clone()), (Some("done"), v["id"].clone()));
+    assert!(row["publishBy"].as_str().unwrap() > row["resultOn"].as_str().unwrap());
+    let (_, listed) = hq.get_as(Some(&staff), "/api/v1/staff/plans");
+    assert_eq!(listed["plans"][0]["progress"]["done"], json!(1));
+    let (status, csv) = hq.get_text_as(&staff, &format!("/api/v1/staff/plans/{id}/publication.csv"));
+    assert_eq!(status, 200);
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].contains(task["target"]["creditCode"].as_str().unwrap()) && lines[1].contains(row["publishBy"].as_str().unwrap()), "{csv}");
+
+    // Drawing again needs a reason; the earlier draw is kept with it and the tasks withdrawn.
+    let (status, r) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/redraw"), &json!({ "reason": "" }).to_string());
+    assert_eq!((status, r["code"].as_str()), (422, Some("REASON_REQUIRED")));
+    let (status, r) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/redraw"), &json!({ "reason": "名录库漏录两户，补录后重新抽取" }).to_string());
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["plan"]["redraws"][0]["seed"], json!(seed));
+    assert_eq!(r["plan"]["redraws"][0]["reason"], json!("名录库漏录两户，补录后重新抽取"));
+    assert!(r["plan"]["seed"].is_null() && r["plan"]["seedCommitment"] != json!(commitment), "{r}");
+    assert_eq!(hq.pull_tasks(&hq.officer, chen_tasks["version"].as_str())["tasks"], json!([]), "a tablet holding withdrawn tasks is told they are gone");
+}

@@ -23,6 +23,9 @@
 //!   among those available, holding the matter's certificate kind, and not
 //!   marked 回避 for that target; with fewer than two it is listed unstaffed.
 
+pub mod directory;
+pub mod tasks;
+
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 use sha2::{Digest, Sha256};
@@ -71,6 +74,9 @@ pub struct Matter {
     pub certificate: Option<String>,
     /// The sector whose window rules apply.
     pub sector: Option<Sector>,
+    /// Working days from a target's result to its publication (公示); absent:
+    /// [`tasks::DEFAULT_PUBLICATION_WORKING_DAYS`].
+    pub publication_working_days: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

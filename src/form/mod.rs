@@ -167,6 +167,7 @@ pub const INTERNAL: &[Internal] = &[
     Internal { path: "signature", reason: "the signature pad" },
     Internal { path: "confirmedWarnings", reason: "the warnings the officer confirms when finalising" },
     Internal { path: "documentNumbers", reason: "taken from HQ's leased block when finalising" },
+    Internal { path: "taskId", reason: "set when the visit is started from a 双随机 task" },
     Internal { path: "officers[].userId", reason: "the HQ account, set from the session" },
     Internal { path: "priceChecks[].id", reason: "a UUID made when the item is added" },
     Internal { path: "priceChecks[].photoSha256", reason: "photos taken on the item's card" },

@@ -144,6 +144,8 @@ pub struct PullRequest {
     pub rulebook_version: Option<String>,
     /// The document templates' version the device runs; HQ sends its own when it differs.
     pub templates_version: Option<String>,
+    /// The version of the officer's 双随机 task list the device holds; HQ sends the list when it differs.
+    pub tasks_version: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,6 +174,9 @@ pub struct PullResponse {
     /// HQ's document templates (as `loadDocumentTemplates` takes them), when
     /// the device runs another version.
     pub templates: Option<Value>,
+    /// The officer's 双随机 tasks (`{version, tasks}`, each a `draw::tasks::Task`),
+    /// when the device holds another version of the list.
+    pub tasks: Option<Value>,
 }
 
 /// The attachment hashes a record lists (`attachments[].sha256`), well-formed

@@ -33,6 +33,8 @@ pub struct Visit {
     pub status: Option<RecordStatus>,
     /// Set when this record corrects a finalised one; the original is kept as it was.
     pub amends: Option<Amendment>,
+    /// The 双随机 task this visit carries out (`draw::tasks::Task::id`), when started from one.
+    pub task_id: Option<String>,
     pub operator: Option<Operator>,
     pub site: Option<Site>,
     pub officers: Vec<Officer>,

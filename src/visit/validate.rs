@@ -105,12 +105,10 @@ fn credit_code_problem(c: &mut Checks, at: &Ptr, code: &str) {
             );
             return;
         }
-        CreditCodeFault::Length(n) => (format!("统一社会信用代码应为 18 位，现为 {} 位", n), format!("the code must have 18 characters, not {}", n)),
-        CreditCodeFault::Character { position, found } => (
-            format!("第 {} 位“{}”不是有效字符（只用数字和大写字母，不含 I、O、S、V、Z）", position, found),
-            format!("character {} ('{}') is not allowed (digits and capitals except I, O, S, V, Z)", position, found),
-        ),
-        CreditCodeFault::RegionNotDigits => ("第 3–8 位行政区划码应为数字".into(), "characters 3–8 (the region code) must be digits".into()),
+        other => {
+            let t = other.describe();
+            (t.zh, t.en)
+        }
     };
     c.push(ProblemCode::CreditCodeFormat, at, zh, en);
 }

@@ -209,6 +209,22 @@ pub fn run_draw(#[wasm_bindgen(unchecked_param_type = "DrawInputs")] inputs: JsV
     result.map(|r| to_js(&r)).map_err(|e| js_error(&e))
 }
 
+/// The visit a 双随机 task starts (`draw::tasks::visit_for`): the task's id,
+/// the operator and site from the directory entry, the two inspectors. The app
+/// adds the id, schema version and status as for any new visit.
+#[wasm_bindgen(js_name = visitForTask, unchecked_return_type = "Visit")]
+pub fn visit_for_task(#[wasm_bindgen(unchecked_param_type = "Task")] task: JsValue) -> Result<JsValue, JsValue> {
+    let value: serde_json::Value = from_js(task).map_err(|e| js_error(&e))?;
+    let task: crate::draw::tasks::Task = typed(&value).map_err(|e| js_error(&EdgeError::BadOptions(e)))?;
+    Ok(to_js(&crate::draw::tasks::visit_for(&task)))
+}
+
+/// The names of task states and results, and the publication list's columns.
+#[wasm_bindgen(js_name = taskTerms, unchecked_return_type = "TaskTerms")]
+pub fn task_terms() -> JsValue {
+    to_js(&crate::draw::tasks::terms())
+}
+
 /// What is published before a draw: SHA-256 of the seed's text.
 #[wasm_bindgen(js_name = drawCommitment)]
 pub fn draw_commitment(seed: &str) -> String {

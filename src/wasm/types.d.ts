@@ -113,6 +113,8 @@ export interface Visit {
   id?: string;
   status?: RecordStatus;
   amends?: Amendment;
+  /** The 双随机 task this visit carries out, when started from one. */
+  taskId?: string;
   operator?: Operator;
   site?: Site;
   officers?: Officer[];
@@ -883,4 +885,40 @@ export interface DrawResult {
     picked: { creditCode: string; name: string; keyUnit: boolean; lot: string; inspectors: string[] }[];
     excluded: { creditCode: string; because: { rule: "FOOD_UPPER_LEVEL_3_MONTHS" | "EQUIPMENT_POST_LICENCE_SAME_YEAR"; on: DateString } }[];
   }[];
+}
+
+// ---- 双随机 tasks (src/draw/tasks.rs) ------------------------------------------------
+
+export interface Task {
+  /** `{plan id}:{matter code}:{credit code}` */
+  id: string;
+  planId: string; plan: string;
+  matter: string; matterTitle: string; basis: string;
+  checkKinds?: string[];
+  /** The target's directory entry, as the draw read it. */
+  target: DrawTarget;
+  /** The two inspectors sent; empty when the draw could not staff it. */
+  inspectors?: { certificateNo: string; name: string }[];
+  keyUnit: boolean;
+  due: DateString;
+  publicationWorkingDays: number;
+}
+
+export type TaskState = "unstaffed" | "notStarted" | "inProgress" | "overdue" | "done";
+export type TaskOutcome = "noProblem" | "orderedToCorrect" | "caseOpened";
+
+export interface TaskProgress {
+  taskId: string; state: TaskState;
+  visitId?: string; resultOn?: DateString; outcome?: TaskOutcome; publishBy?: DateString;
+}
+
+export interface PlanProgress {
+  total: number; done: number; inProgress: number; overdue: number; notStarted: number; unstaffed: number;
+  tasks: TaskProgress[];
+}
+
+export interface TaskTerms {
+  states: { value: TaskState; label: Text }[];
+  outcomes: { value: TaskOutcome; label: Text }[];
+  publicationColumns: string[];
 }

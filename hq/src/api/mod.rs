@@ -14,6 +14,7 @@ mod accounts;
 mod attachments;
 mod auth;
 mod devices;
+mod draws;
 mod rulebooks;
 pub mod setup;
 pub mod site;
@@ -316,6 +317,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/rectifications", post(staff::rectification))
         .route("/api/v1/staff/rulebooks/preview", post(rulebooks::preview))
         .route("/api/v1/staff/rulebooks", post(rulebooks::publish))
+        .route("/api/v1/staff/directories/{list}", put(draws::put_directory))
+        .route("/api/v1/staff/plans", post(draws::create_plan))
+        .route("/api/v1/staff/plans/{id}/draw", post(draws::draw))
+        .route("/api/v1/staff/plans/{id}/redraw", post(draws::redraw))
         .route("/api/v1/devices/keys", post(devices::register_key))
         .route("/api/v1/devices/numbers", post(devices::lease_numbers))
         .route("/api/v1/staff/accounts", get(accounts::list).post(accounts::create))
@@ -332,6 +337,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/summary", get(staff::summary))
         .route("/api/v1/staff/deadlines", get(staff::deadlines))
         .route("/api/v1/staff/findings.csv", get(staff::findings_csv))
+        .route("/api/v1/staff/directories", get(draws::directories))
+        .route("/api/v1/staff/plans", get(draws::plans))
+        .route("/api/v1/staff/plans/{id}", get(draws::plan))
+        .route("/api/v1/staff/plans/{id}/inputs", get(draws::plan_inputs))
+        .route("/api/v1/staff/plans/{id}/publication.csv", get(draws::publication))
         .route("/api/v1/staff/records/{id}/revisions", get(staff::record_revisions))
         .route("/api/v1/staff/records/{id}/documents", get(staff::record_documents))
         .route("/api/v1/attachments/missing", get(attachments::missing))

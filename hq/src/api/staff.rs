@@ -46,21 +46,21 @@ fn query(raw: Result<axum::extract::Query<StaffQuery>, axum::extract::rejection:
 
 /// What staff read: the bureau's records as the core reads them, and the
 /// rulebook in force at HQ (the one published last, or the core's own).
-struct BureauRecords {
-    visits: Vec<xuncha::Visit>,
-    follow_ups: Vec<xuncha::sampling::SampleFollowUp>,
+pub(super) struct BureauRecords {
+    pub(super) visits: Vec<xuncha::Visit>,
+    pub(super) follow_ups: Vec<xuncha::sampling::SampleFollowUp>,
     /// The findings HQ's rectification records show rectified.
     rectifications: Vec<xuncha::rectification::Rectification>,
     published: Option<xuncha::Rulebook>,
 }
 
 impl BureauRecords {
-    fn rulebook(&self) -> &xuncha::Rulebook {
+    pub(super) fn rulebook(&self) -> &xuncha::Rulebook {
         self.published.as_ref().unwrap_or(xuncha::Rulebook::builtin())
     }
 }
 
-async fn bureau_records(state: &AppState, bureau_id: i64) -> Result<BureauRecords, ApiError> {
+pub(super) async fn bureau_records(state: &AppState, bureau_id: i64) -> Result<BureauRecords, ApiError> {
     blocking(state, move |s| {
         let current = s.current_records(bureau_id)?;
         // A published rulebook was checked whole before it was stored.

@@ -102,12 +102,14 @@ pub async fn pull(State(state): State<AppState>, caller: Caller, bytes: Result<B
         Some(n) => return Err(ApiError::bad_shape(format!("limit {n} is outside 1–{MAX_PULL}"))),
     };
     // The bureau's rulebook travels with the pull until the device runs it.
-    // So do the document templates.
-    let (known, known_templates) = (req.rulebook_version, req.templates_version);
+    // So do the document templates, and the officer's 双随机 tasks.
+    let (known, known_templates, known_tasks) = (req.rulebook_version, req.templates_version, req.tasks_version);
     let user = caller.user;
-    let ((changes, last, more), rulebook, templates) =
-        blocking(&state, move |s| Ok((s.pull(&user, after, limit)?, s.rulebook_unless(known.as_deref())?, s.templates_unless(known_templates.as_deref())?))).await?;
+    let ((changes, last, more), rulebook, templates, tasks) = blocking(&state, move |s| {
+        Ok((s.pull(&user, after, limit)?, s.rulebook_unless(known.as_deref())?, s.templates_unless(known_templates.as_deref())?, super::draws::officer_tasks(s, &user, known_tasks.as_deref())?))
+    })
+    .await?;
     let rulebook = rulebook.map(|body| serde_json::from_str(&body)).transpose().map_err(|e| StoreError::corrupt(format!("a published rulebook: {e}")))?;
     let templates = templates.map(|body| serde_json::from_str(&body)).transpose().map_err(|e| StoreError::corrupt(format!("published document templates: {e}")))?;
-    Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more, rulebook, templates }))
+    Ok(Json(PullResponse { protocol_version: PROTOCOL_VERSION, changes, next_cursor: format!("s{last}"), more, rulebook, templates, tasks }))
 }

@@ -16,6 +16,7 @@
 mod accounts;
 mod attachments;
 pub mod authorise;
+pub mod draws;
 pub mod evidence;
 mod postgres;
 mod records;

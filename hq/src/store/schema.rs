@@ -163,6 +163,8 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (bureau_id, doc_year, serial_no)
     );
     ALTER TABLE bureaus ADD COLUMN document_prefix TEXT NOT NULL DEFAULT '';",
+    // 8: 双随机 — each bureau's lists, its plans and the tasks their draws made.
+    super::draws::MIGRATION,
 ];
 
 /// After migration 5: fill `record_officers` from the visits HQ already holds.

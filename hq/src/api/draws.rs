@@ -1,0 +1,293 @@
+//! 双随机 from the console: the bureau's three lists (JSON, or a spreadsheet
+//! saved as CSV, read by the core), plans whose inputs and seed commitment are
+//! fixed before the draw, the draw (once; again only with a recorded reason),
+//! the plan's progress from the visits that carry its tasks, and the
+//! publication list. Staff only ([`StaffCaller`]); officers get their own
+//! tasks through pull (`sync.rs`).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use xuncha::draw::directory::{check_list, columns, list_from_csv, ListKind};
+use xuncha::draw::tasks::{progress, publication_csv, tasks_of, Task};
+use xuncha::draw::{DrawInputs, DrawResult};
+
+use super::{blocking, body, now, parse, ApiError, AppState, StaffCaller};
+use crate::store::draws::{NewPlan, NewTask, Plan};
+use crate::store::{Store, StoreError, User};
+
+fn list_kind(name: &str) -> Result<ListKind, ApiError> {
+    ListKind::parse(name).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "UNKNOWN_LIST", format!("没有名为“{name}”的名录"), format!("there is no list called \"{name}\"")))
+}
+
+fn core_refusal(status: StatusCode, code: &'static str, e: &impl xuncha::CoreError) -> ApiError {
+    let m = e.message();
+    ApiError::new(status, code, m.zh, m.en)
+}
+
+/// `GET /api/v1/staff/directories`: the bureau's three lists, and each one's spreadsheet layout.
+pub async fn directories(State(state): State<AppState>, StaffCaller(user): StaffCaller) -> Result<Json<Value>, ApiError> {
+    let lists = blocking(&state, move |s| ListKind::ALL.iter().map(|k| s.list(user.bureau_id, k.key())).collect::<Result<Vec<_>, _>>()).await?;
+    let mut out = serde_json::Map::new();
+    for (kind, stored) in ListKind::ALL.iter().zip(lists) {
+        let entries: Value = match &stored {
+            Some(l) => serde_json::from_str(&l.body).map_err(|e| StoreError::corrupt(format!("list {}: {e}", kind.key())))?,
+            None => json!([]),
+        };
+        out.insert(kind.key().into(), json!({ "label": kind.label(), "entries": entries, "updatedAt": stored.map(|l| l.updated_at), "columns": columns(*kind) }));
+    }
+    Ok(Json(Value::Object(out)))
+}
+
+/// `PUT /api/v1/staff/directories/{list}`: replace a list whole — a JSON array,
+/// or (`Content-Type: text/csv`) a spreadsheet saved as CSV. Refused whole,
+/// with every reason by line, when any entry is wrong.
+pub async fn put_directory(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = list_kind(&name)?;
+    let bytes = body(bytes)?;
+    let is_csv = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/csv"));
+    let list = if is_csv {
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "NOT_UTF8", "文件不是 UTF-8 编码的 CSV，请在表格软件中另存为“CSV UTF-8”", "the file is not UTF-8 CSV; save it as \"CSV UTF-8\""))?;
+        list_from_csv(kind, text)
+    } else {
+        check_list(kind, parse(&bytes)?)
+    }
+    .map_err(|e| core_refusal(StatusCode::UNPROCESSABLE_ENTITY, "LIST_INVALID", &e))?;
+    let count = list.len();
+    let text = list.to_json().to_string();
+    let at = now();
+    blocking(&state, move |s| s.put_list(user.bureau_id, kind.key(), &text, user.id, at)).await?;
+    Ok(Json(json!({ "list": kind.key(), "count": count, "updatedAt": at.to_rfc3339() })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlanRequest {
+    title: String,
+    /// The last day for the tasks.
+    due: xuncha::time::Date,
+    /// The matters (codes of the matter list) this plan draws for.
+    matters: Vec<String>,
+    /// The day the windows are counted back from; today by default.
+    draw_day: Option<xuncha::time::Date>,
+}
+
+fn stored_list<T: serde::de::DeserializeOwned>(s: &Store, bureau: i64, kind: ListKind) -> Result<Vec<T>, StoreError> {
+    match s.list(bureau, kind.key())? {
+        Some(l) => serde_json::from_str(&l.body).map_err(|e| StoreError::corrupt(format!("list {}: {e}", kind.key()))),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The inputs of a plan, frozen from the lists as they are now.
+fn freeze_inputs(s: &Store, bureau: i64, req: &PlanRequest) -> Result<Result<DrawInputs, ApiError>, StoreError> {
+    let all: Vec<xuncha::draw::Matter> = stored_list(s, bureau, ListKind::Matters)?;
+    let mut matters = Vec::new();
+    for code in &req.matters {
+        if matters.iter().any(|m: &xuncha::draw::Matter| &m.code == code) {
+            continue;
+        }
+        match all.iter().find(|m| &m.code == code) {
+            Some(m) => matters.push(m.clone()),
+            None => return Ok(Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "UNKNOWN_MATTER", format!("抽查事项清单中没有“{code}”"), format!("the matter list has no \"{code}\"")))),
+        }
+    }
+    if matters.is_empty() {
+        return Ok(Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NO_MATTERS", "请至少选择一个抽查事项", "choose at least one matter")));
+    }
+    let targets = stored_list(s, bureau, ListKind::Targets)?;
+    let inspectors = stored_list(s, bureau, ListKind::Inspectors)?;
+    let draw_day = req.draw_day.unwrap_or_else(|| now().date_naive());
+    Ok(Ok(DrawInputs { plan: req.title.trim().to_string(), draw_day, matters, targets, inspectors }))
+}
+
+fn new_seed() -> String {
+    let mut bytes = [0u8; 32];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut argon2::password_hash::rand_core::OsRng, &mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn plan_request(bytes: Result<Bytes, BytesRejection>) -> Result<PlanRequest, ApiError> {
+    let req: PlanRequest = super::from_value(parse(&body(bytes)?)?)?;
+    if req.title.trim().is_empty() || req.title.chars().count() > 200 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_TITLE", "请填写计划名称（200 字以内）", "give the plan a title (at most 200 characters)"));
+    }
+    Ok(req)
+}
+
+/// `POST /api/v1/staff/plans`: make a plan — its inputs frozen from the lists,
+/// a seed made and kept, and the seed's commitment published with the inputs' hash.
+pub async fn create_plan(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
+    let req = plan_request(bytes)?;
+    let at = now();
+    let plan = blocking(&state, move |s| {
+        let inputs = match freeze_inputs(s, user.bureau_id, &req)? {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(e)),
+        };
+        let (text, hash, seed) = (serde_json::to_string(&inputs).expect("inputs serialise"), xuncha::draw::inputs_sha256(&inputs), new_seed());
+        let due = req.due.to_string();
+        let id = s.create_plan(user.bureau_id, NewPlan { title: &inputs.plan, due: &due, inputs: &text, inputs_sha256: &hash, seed: &seed, seed_commitment: &xuncha::draw::commitment(&seed) }, at)?;
+        Ok(Ok(s.plan(user.bureau_id, &id)?.ok_or_else(|| StoreError::corrupt("a plan just made is gone"))?))
+    })
+    .await??;
+    Ok(Json(json!(plan)))
+}
+
+/// `GET /api/v1/staff/plans`: the bureau's plans, newest first, each with its progress counts.
+pub async fn plans(State(state): State<AppState>, StaffCaller(user): StaffCaller) -> Result<Json<Value>, ApiError> {
+    let plans = blocking(&state, move |s| s.plans(user.bureau_id)).await?;
+    let b = super::staff::bureau_records(&state, user.bureau_id).await?;
+    let today = now().date_naive();
+    let mut out = Vec::new();
+    for p in plans {
+        let tasks = plan_tasks(&state, &user, &p.id).await?;
+        let mut progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), today);
+        progress.tasks.clear();
+        out.push(json!({ "plan": p, "progress": progress }));
+    }
+    Ok(Json(json!({ "plans": out })))
+}
+
+async fn plan_tasks(state: &AppState, user: &User, id: &str) -> Result<Vec<Task>, ApiError> {
+    let (bureau, id) = (user.bureau_id, id.to_string());
+    let bodies = blocking(state, move |s| s.plan_tasks(bureau, &id)).await?;
+    Ok(bodies.iter().map(|b| serde_json::from_str(b).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?)
+}
+
+async fn find_plan(state: &AppState, user: &User, id: &str) -> Result<Plan, ApiError> {
+    let (bureau, wanted) = (user.bureau_id, id.to_string());
+    blocking(state, move |s| s.plan(bureau, &wanted))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "UNKNOWN_PLAN", format!("本局没有编号为“{id}”的抽查计划"), format!("this bureau has no plan \"{id}\"")))
+}
+
+fn inputs_of(plan: &Plan) -> Result<DrawInputs, StoreError> {
+    serde_json::from_str(&plan.inputs).map_err(|e| StoreError::corrupt(format!("plan {}'s inputs: {e}", plan.id)))
+}
+
+/// `GET /api/v1/staff/plans/{id}`: the plan, its frozen inputs, the draw (once
+/// made, with the seed revealed), each task with where it stands.
+pub async fn plan(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let plan = find_plan(&state, &user, &id).await?;
+    let inputs = inputs_of(&plan)?;
+    let result: Option<Value> = plan.result.as_deref().map(serde_json::from_str).transpose().map_err(|e| StoreError::corrupt(format!("plan {id}'s result: {e}")))?;
+    let tasks = plan_tasks(&state, &user, &id).await?;
+    let b = super::staff::bureau_records(&state, user.bureau_id).await?;
+    let progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), now().date_naive());
+    Ok(Json(json!({ "plan": plan, "inputs": inputs, "result": result, "tasks": tasks, "progress": progress })))
+}
+
+/// `GET /api/v1/staff/plans/{id}/inputs`: the frozen inputs, as `xuncha-hq draw run --inputs` and the check page read them.
+pub async fn plan_inputs(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let plan = find_plan(&state, &user, &id).await?;
+    let disposition = format!("attachment; filename=\"draw-inputs-{id}.json\"");
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)], plan.inputs).into_response())
+}
+
+/// `POST /api/v1/staff/plans/{id}/draw`: draw with the seed committed when the
+/// plan was made, record the result and make the tasks — once.
+pub async fn draw(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let plan = find_plan(&state, &user, &id).await?;
+    if plan.drawn_at.is_some() {
+        return Err(already_drawn(&id));
+    }
+    let inputs = inputs_of(&plan)?;
+    let (bureau, pid) = (user.bureau_id, id.clone());
+    let seed = blocking(&state, move |s| s.plan_seed(bureau, &pid)).await?.ok_or_else(|| StoreError::corrupt("a plan without its seed"))?;
+    let result: DrawResult = xuncha::draw::rerun(&inputs, &seed, &plan.seed_commitment).map_err(|e| core_refusal(StatusCode::UNPROCESSABLE_ENTITY, "DRAW_REFUSED", &e))?;
+    let due: xuncha::time::Date = plan.due.parse().map_err(|_| StoreError::corrupt(format!("plan {id}'s due day")))?;
+    let tasks: Vec<NewTask> = tasks_of(&id, &inputs, &result, due)
+        .into_iter()
+        .map(|t| NewTask { id: t.id.clone(), inspectors: t.inspectors.iter().map(|i| i.certificate_no.clone()).collect(), body: serde_json::to_string(&t).expect("a task serialises") })
+        .collect();
+    let text = serde_json::to_string(&result).expect("a draw serialises");
+    let (bureau, pid, at) = (user.bureau_id, id.clone(), now());
+    if !blocking(&state, move |s| s.record_draw(bureau, &pid, &text, &tasks, at)).await? {
+        return Err(already_drawn(&id));
+    }
+    let plan = find_plan(&state, &user, &id).await?;
+    Ok(Json(json!({ "plan": plan, "result": result })))
+}
+
+fn already_drawn(id: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "ALREADY_DRAWN", format!("计划“{id}”已抽取；重新抽取须说明理由"), format!("plan \"{id}\" was drawn already; drawing it again needs a reason"))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedrawRequest {
+    reason: String,
+    due: Option<xuncha::time::Date>,
+}
+
+/// `POST /api/v1/staff/plans/{id}/redraw`: set a drawn plan up to be drawn
+/// again, for a reason that is kept with the earlier draw (its seed, result and
+/// hashes stay readable); the inputs are frozen anew and a new seed committed.
+pub async fn redraw(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
+    let req: RedrawRequest = super::from_value(parse(&body(bytes)?)?)?;
+    let reason = req.reason.trim().to_string();
+    if reason.chars().count() < 4 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "REASON_REQUIRED", "重新抽取须写明理由（至少 4 个字）", "drawing again needs a reason (at least 4 characters)"));
+    }
+    let plan = find_plan(&state, &user, &id).await?;
+    if plan.drawn_at.is_none() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "NOT_DRAWN", format!("计划“{id}”尚未抽取"), format!("plan \"{id}\" has not been drawn")));
+    }
+    let old = inputs_of(&plan)?;
+    let req_plan = PlanRequest {
+        title: plan.title.clone(),
+        due: req.due.unwrap_or(plan.due.parse().map_err(|_| StoreError::corrupt("a plan's due day"))?),
+        matters: old.matters.iter().map(|m| m.code.clone()).collect(),
+        draw_day: None,
+    };
+    let (bureau, pid, at) = (user.bureau_id, id.clone(), now());
+    blocking(&state, move |s| {
+        let inputs = match freeze_inputs(s, bureau, &req_plan)? {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(e)),
+        };
+        let (text, hash, seed) = (serde_json::to_string(&inputs).expect("inputs serialise"), xuncha::draw::inputs_sha256(&inputs), new_seed());
+        let due = req_plan.due.to_string();
+        s.prepare_redraw(bureau, &pid, &reason, NewPlan { title: &inputs.plan, due: &due, inputs: &text, inputs_sha256: &hash, seed: &seed, seed_commitment: &xuncha::draw::commitment(&seed) }, at)?;
+        Ok(Ok(()))
+    })
+    .await??;
+    Ok(Json(json!({ "plan": find_plan(&state, &user, &id).await? })))
+}
+
+/// `GET /api/v1/staff/plans/{id}/publication.csv`: the results to publish (公示), in the layout of docs/draw.md.
+pub async fn publication(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    find_plan(&state, &user, &id).await?;
+    let tasks = plan_tasks(&state, &user, &id).await?;
+    let b = super::staff::bureau_records(&state, user.bureau_id).await?;
+    let csv = publication_csv(&tasks, &progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), now().date_naive()));
+    let disposition = format!("attachment; filename=\"publication-{id}.csv\"");
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)], csv).into_response())
+}
+
+/// The officer's tasks for pull: the list and its version (a hash of it), sent
+/// only when the device holds another version.
+pub fn officer_tasks(s: &Store, user: &User, known: Option<&str>) -> Result<Option<Value>, StoreError> {
+    let Some(cert) = user.certificate() else { return Ok(None) };
+    let bodies = s.officer_tasks(user.bureau_id, cert)?;
+    let tasks: Vec<Value> = bodies.iter().map(|b| serde_json::from_str(b).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?;
+    let version = xuncha::sync::content_sha256(&Value::Array(tasks.clone()));
+    // Nothing to tell a device that holds no list and has no tasks; a device
+    // whose tasks were all withdrawn holds a version, and gets the empty list.
+    if known == Some(version.as_str()) || (known.is_none() && tasks.is_empty()) {
+        return Ok(None);
+    }
+    Ok(Some(json!({ "version": version, "tasks": tasks })))
+}

@@ -1,0 +1,119 @@
+//! From a draw to tasks, and from visits back to the plan's progress and its
+//! publication list (`xuncha::draw::tasks`).
+
+mod common;
+
+use xuncha::draw::tasks::{progress, publication_csv, tasks_of, TaskOutcome, TaskState, DEFAULT_PUBLICATION_WORKING_DAYS};
+use xuncha::draw::{draw, DrawInputs};
+use xuncha::visit::Visit;
+
+const SEED: &str = "8f3c1e55a0b94d2e7c61f0a9b3d5e7f1";
+
+fn inputs() -> DrawInputs {
+    serde_json::from_value(common::fixture("draw_inputs.json")).unwrap()
+}
+
+fn date(s: &str) -> xuncha::time::Date {
+    s.parse().unwrap()
+}
+
+#[test]
+fn each_pick_is_one_task_with_its_inspectors_and_directory_entry() {
+    let inputs = inputs();
+    let result = draw(&inputs, SEED).unwrap();
+    let tasks = tasks_of("P1", &inputs, &result, date("2026-03-31"));
+    let picks: Vec<_> = result.matters.iter().flat_map(|m| m.picked.iter().map(move |p| (m.matter.clone(), p))).collect();
+    assert_eq!(tasks.len(), picks.len());
+    assert!(!tasks.is_empty());
+    for (task, (matter, pick)) in tasks.iter().zip(&picks) {
+        assert_eq!(task.id, format!("P1:{matter}:{}", pick.credit_code));
+        assert_eq!(task.target.credit_code, pick.credit_code);
+        assert_eq!(task.inspectors.iter().map(|i| i.certificate_no.clone()).collect::<Vec<_>>(), pick.inspectors);
+        let entry = inputs.targets.iter().find(|t| t.credit_code == pick.credit_code).unwrap();
+        assert_eq!(&task.target, entry, "the tablet gets the directory entry the draw read");
+        let m = inputs.matters.iter().find(|m| m.code == *matter).unwrap();
+        assert_eq!((task.check_kinds.clone(), task.publication_working_days), (m.check_kinds.clone(), m.publication_working_days.unwrap_or(DEFAULT_PUBLICATION_WORKING_DAYS)));
+        for i in &task.inspectors {
+            assert_eq!(i.name, inputs.inspectors.iter().find(|x| x.certificate_no == i.certificate_no).unwrap().name);
+        }
+    }
+}
+
+fn linked(visit: &serde_json::Value, task: &str, id: &str, status: &str) -> Visit {
+    let mut v = visit.clone();
+    v["taskId"] = task.into();
+    v["id"] = id.into();
+    v["status"] = status.into();
+    if status != "finalised" {
+        v.as_object_mut().unwrap().remove("finalisedAt");
+    }
+    serde_json::from_value(v).unwrap()
+}
+
+#[test]
+fn progress_and_results_come_from_the_linked_visits() {
+    let inputs = inputs();
+    let result = draw(&inputs, SEED).unwrap();
+    let tasks = tasks_of("P1", &inputs, &result, date("2026-03-31"));
+    assert!(tasks.len() >= 4, "the fixture draws at least four targets");
+    let book = xuncha::Rulebook::builtin();
+    // The complete visit with a scale weighing beyond its MPE (a golden case): a finding ordering correction.
+    let golden: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!("{}/tests/golden/metrology.json", env!("CARGO_MANIFEST_DIR"))).unwrap()).unwrap();
+    let mut complete = common::fixture("visit_complete.json");
+    complete["instrumentChecks"] = golden[1]["visit"]["instrumentChecks"].clone();
+    let finding_visit: Visit = serde_json::from_value(complete.clone()).unwrap();
+    let finalised_on = finding_visit.finalised_at.unwrap().date_naive();
+    let eval = xuncha::evaluate::evaluate_visit(&finding_visit, &[], book, finalised_on);
+    assert!(!eval.findings.is_empty(), "the complete fixture has findings");
+    let mut clean = complete.clone();
+    for list in ["priceChecks", "instrumentChecks", "equipmentChecks", "samples"] {
+        clean[list] = serde_json::json!([]);
+    }
+    let visits = vec![
+        linked(&complete, &tasks[0].id, "v-a", "finalised"),
+        linked(&clean, &tasks[1].id, "v-b", "finalised"),
+        linked(&complete, &tasks[2].id, "v-c", "draft"),
+        // A discarded draft does not start a task.
+        linked(&complete, &tasks[3].id, "v-d", "discarded"),
+        // A visit of no task, or another plan's, changes nothing.
+        serde_json::from_value(complete.clone()).unwrap(),
+        linked(&complete, "P2:JL-001:x", "v-e", "finalised"),
+    ];
+    let before_due = progress(&tasks, &visits, &[], book, date("2026-03-20"));
+    let states: Vec<TaskState> = before_due.tasks.iter().map(|t| t.state).collect();
+    assert_eq!(&states[..4], &[TaskState::Done, TaskState::Done, TaskState::InProgress, if tasks[3].inspectors.is_empty() { TaskState::Unstaffed } else { TaskState::NotStarted }]);
+    assert_eq!(before_due.done + before_due.in_progress + before_due.not_started + before_due.unstaffed + before_due.overdue, tasks.len());
+    assert_eq!((before_due.done, before_due.overdue), (2, 0));
+    let a = &before_due.tasks[0];
+    let ordered = eval.findings.iter().flat_map(|f| &f.measures).any(|m| matches!(m, xuncha::rules::Measure::OpenCase));
+    assert_eq!(a.outcome, Some(if ordered { TaskOutcome::CaseOpened } else { TaskOutcome::OrderedToCorrect }));
+    assert_eq!(a.result_on, Some(finalised_on));
+    assert_eq!(a.publish_by, Some(book.calendar.add_working_days(finalised_on, tasks[0].publication_working_days).value));
+    assert!(a.publish_by.unwrap() > finalised_on + chrono::Duration::days(27), "20 working days are four weeks or more");
+    assert_eq!(before_due.tasks[1].outcome, Some(TaskOutcome::NoProblem));
+    assert_eq!(before_due.tasks[2].visit_id.as_deref(), Some("v-c"));
+
+    // After the due day: the draft and the untouched staffed tasks are overdue; done stays done.
+    let after_due = progress(&tasks, &visits, &[], book, date("2026-04-01"));
+    assert_eq!(after_due.tasks[2].state, TaskState::Overdue);
+    for (t, p) in tasks.iter().zip(&after_due.tasks).skip(3) {
+        assert_eq!(p.state, if t.inspectors.is_empty() { TaskState::Unstaffed } else { TaskState::Overdue }, "{}", t.id);
+    }
+    assert_eq!(after_due.done, 2);
+
+    // An amendment finalised later replaces its original's result.
+    let mut amended = linked(&clean, &tasks[0].id, "v-a2", "finalised");
+    amended.finalised_at = Some(finding_visit.finalised_at.unwrap() + chrono::Duration::days(1));
+    let mut with_amendment = visits.clone();
+    with_amendment.push(amended);
+    let p = progress(&tasks, &with_amendment, &[], book, date("2026-03-20"));
+    assert_eq!((p.tasks[0].visit_id.as_deref(), p.tasks[0].outcome), (Some("v-a2"), Some(TaskOutcome::NoProblem)));
+
+    // The publication list: the finished ones, in the documented columns.
+    let csv = publication_csv(&tasks, &before_due);
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "抽查计划,抽查事项,检查对象,统一社会信用代码,地址,检查日期,检查结果,公示截止日期,检查人员");
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].contains(&tasks[0].target.credit_code) && lines[1].contains(&finalised_on.to_string()), "{}", lines[1]);
+    assert!(lines[2].contains("未发现问题"), "{}", lines[2]);
+}
