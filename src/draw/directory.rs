@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::{Inspector, Matter, Target};
 use crate::problem::Text;
+use crate::rules::CheckKind;
 
 /// Which list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +55,8 @@ pub enum Cell {
     /// 是/否 (yes/no, true/false, 1/0).
     YesNo,
     Number,
+    /// Check kinds, by key or name (明码标价、计量器具、特种设备、抽检批次), several in one cell.
+    CheckKinds,
 }
 
 /// One column of a list's spreadsheet: the field it fills, its headings, how it is read.
@@ -91,7 +94,7 @@ const MATTER_COLUMNS: &[Column] = &[
     col("code", "事项编码", "code", Cell::Text, true),
     col("title", "事项名称", "title", Cell::Text, true),
     col("basis", "法律依据", "basis", Cell::Text, true),
-    col("checkKinds", "检查类别", "check kinds", Cell::List, false),
+    col("checkKinds", "检查类别", "check kinds", Cell::CheckKinds, false),
     col("categories", "对象类别", "categories", Cell::List, false),
     col("ratio", "抽查比例", "ratio", Cell::Number, true),
     col("keyUnitRatio", "重点单位比例", "key unit ratio", Cell::Number, true),
@@ -209,6 +212,9 @@ fn check_rows(kind: ListKind, value: Value, place: impl Fn(usize) -> (String, St
             },
             ListKind::Matters => match serde_json::from_value::<Matter>(row) {
                 Ok(m) => {
+                    for k in m.check_kinds.iter().filter(|k| check_kind(k).as_deref() != Some(k.as_str())) {
+                        reasons.push(reason(&at, &at_en, format!("“{k}”不是检查类别"), format!("\"{k}\" is not a check kind")));
+                    }
                     if !(0.0..=1.0).contains(&m.ratio) || !(0.0..=1.0).contains(&m.key_unit_ratio) || m.key_unit_ratio < m.ratio {
                         reasons.push(reason(&at, &at_en, "抽查比例须在 0–1 之间，重点单位比例不低于一般比例".into(), "ratios must be 0–1, the key-unit ratio not below the ratio".into()));
                     }
@@ -284,7 +290,20 @@ pub fn list_from_csv(kind: ListKind, text: &str) -> Result<List, ListError> {
             }
             let value = match column.cell {
                 Cell::Text => json!(cell),
-                Cell::List => json!(cell.split(['、', ';', '；']).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>()),
+                Cell::List => json!(split_cell(cell)),
+                Cell::CheckKinds => {
+                    let mut keys = Vec::new();
+                    for name in split_cell(cell) {
+                        match check_kind(name) {
+                            Some(k) => keys.push(k),
+                            None => reasons.push(Text::new(
+                                format!("第 {line} 行：“{}”中的“{name}”不是检查类别（可填：{}）", column.zh, CheckKind::ALL.map(|k| k.label().zh).join("、")),
+                                format!("line {line}: \"{name}\" in \"{}\" is not a check kind ({})", column.en, CheckKind::ALL.map(|k| kind_key(k)).join(", ")),
+                            )),
+                        }
+                    }
+                    json!(keys)
+                }
                 Cell::YesNo => match cell {
                     "是" | "Y" | "y" | "yes" | "Yes" | "true" | "TRUE" | "1" => json!(true),
                     "否" | "N" | "n" | "no" | "No" | "false" | "FALSE" | "0" => json!(false),
@@ -318,6 +337,19 @@ pub fn list_from_csv(kind: ListKind, text: &str) -> Result<List, ListError> {
         return Err(ListError { reasons });
     }
     check_rows(kind, Value::Array(entries), |i| (format!("第 {} 行", lines[i]), format!("line {}", lines[i])))
+}
+
+fn split_cell(cell: &str) -> Vec<&str> {
+    cell.split(['、', ';', '；']).map(str::trim).filter(|s| !s.is_empty()).collect()
+}
+
+fn kind_key(k: CheckKind) -> String {
+    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+/// A check kind's key, from its key or its name in either language.
+fn check_kind(name: &str) -> Option<String> {
+    CheckKind::ALL.into_iter().find(|k| kind_key(*k) == name || k.label().zh == name || k.label().en.eq_ignore_ascii_case(name)).map(kind_key)
 }
 
 /// RFC 4180 CSV: fields separated by commas, quoted with `"` when they hold a
@@ -390,8 +422,11 @@ mod tests {
 
     #[test]
     fn matters_read_percentages_and_the_publication_limit() {
-        let sheet = "事项编码,事项名称,法律依据,检查类别,抽查比例,重点单位比例,公示期限（工作日）\nJL-1,计量器具抽查,计量法,metrology,5%,0.1,20\n";
+        let sheet = "事项编码,事项名称,法律依据,检查类别,抽查比例,重点单位比例,公示期限（工作日）\nJL-1,计量器具抽查,计量法,计量器具、price,5%,0.1,20\n";
         let List::Matters(m) = list_from_csv(ListKind::Matters, sheet).unwrap() else { panic!() };
+        assert_eq!(m[0].check_kinds, vec!["metrology", "price"]);
+        let wrong = list_from_csv(ListKind::Matters, "事项编码,事项名称,法律依据,检查类别,抽查比例,重点单位比例\nJL-1,x,y,食品,0.1,0.1\n").unwrap_err();
+        assert!(wrong.reasons[0].zh.starts_with("第 2 行：“检查类别”中的“食品”不是检查类别（可填：明码标价、计量器具、特种设备、抽检批次）"), "{:?}", wrong.reasons);
         assert_eq!((m[0].ratio, m[0].key_unit_ratio, m[0].publication_working_days), (0.05, 0.1, Some(20)));
         let inverted = "事项编码,事项名称,法律依据,抽查比例,重点单位比例\nJL-1,x,y,0.5,0.1\n";
         assert!(list_from_csv(ListKind::Matters, inverted).unwrap_err().reasons[0].zh.contains("重点单位比例不低于"));

@@ -199,6 +199,17 @@ async function route() {
     history.replaceState(null, "", `#/visit/${visit.id}`);
     editing = true;
     view = await visitEditor(app, visit, null);
+  } else if (hash.startsWith("/task/")) {
+    // A visit started from a 双随机 task: operator, site and inspectors filled in, the task linked.
+    const id = decodeURIComponent(hash.slice("/task/".length));
+    const task = (await app.records.tasks()).find((x) => x.id === id);
+    if (!task) view = h("section", {}, h("p", { class: "error", role: "alert", id: "task-gone" }, t("taskGone")), h("a", { class: "button big", href: "#/" }, "‹ ", t("back")));
+    else {
+      const visit = await app.records.newVisit(task);
+      history.replaceState(null, "", `#/visit/${visit.id}`);
+      editing = true;
+      view = await visitEditor(app, visit, null);
+    }
   } else if (m && m[2]) view = await screens.result(app, m[1]);
   else if (doc) view = await screens.visitDocument(app, doc[1], decodeURIComponent(doc[2]));
   else if (m) {

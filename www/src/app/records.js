@@ -3,6 +3,7 @@
 import { saveWithOutbox, getMeta, setMeta, putBlob, exportAll, importAll } from "./db.js";
 import { signRecord, takeNumbers } from "./evidence.js";
 import { withDelivery } from "./handover.js";
+import { visitFromTask } from "./tasks.js";
 
 export class Records {
   constructor(db, core, onSaved) {
@@ -216,13 +217,31 @@ export class Records {
     return turn;
   }
 
-  async newVisit() {
+  /**
+   * The officer's 双随机 tasks as HQ last sent them (kept for offline use).
+   * @returns {Promise<import("../../../pkg/xuncha.js").Task[]>}
+   */
+  async tasks() {
+    return (await getMeta(this.db, "tasks"))?.tasks ?? [];
+  }
+
+  /**
+   * A fresh visit; from a task, with what the core fills from it (operator, site, inspectors, the task's id).
+   * @param {import("../../../pkg/xuncha.js").Task} [task]
+   */
+  async newVisit(task) {
+    const fresh = await this.#freshVisit();
+    return task ? visitFromTask(fresh, this.core.visitForTask(task), fresh.officers?.[0]?.certificateNo) : fresh;
+  }
+
+  /** @returns {Promise<import("../../../pkg/xuncha.js").Visit>} */
+  async #freshVisit() {
     const session = await getMeta(this.db, "session");
     const me = session?.user ?? {};
     return {
       schemaVersion: this.core.schemaVersion(),
       id: this.core.newId(),
-      status: "draft",
+      status: /** @type {const} */ ("draft"),
       operator: {},
       site: {},
       officers: [{ name: me.name || undefined, certificateNo: me.certificateNo || undefined }, {}],

@@ -6,6 +6,7 @@ import { signIn, signOut, currentSession } from "./session.js";
 import { kindSections, term, section, itemName } from "./catalogue.js";
 import { documentsCard, documentPage } from "./documents.js";
 import { rectificationCard } from "./rectification-card.js";
+import { taskRows } from "./tasks.js";
 
 export async function login(app, onSignedIn) {
   const error = h("p", { class: "error", role: "alert", id: "login-error" });
@@ -53,10 +54,28 @@ export async function today(app) {
           h("span", { class: `badge ${v.status === "finalised" ? "ok" : ""}` }, v.status === "finalised" ? t("finalised") : t("draft")),
           h("span", { class: `badge sync ${STATE_CLASS[e.state] ?? ""}` }, t(e.state ?? "pending"))))));
   }
+  const tasks = officer ? taskRows(await app.records.tasks(), entries.map((e) => e.record), todayDate(), session?.user?.certificateNo) : [];
   return h("section", {},
     h("div", { class: "screen-head" }, h("h1", {}, t("today")),
       officer ? h("a", { class: "button primary big", href: "#/new", id: "new-visit" }, "＋ ", t("newVisit")) : h("p", { class: "note", id: "staff-account" }, t("staffAccount"))),
+    tasks.length ? tasksCard(tasks, app.catalogue) : null,
     entries.length ? list : h("p", { class: "empty" }, t("noVisits")));
+}
+
+/** The officer's 双随机 tasks: what to check where, by when, with whom; a tap starts (or continues) the visit. */
+function tasksCard(/** @type {import("./tasks.js").TaskRow[]} */ rows, /** @type {any} */ catalogue) {
+  return h("div", { class: "card", id: "tasks" },
+    h("h2", {}, t("myTasks")),
+    h("ul", { class: "task-list" }, rows.map((r) => h("li", { class: `task ${r.state}${r.overdue ? " overdue" : ""}`, dataset: { task: r.task.id, state: r.state } },
+      h("div", { class: "row-main" },
+        h("strong", {}, r.task.target.name, r.task.keyUnit ? h("span", { class: "badge warn" }, t("taskKeyUnit")) : null),
+        h("span", { class: "muted" }, [r.task.target.address, r.task.target.market].filter(Boolean).join(" · ")),
+        h("span", {}, `${r.task.matterTitle}（${r.task.plan}）`, r.task.checkKinds?.length ? ` · ${r.task.checkKinds.map((k) => tx(term(catalogue, "checkKinds", k))).join("、")}` : ""),
+        h("span", { class: r.overdue ? "bad-text" : "muted" }, t("taskDue", { due: r.task.due }), r.overdue ? `（${t("taskOverdue")}）` : "", r.partner.length ? ` · ${t("taskPartner", { names: r.partner.join("、") })}` : ""),
+        r.recent && r.state === "notStarted" ? h("span", { class: "warn-text", role: "note" }, t("taskRecent", { date: r.recent.date })) : null),
+      r.state === "finalised"
+        ? h("a", { class: "button", href: `#/visit/${r.visit?.id}/result` }, t("taskDone"))
+        : h("a", { class: "button primary big", href: r.visit ? `#/visit/${r.visit.id}` : `#/task/${encodeURIComponent(r.task.id)}` }, r.visit ? t("continueTask") : t("startTask"))))));
 }
 
 /** One finding with its basis and measures, in the core's words. */

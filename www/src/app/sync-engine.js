@@ -159,12 +159,14 @@ async function pull(db, base, token, protocolVersion, out) {
     const cursor = await getMeta(db, "pullCursor");
     const rulebook = await getMeta(db, "rulebook");
     const templates = await getMeta(db, "documentTemplates");
+    const tasks = await getMeta(db, "tasks");
     const { json } = await call(base, token, "POST", "/api/v1/sync/pull", {
       protocolVersion,
       cursor: cursor ?? undefined,
       limit: PULL_PAGE,
       rulebookVersion: rulebook?.version ?? undefined,
       templatesVersion: templates?.version ?? undefined,
+      tasksVersion: tasks?.version ?? undefined,
     });
     // The page and the cursor after it, in one transaction: a crash in between re-pulls, never skips.
     const tx = db.transaction(["records", "outbox", "meta"], "readwrite", STRICT);
@@ -177,6 +179,8 @@ async function pull(db, base, token, protocolVersion, out) {
     }
     if (json.rulebook) await tx.objectStore("meta").put({ key: "rulebook", value: json.rulebook });
     if (json.templates) await tx.objectStore("meta").put({ key: "documentTemplates", value: json.templates });
+    // The officer's 双随机 tasks, kept whole for offline use (a new list replaces the old).
+    if (json.tasks) await tx.objectStore("meta").put({ key: "tasks", value: json.tasks });
     await tx.objectStore("meta").put({ key: "pullCursor", value: json.nextCursor });
     await tx.done;
     if (!json.more) return;

@@ -5,7 +5,7 @@
 // device shortly after, queued for HQ in the same write.
 import { t, tx, getLang } from "./i18n.js";
 import { h, toast, undoToast, twoTapButton, isoLocal, today, sha256Hex } from "./ui.js";
-import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel, itemName } from "./catalogue.js";
+import { section, kindSections, subtypeOf, visibleFields, changeSubtype, optionLabel, itemName, term } from "./catalogue.js";
 import { fieldRenderer } from "./form-fields.js";
 import { recorderControl } from "./recorder.js";
 import { isQuotaError } from "./db.js";
@@ -453,8 +453,12 @@ export async function visitEditor(app, original, entry) {
   drawOfficers();
   fields.set("/officers", officersBox);
 
+  // A visit for a 双随机 task says which, and what the task calls for.
+  const task = visit.taskId ? (await app.records.tasks()).find((x) => x.id === visit.taskId) : undefined;
   root = h("section", { class: "editor", id: "editor", dataset: { id: visit.id } },
     h("div", { class: "screen-head" }, h("a", { href: "#/", class: "button" }, "‹ ", t("back")), h("h1", {}, visit.amends ? `${t("amend")}` : t("newVisit")), savedNote),
+    task ? h("p", { class: "note task-note", id: "task-note" }, t("fromTask", { matter: task.matterTitle, plan: task.plan, due: task.due }),
+      task.checkKinds?.length ? `（${task.checkKinds.map((k) => tx(term(app.catalogue, "checkKinds", k))).join("、")}）` : "") : null,
     noticeSlot,
     h("div", { class: "editor-grid" },
       h("div", { class: "editor-main" },

@@ -28,15 +28,15 @@ export class Hq {
     return getMeta(this.db, "deviceId");
   }
 
-  /** @param {string} path @param {{ method?: string, body?: unknown, text?: boolean }} [options] */
-  async call(path, { method = "GET", body, text = false } = {}) {
+  /** @param {string} path @param {{ method?: string, body?: unknown, text?: boolean, csv?: string }} [options] */
+  async call(path, { method = "GET", body, text = false, csv } = {}) {
     const session = await this.session();
     let resp;
     try {
       resp = await fetch(path, {
         method,
-        headers: { "content-type": "application/json", ...(session?.token ? { authorization: `Bearer ${session.token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { "content-type": csv === undefined ? "application/json" : "text/csv", ...(session?.token ? { authorization: `Bearer ${session.token}` } : {}) },
+        body: csv ?? (body === undefined ? undefined : JSON.stringify(body)),
         cache: "no-store",
       });
     } catch {
@@ -164,5 +164,51 @@ export class Hq {
   /** @param {string} id */
   documents(id) {
     return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/documents`);
+  }
+
+  // ---- 双随机 ---------------------------------------------------------------------
+
+  /** The bureau's three lists, each with its entries and spreadsheet layout. */
+  directories() {
+    return this.call("/api/v1/staff/directories");
+  }
+
+  /** Replace a list with a spreadsheet saved as CSV (read and checked by HQ's core). @param {string} list @param {string} csv */
+  putList(list, csv) {
+    return this.call(`/api/v1/staff/directories/${encodeURIComponent(list)}`, { method: "PUT", csv });
+  }
+
+  plans() {
+    return this.call("/api/v1/staff/plans");
+  }
+
+  /** @param {{ title: string, due: string, matters: string[] }} plan */
+  createPlan(plan) {
+    return this.call("/api/v1/staff/plans", { method: "POST", body: plan });
+  }
+
+  /** @param {string} id */
+  plan(id) {
+    return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}`);
+  }
+
+  /** @param {string} id */
+  drawPlan(id) {
+    return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/draw`, { method: "POST" });
+  }
+
+  /** @param {string} id @param {string} reason */
+  redrawPlan(id, reason) {
+    return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/redraw`, { method: "POST", body: { reason } });
+  }
+
+  /** The plan's frozen inputs, as published (JSON text). @param {string} id */
+  planInputs(id) {
+    return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/inputs`, { text: true });
+  }
+
+  /** @param {string} id */
+  publicationCsv(id) {
+    return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/publication.csv`, { text: true });
   }
 }

@@ -1,13 +1,14 @@
 // The staff console (局机关工作台): the bureau's figures and report paragraphs,
 // the deadlines board, and every record with its history — on the same wasm
 // core as the tablet, signed in as staff. Routes: #/ (figures), #/deadlines,
-// #/records, #/record/ID.
+// #/records, #/record/ID, #/draws and #/plan/ID (双随机).
 import init, * as core from "../../../pkg/xuncha.js";
 import { openStore } from "../app/db.js";
 import { setLang, getLang } from "../app/i18n.js";
 import { h } from "../app/ui.js";
 import { Hq, HqError } from "./hq.js";
 import * as views from "./views.js";
+import * as draws from "./draws.js";
 import { say } from "./text.js";
 
 const app = {
@@ -40,6 +41,7 @@ function shell(session, screen) {
         nav("#/deadlines", say("deadlines"), "nav-deadlines"),
         nav("#/records", say("records"), "nav-records"),
         nav("#/accounts", say("accounts"), "nav-accounts"),
+        nav("#/draws", say("draws"), "nav-draws"),
         nav("#/rulebook", say("rulebook"), "nav-rulebook")),
       // The bureau by name: a demo bureau's name says it is demo data, on every screen.
       h("span", { class: "who", id: "who" }, session.user.bureauName ? h("span", { class: "bureau-name" }, session.user.bureauName) : null, ` ${session.user.name || session.user.login}`),
@@ -76,6 +78,8 @@ async function route() {
     else if (where === "accounts") screen = await views.accounts(app);
     else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
     else if (where === "rulebook") screen = views.rulebook(app);
+    else if (where === "draws") screen = await draws.draws(app);
+    else if (where === "plan" && id) screen = await draws.plan(app, decodeURIComponent(id));
     else if (where === "behind") screen = await views.behind(app);
     else if (where === "rectify" && id) screen = await views.rectify(app, decodeURIComponent(id));
     else if (where === "lab" && id) screen = await views.labResult(app, decodeURIComponent(id), decodeURIComponent((location.hash.split("?")[0].split("/")[3]) ?? ""));
