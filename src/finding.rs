@@ -97,10 +97,13 @@ pub enum DeadlineKind {
     LabReport,
     RecheckWindow,
     Disposal,
+    /// 双随机: publishing a drawn target's result (公示), counted from the result.
+    Publication,
 }
 
 impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 5] = [DeadlineKind::Rectification, DeadlineKind::LabDelivery, DeadlineKind::LabReport, DeadlineKind::RecheckWindow, DeadlineKind::Disposal];
+    pub const ALL: [DeadlineKind; 6] =
+        [DeadlineKind::Rectification, DeadlineKind::LabDelivery, DeadlineKind::LabReport, DeadlineKind::RecheckWindow, DeadlineKind::Disposal, DeadlineKind::Publication];
 
     pub fn label(self) -> Text {
         match self {
@@ -109,6 +112,7 @@ impl DeadlineKind {
             DeadlineKind::LabReport => Text::new("检验报告期限", "Lab report"),
             DeadlineKind::RecheckWindow => Text::new("复检申请期限", "Window for a re-test"),
             DeadlineKind::Disposal => Text::new("核查处置期限", "Follow-up and disposal"),
+            DeadlineKind::Publication => Text::new("抽查结果公示期限", "Publication of the result"),
         }
     }
 }

@@ -3,8 +3,10 @@
 
 mod common;
 
+use std::collections::HashMap;
 use xuncha::draw::tasks::{progress, publication_csv, tasks_of, TaskOutcome, TaskState, DEFAULT_PUBLICATION_WORKING_DAYS};
 use xuncha::draw::{draw, DrawInputs};
+use xuncha::finding::{DeadlineKind, DeadlineStatus};
 use xuncha::visit::Visit;
 
 const SEED: &str = "8f3c1e55a0b94d2e7c61f0a9b3d5e7f1";
@@ -79,7 +81,7 @@ fn progress_and_results_come_from_the_linked_visits() {
         serde_json::from_value(complete.clone()).unwrap(),
         linked(&complete, "P2:JL-001:x", "v-e", "finalised"),
     ];
-    let before_due = progress(&tasks, &visits, &[], book, date("2026-03-20"));
+    let before_due = progress(&tasks, &visits, &[], book, date("2026-03-20"), &HashMap::new());
     let states: Vec<TaskState> = before_due.tasks.iter().map(|t| t.state).collect();
     assert_eq!(&states[..4], &[TaskState::Done, TaskState::Done, TaskState::InProgress, if tasks[3].inspectors.is_empty() { TaskState::Unstaffed } else { TaskState::NotStarted }]);
     assert_eq!(before_due.done + before_due.in_progress + before_due.not_started + before_due.unstaffed + before_due.overdue, tasks.len());
@@ -94,7 +96,7 @@ fn progress_and_results_come_from_the_linked_visits() {
     assert_eq!(before_due.tasks[2].visit_id.as_deref(), Some("v-c"));
 
     // After the due day: the draft and the untouched staffed tasks are overdue; done stays done.
-    let after_due = progress(&tasks, &visits, &[], book, date("2026-04-01"));
+    let after_due = progress(&tasks, &visits, &[], book, date("2026-04-01"), &HashMap::new());
     assert_eq!(after_due.tasks[2].state, TaskState::Overdue);
     for (t, p) in tasks.iter().zip(&after_due.tasks).skip(3) {
         assert_eq!(p.state, if t.inspectors.is_empty() { TaskState::Unstaffed } else { TaskState::Overdue }, "{}", t.id);
@@ -106,8 +108,18 @@ fn progress_and_results_come_from_the_linked_visits() {
     amended.finalised_at = Some(finding_visit.finalised_at.unwrap() + chrono::Duration::days(1));
     let mut with_amendment = visits.clone();
     with_amendment.push(amended);
-    let p = progress(&tasks, &with_amendment, &[], book, date("2026-03-20"));
+    let p = progress(&tasks, &with_amendment, &[], book, date("2026-03-20"), &HashMap::new());
     assert_eq!((p.tasks[0].visit_id.as_deref(), p.tasks[0].outcome), (Some("v-a2"), Some(TaskOutcome::NoProblem)));
+
+    // Publication is a time limit of its own: open, then overdue, met when published.
+    let limit = a.publication.clone().unwrap();
+    assert_eq!((limit.kind, limit.status, limit.due, limit.item_id.as_deref()), (DeadlineKind::Publication, DeadlineStatus::Open, a.publish_by.unwrap(), Some(tasks[0].id.as_str())));
+    assert!(before_due.tasks[2].publication.is_none(), "no result, nothing to publish yet");
+    let late = progress(&tasks, &visits, &[], book, a.publish_by.unwrap() + chrono::Duration::days(1), &HashMap::new());
+    assert_eq!(late.tasks[0].publication.as_ref().unwrap().status, DeadlineStatus::Overdue);
+    let published = HashMap::from([(tasks[0].id.clone(), a.publish_by.unwrap())]);
+    let on_time = progress(&tasks, &visits, &[], book, a.publish_by.unwrap() + chrono::Duration::days(1), &published);
+    assert_eq!(on_time.tasks[0].publication.as_ref().unwrap().status, DeadlineStatus::MetOnTime);
 
     // The publication list: the finished ones, in the documented columns.
     let csv = publication_csv(&tasks, &before_due);

@@ -2025,6 +2025,21 @@ fn a_plan_is_drawn_once_from_its_frozen_inputs_and_each_officer_pulls_only_their
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[1].contains(task["target"]["creditCode"].as_str().unwrap()) && lines[1].contains(row["publishBy"].as_str().unwrap()), "{csv}");
 
+    // The result is to be published: a time limit on the deadlines board until staff record it published.
+    let (_, board) = hq.get_as(Some(&staff), "/api/v1/staff/deadlines");
+    let on_board = |board: &Value| board["deadlines"].as_array().unwrap().iter().any(|d| d["deadline"]["kind"] == "publication" && d["deadline"]["itemId"] == task["id"]);
+    assert!(on_board(&board), "{board}");
+    let (status, marked) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/published"), &json!({ "on": "2999-01-01" }).to_string());
+    assert_eq!((status, marked["code"].as_str()), (422, Some("FUTURE_DATE")));
+    // (The fixture visit was finalised in March: published that day, on time; published today it would be late.)
+    let (status, marked) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/published"), &json!({ "on": row["resultOn"] }).to_string());
+    assert_eq!((status, marked["published"].as_u64()), (200, Some(1)), "{marked}");
+    let (_, board) = hq.get_as(Some(&staff), "/api/v1/staff/deadlines");
+    assert!(!on_board(&board), "published: off the board");
+    let (_, detail) = hq.get_as(Some(&staff), &format!("/api/v1/staff/plans/{id}"));
+    let row = detail["progress"]["tasks"].as_array().unwrap().iter().find(|t| t["taskId"] == task["id"]).unwrap().clone();
+    assert_eq!(row["publication"]["status"], json!("metOnTime"));
+
     // Drawing again needs a reason; the earlier draw is kept with it and the tasks withdrawn.
     let (status, r) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/redraw"), &json!({ "reason": "" }).to_string());
     assert_eq!((status, r["code"].as_str()), (422, Some("REASON_REQUIRED")));

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use super::{DrawInputs, DrawResult, Target};
+use crate::finding::{Deadline, DeadlineKind, DeadlineStatus};
 use crate::problem::Text;
 use crate::rules::{Measure, Rulebook};
 use crate::sampling::SampleFollowUp;
@@ -148,6 +149,8 @@ pub struct TaskProgress {
     pub outcome: Option<TaskOutcome>,
     /// The last day to publish the result.
     pub publish_by: Option<Date>,
+    /// The publication's time limit, once there is a result (on the deadlines board).
+    pub publication: Option<Deadline>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -175,10 +178,38 @@ pub fn outcome_of(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook,
     }
 }
 
+/// The stable code of the publication limit on the deadlines board.
+pub const PUBLICATION_CODE: &str = "DRAW.PUBLICATION";
+
+fn publication_deadline(task: &Task, result_on: Date, published_on: Option<Date>, book: &Rulebook, today: Date) -> Deadline {
+    let due = book.calendar.add_working_days(result_on, task.publication_working_days);
+    let status = match published_on {
+        Some(d) if d <= due.value => DeadlineStatus::MetOnTime,
+        Some(_) => DeadlineStatus::MetLate,
+        None if today > due.value => DeadlineStatus::Overdue,
+        None => DeadlineStatus::Open,
+    };
+    Deadline {
+        code: PUBLICATION_CODE.into(),
+        kind: DeadlineKind::Publication,
+        path: String::new(),
+        item_id: Some(task.id.clone()),
+        title: Text::new(format!("公示双随机抽查结果：{}", task.target.name), format!("Publish the random-inspection result: {}", task.target.name)),
+        starts: result_on,
+        due: due.value,
+        done_on: published_on,
+        status,
+        working_days: Some(task.publication_working_days),
+        calendar_days: None,
+        calendar_assumed: due.outside_known_years,
+    }
+}
+
 /// Each task's state and result on `today`, from the visits that carry its id
 /// (the latest finalised one counts — an amendment replaces its original;
-/// discarded drafts do not count).
-pub fn progress(tasks: &[Task], visits: &[Visit], follow_ups: &[SampleFollowUp], book: &Rulebook, today: Date) -> PlanProgress {
+/// discarded drafts do not count), and its publication limit, met on the day
+/// `published` says the result was published.
+pub fn progress(tasks: &[Task], visits: &[Visit], follow_ups: &[SampleFollowUp], book: &Rulebook, today: Date, published: &std::collections::HashMap<String, Date>) -> PlanProgress {
     let mut by_task: std::collections::HashMap<&str, Vec<&Visit>> = std::collections::HashMap::new();
     for v in visits {
         if let Some(t) = v.task_id.as_deref() {
@@ -193,14 +224,16 @@ pub fn progress(tasks: &[Task], visits: &[Visit], follow_ups: &[SampleFollowUp],
         let finalised = linked.iter().filter(|v| v.status == Some(RecordStatus::Finalised)).max_by_key(|v| (v.finalised_at, v.id.clone()));
         let draft = linked.iter().filter(|v| v.status != Some(RecordStatus::Finalised)).max_by_key(|v| (v.started_at, v.id.clone()));
         let late = today > task.due;
-        let mut row = TaskProgress { task_id: task.id.clone(), state: TaskState::NotStarted, visit_id: None, result_on: None, outcome: None, publish_by: None };
+        let mut row = TaskProgress { task_id: task.id.clone(), state: TaskState::NotStarted, visit_id: None, result_on: None, outcome: None, publish_by: None, publication: None };
         if let Some(v) = finalised {
             let on = v.finalised_at.map(|t| t.date_naive()).unwrap_or(today);
             row.state = TaskState::Done;
             row.visit_id = v.id.clone();
             row.result_on = Some(on);
             row.outcome = Some(outcome_of(v, follow_ups, book, on));
-            row.publish_by = Some(book.calendar.add_working_days(on, task.publication_working_days).value);
+            let deadline = publication_deadline(task, on, published.get(&task.id).copied(), book, today);
+            row.publish_by = Some(deadline.due);
+            row.publication = Some(deadline);
         } else if let Some(v) = draft {
             row.state = if late { TaskState::Overdue } else { TaskState::InProgress };
             row.visit_id = v.id.clone();

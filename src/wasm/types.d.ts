@@ -399,7 +399,7 @@ export interface Finding {
 }
 
 export type DeadlineStatus = "open" | "overdue" | "metOnTime" | "metLate" | "lapsed";
-export type DeadlineKind = "rectification" | "labDelivery" | "labReport" | "recheckWindow" | "disposal";
+export type DeadlineKind = "rectification" | "labDelivery" | "labReport" | "recheckWindow" | "disposal" | "publication";
 
 export interface Deadline {
   code: string;

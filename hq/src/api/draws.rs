@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use xuncha::draw::directory::{check_list, columns, list_from_csv, ListKind};
-use xuncha::draw::tasks::{progress, publication_csv, tasks_of, Task};
+use xuncha::draw::tasks::{progress, publication_csv, tasks_of, PlanProgress, Task};
 use xuncha::draw::{DrawInputs, DrawResult};
 
 use super::{blocking, body, now, parse, ApiError, AppState, StaffCaller};
@@ -147,13 +147,14 @@ pub async fn create_plan(State(state): State<AppState>, StaffCaller(user): Staff
 
 /// `GET /api/v1/staff/plans`: the bureau's plans, newest first, each with its progress counts.
 pub async fn plans(State(state): State<AppState>, StaffCaller(user): StaffCaller) -> Result<Json<Value>, ApiError> {
-    let plans = blocking(&state, move |s| s.plans(user.bureau_id)).await?;
+    let bureau = user.bureau_id;
+    let (plans, published) = blocking(&state, move |s| Ok((s.plans(bureau)?, s.publications(bureau)?))).await?;
     let b = super::staff::bureau_records(&state, user.bureau_id).await?;
     let today = now().date_naive();
     let mut out = Vec::new();
     for p in plans {
         let tasks = plan_tasks(&state, &user, &p.id).await?;
-        let mut progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), today);
+        let mut progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), today, &published);
         progress.tasks.clear();
         out.push(json!({ "plan": p, "progress": progress }));
     }
@@ -164,6 +165,57 @@ async fn plan_tasks(state: &AppState, user: &User, id: &str) -> Result<Vec<Task>
     let (bureau, id) = (user.bureau_id, id.to_string());
     let bodies = blocking(state, move |s| s.plan_tasks(bureau, &id)).await?;
     Ok(bodies.iter().map(|b| serde_json::from_str(b).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?)
+}
+
+/// Where each of these tasks stands today, from the bureau's visits and the publications recorded.
+async fn plan_progress(state: &AppState, user: &User, tasks: &[Task]) -> Result<PlanProgress, ApiError> {
+    let bureau = user.bureau_id;
+    let published = blocking(state, move |s| s.publications(bureau)).await?;
+    let b = super::staff::bureau_records(state, bureau).await?;
+    Ok(progress(tasks, &b.visits, &b.follow_ups, b.rulebook(), now().date_naive(), &published))
+}
+
+/// The publication limits still open or overdue, for the deadlines board: one per task with a result not yet published.
+pub(super) async fn open_publications(state: &AppState, user: &User, b: &super::staff::BureauRecords, as_of: xuncha::time::Date) -> Result<Vec<Value>, ApiError> {
+    let bureau = user.bureau_id;
+    let (bodies, published) = blocking(state, move |s| Ok((s.bureau_tasks(bureau)?, s.publications(bureau)?))).await?;
+    let tasks: Vec<Task> = bodies.iter().map(|t| serde_json::from_str(t).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?;
+    let progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), as_of, &published);
+    Ok(tasks
+        .iter()
+        .zip(progress.tasks)
+        .filter_map(|(t, p)| {
+            let d = p.publication?;
+            matches!(d.status, xuncha::finding::DeadlineStatus::Open | xuncha::finding::DeadlineStatus::Overdue)
+                .then(|| json!({ "visitId": p.visit_id, "operator": t.target.name, "planId": t.plan_id, "deadline": d }))
+        })
+        .collect())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PublishedRequest {
+    /// The day the results were published; today by default.
+    on: Option<xuncha::time::Date>,
+}
+
+/// `POST /api/v1/staff/plans/{id}/published`: the plan's results so far were
+/// published (公示) on a day — every task with a result on or before it and
+/// not published yet; the publication limits on the board are met.
+pub async fn published(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
+    let req: PublishedRequest = super::from_value(parse(&body(bytes)?)?)?;
+    let today = now().date_naive();
+    let on = req.on.unwrap_or(today);
+    if on > today {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "FUTURE_DATE", "公示日期不能晚于今天", "the publication day cannot be after today"));
+    }
+    find_plan(&state, &user, &id).await?;
+    let tasks = plan_tasks(&state, &user, &id).await?;
+    let progress = plan_progress(&state, &user, &tasks).await?;
+    let ids: Vec<String> = progress.tasks.into_iter().filter(|p| p.result_on.is_some_and(|r| r <= on) && p.publication.as_ref().is_some_and(|d| d.done_on.is_none())).map(|p| p.task_id).collect();
+    let (bureau, uid, at) = (user.bureau_id, user.id, now());
+    let marked = blocking(&state, move |s| s.mark_published(bureau, &ids, on, uid, at)).await?;
+    Ok(Json(json!({ "published": marked, "on": on })))
 }
 
 async fn find_plan(state: &AppState, user: &User, id: &str) -> Result<Plan, ApiError> {
@@ -184,8 +236,7 @@ pub async fn plan(State(state): State<AppState>, StaffCaller(user): StaffCaller,
     let inputs = inputs_of(&plan)?;
     let result: Option<Value> = plan.result.as_deref().map(serde_json::from_str).transpose().map_err(|e| StoreError::corrupt(format!("plan {id}'s result: {e}")))?;
     let tasks = plan_tasks(&state, &user, &id).await?;
-    let b = super::staff::bureau_records(&state, user.bureau_id).await?;
-    let progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), now().date_naive());
+    let progress = plan_progress(&state, &user, &tasks).await?;
     Ok(Json(json!({ "plan": plan, "inputs": inputs, "result": result, "tasks": tasks, "progress": progress })))
 }
 
@@ -271,8 +322,7 @@ pub async fn redraw(State(state): State<AppState>, StaffCaller(user): StaffCalle
 pub async fn publication(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>) -> Result<Response, ApiError> {
     find_plan(&state, &user, &id).await?;
     let tasks = plan_tasks(&state, &user, &id).await?;
-    let b = super::staff::bureau_records(&state, user.bureau_id).await?;
-    let csv = publication_csv(&tasks, &progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), now().date_naive()));
+    let csv = publication_csv(&tasks, &plan_progress(&state, &user, &tasks).await?);
     let disposition = format!("attachment; filename=\"publication-{id}.csv\"");
     Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)], csv).into_response())
 }

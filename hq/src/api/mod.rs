@@ -321,6 +321,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/plans", post(draws::create_plan))
         .route("/api/v1/staff/plans/{id}/draw", post(draws::draw))
         .route("/api/v1/staff/plans/{id}/redraw", post(draws::redraw))
+        .route("/api/v1/staff/plans/{id}/published", post(draws::published))
         .route("/api/v1/devices/keys", post(devices::register_key))
         .route("/api/v1/devices/numbers", post(devices::lease_numbers))
         .route("/api/v1/staff/accounts", get(accounts::list).post(accounts::create))

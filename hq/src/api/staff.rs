@@ -108,6 +108,8 @@ pub async fn deadlines(
     use xuncha::finding::DeadlineStatus;
     let as_of = as_of(&query(raw)?)?;
     let b = bureau_records(&state, user.bureau_id).await?;
+    // 双随机: each drawn target's result to publish (公示).
+    let publications = super::draws::open_publications(&state, &user, &b, as_of).await?;
     let mut evaluations = xuncha::evaluate_visits(&b.visits, &b.follow_ups, b.rulebook(), as_of);
     for e in &mut evaluations {
         xuncha::rectification::close_deadlines(e, &b.rectifications);
@@ -118,6 +120,7 @@ pub async fn deadlines(
             open.push(json!({ "visitId": v.id, "operator": v.operator.as_ref().and_then(|o| o.name.clone()), "deadline": d }));
         }
     }
+    open.extend(publications);
     open.sort_by(|a, b| a["deadline"]["due"].as_str().cmp(&b["deadline"]["due"].as_str()));
     Ok(Json(json!({ "asOf": as_of, "deadlines": open })))
 }

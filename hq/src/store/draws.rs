@@ -191,6 +191,40 @@ impl Store {
         self.read(|tx| tx.rows("SELECT body FROM tasks WHERE bureau_id = ?1 AND plan_id = ?2 ORDER BY seq", &[P::Int(bureau_id), P::Text(plan_id)])?.into_iter().map(|r| Cols::new(r).text()).collect())
     }
 
+    /// Every task of the bureau (JSON), plan by plan, in the draws' order.
+    pub fn bureau_tasks(&self, bureau_id: i64) -> R<Vec<String>> {
+        self.read(|tx| tx.rows("SELECT body FROM tasks WHERE bureau_id = ?1 ORDER BY seq", &[P::Int(bureau_id)])?.into_iter().map(|r| Cols::new(r).text()).collect())
+    }
+
+    /// The day each task's result was published, by task id.
+    pub fn publications(&self, bureau_id: i64) -> R<std::collections::HashMap<String, xuncha::time::Date>> {
+        self.read(|tx| {
+            tx.rows("SELECT task_id, published_on FROM task_publications WHERE bureau_id = ?1", &[P::Int(bureau_id)])?
+                .into_iter()
+                .map(|r| {
+                    let mut c = Cols::new(r);
+                    let (id, on) = (c.text()?, c.text()?);
+                    let on = on.parse().map_err(|_| StoreError::corrupt(format!("task {id} was published on {on:?}")))?;
+                    Ok((id, on))
+                })
+                .collect()
+        })
+    }
+
+    /// Record that these tasks' results were published on `on` (a task published before keeps its day).
+    pub fn mark_published(&self, bureau_id: i64, task_ids: &[String], on: xuncha::time::Date, user_id: i64, now: Timestamp) -> R<usize> {
+        self.write(Some(bureau_id), |tx| {
+            let mut n = 0;
+            for id in task_ids {
+                n += tx.exec(
+                    "INSERT INTO task_publications (bureau_id, task_id, published_on, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                    &[P::Int(bureau_id), P::Text(id), P::Text(&on.to_string()), P::Int(user_id), P::Text(&now.to_rfc3339())],
+                )? as usize;
+            }
+            Ok(n)
+        })
+    }
+
     /// The tasks an officer is assigned to (JSON), by certificate number, matched exactly.
     pub fn officer_tasks(&self, bureau_id: i64, certificate_no: &str) -> R<Vec<String>> {
         self.read(|tx| {
@@ -243,4 +277,12 @@ pub const MIGRATION: &str = "CREATE TABLE directories (
         certificate_no TEXT NOT NULL,
         PRIMARY KEY (bureau_id, task_id, certificate_no)
     );
-    CREATE INDEX task_inspectors_by_certificate ON task_inspectors (bureau_id, certificate_no);";
+    CREATE INDEX task_inspectors_by_certificate ON task_inspectors (bureau_id, certificate_no);
+    CREATE TABLE task_publications (
+        bureau_id INTEGER NOT NULL,
+        task_id TEXT NOT NULL,
+        published_on TEXT NOT NULL,
+        recorded_by INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (bureau_id, task_id)
+    );";

@@ -144,6 +144,21 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   assert.equal(lines[0], "抽查计划,抽查事项,检查对象,统一社会信用代码,地址,检查日期,检查结果,公示截止日期,检查人员");
   assert.equal(lines.length, 2);
   assert.ok(lines[1].includes(target.code) && lines[1].includes(target.name), lines[1]);
+
+  // The result is to be published within 20 working days: on the deadlines board until recorded.
+  await clerk.click("#nav-deadlines");
+  await clerk.waitForSelector(`#deadlines tr[data-code="DRAW.PUBLICATION"]`);
+  assert.match(await clerk.textContent(`#deadlines tr[data-code="DRAW.PUBLICATION"]`), new RegExp(`公示双随机抽查结果：${target.name}.*记录已公示`));
+  await clerk.screenshot({ path: `${ARTIFACTS}/deadlines-publication-1280x800.png` });
+  await clerk.click(`#deadlines tr[data-code="DRAW.PUBLICATION"] a.action`);
+  await clerk.waitForSelector("#mark-published");
+  await clerk.click("#mark-published");
+  await clerk.waitForSelector("#plan-outcome.ok-note");
+  assert.match(await clerk.textContent("#plan-outcome"), /已记录 1 户/);
+  assert.match(await clerk.textContent(`#task-list tr[data-task="${task}"]`), /按期/);
+  await clerk.click("#nav-deadlines");
+  await clerk.waitForSelector("#deadlines");
+  assert.equal(await clerk.$(`#deadlines tr[data-code="DRAW.PUBLICATION"]`), null, "published: off the board");
   assert.deepEqual(chen.errors, []);
   assert.deepEqual(clerk.errors, []);
   await tablet.close();

@@ -140,6 +140,11 @@ export async function plan(app, /** @type {string} */ id) {
   };
   const byId = new Map(progress.tasks.map((/** @type {any} */ t) => [t.taskId, t]));
   const matterTitle = (/** @type {string} */ code) => inputs.matters.find((/** @type {any} */ m) => m.code === code)?.title ?? code;
+  const publishedOn = h("input", { type: "date", id: "published-on", value: new Date().toLocaleDateString("sv-SE") });
+  // What the last action did, said once on the screen drawn after it.
+  const note = sessionStorage.getItem("plan-note");
+  sessionStorage.removeItem("plan-note");
+  if (note) (message.className = "ok-note"), (message.textContent = note);
   const reason = h("input", { id: "redraw-reason", autocomplete: "off", placeholder: say("redrawReason"), "aria-label": say("redrawReason") });
   return h("section", { id: "plan", dataset: { plan: p.id, drawn: String(Boolean(p.drawnAt)) } },
     h("div", { class: "screen-head" }, h("a", { href: "#/draws", class: "button" }, "‹ ", say("draws")), h("h1", {}, p.title)),
@@ -169,9 +174,15 @@ export async function plan(app, /** @type {string} */ id) {
             h("td", {}, t.inspectors?.length ? t.inspectors.map((/** @type {any} */ i) => i.name).join("、") : h("span", { class: "error" }, say("unstaffed"))),
             h("td", {}, h("span", { class: `badge state-${row.state}` }, label(terms.states, row.state))),
             h("td", {}, row.visitId ? h("a", { href: `#/record/${encodeURIComponent(row.visitId)}` }, label(terms.outcomes, row.outcome) || say("openRecord")) : "—"),
-            h("td", {}, row.publishBy ?? "—"));
+            h("td", {}, row.publication ? [row.publication.due, " ", h("span", { class: `badge ${row.publication.status}` }, tx(term(app.catalogue, "deadlineStatuses", row.publication.status)))] : "—"));
         })))),
-      h("button", { type: "button", class: "primary", id: "download-publication", onclick: () => download(() => app.hq.publicationCsv(p.id), `publication-${p.id}.csv`, "csv") }, say("downloadPublication")),
+      h("div", { class: "inline publish-actions" },
+        h("button", { type: "button", class: "primary", id: "download-publication", onclick: () => download(() => app.hq.publicationCsv(p.id), `publication-${p.id}.csv`, "csv") }, say("downloadPublication")),
+        h("label", { class: "field" }, say("publishedOn"), publishedOn),
+        h("button", { type: "button", id: "mark-published", onclick: () => act(async () => {
+          const { published } = await app.hq.markPublished(p.id, publishedOn.value || undefined);
+          sessionStorage.setItem("plan-note", say("markedPublished", { n: published }));
+        }) }, say("recordPublished"))),
       h("p", { class: "hint" }, say("publicationColumns"), terms.publicationColumns.join("，"))) : null,
     p.drawnAt ? h("div", { class: "card", id: "redraw" },
       h("h2", {}, say("redraw")),

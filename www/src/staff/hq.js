@@ -202,6 +202,11 @@ export class Hq {
     return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/redraw`, { method: "POST", body: { reason } });
   }
 
+  /** The plan's results so far were published on a day (today if none). @param {string} id @param {string} [on] */
+  markPublished(id, on) {
+    return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/published`, { method: "POST", body: on ? { on } : {} });
+  }
+
   /** The plan's frozen inputs, as published (JSON text). @param {string} id */
   planInputs(id) {
     return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/inputs`, { text: true });

@@ -24,7 +24,7 @@ export function periodOf(kind, day) {
 }
 
 /**
- * @typedef {{ visitId: string, operator?: string, deadline: { kind: string, status: string, due: string, code: string, itemId?: string, title: { zh: string, en: string } } }} BoardRow
+ * @typedef {{ visitId: string, operator?: string, planId?: string, deadline: { kind: string, status: string, due: string, code: string, itemId?: string, title: { zh: string, en: string } } }} BoardRow
  */
 
 /**

@@ -269,7 +269,9 @@ export async function deadlines(app) {
           (r.deadline.kind === "labDelivery" || r.deadline.kind === "labReport") && r.deadline.itemId
             ? [" ", h("a", { class: "action", href: `#/lab/${r.visitId}/${r.deadline.itemId}` }, say("enterLabResult"))]
             // …and a rectification's: closing it on the documents the operator sent in.
-            : r.deadline.kind === "rectification" ? [" ", h("a", { class: "action", href: `#/rectify/${r.visitId}` }, say("closeOnDocuments"))] : null),
+            : r.deadline.kind === "rectification" ? [" ", h("a", { class: "action", href: `#/rectify/${r.visitId}` }, say("closeOnDocuments"))]
+            // …and a 双随机 result's: recording it published, on its plan.
+            : r.deadline.kind === "publication" && r.planId ? [" ", h("a", { class: "action", href: `#/plan/${encodeURIComponent(r.planId)}` }, say("recordPublished"))] : null),
         h("td", {}, h("a", { class: "record-link", href: `#/record/${r.visitId}` }, r.operator ?? r.visitId)))))));
 }
 
