@@ -129,3 +129,37 @@ fn progress_and_results_come_from_the_linked_visits() {
     assert!(lines[1].contains(&tasks[0].target.credit_code) && lines[1].contains(&finalised_on.to_string()), "{}", lines[1]);
     assert!(lines[2].contains("未发现问题"), "{}", lines[2]);
 }
+
+#[test]
+fn inspections_are_counted_once_per_visit_chain_and_year_by_credit_code() {
+    use xuncha::draw::budget::{annotate, inspections_in, over_cap};
+    let base = common::fixture("visit_complete.json");
+    let code = base["operator"]["creditCode"].as_str().unwrap().to_string();
+    let with = |id: &str, status: &str, started: &str, amends: Option<&str>| -> Visit {
+        let mut v = base.clone();
+        v["id"] = id.into();
+        v["status"] = status.into();
+        v["startedAt"] = started.into();
+        if let Some(o) = amends {
+            v["amends"] = serde_json::json!({ "originalId": o, "reason": "更正" });
+        }
+        serde_json::from_value(v).unwrap()
+    };
+    let visits = vec![
+        with("a", "finalised", "2026-03-10T09:00:00+08:00", None),
+        with("a2", "finalised", "2026-03-11T09:00:00+08:00", Some("a")),
+        with("b", "finalised", "2026-06-01T09:00:00+08:00", None),
+        with("c", "draft", "2026-07-01T09:00:00+08:00", None),
+        with("d", "finalised", "2025-12-30T09:00:00+08:00", None),
+    ];
+    let counts = inspections_in(&visits, 2026);
+    assert_eq!((counts[&code].count, counts[&code].last), (2, Some(date("2026-06-01"))), "the amendment and the draft are not inspections; 2025 is another year");
+    assert_eq!(over_cap(&counts, 2).len(), 0);
+    assert_eq!(over_cap(&counts, 1)[0].0, code);
+    let inputs = inputs();
+    let mut tasks = tasks_of("P1", &inputs, &draw(&inputs, SEED).unwrap(), date("2026-12-31"));
+    tasks[0].target.credit_code = code.clone();
+    annotate(&mut tasks, &counts, Some(2));
+    assert_eq!((tasks[0].inspected_this_year, tasks[0].last_inspected, tasks[0].over_cap), (Some(2), Some(date("2026-06-01")), Some(true)));
+    assert_eq!((tasks[1].inspected_this_year, tasks[1].over_cap), (Some(0), None));
+}

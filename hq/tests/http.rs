@@ -2049,4 +2049,29 @@ fn a_plan_is_drawn_once_from_its_frozen_inputs_and_each_officer_pulls_only_their
     assert_eq!(r["plan"]["redraws"][0]["reason"], json!("名录库漏录两户，补录后重新抽取"));
     assert!(r["plan"]["seed"].is_null() && r["plan"]["seedCommitment"] != json!(commitment), "{r}");
     assert_eq!(hq.pull_tasks(&hq.officer, chen_tasks["version"].as_str())["tasks"], json!([]), "a tablet holding withdrawn tasks is told they are gone");
+
+    // The yearly inspection cap: one visit of that operator this year, a cap of one — drawing it again would pass it.
+    let visited = task["target"]["creditCode"].clone();
+    assert_eq!(hq.put_as(&staff, "/api/v1/staff/inspection-cap", "application/json", &json!({ "cap": 0 }).to_string()).1["code"], json!("BAD_CAP"));
+    assert_eq!(hq.put_as(&staff, "/api/v1/staff/inspection-cap", "application/json", &json!({ "cap": 1 }).to_string()).0, 200);
+    let (_, watch) = hq.get_as(Some(&staff), "/api/v1/staff/inspections?year=2026");
+    assert_eq!((watch["cap"].as_u64(), watch["overCap"].clone()), (Some(1), json!([])), "{watch}");
+    let (status, drawn) = hq.post_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/draw"), "");
+    assert_eq!(status, 200, "{drawn}");
+    let over: Vec<String> = drawn["overCap"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+    assert_eq!(over, vec![format!("{id}:JL-001:{}", visited.as_str().unwrap())], "only the operator already inspected this year");
+    // (Each target has two of the three inspectors, and 王 has no account: chen or li is among them.)
+    let li = hq.login("li").unwrap();
+    let warned: Vec<Value> =
+        [hq.officer.clone(), li].iter().flat_map(|t| hq.pull_tasks(t, None)["tasks"].as_array().cloned().unwrap_or_default()).filter(|t| t["target"]["creditCode"] == visited).collect();
+    assert!(!warned.is_empty());
+    for t in warned {
+        assert_eq!((t["overCap"].clone(), t["inspectedThisYear"].clone(), t["lastInspected"].clone()), (json!(true), json!(1), json!("2026-03-10")), "the tablet is told offline");
+    }
+    // A second visit of it this year: the console's watch list names it.
+    let mut again = visit(901);
+    again["operator"]["creditCode"] = visited.clone();
+    assert_eq!(hq.push(vec![change(&again, None, rev(901))]).1["results"][0]["status"], json!("accepted"));
+    let (_, watch) = hq.get_as(Some(&staff), "/api/v1/staff/inspections?year=2026");
+    assert_eq!((watch["overCap"][0]["creditCode"].clone(), watch["overCap"][0]["count"].clone()), (visited, json!(2)), "{watch}");
 }

@@ -23,6 +23,7 @@
 //!   among those available, holding the matter's certificate kind, and not
 //!   marked 回避 for that target; with fewer than two it is listed unstaffed.
 
+pub mod budget;
 pub mod directory;
 pub mod tasks;
 

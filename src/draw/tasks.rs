@@ -46,6 +46,11 @@ pub struct Task {
     pub key_unit: bool,
     pub due: Date,
     pub publication_working_days: u32,
+    /// The target's inspections this year when the draw was made (`budget::annotate`), for the tablet's warning.
+    pub inspected_this_year: Option<u32>,
+    pub last_inspected: Option<Date>,
+    /// One more inspection passes the bureau's yearly cap.
+    pub over_cap: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,6 +86,9 @@ pub fn tasks_of(plan_id: &str, inputs: &DrawInputs, result: &DrawResult, due: Da
                 key_unit: target.key_unit,
                 due,
                 publication_working_days: matter.publication_working_days.unwrap_or(DEFAULT_PUBLICATION_WORKING_DAYS),
+                inspected_this_year: None,
+                last_inspected: None,
+                over_cap: None,
             });
         }
     }

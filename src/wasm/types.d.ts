@@ -902,6 +902,10 @@ export interface Task {
   keyUnit: boolean;
   due: DateString;
   publicationWorkingDays: number;
+  /** The target's inspections this year when drawn, the last one, and whether one more passes the bureau's cap. */
+  inspectedThisYear?: number;
+  lastInspected?: DateString;
+  overCap?: boolean;
 }
 
 export type TaskState = "unstaffed" | "notStarted" | "inProgress" | "overdue" | "done";
@@ -910,6 +914,8 @@ export type TaskOutcome = "noProblem" | "orderedToCorrect" | "caseOpened";
 export interface TaskProgress {
   taskId: string; state: TaskState;
   visitId?: string; resultOn?: DateString; outcome?: TaskOutcome; publishBy?: DateString;
+  /** The publication's time limit, once there is a result. */
+  publication?: Deadline;
 }
 
 export interface PlanProgress {

@@ -11,10 +11,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use chrono::Datelike;
 use serde_json::{json, Value};
 use xuncha::draw::directory::{check_list, columns, list_from_csv, ListKind};
 use xuncha::draw::tasks::{progress, publication_csv, tasks_of, PlanProgress, Task};
-use xuncha::draw::{DrawInputs, DrawResult};
+use xuncha::draw::{budget, DrawInputs, DrawResult};
 
 use super::{blocking, body, now, parse, ApiError, AppState, StaffCaller};
 use crate::store::draws::{NewPlan, NewTask, Plan};
@@ -259,7 +260,14 @@ pub async fn draw(State(state): State<AppState>, StaffCaller(user): StaffCaller,
     let seed = blocking(&state, move |s| s.plan_seed(bureau, &pid)).await?.ok_or_else(|| StoreError::corrupt("a plan without its seed"))?;
     let result: DrawResult = xuncha::draw::rerun(&inputs, &seed, &plan.seed_commitment).map_err(|e| core_refusal(StatusCode::UNPROCESSABLE_ENTITY, "DRAW_REFUSED", &e))?;
     let due: xuncha::time::Date = plan.due.parse().map_err(|_| StoreError::corrupt(format!("plan {id}'s due day")))?;
-    let tasks: Vec<NewTask> = tasks_of(&id, &inputs, &result, due)
+    // What the bureau's records say of each target this year travels with its task (the tablet warns offline).
+    let b = super::staff::bureau_records(&state, user.bureau_id).await?;
+    let bureau = user.bureau_id;
+    let cap = blocking(&state, move |s| s.inspection_cap(bureau)).await?;
+    let mut made = tasks_of(&id, &inputs, &result, due);
+    budget::annotate(&mut made, &budget::inspections_in(&b.visits, inputs.draw_day.year()), cap);
+    let over_cap: Vec<String> = made.iter().filter(|t| t.over_cap == Some(true)).map(|t| t.id.clone()).collect();
+    let tasks: Vec<NewTask> = made
         .into_iter()
         .map(|t| NewTask { id: t.id.clone(), inspectors: t.inspectors.iter().map(|i| i.certificate_no.clone()).collect(), body: serde_json::to_string(&t).expect("a task serialises") })
         .collect();
@@ -269,7 +277,7 @@ pub async fn draw(State(state): State<AppState>, StaffCaller(user): StaffCaller,
         return Err(already_drawn(&id));
     }
     let plan = find_plan(&state, &user, &id).await?;
-    Ok(Json(json!({ "plan": plan, "result": result })))
+    Ok(Json(json!({ "plan": plan, "result": result, "overCap": over_cap })))
 }
 
 fn already_drawn(id: &str) -> ApiError {
@@ -340,4 +348,46 @@ pub fn officer_tasks(s: &Store, user: &User, known: Option<&str>) -> Result<Opti
         return Ok(None);
     }
     Ok(Some(json!({ "version": version, "tasks": tasks })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InspectionsQuery {
+    year: Option<i32>,
+}
+
+/// `GET /api/v1/staff/inspections?year=2026`: the bureau's yearly cap and the
+/// operators inspected more often than it, across plans and ad-hoc visits.
+pub async fn inspections(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    raw: Result<axum::extract::Query<InspectionsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let q = raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))?;
+    let year = q.year.unwrap_or_else(|| now().date_naive().year());
+    let bureau = user.bureau_id;
+    let cap = blocking(&state, move |s| s.inspection_cap(bureau)).await?;
+    let b = super::staff::bureau_records(&state, bureau).await?;
+    let counts = budget::inspections_in(&b.visits, year);
+    let over: Vec<Value> =
+        cap.map(|c| budget::over_cap(&counts, c)).unwrap_or_default().into_iter().map(|(code, i)| json!({ "creditCode": code, "name": i.name, "count": i.count, "last": i.last })).collect();
+    Ok(Json(json!({ "year": year, "cap": cap, "operators": counts.len(), "overCap": over })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CapRequest {
+    /// Inspections a year an operator may have; null: no cap.
+    cap: Option<u32>,
+}
+
+/// `PUT /api/v1/staff/inspection-cap`: the bureau's yearly cap per operator (or none).
+pub async fn set_cap(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
+    let req: CapRequest = super::from_value(parse(&body(bytes)?)?)?;
+    if req.cap == Some(0) || req.cap.is_some_and(|c| c > 366) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_CAP", "年度检查上限须为 1–366 次，或不设上限", "the yearly cap must be 1–366, or none"));
+    }
+    let bureau = user.bureau_id;
+    blocking(&state, move |s| s.set_inspection_cap(bureau, req.cap)).await?;
+    Ok(Json(json!({ "cap": req.cap })))
 }

@@ -191,6 +191,24 @@ impl Store {
         self.read(|tx| tx.rows("SELECT body FROM tasks WHERE bureau_id = ?1 AND plan_id = ?2 ORDER BY seq", &[P::Int(bureau_id), P::Text(plan_id)])?.into_iter().map(|r| Cols::new(r).text()).collect())
     }
 
+    /// How many inspections a year an operator may have in this bureau (none: no cap).
+    pub fn inspection_cap(&self, bureau_id: i64) -> R<Option<u32>> {
+        self.read(|tx| {
+            let row = tx.row("SELECT inspection_cap FROM bureaus WHERE id = ?1", &[P::Int(bureau_id)])?.ok_or_else(|| StoreError::corrupt(format!("no bureau {bureau_id}")))?;
+            Ok(Cols::new(row).opt_int()?.map(|n| n.clamp(0, u32::MAX as i64) as u32))
+        })
+    }
+
+    pub fn set_inspection_cap(&self, bureau_id: i64, cap: Option<u32>) -> R<()> {
+        self.write(Some(bureau_id), |tx| {
+            match cap {
+                Some(n) => tx.exec("UPDATE bureaus SET inspection_cap = ?1 WHERE id = ?2", &[P::Int(n as i64), P::Int(bureau_id)])?,
+                None => tx.exec("UPDATE bureaus SET inspection_cap = NULL WHERE id = ?1", &[P::Int(bureau_id)])?,
+            };
+            Ok(())
+        })
+    }
+
     /// Every task of the bureau (JSON), plan by plan, in the draws' order.
     pub fn bureau_tasks(&self, bureau_id: i64) -> R<Vec<String>> {
         self.read(|tx| tx.rows("SELECT body FROM tasks WHERE bureau_id = ?1 ORDER BY seq", &[P::Int(bureau_id)])?.into_iter().map(|r| Cols::new(r).text()).collect())
@@ -285,4 +303,5 @@ pub const MIGRATION: &str = "CREATE TABLE directories (
         recorded_by INTEGER NOT NULL,
         recorded_at TEXT NOT NULL,
         PRIMARY KEY (bureau_id, task_id)
-    );";
+    );
+    ALTER TABLE bureaus ADD COLUMN inspection_cap INTEGER;";

@@ -71,6 +71,14 @@ impl Cols {
         }
     }
 
+    pub fn opt_int(&mut self) -> R<Option<i64>> {
+        match self.next("an integer or NULL")? {
+            V::Int(i) => Ok(Some(i)),
+            V::Null => Ok(None),
+            other => self.wrong("an integer or NULL", &other),
+        }
+    }
+
     pub fn opt_text(&mut self) -> R<Option<String>> {
         match self.next("text or NULL")? {
             V::Text(s) => Ok(Some(s)),

@@ -64,6 +64,11 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   await clerk.waitForSelector('#list-count-inspectors:has-text("3 条")');
   assert.match(await upload(clerk, "matters", MATTERS_CSV), /已导入 1 条/);
   await clerk.waitForSelector('#new-plan input[value="JL-001"]');
+  // A yearly cap of two inspections per operator: nobody over it yet.
+  await clerk.fill("#inspection-cap", "2");
+  await clerk.click("#save-cap");
+  await clerk.waitForSelector("#none-over-cap");
+  assert.match(await clerk.textContent("#none-over-cap"), /没有经营主体超过 2 次/);
   await clerk.screenshot({ path: `${ARTIFACTS}/draws-lists-1280x800.png`, fullPage: true });
   await axe(clerk, "双随机 lists");
 

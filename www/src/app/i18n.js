@@ -90,6 +90,8 @@ const STRINGS = {
   taskPartner: ["同行：{names}", "With {names}"],
   taskKeyUnit: ["重点单位", "Key unit"],
   taskRecent: ["本机记录显示该对象 {date} 已检查过，请核实不是重复检查", "This tablet shows a visit here on {date}; make sure this is not a repeat"],
+  taskInspected: ["局里记录：该对象今年已检查 {n} 次，最近 {last}", "HQ's records: inspected {n} times this year, last on {last}"],
+  taskOverCap: ["再检查将超出年度上限，请与局机关核实", "one more passes the yearly cap; check with the bureau"],
   taskGone: ["该任务已撤回或不在本机，请同步后再试", "This task was withdrawn or is not on this tablet; sync and try again"],
   deadlines: ["期限", "Deadlines"],
   amend: ["更正（生成更正记录）", "Amend (a new record)"],

@@ -72,7 +72,9 @@ function tasksCard(/** @type {import("./tasks.js").TaskRow[]} */ rows, /** @type
         h("span", { class: "muted" }, [r.task.target.address, r.task.target.market].filter(Boolean).join(" · ")),
         h("span", {}, `${r.task.matterTitle}（${r.task.plan}）`, r.task.checkKinds?.length ? ` · ${r.task.checkKinds.map((k) => tx(term(catalogue, "checkKinds", k))).join("、")}` : ""),
         h("span", { class: r.overdue ? "bad-text" : "muted" }, t("taskDue", { due: r.task.due }), r.overdue ? `（${t("taskOverdue")}）` : "", r.partner.length ? ` · ${t("taskPartner", { names: r.partner.join("、") })}` : ""),
-        r.recent && r.state === "notStarted" ? h("span", { class: "warn-text", role: "note" }, t("taskRecent", { date: r.recent.date })) : null),
+        r.recent && r.state === "notStarted" ? h("span", { class: "warn-text", role: "note" }, t("taskRecent", { date: r.recent.date })) : null,
+        r.state === "notStarted" && r.task.inspectedThisYear ? h("span", { class: r.task.overCap ? "warn-text" : "muted", role: "note", dataset: { overCap: String(Boolean(r.task.overCap)) } },
+          t("taskInspected", { n: r.task.inspectedThisYear, last: r.task.lastInspected ?? "" }), r.task.overCap ? `，${t("taskOverCap")}` : "") : null),
       r.state === "finalised"
         ? h("a", { class: "button", href: `#/visit/${r.visit?.id}/result` }, t("taskDone"))
         : h("a", { class: "button primary big", href: r.visit ? `#/visit/${r.visit.id}` : `#/task/${encodeURIComponent(r.task.id)}` }, r.visit ? t("continueTask") : t("startTask"))))));

@@ -76,7 +76,7 @@ function progressBar(/** @type {any} */ p, /** @type {any} */ terms) {
 
 /** `#/draws`: the lists, the plans, a new plan. */
 export async function draws(app) {
-  const [lists, { plans }] = await Promise.all([app.hq.directories(), app.hq.plans()]);
+  const [lists, { plans }, watch] = await Promise.all([app.hq.directories(), app.hq.plans(), app.hq.inspections()]);
   const terms = app.core.taskTerms();
   const message = h("p", { id: "plan-message", role: "status" });
   const matters = lists.matters.entries;
@@ -111,7 +111,34 @@ export async function draws(app) {
           h("td", {}, plan.drawnAt ? progressBar(progress, terms) : "—"))))) : h("p", { class: "muted" }, say("noPlans"))),
     message,
     form,
+    budgetCard(app, watch),
     ...LISTS.map((key) => listCard(app, key, lists[key])));
+}
+
+/** The yearly inspection cap per operator, and who is over it this year (plans and ad-hoc visits alike). */
+function budgetCard(app, /** @type {any} */ watch) {
+  const outcome = h("p", { id: "cap-outcome", role: "status" });
+  const cap = h("input", { type: "number", min: "1", max: "366", id: "inspection-cap", value: watch.cap ?? "", placeholder: say("noCap") });
+  const save = async () => {
+    try {
+      await app.hq.setInspectionCap(cap.value ? Number(cap.value) : null);
+      dispatchEvent(new HashChangeEvent("hashchange"));
+    } catch (err) {
+      outcome.className = "error";
+      outcome.textContent = words(err);
+    }
+  };
+  return h("div", { class: "card", id: "budget" },
+    h("h2", {}, say("inspectionBudget")),
+    h("p", { class: "hint" }, say("budgetHint")),
+    h("div", { class: "inline" }, h("label", { class: "field" }, say("capPerYear"), cap), h("button", { type: "button", id: "save-cap", onclick: save }, say("save"))),
+    outcome,
+    watch.cap == null ? null : watch.overCap.length
+      ? h("table", { class: "board", id: "over-cap" },
+        h("thead", {}, h("tr", {}, h("th", {}, say("operator")), h("th", {}, say("inspectedTimes", { year: watch.year })), h("th", {}, say("lastInspected")))),
+        h("tbody", {}, watch.overCap.map((/** @type {any} */ o) => h("tr", { dataset: { creditCode: o.creditCode } },
+          h("td", {}, o.name ?? "", h("div", { class: "muted mono" }, o.creditCode)), h("td", {}, h("span", { class: "badge overdue" }, String(o.count))), h("td", {}, o.last ?? "")))))
+      : h("p", { class: "ok-note", id: "none-over-cap" }, say("noneOverCap", { year: watch.year, cap: watch.cap })));
 }
 
 /** `#/plan/ID`: the commitment before the draw, the draw, each task and the publication list. */
@@ -169,7 +196,7 @@ export async function plan(app, /** @type {string} */ id) {
         h("tbody", {}, tasks.map((/** @type {any} */ t) => {
           const row = byId.get(t.id) ?? {};
           return h("tr", { dataset: { task: t.id, state: row.state } },
-            h("td", {}, t.target.name, t.keyUnit ? h("span", { class: "badge open" }, say("keyUnit")) : null, h("div", { class: "muted mono" }, t.target.creditCode)),
+            h("td", {}, t.target.name, t.keyUnit ? h("span", { class: "badge open" }, say("keyUnit")) : null, t.overCap ? h("span", { class: "badge overdue", title: say("overCapHint") }, say("overCap")) : null, h("div", { class: "muted mono" }, t.target.creditCode)),
             h("td", {}, matterTitle(t.matter)),
             h("td", {}, t.inspectors?.length ? t.inspectors.map((/** @type {any} */ i) => i.name).join("、") : h("span", { class: "error" }, say("unstaffed"))),
             h("td", {}, h("span", { class: `badge state-${row.state}` }, label(terms.states, row.state))),

@@ -202,6 +202,16 @@ export class Hq {
     return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/redraw`, { method: "POST", body: { reason } });
   }
 
+  /** The yearly cap and the operators over it. @param {number} [year] */
+  inspections(year) {
+    return this.call(`/api/v1/staff/inspections${year ? `?year=${year}` : ""}`);
+  }
+
+  /** @param {number | null} cap */
+  setInspectionCap(cap) {
+    return this.call("/api/v1/staff/inspection-cap", { method: "PUT", body: { cap } });
+  }
+
   /** The plan's results so far were published on a day (today if none). @param {string} id @param {string} [on] */
   markPublished(id, on) {
     return this.call(`/api/v1/staff/plans/${encodeURIComponent(id)}/published`, { method: "POST", body: on ? { on } : {} });
