@@ -14,11 +14,11 @@ export default defineConfig({
     target: "es2022",
     rollupOptions: {
       input: { app: "index.html", console: "console.html", staff: "staff/index.html" },
-      // The console's Word and Excel writers load only when a clerk downloads: named so
+      // The console's Word and Excel writers (and the Excel reader) load only when a clerk downloads or imports: named so
       // that the officer's service worker leaves them out of the tablet's precache.
       output: {
         chunkFileNames: (chunk) =>
-          chunk.moduleIds.some((id) => /node_modules\/(docx|write-excel-file|fflate|jszip)\//.test(id)) ? "assets/staff-downloads-[name]-[hash].js" : "assets/[name]-[hash].js",
+          chunk.moduleIds.some((id) => /node_modules\/(docx|write-excel-file|read-excel-file|fflate|jszip|saxen|unzipper-esm|worker-f)\//.test(id)) ? "assets/staff-downloads-[name]-[hash].js" : "assets/[name]-[hash].js",
       },
     },
   },

@@ -1960,6 +1960,14 @@ fn a_plan_is_drawn_once_from_its_frozen_inputs_and_each_officer_pulls_only_their
     let matters =
         json!([{ "code": "JL-001", "title": "计量器具使用情况检查", "basis": "《计量法》第九条", "checkKinds": ["metrology"], "categories": ["计量器具使用"], "ratio": 1.0, "keyUnitRatio": 1.0 }]);
     assert_eq!(hq.put_as(&staff, "/api/v1/staff/directories/matters", "application/json", &matters.to_string()).0, 200);
+    // A list goes out as CSV the core reads back the same.
+    let (status, csv) = hq.get_text_as(&staff, "/api/v1/staff/directories/targets/csv");
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("\u{feff}统一社会信用代码,名称,地址,所属市场,对象类别,重点单位"), "{csv}");
+    let (_, before) = hq.get_as(Some(&staff), "/api/v1/staff/directories");
+    assert_eq!(hq.put_as(&staff, "/api/v1/staff/directories/targets", "text/csv", &csv).0, 200);
+    let (_, after) = hq.get_as(Some(&staff), "/api/v1/staff/directories");
+    assert_eq!(before["targets"]["entries"], after["targets"]["entries"]);
     // Officers do not read the lists; another bureau does not see them.
     assert_eq!(hq.get_as(Some(&hq.officer), "/api/v1/staff/directories").0, 403);
     let staff2 = hq.login("staff2").unwrap();

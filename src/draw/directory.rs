@@ -57,6 +57,8 @@ pub enum Cell {
     Number,
     /// Check kinds, by key or name (明码标价、计量器具、特种设备、抽检批次), several in one cell.
     CheckKinds,
+    /// Checks that open a sector window: "2026-01-05 上级食品检查、2026-03-01 证后特种设备检查".
+    RecentChecks,
 }
 
 /// One column of a list's spreadsheet: the field it fills, its headings, how it is read.
@@ -82,6 +84,7 @@ const TARGET_COLUMNS: &[Column] = &[
     col("categories", "对象类别", "categories", Cell::List, false),
     col("keyUnit", "重点单位", "key unit", Cell::YesNo, false),
     col("riskClass", "信用风险分类", "risk class", Cell::Text, false),
+    col("recentChecks", "近期检查", "recent checks", Cell::RecentChecks, false),
 ];
 const INSPECTOR_COLUMNS: &[Column] = &[
     col("certificateNo", "执法证号", "certificate no", Cell::Text, true),
@@ -304,6 +307,19 @@ pub fn list_from_csv(kind: ListKind, text: &str) -> Result<List, ListError> {
                     }
                     json!(keys)
                 }
+                Cell::RecentChecks => {
+                    let mut checks = Vec::new();
+                    for item in split_cell(cell) {
+                        match recent_check(item) {
+                            Some(c) => checks.push(c),
+                            None => reasons.push(Text::new(
+                                format!("第 {line} 行：“{}”中的“{item}”应写作“日期 类别”，如“2026-01-05 上级食品检查”或“2026-03-01 证后特种设备检查”", column.zh),
+                                format!("line {line}: \"{item}\" in \"{}\" should read \"date kind\", e.g. \"2026-01-05 upperLevelFood\" or \"2026-03-01 postLicenceEquipment\"", column.en),
+                            )),
+                        }
+                    }
+                    json!(checks)
+                }
                 Cell::YesNo => match cell {
                     "是" | "Y" | "y" | "yes" | "Yes" | "true" | "TRUE" | "1" => json!(true),
                     "否" | "N" | "n" | "no" | "No" | "false" | "FALSE" | "0" => json!(false),
@@ -350,6 +366,66 @@ fn kind_key(k: CheckKind) -> String {
 /// A check kind's key, from its key or its name in either language.
 fn check_kind(name: &str) -> Option<String> {
     CheckKind::ALL.into_iter().find(|k| kind_key(*k) == name || k.label().zh == name || k.label().en.eq_ignore_ascii_case(name)).map(kind_key)
+}
+
+/// "2026-01-05 上级食品检查" (or the kind's key) → a recent check.
+fn recent_check(item: &str) -> Option<super::RecentCheck> {
+    let (day, kind) = item.split_once(char::is_whitespace)?;
+    let on = day.trim().parse().ok()?;
+    let kind = kind.trim();
+    let kind = [super::RecentCheckKind::UpperLevelFood, super::RecentCheckKind::PostLicenceEquipment]
+        .into_iter()
+        .find(|k| k.label().zh == kind || serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|s| s == kind)).unwrap_or(false))?;
+    Some(super::RecentCheck { on, kind })
+}
+
+/// A list as a spreadsheet saved as CSV, in the columns of [`columns`] with
+/// Chinese headings, each cell as [`list_from_csv`] reads it back: the way a
+/// clerk takes a list out, edits it and brings it in again.
+pub fn list_to_csv(kind: ListKind, entries: Value) -> Result<String, ListError> {
+    let list = check_list(kind, entries)?;
+    let rows = match list.to_json() {
+        Value::Array(rows) => rows,
+        _ => Vec::new(),
+    };
+    let cols = columns(kind);
+    let mut out = String::from("\u{feff}");
+    out.push_str(&cols.iter().map(|c| c.zh).collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
+    for row in rows {
+        let cells: Vec<String> = cols.iter().map(|c| csv_cell(&cell_text(c, row.get(c.field)))).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+fn cell_text(c: &Column, v: Option<&Value>) -> String {
+    let Some(v) = v else { return String::new() };
+    match (c.cell, v) {
+        (Cell::YesNo, Value::Bool(b)) => if *b { "是" } else { "否" }.into(),
+        (Cell::Number, Value::Number(n)) if c.field.ends_with("atio") => format!("{}%", (n.as_f64().unwrap_or(0.0) * 100_000.0).round() / 1000.0),
+        (Cell::CheckKinds, Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|k| check_kind(k).and_then(|key| CheckKind::ALL.into_iter().find(|x| kind_key(*x) == key)).map(|x| x.label().zh).unwrap_or_else(|| k.to_string()))
+            .collect::<Vec<_>>()
+            .join("、"),
+        (Cell::RecentChecks, Value::Array(a)) => {
+            a.iter().filter_map(|x| serde_json::from_value::<super::RecentCheck>(x.clone()).ok()).map(|r| format!("{} {}", r.on, r.kind.label().zh)).collect::<Vec<_>>().join("、")
+        }
+        (_, Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("、"),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 /// RFC 4180 CSV: fields separated by commas, quoted with `"` when they hold a
@@ -430,6 +506,24 @@ mod tests {
         assert_eq!((m[0].ratio, m[0].key_unit_ratio, m[0].publication_working_days), (0.05, 0.1, Some(20)));
         let inverted = "事项编码,事项名称,法律依据,抽查比例,重点单位比例\nJL-1,x,y,0.5,0.1\n";
         assert!(list_from_csv(ListKind::Matters, inverted).unwrap_err().reasons[0].zh.contains("重点单位比例不低于"));
+    }
+
+    #[test]
+    fn a_list_goes_out_as_csv_and_comes_back_the_same() {
+        let sheet =
+            "统一社会信用代码,名称,地址,对象类别,重点单位,近期检查\n91350100M000100Y43,\"甲超市, 东店\",东街 1 号,食品经营、计量器具使用,是,2026-01-05 上级食品检查、2026-03-01 postLicenceEquipment\n";
+        let list = list_from_csv(ListKind::Targets, sheet).unwrap();
+        let List::Targets(t) = &list else { panic!() };
+        assert_eq!(t[0].recent_checks.len(), 2);
+        let out = list_to_csv(ListKind::Targets, list.to_json()).unwrap();
+        assert!(out.contains("\"甲超市, 东店\"") && out.contains("2026-03-01 证后特种设备检查"), "{out}");
+        assert_eq!(list_from_csv(ListKind::Targets, &out).unwrap(), list);
+        let matters = list_from_csv(ListKind::Matters, "事项编码,事项名称,法律依据,检查类别,抽查比例,重点单位比例\nJL-1,x,y,计量器具,5%,12.5%\n").unwrap();
+        let out = list_to_csv(ListKind::Matters, matters.to_json()).unwrap();
+        assert!(out.contains(",计量器具,,5%,12.5%,"), "{out}");
+        assert_eq!(list_from_csv(ListKind::Matters, &out).unwrap(), matters);
+        let bad = list_from_csv(ListKind::Targets, "统一社会信用代码,名称,近期检查\n91350100M000100Y43,甲,上周\n").unwrap_err();
+        assert!(bad.reasons[0].zh.contains("应写作“日期 类别”"), "{:?}", bad.reasons);
     }
 
     #[test]

@@ -124,6 +124,15 @@ pub enum RecentCheckKind {
     PostLicenceEquipment,
 }
 
+impl RecentCheckKind {
+    pub fn label(self) -> Text {
+        match self {
+            RecentCheckKind::UpperLevelFood => Text::new("上级食品检查", "upper-level food check"),
+            RecentCheckKind::PostLicenceEquipment => Text::new("证后特种设备检查", "post-licence equipment check"),
+        }
+    }
+}
+
 #[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -72,6 +72,20 @@ pub async fn put_directory(
     Ok(Json(json!({ "list": kind.key(), "count": count, "updatedAt": at.to_rfc3339() })))
 }
 
+/// `GET /api/v1/staff/directories/{list}/csv`: a list as a spreadsheet saved as
+/// CSV (Chinese headings), to edit and bring back in — the core writes it as it reads it.
+pub async fn directory_csv(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(name): Path<String>) -> Result<Response, ApiError> {
+    let kind = list_kind(&name)?;
+    let stored = blocking(&state, move |s| s.list(user.bureau_id, kind.key())).await?;
+    let entries: Value = match stored {
+        Some(l) => serde_json::from_str(&l.body).map_err(|e| StoreError::corrupt(format!("list {}: {e}", kind.key())))?,
+        None => json!([]),
+    };
+    let csv = xuncha::draw::directory::list_to_csv(kind, entries).map_err(|e| StoreError::corrupt(format!("list {} no longer reads: {:?}", kind.key(), e.reasons)))?;
+    let disposition = format!("attachment; filename=\"{}.csv\"", kind.key());
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)], csv).into_response())
+}
+
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlanRequest {

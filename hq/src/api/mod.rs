@@ -341,6 +341,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/findings.csv", get(staff::findings_csv))
         .route("/api/v1/staff/directories", get(draws::directories))
         .route("/api/v1/staff/inspections", get(draws::inspections))
+        .route("/api/v1/staff/directories/{list}/csv", get(draws::directory_csv))
         .route("/api/v1/staff/plans", get(draws::plans))
         .route("/api/v1/staff/plans/{id}", get(draws::plan))
         .route("/api/v1/staff/plans/{id}/inputs", get(draws::plan_inputs))

@@ -30,10 +30,19 @@ const TARGETS = [1, 2, 3, 4].map((n) => ({ code: creditCode(n), name: ["东街�
 const targetsCsv = (extra = "") =>
   "统一社会信用代码,名称,地址,所属市场,对象类别,重点单位\n" + TARGETS.map((t, i) => `${t.code},${t.name},鼓楼区东街 ${i + 1} 号,东街市场,计量器具使用,${i === 0 ? "是" : "否"}`).join("\n") + "\n" + extra;
 const INSPECTORS_CSV = "执法证号,姓名,证件类别,在岗\n35010019001,陈某,行政执法证,是\n35010019777,李某,行政执法证,是\n35010019002,王某,行政执法证,是\n";
-const MATTERS_CSV = "事项编码,事项名称,法律依据,检查类别,对象类别,抽查比例,重点单位比例\nJL-001,计量器具使用情况检查,《计量法》第九条,计量器具,计量器具使用,100%,100%\n";
+/** The matter list as an Excel workbook, made by the library the console writes its own with. */
+async function mattersXlsx() {
+  const { default: writeXlsxFile } = await import(new URL("../../../www/node_modules/write-excel-file/node/index.js", import.meta.url).href);
+  const cell = (value) => ({ value, type: typeof value === "number" ? Number : String });
+  const rows = [
+    ["事项编码", "事项名称", "法律依据", "检查类别", "对象类别", "抽查比例", "重点单位比例"],
+    ["JL-001", "计量器具使用情况检查", "《计量法》第九条", "计量器具", "计量器具使用", 1, 1],
+  ];
+  return writeXlsxFile(rows.map((r) => r.map(cell))).toBuffer();
+}
 
-async function upload(page, list, csv) {
-  await page.setInputFiles(`#list-file-${list}`, { name: `${list}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) });
+async function upload(page, list, csv, name = `${list}.csv`) {
+  await page.setInputFiles(`#list-file-${list}`, { name, mimeType: name.endsWith(".csv") ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: typeof csv === "string" ? Buffer.from(csv) : csv });
   await page.waitForSelector(`#list-outcome-${list}.ok-note, #list-outcome-${list}.error`);
   return page.textContent(`#list-outcome-${list}`);
 }
@@ -62,7 +71,30 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   await clerk.waitForSelector('#list-count-targets:has-text("4 条")');
   assert.match(await upload(clerk, "inspectors", INSPECTORS_CSV), /已导入 3 条/);
   await clerk.waitForSelector('#list-count-inspectors:has-text("3 条")');
-  assert.match(await upload(clerk, "matters", MATTERS_CSV), /已导入 1 条/);
+  assert.match(await upload(clerk, "matters", await mattersXlsx(), "matters.xlsx"), /已导入 1 条/);
+  // Edited in place: a fifth target added, then removed again; a wrong cell is named by line.
+  await clerk.waitForSelector('#list-count-matters:has-text("1 条")');
+  await clerk.click("#list-edit-targets");
+  await clerk.waitForSelector("#list-editor-targets tbody tr");
+  await clerk.click('#list-editor-targets button:has-text("添加一行")');
+  const fresh = clerk.locator("#list-editor-targets tbody tr").last().locator("input");
+  await fresh.nth(0).fill(creditCode(5));
+  await fresh.nth(1).fill("新开业超市");
+  await fresh.nth(5).fill("不清楚");
+  await clerk.click("#list-save-targets");
+  await clerk.waitForSelector("#list-outcome-targets.error");
+  assert.match(await clerk.textContent("#list-outcome-targets"), /第 6 行：“重点单位”应填“是”或“否”，而不是“不清楚”/);
+  await fresh.nth(5).fill("否");
+  await clerk.screenshot({ path: `${ARTIFACTS}/draws-edit-list-1280x800.png`, fullPage: true });
+  await clerk.click("#list-save-targets");
+  await clerk.waitForSelector('#list-count-targets:has-text("5 条")');
+  await clerk.click("#list-edit-targets");
+  await clerk.waitForSelector("#list-editor-targets tbody tr");
+  const last = clerk.locator("#list-editor-targets tbody tr").last();
+  assert.equal(await last.locator("input").first().inputValue(), creditCode(5), "the row added, as the core wrote it back");
+  await last.locator('button:has-text("删除")').click();
+  await clerk.click("#list-save-targets");
+  await clerk.waitForSelector('#list-count-targets:has-text("4 条")');
   await clerk.waitForSelector('#new-plan input[value="JL-001"]');
   // A yearly cap of two inspections per operator: nobody over it yet.
   await clerk.fill("#inspection-cap", "2");

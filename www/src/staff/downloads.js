@@ -86,3 +86,24 @@ export async function xlsxBlob(rows) {
   const columns = (rows[0] ?? []).map((_, c) => ({ width: width(c) }));
   return writeExcelFile(/** @type {any} */ (sheet), { columns }).toBlob();
 }
+
+/** Rows as CSV text (RFC 4180: a field with a comma, quote or line break quoted, quotes doubled). @param {string[][]} rows */
+export function csvText(rows) {
+  const cell = (/** @type {string} */ v) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  return rows.map((r) => r.map((v) => cell(String(v ?? ""))).join(",")).join("\r\n") + "\r\n";
+}
+
+/**
+ * The first sheet of an Excel workbook (.xlsx, by the `read-excel-file`
+ * library, loaded only when asked for) as rows of text, as the spreadsheet
+ * shows them: dates as YYYY-MM-DD, numbers as written, true/false as 是/否.
+ * @param {Blob} file
+ * @returns {Promise<string[][]>}
+ */
+export async function xlsxRows(file) {
+  const { readSheet } = await import("read-excel-file/browser");
+  const data = await readSheet(file);
+  const text = (/** @type {unknown} */ v) =>
+    v == null ? "" : v instanceof Date ? v.toISOString().slice(0, 10) : v === true ? "是" : v === false ? "否" : String(v);
+  return data.map((row) => row.map(text));
+}

@@ -7,7 +7,7 @@ import { h, twoTapButton } from "../app/ui.js";
 import { term } from "../app/catalogue.js";
 import { HqError } from "./hq.js";
 import { say } from "./text.js";
-import { saveAs, csvBlob } from "./downloads.js";
+import { saveAs, csvBlob, parseCsv, csvText, xlsxRows } from "./downloads.js";
 
 /** HQ's words for an error, in the console's language. */
 function words(/** @type {any} */ e) {
@@ -30,26 +30,61 @@ function cell(app, /** @type {string} */ field, /** @type {any} */ value) {
   return value ?? "";
 }
 
-/** A list: how many, when last replaced, the first rows, and a spreadsheet to replace it with. */
-function listCard(app, /** @type {string} */ key, /** @type {any} */ list) {
-  const outcome = h("div", { class: "list-outcome", role: "status", id: `list-outcome-${key}` });
-  const input = h("input", { type: "file", accept: ".csv,text/csv", class: "visually-hidden", id: `list-file-${key}` });
-  input.addEventListener("change", async () => {
-    const file = input.files?.[0];
-    if (!file) return;
-    outcome.className = "list-outcome";
-    outcome.textContent = say("uploading");
-    try {
-      const { count } = await app.hq.putList(key, await file.text());
+/** Show HQ's verdict on a list sent: the count stored, or every wrong line (the clerk fixes them in the sheet). */
+function listVerdict(/** @type {HTMLElement} */ outcome, /** @type {() => Promise<{ count: number }>} */ send) {
+  outcome.className = "list-outcome";
+  outcome.textContent = say("uploading");
+  return send().then(
+    ({ count }) => {
       outcome.className = "ok-note";
       outcome.textContent = say("listStored", { n: count });
       setTimeout(() => dispatchEvent(new HashChangeEvent("hashchange")), 600);
-    } catch (err) {
+    },
+    (err) => {
       outcome.className = "error";
-      // Every wrong line, one per row: the clerk fixes them in the spreadsheet.
       outcome.replaceChildren(h("strong", {}, say("listRefused")), h("ul", {}, words(err).split(/[；;] ?/).map((r) => h("li", {}, r))));
-    }
+    });
+}
+
+/**
+ * A list edited in place: the rows of its CSV (as HQ's core writes it) as text
+ * fields, rows added and removed, sent back as CSV for the core to read — the
+ * console never interprets a cell.
+ */
+async function listEditor(app, /** @type {string} */ key, /** @type {HTMLElement} */ outcome) {
+  const [heading, ...rows] = parseCsv(await app.hq.listCsv(key)).filter((r) => r.some((c) => c.trim()));
+  const body = h("tbody", {});
+  const addRow = (/** @type {string[]} */ values) => {
+    const tr = h("tr", {},
+      heading.map((hd, i) => h("td", {}, h("input", { value: values[i] ?? "", "aria-label": hd, autocomplete: "off" }))),
+      h("td", {}, h("button", { type: "button", class: "small", onclick: () => tr.remove() }, say("removeRow"))));
+    body.append(tr);
+  };
+  rows.forEach(addRow);
+  const filter = h("input", { type: "search", placeholder: say("filterRows"), "aria-label": say("filterRows"), oninput: () => {
+    const q = filter.value.trim();
+    for (const tr of body.children) /** @type {HTMLElement} */ (tr).hidden = Boolean(q) && ![...tr.querySelectorAll("input")].some((i) => i.value.includes(q));
+  } });
+  const save = () => listVerdict(outcome, () => app.hq.putList(key, csvText([heading, ...[...body.children].map((tr) => [...tr.querySelectorAll("input")].map((i) => i.value.trim()))])));
+  return h("div", { class: "list-editor", id: `list-editor-${key}` },
+    h("div", { class: "inline" }, filter,
+      h("button", { type: "button", onclick: () => (addRow([]), /** @type {HTMLInputElement} */ (body.lastElementChild?.querySelector("input"))?.focus()) }, "＋ ", say("addRow")),
+      h("button", { type: "button", class: "primary", id: `list-save-${key}`, onclick: save }, say("saveList"))),
+    h("div", { class: "table-scroll" }, h("table", { class: "board compact editable" }, h("thead", {}, h("tr", {}, heading.map((hd) => h("th", {}, hd)), h("th", {}, ""))), body)));
+}
+
+/** A list: how many, when last replaced, the first rows; a spreadsheet (CSV or Excel) to replace it with, or edit it here. */
+function listCard(app, /** @type {string} */ key, /** @type {any} */ list) {
+  const outcome = h("div", { class: "list-outcome", role: "status", id: `list-outcome-${key}` });
+  const input = h("input", { type: "file", accept: ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", class: "visually-hidden", id: `list-file-${key}` });
+  input.addEventListener("change", async () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    // An Excel workbook's first sheet goes the way a CSV does: as text for the core to read.
+    const csv = /\.xlsx$/i.test(file.name) ? csvText(await xlsxRows(file)) : await file.text();
+    await listVerdict(outcome, () => app.hq.putList(key, csv));
   });
+  const editorSlot = h("div", {});
   const columns = list.columns ?? [];
   const lang = getLang();
   return h("div", { class: "card list-card", dataset: { list: key } },
@@ -60,7 +95,11 @@ function listCard(app, /** @type {string} */ key, /** @type {any} */ list) {
       h("tbody", {}, list.entries.slice(0, PREVIEW_ROWS).map((/** @type {any} */ e) => h("tr", {}, columns.map((/** @type {any} */ c) => h("td", {}, String(cell(app, c.field, e[c.field]))))))))) : null,
     list.entries.length > PREVIEW_ROWS ? h("p", { class: "muted" }, say("andMore", { n: list.entries.length - PREVIEW_ROWS })) : null,
     h("p", { class: "hint" }, say("csvColumns"), columns.map((/** @type {any} */ c) => `${lang === "zh" ? c.zh : c.en}${c.required ? "*" : ""}`).join("，")),
-    h("label", { class: "button primary" }, input, say("importCsv")),
+    h("div", { class: "inline" },
+      h("label", { class: "button primary" }, input, say("importSheet")),
+      h("button", { type: "button", id: `list-edit-${key}`, onclick: async () => editorSlot.replaceChildren(await listEditor(app, key, outcome)) }, say("editList")),
+      list.entries.length ? h("button", { type: "button", onclick: async () => saveAs(csvBlob(await app.hq.listCsv(key)), `${key}.csv`) }, say("downloadList")) : null),
+    editorSlot,
     outcome);
 }
 
