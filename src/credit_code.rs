@@ -107,3 +107,50 @@ mod tests {
         assert_eq!(check("91350203M0001QAY9B"), Err(CreditCodeFault::CheckCharacter { expected: '9', found: 'B' }));
     }
 }
+
+/// The credit code in a text read from a business licence's QR code (a link
+/// that names the code, or the code itself): the first 18-character run of
+/// the code's symbols whose region is digits, preferring one whose check
+/// character holds. A run that fails its check is still returned, so the
+/// form says what is wrong as it would for a typed code.
+pub fn find_in(text: &str) -> Option<String> {
+    let upper: Vec<char> = text.chars().map(|c| c.to_ascii_uppercase()).collect();
+    let symbol = |c: char| c.is_ascii() && CHARSET.contains(&(c as u8));
+    let mut candidates = Vec::new();
+    let mut i = 0;
+    while i < upper.len() {
+        if !symbol(upper[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < upper.len() && symbol(upper[i]) {
+            i += 1;
+        }
+        // Only a run of exactly 18 symbols: a longer one is some other id.
+        if i - start == 18 {
+            let code: String = upper[start..i].iter().collect();
+            if code[2..8].bytes().all(|b| b.is_ascii_digit()) {
+                candidates.push(code);
+            }
+        }
+    }
+    candidates.iter().find(|c| check(c).is_ok()).or(candidates.first()).cloned()
+}
+
+#[cfg(test)]
+mod find_tests {
+    use super::find_in;
+
+    #[test]
+    fn the_code_is_found_in_a_licence_link_or_alone() {
+        assert_eq!(find_in("http://www.gsxt.gov.cn/index?uniscid=91350100M000100Y43&t=1").as_deref(), Some("91350100M000100Y43"));
+        assert_eq!(find_in("91350100m000100y43").as_deref(), Some("91350100M000100Y43"));
+        // A well-formed code with a wrong check character is still given, for the form to flag.
+        assert_eq!(find_in("code:91350100M000100Y44").as_deref(), Some("91350100M000100Y44"));
+        // An encrypted id, a longer run, letters in the region: none.
+        assert_eq!(find_in("https://example.cn/?id=A1B2C3D4E5F6A7B8C9D0E1F2"), None);
+        assert_eq!(find_in("XX3501ABM000100Y43"), None);
+        assert_eq!(find_in(""), None);
+    }
+}

@@ -209,6 +209,13 @@ pub fn run_draw(#[wasm_bindgen(unchecked_param_type = "DrawInputs")] inputs: JsV
     result.map(|r| to_js(&r)).map_err(|e| js_error(&e))
 }
 
+/// The credit code in a text read from a business licence's QR code, if any
+/// (checked like a typed one once it is in the form).
+#[wasm_bindgen(js_name = creditCodeIn)]
+pub fn credit_code_in(text: &str) -> Option<String> {
+    crate::credit_code::find_in(text)
+}
+
 /// The visit a 双随机 task starts (`draw::tasks::visit_for`): the task's id,
 /// the operator and site from the directory entry, the two inspectors. The app
 /// adds the id, schema version and status as for any new visit.

@@ -12,6 +12,7 @@ import { isQuotaError } from "./db.js";
 import { VisitDraft } from "./visit-store.js";
 import { findingCard, syncNotice } from "./screens.js";
 import { preparePhoto, MAX_PHOTO_BYTES } from "./photos.js";
+import { licenceScanButton } from "./licence-scan.js";
 
 
 export async function visitEditor(app, original, entry) {
@@ -60,7 +61,14 @@ export async function visitEditor(app, original, entry) {
   function objectCard(key) {
     const sec = section(catalogue, key);
     const obj = key ? (visit[key] ??= {}) : visit;
-    return h("div", { class: "card", dataset: { ptr: key ? `/${key}` : "/notes" } }, h("h2", {}, tx(sec.title)),
+    // The operator's credit code can be read off the licence's QR code, then goes in like a typed one.
+    const scan = key === "operator" ? licenceScanButton(app.core, (code) => {
+      const input = /** @type {HTMLInputElement | null} */ (document.getElementById("f_operator_creditCode"));
+      if (!input) return;
+      input.value = code;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }) : null;
+    return h("div", { class: "card", dataset: { ptr: key ? `/${key}` : "/notes" } }, h("div", { class: "card-head" }, h("h2", {}, tx(sec.title)), scan),
       h("div", { class: "grid" }, sec.fields.map((f) => field(f, obj, key ? `/${key}` : ""))));
   }
 
