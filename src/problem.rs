@@ -83,6 +83,7 @@ problem_codes! {
     HandoverMissing = "HANDOVER_MISSING", Error, "缺少当事人签字或拒签记录", "Neither the operator's signature nor a refusal record";
     HandoverBoth = "HANDOVER_BOTH", Error, "同时存在签字和拒签记录", "Both a signature and a refusal record";
     AttachmentNotListed = "ATTACHMENT_NOT_LISTED", Error, "引用的附件不在附件列表中", "A referenced attachment is not in the attachment list";
+    UnreachableWithChecks = "UNREACHABLE_WITH_CHECKS", Error, "已记录未能检查，不应再有检查项目", "The visit says the operator could not be inspected, yet records checks";
     NoChecks = "NO_CHECKS", Warning, "本次检查未记录任何检查项目", "The visit records no checks";
     LongVisit = "LONG_VISIT", Warning, "检查持续时间超过 12 小时", "The visit lasted more than 12 hours";
     OutsideChina = "OUTSIDE_CHINA", Warning, "定位不在中国境内，请核对", "The location is outside China; please check it";

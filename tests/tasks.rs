@@ -163,3 +163,44 @@ fn inspections_are_counted_once_per_visit_chain_and_year_by_credit_code() {
     assert_eq!((tasks[0].inspected_this_year, tasks[0].last_inspected, tasks[0].over_cap), (Some(2), Some(date("2026-06-01")), Some(true)));
     assert_eq!((tasks[1].inspected_this_year, tasks[1].over_cap), (Some(0), None));
 }
+
+#[test]
+fn an_operator_not_found_is_a_result_with_a_reason_not_an_inspection() {
+    let mut v = common::fixture("visit_complete.json");
+    for list in ["priceChecks", "instrumentChecks", "equipmentChecks", "samples"] {
+        v[list] = serde_json::json!([]);
+    }
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("signature");
+    obj.remove("refusal");
+    v["unreachable"] = serde_json::json!({ "reason": "notFoundAtAddress", "note": "登记地址为空置商铺" });
+    let codes = |v: &serde_json::Value| common::codes(&xuncha::check_visit(v.clone(), common::now()).report);
+    // Nobody to sign, nothing checked: neither is a problem; the reason is required, checks are not allowed.
+    assert!(codes(&v).iter().all(|(c, _)| c != "HANDOVER_MISSING" && c != "NO_CHECKS"), "{:?}", codes(&v));
+    let mut no_reason = v.clone();
+    no_reason["unreachable"] = serde_json::json!({});
+    assert!(codes(&no_reason).contains(&("REQUIRED".to_string(), "/unreachable/reason".to_string())), "{:?}", codes(&no_reason));
+    let mut other = v.clone();
+    other["unreachable"] = serde_json::json!({ "reason": "other" });
+    assert!(codes(&other).contains(&("REQUIRED".to_string(), "/unreachable/note".to_string())));
+    let mut with_checks = v.clone();
+    with_checks["instrumentChecks"] = common::fixture("visit_complete.json")["instrumentChecks"].clone();
+    assert!(codes(&with_checks).contains(&("UNREACHABLE_WITH_CHECKS".to_string(), "/unreachable".to_string())));
+
+    // Its task is done as "not reachable", with its result to publish; the figures do not count it as an inspection.
+    let visit: Visit = serde_json::from_value(v.clone()).unwrap();
+    let inputs = inputs();
+    let tasks = tasks_of("P1", &inputs, &draw(&inputs, SEED).unwrap(), date("2026-03-31"));
+    let mut linked = visit.clone();
+    linked.task_id = Some(tasks[0].id.clone());
+    let book = xuncha::Rulebook::builtin();
+    let p = progress(&tasks, &[linked.clone()], &[], book, date("2026-03-20"), &HashMap::new());
+    assert_eq!((p.tasks[0].state, p.tasks[0].outcome, p.unreachable, p.done), (TaskState::Unreachable, Some(TaskOutcome::NotFoundAtAddress), 1, 0));
+    assert!(p.tasks[0].publication.is_some());
+    assert!(publication_csv(&tasks, &p).contains("通过登记的住所（经营场所）无法联系"));
+    let q = xuncha::SummaryQuery { period: "2026".into(), scope: Default::default(), as_of: date("2026-12-31"), group_by: None, top: None };
+    let counted = xuncha::summarise(&[linked], &[], &[], &q, book).unwrap();
+    let inspected = xuncha::summarise(&[serde_json::from_value(common::fixture("visit_complete.json")).unwrap()], &[], &[], &q, book).unwrap();
+    assert_eq!(serde_json::to_value(&counted.figures).unwrap()["visits"], serde_json::json!(0));
+    assert_eq!(serde_json::to_value(&inspected.figures).unwrap()["visits"], serde_json::json!(1));
+}

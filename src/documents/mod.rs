@@ -183,7 +183,8 @@ pub fn make_documents(record: &serde_json::Value, evaluation: &Evaluation, templ
     let record_sha256 = crate::sync::content_sha256(record);
 
     // What the visit needs: the record always; orders for the findings that call for them; per sample its 抽样单 and 封条.
-    let mut wanted: Vec<(DocumentKind, Option<usize>)> = vec![(DocumentKind::OnSiteRecord, None)];
+    // An operator not found was given nothing and signs nothing: no documents.
+    let mut wanted: Vec<(DocumentKind, Option<usize>)> = if visit.unreachable.is_some() { Vec::new() } else { vec![(DocumentKind::OnSiteRecord, None)] };
     if evaluation.findings.iter().any(elements::orders_correction) {
         wanted.push((DocumentKind::CorrectionOrder, None));
     }

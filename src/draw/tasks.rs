@@ -107,10 +107,12 @@ pub enum TaskState {
     /// Past its due day without a finalised visit.
     Overdue,
     Done,
+    /// The officers went and could not inspect (not found at the address, closed): a result, with its reason.
+    Unreachable,
 }
 
 impl TaskState {
-    pub const ALL: [TaskState; 5] = [TaskState::Unstaffed, TaskState::NotStarted, TaskState::InProgress, TaskState::Overdue, TaskState::Done];
+    pub const ALL: [TaskState; 6] = [TaskState::Unstaffed, TaskState::NotStarted, TaskState::InProgress, TaskState::Overdue, TaskState::Done, TaskState::Unreachable];
     pub fn label(self) -> Text {
         match self {
             TaskState::Unstaffed => Text::new("未派员", "unstaffed"),
@@ -118,6 +120,7 @@ impl TaskState {
             TaskState::InProgress => Text::new("进行中", "in progress"),
             TaskState::Overdue => Text::new("已逾期", "overdue"),
             TaskState::Done => Text::new("已完成", "done"),
+            TaskState::Unreachable => Text::new("未能检查", "not reachable"),
         }
     }
 }
@@ -132,6 +135,12 @@ pub enum TaskOutcome {
     OrderedToCorrect,
     /// 立案调查
     CaseOpened,
+    /// 通过登记的住所（经营场所）无法联系
+    NotFoundAtAddress,
+    /// 已停业或歇业
+    Closed,
+    /// 其他原因未能检查 (the visit's note says why)
+    NotInspected,
 }
 
 impl TaskOutcome {
@@ -140,6 +149,9 @@ impl TaskOutcome {
             TaskOutcome::NoProblem => Text::new("未发现问题", "no problem found"),
             TaskOutcome::OrderedToCorrect => Text::new("发现问题已责令改正", "ordered to correct"),
             TaskOutcome::CaseOpened => Text::new("发现问题已立案调查", "case opened"),
+            TaskOutcome::NotFoundAtAddress => crate::visit::UnreachableReason::NotFoundAtAddress.label(),
+            TaskOutcome::Closed => crate::visit::UnreachableReason::Closed.label(),
+            TaskOutcome::NotInspected => crate::visit::UnreachableReason::Other.label(),
         }
     }
 }
@@ -170,11 +182,20 @@ pub struct PlanProgress {
     pub overdue: usize,
     pub not_started: usize,
     pub unstaffed: usize,
+    pub unreachable: usize,
     pub tasks: Vec<TaskProgress>,
 }
 
 /// The result a finalised visit gives its target, from its findings' measures.
 pub fn outcome_of(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, on: Date) -> TaskOutcome {
+    use crate::visit::UnreachableReason as U;
+    if let Some(u) = &visit.unreachable {
+        return match u.reason {
+            Some(U::NotFoundAtAddress) => TaskOutcome::NotFoundAtAddress,
+            Some(U::Closed) => TaskOutcome::Closed,
+            _ => TaskOutcome::NotInspected,
+        };
+    }
     let evaluation = crate::evaluate::evaluate_visit(visit, follow_ups, book, on);
     let measures = || evaluation.findings.iter().flat_map(|f| f.measures.iter());
     if measures().any(|m| *m == Measure::OpenCase) {
@@ -235,7 +256,7 @@ pub fn progress(tasks: &[Task], visits: &[Visit], follow_ups: &[SampleFollowUp],
         let mut row = TaskProgress { task_id: task.id.clone(), state: TaskState::NotStarted, visit_id: None, result_on: None, outcome: None, publish_by: None, publication: None };
         if let Some(v) = finalised {
             let on = v.finalised_at.map(|t| t.date_naive()).unwrap_or(today);
-            row.state = TaskState::Done;
+            row.state = if v.unreachable.is_some() { TaskState::Unreachable } else { TaskState::Done };
             row.visit_id = v.id.clone();
             row.result_on = Some(on);
             row.outcome = Some(outcome_of(v, follow_ups, book, on));
@@ -256,6 +277,7 @@ pub fn progress(tasks: &[Task], visits: &[Visit], follow_ups: &[SampleFollowUp],
             TaskState::Overdue => p.overdue += 1,
             TaskState::NotStarted => p.not_started += 1,
             TaskState::Unstaffed => p.unstaffed += 1,
+            TaskState::Unreachable => p.unreachable += 1,
         }
         p.tasks.push(row);
     }
@@ -338,7 +360,10 @@ pub struct Term<T> {
 pub fn terms() -> TaskTerms {
     TaskTerms {
         states: TaskState::ALL.into_iter().map(|value| Term { value, label: value.label() }).collect(),
-        outcomes: [TaskOutcome::NoProblem, TaskOutcome::OrderedToCorrect, TaskOutcome::CaseOpened].into_iter().map(|value| Term { value, label: value.label() }).collect(),
+        outcomes: [TaskOutcome::NoProblem, TaskOutcome::OrderedToCorrect, TaskOutcome::CaseOpened, TaskOutcome::NotFoundAtAddress, TaskOutcome::Closed, TaskOutcome::NotInspected]
+            .into_iter()
+            .map(|value| Term { value, label: value.label() })
+            .collect(),
         publication_columns: PUBLICATION_COLUMNS,
     }
 }

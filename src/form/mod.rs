@@ -32,7 +32,7 @@ use crate::price::{PriceCheck, PriceSubject, TagElement};
 use crate::problem::{Problem, ProblemCode, Text};
 use crate::rules::{CheckKind, FindingLevel, Measure};
 use crate::sampling::{DisposalAction, LimitKind, ProductCategory, Sample, SampleCategory, SampleFollowUp, SealView, Verdict};
-use crate::visit::{SiteKind, Visit};
+use crate::visit::{SiteKind, UnreachableReason, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
 /// How a value is entered (`FieldInput` in types.d.ts).
@@ -427,6 +427,17 @@ fn closing_sections() -> Vec<Section> {
                     .hint("录下拒签经过；没有录音录像时须有见证人", "Record the refusal; without a recording a witness is needed"),
                 field("witnessName", "见证人（可选）", "Witness (optional)", Input::Text),
                 field("witnessContact", "见证人联系方式", "Witness's contact", Tel),
+            ],
+        },
+        Section {
+            key: "unreachable",
+            kind: None,
+            title: Text::new("未能检查（查无下落、停业等）", "Could not inspect (not found, closed…)"),
+            repeated: false,
+            subtype: None,
+            fields: vec![
+                field("reason", "原因", "Reason", Input::Choice).options(choices(&UnreachableReason::ALL, UnreachableReason::label)),
+                field("note", "现场情况", "What the officers found", Input::Text).hint("如：登记地址为空置商铺，电话无人接听", "e.g. the registered address is an empty shop; no answer by phone"),
             ],
         },
         Section { key: "", kind: None, title: Text::new("检查备注", "Notes on the visit"), repeated: false, subtype: None, fields: vec![field("notes", "备注", "Notes", Input::Text)] },

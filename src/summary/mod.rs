@@ -487,6 +487,10 @@ impl SummaryBuilder {
             return;
         }
         self.drafts.remove(&id);
+        // An operator not found was not inspected: the figures count inspections.
+        if visit.unreachable.is_some() {
+            return;
+        }
         // Which record of the chain counts: the latest finalised (by finalisation time, then id).
         let stamp = visit.finalised_at;
         if let Some((old_stamp, old_id, _)) = self.entries.get(&root) {
@@ -700,6 +704,10 @@ fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[Samp
             if in_period {
                 b.drafts.insert(v.id.clone().unwrap_or_default());
             }
+            continue;
+        }
+        // An operator not found was not inspected: the figures count inspections.
+        if v.unreachable.is_some() {
             continue;
         }
         let root = if v.amends.is_some() { root_of(v) } else { v.id.clone().unwrap_or_default() };

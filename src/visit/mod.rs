@@ -35,6 +35,9 @@ pub struct Visit {
     pub amends: Option<Amendment>,
     /// The 双随机 task this visit carries out (`draw::tasks::Task::id`), when started from one.
     pub task_id: Option<String>,
+    /// The operator could not be inspected (not found at its registered
+    /// address, closed): a result of its own, with no checks, signature or documents.
+    pub unreachable: Option<Unreachable>,
     pub operator: Option<Operator>,
     pub site: Option<Site>,
     pub officers: Vec<Officer>,
@@ -58,6 +61,37 @@ pub struct Visit {
     /// Its documents' numbers, taken on finalising from a block HQ leased to the
     /// device ahead of time (so two tablets offline never give out the same one).
     pub document_numbers: Vec<DocumentNumber>,
+}
+
+/// Why the officers could not inspect the operator they went to.
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Unreachable {
+    pub reason: Option<UnreachableReason>,
+    /// What the officers found (required for `other`).
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UnreachableReason {
+    /// 通过登记的住所（经营场所）无法联系: not found at the registered address.
+    NotFoundAtAddress,
+    /// 已停业、歇业: the premises are closed for business.
+    Closed,
+    Other,
+}
+
+impl UnreachableReason {
+    pub const ALL: [UnreachableReason; 3] = [UnreachableReason::NotFoundAtAddress, UnreachableReason::Closed, UnreachableReason::Other];
+    pub fn label(self) -> Text {
+        match self {
+            UnreachableReason::NotFoundAtAddress => Text::new("通过登记的住所（经营场所）无法联系", "Not found at the registered address"),
+            UnreachableReason::Closed => Text::new("已停业或歇业", "Closed for business"),
+            UnreachableReason::Other => Text::new("其他原因未能检查", "Not inspected for another reason"),
+        }
+    }
 }
 
 /// One document's number: the bureau's prefix, the year and a serial from a

@@ -49,12 +49,27 @@ pub fn validate_visit_fields(v: &Visit, c: &mut Checks) {
     times(v, c, &root, finalised);
     location(v, c, &root);
     attachments(v, c, &root);
-    handover(v, c, &root, finalised);
+    // An operator not found has nobody to sign or refuse.
+    handover(v, c, &root, finalised && v.unreachable.is_none());
     document_numbers(v, c, &root);
 
     let visit_date: Option<Date> = v.started_at.map(|t| t.date_naive());
     let item_count = v.price_checks.len() + v.instrument_checks.len() + v.equipment_checks.len() + v.samples.len();
-    if item_count == 0 {
+    if let Some(u) = &v.unreachable {
+        let at = root.key("unreachable");
+        c.require(&u.reason, &at.key("reason"), Label("未能检查的原因", "why it could not be inspected"));
+        if u.reason == Some(super::UnreachableReason::Other) {
+            c.require_text(&u.note, &at.key("note"), Label("现场情况", "what the officers found"));
+        }
+        if item_count > 0 {
+            c.push(
+                ProblemCode::UnreachableWithChecks,
+                &at,
+                "已记录未能检查，不应再有检查项目；请删除检查项目或取消“未能检查”".into(),
+                "the operator could not be inspected, yet checks are recorded; remove them or the unreachable note".into(),
+            );
+        }
+    } else if item_count == 0 {
         c.push(ProblemCode::NoChecks, &root, "本次检查未记录任何检查项目，确认无误吗？".into(), "This visit records no checks. Is that right?".into());
     }
     for (i, p) in v.price_checks.iter().enumerate() {

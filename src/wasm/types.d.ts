@@ -38,7 +38,7 @@ export type ProblemCode =
   | "HANDOVER_BOTH"
   | "DOCUMENT_ELEMENT_MISSING"
   | "ATTACHMENT_NOT_LISTED"
-  | "NO_CHECKS"
+  | "UNREACHABLE_WITH_CHECKS" | "NO_CHECKS"
   | "LONG_VISIT"
   | "OUTSIDE_CHINA"
   | "AMENDS_ITSELF"
@@ -115,6 +115,8 @@ export interface Visit {
   amends?: Amendment;
   /** The 双随机 task this visit carries out, when started from one. */
   taskId?: string;
+  /** The operator could not be inspected (not found, closed): no checks, signature or documents. */
+  unreachable?: Unreachable;
   operator?: Operator;
   site?: Site;
   officers?: Officer[];
@@ -908,8 +910,11 @@ export interface Task {
   overCap?: boolean;
 }
 
-export type TaskState = "unstaffed" | "notStarted" | "inProgress" | "overdue" | "done";
-export type TaskOutcome = "noProblem" | "orderedToCorrect" | "caseOpened";
+export type TaskState = "unstaffed" | "notStarted" | "inProgress" | "overdue" | "done" | "unreachable";
+export type TaskOutcome = "noProblem" | "orderedToCorrect" | "caseOpened" | "notFoundAtAddress" | "closed" | "notInspected";
+
+export type UnreachableReason = "notFoundAtAddress" | "closed" | "other";
+export interface Unreachable { reason?: UnreachableReason; note?: string; }
 
 export interface TaskProgress {
   taskId: string; state: TaskState;
@@ -919,7 +924,7 @@ export interface TaskProgress {
 }
 
 export interface PlanProgress {
-  total: number; done: number; inProgress: number; overdue: number; notStarted: number; unstaffed: number;
+  total: number; done: number; inProgress: number; overdue: number; notStarted: number; unstaffed: number; unreachable: number;
   tasks: TaskProgress[];
 }
 

@@ -29,7 +29,8 @@ function creditCode(n) {
 const TARGETS = [1, 2, 3, 4].map((n) => ({ code: creditCode(n), name: ["东街百货商行", "南门粮油店", "西湖水产摊", "北环加油站"][n - 1] }));
 const targetsCsv = (extra = "") =>
   "统一社会信用代码,名称,地址,所属市场,对象类别,重点单位\n" + TARGETS.map((t, i) => `${t.code},${t.name},鼓楼区东街 ${i + 1} 号,东街市场,计量器具使用,${i === 0 ? "是" : "否"}`).join("\n") + "\n" + extra;
-const INSPECTORS_CSV = "执法证号,姓名,证件类别,在岗\n35010019001,陈某,行政执法证,是\n35010019777,李某,行政执法证,是\n35010019002,王某,行政执法证,是\n";
+// 王 and 赵 must avoid the first two targets (回避), so those two go to 陈 and 李: each officer has two tasks or more.
+const INSPECTORS_CSV = `执法证号,姓名,证件类别,在岗,回避对象\n35010019001,陈某,行政执法证,是,\n35010019777,李某,行政执法证,是,\n35010019002,王某,行政执法证,是,${creditCode(1)}、${creditCode(2)}\n35010019003,赵某,行政执法证,是,${creditCode(1)}、${creditCode(2)}\n`;
 /** The matter list as an Excel workbook, made by the library the console writes its own with. */
 async function mattersXlsx() {
   const { default: writeXlsxFile } = await import(new URL("../../../www/node_modules/write-excel-file/node/index.js", import.meta.url).href);
@@ -69,8 +70,8 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   await clerk.screenshot({ path: `${ARTIFACTS}/draws-refused-1280x800.png`, fullPage: true });
   assert.match(await upload(clerk, "targets", targetsCsv()), /已导入 4 条/);
   await clerk.waitForSelector('#list-count-targets:has-text("4 条")');
-  assert.match(await upload(clerk, "inspectors", INSPECTORS_CSV), /已导入 3 条/);
-  await clerk.waitForSelector('#list-count-inspectors:has-text("3 条")');
+  assert.match(await upload(clerk, "inspectors", INSPECTORS_CSV), /已导入 4 条/);
+  await clerk.waitForSelector('#list-count-inspectors:has-text("4 条")');
   assert.match(await upload(clerk, "matters", await mattersXlsx(), "matters.xlsx"), /已导入 1 条/);
   // Edited in place: a fifth target added, then removed again; a wrong cell is named by line.
   await clerk.waitForSelector('#list-count-matters:has-text("1 条")');
@@ -163,6 +164,26 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   await chen.goto(`${hq.url}/#/`);
   await chen.waitForSelector(`#tasks li[data-task="${task}"][data-state="finalised"]`);
 
+  // The next target is not at its registered address: a result with its reason, no checks, no signature.
+  const gone = rows.find((r) => r.id !== task).id;
+  const goneTarget = TARGETS.find((t) => gone.endsWith(t.code));
+  await chen.click(`#tasks li[data-task="${gone}"] a.button`);
+  await chen.waitForSelector("#editor");
+  await fill(chen, "/site/kind", "farmersMarket");
+  await chen.click("#unreachable summary");
+  await fill(chen, "/unreachable/reason", "notFoundAtAddress");
+  await fill(chen, "/unreachable/note", "登记地址为空置商铺，电话无人接听");
+  // Nothing to check, sign or hand over: the editor asks for none of it.
+  await until(async () => !/现场笔录缺少|未记录任何检查项目|当事人签字/.test(await chen.textContent("#problems")));
+  await chen.locator("#unreachable").scrollIntoViewIfNeeded();
+  await chen.screenshot({ path: `${ARTIFACTS}/visit-unreachable-1024x768.png` });
+  await finalise(chen);
+  assert.match(await chen.textContent("#verdict"), /未能检查：通过登记的住所（经营场所）无法联系.*登记地址为空置商铺/);
+  assert.match(await chen.textContent("#documents"), /无需制作和送达文书/);
+  await chen.screenshot({ path: `${ARTIFACTS}/result-unreachable-1024x768.png` });
+  await chen.goto(`${hq.url}/#/`);
+  await chen.waitForSelector(`#tasks li[data-task="${gone}"][data-state="finalised"]`);
+
   // With signal, the visit reaches HQ and the plan moves.
   await tablet.setOffline(false);
   await untilSynced(chen);
@@ -174,24 +195,30 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   });
   assert.match(await clerk.textContent(`#task-list tr[data-task="${task}"]`), /未发现问题|已责令改正|已立案调查/);
   assert.match(await clerk.textContent(`#tasks .legend li[data-state="done"]`), /已完成 1/);
+  await until(async () => (await clerk.getAttribute(`#task-list tr[data-task="${gone}"]`, "data-state")) === "unreachable" || (await clerk.reload(), await clerk.waitForSelector("#task-list"), false));
+  assert.match(await clerk.textContent(`#task-list tr[data-task="${gone}"]`), /未能检查.*通过登记的住所（经营场所）无法联系/);
+  assert.match(await clerk.textContent(`#tasks .legend li[data-state="unreachable"]`), /未能检查 1/);
   await clerk.screenshot({ path: `${ARTIFACTS}/plan-progress-1280x800.png`, fullPage: true });
   const [download] = await Promise.all([clerk.waitForEvent("download"), clerk.click("#download-publication")]);
   const csv = readFileSync(await download.path(), "utf8").replace(/^\uFEFF/, "");
   const lines = csv.trim().split(/\r?\n/);
   assert.equal(lines[0], "抽查计划,抽查事项,检查对象,统一社会信用代码,地址,检查日期,检查结果,公示截止日期,检查人员");
-  assert.equal(lines.length, 2);
-  assert.ok(lines[1].includes(target.code) && lines[1].includes(target.name), lines[1]);
+  assert.equal(lines.length, 3, "both results are published: the inspection and the target not found");
+  assert.ok(lines.some((l) => l.includes(target.code) && l.includes(target.name)), csv);
+  assert.ok(lines.some((l) => l.includes(goneTarget.code) && l.includes("通过登记的住所（经营场所）无法联系")), csv);
 
   // The result is to be published within 20 working days: on the deadlines board until recorded.
   await clerk.click("#nav-deadlines");
   await clerk.waitForSelector(`#deadlines tr[data-code="DRAW.PUBLICATION"]`);
-  assert.match(await clerk.textContent(`#deadlines tr[data-code="DRAW.PUBLICATION"]`), new RegExp(`公示双随机抽查结果：${target.name}.*记录已公示`));
+  const board = await clerk.$$eval(`#deadlines tr[data-code="DRAW.PUBLICATION"]`, (rows) => rows.map((r) => r.textContent));
+  assert.equal(board.length, 2, board.join("\n"));
+  assert.ok(board.some((r) => new RegExp(`公示双随机抽查结果：${target.name}.*记录已公示`).test(r)), board.join("\n"));
   await clerk.screenshot({ path: `${ARTIFACTS}/deadlines-publication-1280x800.png` });
   await clerk.click(`#deadlines tr[data-code="DRAW.PUBLICATION"] a.action`);
   await clerk.waitForSelector("#mark-published");
   await clerk.click("#mark-published");
   await clerk.waitForSelector("#plan-outcome.ok-note");
-  assert.match(await clerk.textContent("#plan-outcome"), /已记录 1 户/);
+  assert.match(await clerk.textContent("#plan-outcome"), /已记录 2 户/);
   assert.match(await clerk.textContent(`#task-list tr[data-task="${task}"]`), /按期/);
   await clerk.click("#nav-deadlines");
   await clerk.waitForSelector("#deadlines");

@@ -54,6 +54,7 @@ export function documentHref(visitId, key) {
  */
 export function documentsCard(visit, set, error, handover) {
   if (!set) return h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")), h("p", { class: "warn" }, error ?? "—"));
+  if (!set.documents.length && !set.refused.length) return h("div", { class: "card", id: "documents" }, h("h2", {}, t("documents")), h("p", { class: "muted", id: "no-documents" }, t("noDocuments")));
   const title = (/** @type {string} */ key) => tx(set.documents.find((d) => d.key === key)?.title ?? { zh: key, en: key });
   const still = handover ? stillToHandOver(set.toHandOver, handover.record) : [];
   return h("div", { class: "card", id: "documents" },

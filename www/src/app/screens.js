@@ -3,7 +3,7 @@
 import { t, tx, setLang, getLang } from "./i18n.js";
 import { h, toast, formatTime, formatBytes, today as todayDate, sha256Hex, isoLocal } from "./ui.js";
 import { signIn, signOut, currentSession } from "./session.js";
-import { kindSections, term, section, itemName } from "./catalogue.js";
+import { kindSections, term, section, itemName, optionLabel } from "./catalogue.js";
 import { documentsCard, documentPage } from "./documents.js";
 import { rectificationCard } from "./rectification-card.js";
 import { taskRows } from "./tasks.js";
@@ -108,7 +108,11 @@ export async function result(app, id) {
   const reason = h("input", { id: "amend-reason", placeholder: t("amendReason") });
   return h("section", { id: "result" },
     h("div", { class: "screen-head" }, h("a", { href: "#/", class: "button" }, "‹ ", t("back")), h("h1", {}, t("result"))),
-    h("div", { class: `card verdict ${ev.compliant ? "ok" : "bad"}`, id: "verdict" }, h("strong", {}, ev.compliant ? t("compliant") : t("violations", { n: violations })),
+    h("div", { class: `card verdict ${v.unreachable ? "" : ev.compliant ? "ok" : "bad"}`, id: "verdict", dataset: { unreachable: String(Boolean(v.unreachable)) } },
+      h("strong", {}, v.unreachable
+        ? t("notInspected", { reason: tx(optionLabel(section(app.catalogue, "unreachable"), "reason", v.unreachable.reason ?? "")) || "" })
+        : ev.compliant ? t("compliant") : t("violations", { n: violations })),
+      v.unreachable?.note ? h("p", {}, v.unreachable.note) : null,
       h("p", { class: "muted" }, `${v.operator?.name ?? ""} · ${v.site?.name ?? ""} · ${formatTime(v.finalisedAt ?? v.startedAt)}`),
       h("p", { class: "muted" }, `${t("rulebook")} ${ev.rulebookVersion}`)),
     syncNotice(app, entry),

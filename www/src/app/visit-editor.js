@@ -56,6 +56,7 @@ export async function visitEditor(app, original, entry) {
   const { field } = fieldRenderer({ registry: fields, onChange: () => changed(), media: { recording: (c) => recorderControl(c, keepRecording) } });
   const officerSection = section(catalogue, "officers");
   const refusalSection = section(catalogue, "refusal");
+  const unreachableSection = section(catalogue, "unreachable");
 
   /** A part of the visit that is one object ("operator", "site"; "" is the visit's own notes). */
   function objectCard(key) {
@@ -461,6 +462,19 @@ export async function visitEditor(app, original, entry) {
   drawOfficers();
   fields.set("/officers", officersBox);
 
+  // The operator could not be inspected (not found at its address, closed): a result of its own, folded away until needed.
+  const unreachableObj = visit.unreachable ?? {};
+  const unreachable = h("details", { class: "card", id: "unreachable", open: !!visit.unreachable, dataset: { ptr: "/unreachable" } },
+    h("summary", {}, h("h2", {}, tx(unreachableSection.title))),
+    h("p", { class: "hint" }, t("unreachableHint")),
+    h("div", { class: "grid" }, unreachableSection.fields.map((f) => field(f, unreachableObj, "/unreachable"))));
+  const keepUnreachable = () => {
+    if (Object.values(unreachableObj).some((x) => x !== undefined && x !== "")) visit.unreachable = unreachableObj;
+    else delete visit.unreachable;
+  };
+  unreachable.addEventListener("input", keepUnreachable);
+  unreachable.addEventListener("change", keepUnreachable);
+
   // A visit for a 双随机 task says which, and what the task calls for.
   const task = visit.taskId ? (await app.records.tasks()).find((x) => x.id === visit.taskId) : undefined;
   root = h("section", { class: "editor", id: "editor", dataset: { id: visit.id } },
@@ -473,6 +487,7 @@ export async function visitEditor(app, original, entry) {
         objectCard("operator"),
         objectCard("site"),
         h("div", { class: "card" }, h("h2", {}, tx(officerSection.title)), officersBox),
+        unreachable,
         objectCard("notice"),
         ...kinds.map(kindSection),
         objectCard(""),

@@ -105,7 +105,7 @@ function listCard(app, /** @type {string} */ key, /** @type {any} */ list) {
 
 /** A stacked bar of a plan's tasks by state: done, in progress, overdue, not started, unstaffed. */
 function progressBar(/** @type {any} */ p, /** @type {any} */ terms) {
-  const parts = [["done", p.done], ["inProgress", p.inProgress], ["overdue", p.overdue], ["notStarted", p.notStarted], ["unstaffed", p.unstaffed]];
+  const parts = [["done", p.done], ["unreachable", p.unreachable], ["inProgress", p.inProgress], ["overdue", p.overdue], ["notStarted", p.notStarted], ["unstaffed", p.unstaffed]];
   const label = (/** @type {string} */ state) => tx(terms.states.find((/** @type {any} */ s) => s.value === state)?.label);
   return h("div", { class: "plan-progress" },
     h("div", { class: "bar", role: "img", "aria-label": parts.map(([s, n]) => `${label(String(s))} ${n}`).join("，") },
