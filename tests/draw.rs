@@ -69,7 +69,7 @@ prop_compose! {
         Inspector {
             certificate_no: format!("350100190{i:02}"), name: format!("执法员{i}"),
             certificates: if se { vec!["general".into(), "specialEquipment".into()] } else { vec!["general".into()] },
-            available, conflicts: conflicts.into_iter().map(|t| format!("9135010{t:011}")).collect(),
+            fields: vec![], available, conflicts: conflicts.into_iter().map(|t| format!("9135010{t:011}")).collect(),
         }
     }
 }

@@ -204,3 +204,19 @@ fn an_operator_not_found_is_a_result_with_a_reason_not_an_inspection() {
     assert_eq!(serde_json::to_value(&counted.figures).unwrap()["visits"], serde_json::json!(0));
     assert_eq!(serde_json::to_value(&inspected.figures).unwrap()["visits"], serde_json::json!(1));
 }
+
+/// docs/draw.md prints every list's columns and the publication list's: kept true here.
+#[test]
+fn the_documented_layouts_are_the_ones_the_core_reads_and_writes() {
+    use xuncha::draw::directory::{columns, ListKind};
+    let doc = std::fs::read_to_string(format!("{}/docs/draw.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    for kind in ListKind::ALL {
+        for c in columns(kind) {
+            let row = format!("| {}{} | {} |", c.zh, if c.required { "*" } else { "" }, c.field);
+            assert!(doc.contains(&row), "docs/draw.md lacks the row {row}");
+        }
+    }
+    for c in xuncha::draw::tasks::PUBLICATION_COLUMNS {
+        assert!(doc.contains(&format!("| {c} |")), "docs/draw.md lacks the publication column {c}");
+    }
+}

@@ -121,10 +121,59 @@ pub fn seed(store: &Store, visits: usize, now: Timestamp) -> Result<Demo, StoreE
             }
         }
     }
+    demo_lists(store, bureau_id, &chosen, clerk_id, now)?;
     demo.accounts = OFFICERS.iter().map(|(login, name, _)| (login.to_string(), name.to_string(), "officer")).collect();
     demo.accounts.push((CLERK.0.into(), CLERK.1.into(), "staff"));
     demo.accounts.iter_mut().for_each(|a| a.1 = format!("{} / {password}", a.1));
     Ok(demo)
+}
+
+/// The 双随机 lists of the demo bureau, so a clerk can plan and draw at once:
+/// the operators its visits name (categories from what was checked there, one
+/// in ten a key unit), the two officers and four colleagues without accounts
+/// (two with a special-equipment certificate), and four matters.
+fn demo_lists(store: &Store, bureau_id: i64, visits: &[&xuncha::Visit], clerk_id: i64, now: Timestamp) -> Result<(), StoreError> {
+    use serde_json::json;
+    use xuncha::draw::directory::{check_list, ListKind};
+    let mut targets: std::collections::BTreeMap<String, Value> = Default::default();
+    for v in visits {
+        let Some(op) = v.operator.as_ref() else { continue };
+        let Some(code) = op.credit_code.clone().filter(|c| xuncha::credit_code::check(c).is_ok()) else { continue };
+        let entry = targets.entry(code.clone()).or_insert_with(|| {
+            let key_unit = code.bytes().map(u32::from).sum::<u32>() % 10 == 0;
+            json!({ "creditCode": code, "name": op.name.clone().unwrap_or_default(), "address": op.address, "market": v.site.as_ref().and_then(|s| s.market_id.clone()), "categories": [], "keyUnit": key_unit })
+        });
+        let categories = entry["categories"].as_array_mut().expect("a list");
+        for (has, category) in
+            [(!v.price_checks.is_empty(), "明码标价"), (!v.instrument_checks.is_empty(), "计量器具使用"), (!v.equipment_checks.is_empty(), "特种设备使用"), (!v.samples.is_empty(), "食品经营")]
+        {
+            if has && !categories.iter().any(|c| c == category) {
+                categories.push(json!(category));
+            }
+        }
+    }
+    let mut inspectors: Vec<Value> = OFFICERS
+        .iter()
+        .map(|(_, name, cert)| json!({ "certificateNo": cert, "name": name, "certificates": ["行政执法证", "特种设备"], "available": true, "fields": ["价格", "计量", "特种设备", "食品"] }))
+        .collect();
+    for (i, (name, special)) in [("赵演示", true), ("钱演示", false), ("孙演示", true), ("周演示", false)].into_iter().enumerate() {
+        let mut certificates = vec!["行政执法证"];
+        if special {
+            certificates.push("特种设备");
+        }
+        inspectors.push(json!({ "certificateNo": format!("DEMO-{:04}", i + 3), "name": name, "certificates": certificates, "available": true }));
+    }
+    let matters = json!([
+        { "code": "SJ-JG-001", "title": "明码标价情况检查", "basis": "《价格法》第十三条；《明码标价和禁止价格欺诈规定》", "checkKinds": ["price"], "categories": ["明码标价"], "ratio": 0.05, "keyUnitRatio": 0.1 },
+        { "code": "SJ-JL-001", "title": "计量器具使用情况检查", "basis": "《计量法》第九条", "checkKinds": ["metrology"], "categories": ["计量器具使用"], "ratio": 0.05, "keyUnitRatio": 0.1 },
+        { "code": "SJ-TZ-001", "title": "特种设备使用单位常规监督检查", "basis": "《特种设备安全法》第五十七条；《特种设备监督检查办法》第八条", "checkKinds": ["equipment"], "categories": ["特种设备使用"], "ratio": 0.05, "keyUnitRatio": 0.3, "certificate": "特种设备", "sector": "specialEquipment" },
+        { "code": "SJ-SP-001", "title": "食品经营者监督抽检", "basis": "《食品安全法》第八十七条", "checkKinds": ["sampling"], "categories": ["食品经营"], "ratio": 0.03, "keyUnitRatio": 0.1, "sector": "food" }
+    ]);
+    for (kind, entries) in [(ListKind::Targets, Value::Array(targets.into_values().collect())), (ListKind::Inspectors, Value::Array(inspectors)), (ListKind::Matters, matters)] {
+        let list = check_list(kind, entries).map_err(|e| StoreError::corrupt(format!("demo list {}: {:?}", kind.key(), e.reasons)))?;
+        store.put_list(bureau_id, kind.key(), &list.to_json().to_string(), clerk_id, now)?;
+    }
+    Ok(())
 }
 
 /// New ids for a generated set's records, with every reference to them moved along.

@@ -1873,6 +1873,24 @@ fn a_demo_bureau_fills_every_screen_through_the_same_write_path() {
     let chain = admin_command(&hq.dir, &["check-chain", "--bureau", "3"]);
     let walked = String::from_utf8_lossy(&chain.stdout).to_string();
     assert!(chain.status.success() && walked.contains("holds: ") && !walked.contains("holds: 0 entries"), "{walked}{}", String::from_utf8_lossy(&chain.stderr));
+    // The 双随机 lists are there: a quarter's plan over all four matters is drawn at once, and a demo officer pulls tasks.
+    let (_, lists) = hq.get_as(Some(&token), "/api/v1/staff/directories");
+    assert!(lists["targets"]["entries"].as_array().unwrap().len() > 20, "{}", lists["targets"]["entries"].as_array().unwrap().len());
+    assert_eq!((lists["inspectors"]["entries"].as_array().unwrap().len(), lists["matters"]["entries"].as_array().unwrap().len()), (6, 4));
+    let matters: Vec<Value> = lists["matters"]["entries"].as_array().unwrap().iter().map(|m| m["code"].clone()).collect();
+    let (status, plan) =
+        hq.post_as(Some(&token), "/api/v1/staff/plans", &json!({ "title": "演示季度双随机抽查", "batch": "第一批", "due": today + chrono::Days::new(90), "matters": matters }).to_string());
+    assert_eq!(status, 200, "{plan}");
+    let (status, drawn) = hq.post_as(Some(&token), &format!("/api/v1/staff/plans/{}/draw", plan["id"].as_str().unwrap()), "");
+    assert_eq!(status, 200, "{drawn}");
+    assert_eq!(drawn["result"]["plan"], json!("演示季度双随机抽查 第一批"));
+    let picked: usize = drawn["result"]["matters"].as_array().unwrap().iter().map(|m| m["picked"].as_array().unwrap().len()).sum();
+    assert!(picked > 4, "{}", drawn["result"]);
+    let officer = said.lines().find(|l| l.contains("demo-chen")).unwrap();
+    let officer_password = officer.rsplit(" / ").next().unwrap().trim();
+    let (_, login) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "demo-chen", "password": officer_password, "deviceId": "demo-tab" }).to_string());
+    let tasks = hq.pull_tasks(login["token"].as_str().unwrap(), None);
+    assert!(!tasks["tasks"].as_array().unwrap().is_empty(), "demo-chen has tasks");
 }
 
 #[test]
@@ -1976,14 +1994,22 @@ fn a_plan_is_drawn_once_from_its_frozen_inputs_and_each_officer_pulls_only_their
 
     let (status, plan) = hq.post_as(Some(&staff), "/api/v1/staff/plans", &json!({ "title": "2026 年第一批", "due": "2026-12-31", "matters": ["JL-001", "NO-SUCH"] }).to_string());
     assert_eq!((status, plan["code"].as_str()), (422, Some("UNKNOWN_MATTER")), "{plan}");
-    let (status, plan) = hq.post_as(Some(&staff), "/api/v1/staff/plans", &json!({ "title": "2026 年第一批", "due": "2026-12-31", "matters": ["JL-001"], "drawDay": "2026-03-02" }).to_string());
+    let (status, refused) = hq.post_as(Some(&staff), "/api/v1/staff/plans", &json!({ "title": "2026 年", "starts": "2027-01-01", "due": "2026-12-31", "matters": ["JL-001"] }).to_string());
+    assert_eq!((status, refused["code"].as_str()), (422, Some("BAD_PERIOD")));
+    let (status, plan) = hq.post_as(
+        Some(&staff),
+        "/api/v1/staff/plans",
+        &json!({ "title": "2026 年", "batch": "第一批", "starts": "2026-03-01", "due": "2026-12-31", "matters": ["JL-001"], "drawDay": "2026-03-02" }).to_string(),
+    );
     assert_eq!(status, 200, "{plan}");
+    assert_eq!((plan["batch"].as_str(), plan["starts"].as_str()), (Some("第一批"), Some("2026-03-01")));
     let id = plan["id"].as_str().unwrap().to_string();
     assert!(plan.get("seed").is_none() || plan["seed"].is_null(), "the seed stays at HQ until the draw: {plan}");
     let commitment = plan["seedCommitment"].as_str().unwrap().to_string();
     // The inputs as published: the same hash the plan shows.
     let (_, inputs) = hq.get_as(Some(&staff), &format!("/api/v1/staff/plans/{id}/inputs"));
     let typed: xuncha::draw::DrawInputs = serde_json::from_value(inputs).unwrap();
+    assert_eq!(typed.plan, "2026 年 第一批", "the batch is part of the published inputs");
     assert_eq!(xuncha::draw::inputs_sha256(&typed), plan["inputsSha256"].as_str().unwrap());
     assert_eq!(hq.post_as(Some(&staff2), &format!("/api/v1/staff/plans/{id}/draw"), "").0, 404, "another bureau's plan is not there");
 

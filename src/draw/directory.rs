@@ -90,6 +90,7 @@ const INSPECTOR_COLUMNS: &[Column] = &[
     col("certificateNo", "执法证号", "certificate no", Cell::Text, true),
     col("name", "姓名", "name", Cell::Text, true),
     col("certificates", "证件类别", "certificates", Cell::List, false),
+    col("fields", "执法领域", "fields", Cell::List, false),
     col("available", "在岗", "available", Cell::YesNo, false),
     col("conflicts", "回避对象", "conflicts", Cell::List, false),
 ];

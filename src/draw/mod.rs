@@ -142,6 +142,9 @@ pub struct Inspector {
     /// Certificate kinds held (e.g. "general", "specialEquipment").
     #[serde(default)]
     pub certificates: Vec<String>,
+    /// Fields of enforcement (执法领域, e.g. 价格、计量): for the clerk; not read by the draw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
     pub available: bool,
     /// 回避: targets (credit codes) this inspector may not be sent to.
     #[serde(default)]

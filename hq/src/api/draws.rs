@@ -90,8 +90,11 @@ pub async fn directory_csv(State(state): State<AppState>, StaffCaller(user): Sta
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlanRequest {
     title: String,
-    /// The last day for the tasks.
+    /// The plan's period: its first day (optional) and the last day for its tasks.
+    starts: Option<xuncha::time::Date>,
     due: xuncha::time::Date,
+    /// The batch this draw is (e.g. 第一批), when the year's plan is drawn in batches.
+    batch: Option<String>,
     /// The matters (codes of the matter list) this plan draws for.
     matters: Vec<String>,
     /// The day the windows are counted back from; today by default.
@@ -124,7 +127,11 @@ fn freeze_inputs(s: &Store, bureau: i64, req: &PlanRequest) -> Result<Result<Dra
     let targets = stored_list(s, bureau, ListKind::Targets)?;
     let inspectors = stored_list(s, bureau, ListKind::Inspectors)?;
     let draw_day = req.draw_day.unwrap_or_else(|| now().date_naive());
-    Ok(Ok(DrawInputs { plan: req.title.trim().to_string(), draw_day, matters, targets, inspectors }))
+    let plan = match req.batch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        Some(batch) => format!("{} {batch}", req.title.trim()),
+        None => req.title.trim().to_string(),
+    };
+    Ok(Ok(DrawInputs { plan, draw_day, matters, targets, inspectors }))
 }
 
 fn new_seed() -> String {
@@ -135,8 +142,16 @@ fn new_seed() -> String {
 
 fn plan_request(bytes: Result<Bytes, BytesRejection>) -> Result<PlanRequest, ApiError> {
     let req: PlanRequest = super::from_value(parse(&body(bytes)?)?)?;
-    if req.title.trim().is_empty() || req.title.chars().count() > 200 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_TITLE", "请填写计划名称（200 字以内）", "give the plan a title (at most 200 characters)"));
+    if req.title.trim().is_empty() || req.title.chars().count() > 200 || req.batch.as_ref().is_some_and(|b| b.chars().count() > 50) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BAD_TITLE",
+            "请填写计划名称（200 字以内），批次 50 字以内",
+            "give the plan a title (at most 200 characters) and a batch of at most 50",
+        ));
+    }
+    if req.starts.is_some_and(|s| s > req.due) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_PERIOD", "计划开始日期晚于完成期限", "the plan starts after its due day"));
     }
     Ok(req)
 }
@@ -152,8 +167,11 @@ pub async fn create_plan(State(state): State<AppState>, StaffCaller(user): Staff
             Err(e) => return Ok(Err(e)),
         };
         let (text, hash, seed) = (serde_json::to_string(&inputs).expect("inputs serialise"), xuncha::draw::inputs_sha256(&inputs), new_seed());
-        let due = req.due.to_string();
-        let id = s.create_plan(user.bureau_id, NewPlan { title: &inputs.plan, due: &due, inputs: &text, inputs_sha256: &hash, seed: &seed, seed_commitment: &xuncha::draw::commitment(&seed) }, at)?;
+        let (due, starts) = (req.due.to_string(), req.starts.map(|d| d.to_string()));
+        let batch = req.batch.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let plan =
+            NewPlan { title: req.title.trim(), starts: starts.as_deref(), batch, due: &due, inputs: &text, inputs_sha256: &hash, seed: &seed, seed_commitment: &xuncha::draw::commitment(&seed) };
+        let id = s.create_plan(user.bureau_id, plan, at)?;
         Ok(Ok(s.plan(user.bureau_id, &id)?.ok_or_else(|| StoreError::corrupt("a plan just made is gone"))?))
     })
     .await??;
@@ -321,6 +339,8 @@ pub async fn redraw(State(state): State<AppState>, StaffCaller(user): StaffCalle
     let old = inputs_of(&plan)?;
     let req_plan = PlanRequest {
         title: plan.title.clone(),
+        starts: None,
+        batch: plan.batch.clone(),
         due: req.due.unwrap_or(plan.due.parse().map_err(|_| StoreError::corrupt("a plan's due day"))?),
         matters: old.matters.iter().map(|m| m.code.clone()).collect(),
         draw_day: None,
@@ -333,7 +353,13 @@ pub async fn redraw(State(state): State<AppState>, StaffCaller(user): StaffCalle
         };
         let (text, hash, seed) = (serde_json::to_string(&inputs).expect("inputs serialise"), xuncha::draw::inputs_sha256(&inputs), new_seed());
         let due = req_plan.due.to_string();
-        s.prepare_redraw(bureau, &pid, &reason, NewPlan { title: &inputs.plan, due: &due, inputs: &text, inputs_sha256: &hash, seed: &seed, seed_commitment: &xuncha::draw::commitment(&seed) }, at)?;
+        s.prepare_redraw(
+            bureau,
+            &pid,
+            &reason,
+            NewPlan { title: &req_plan.title, starts: None, batch: None, due: &due, inputs: &text, inputs_sha256: &hash, seed: &seed, seed_commitment: &xuncha::draw::commitment(&seed) },
+            at,
+        )?;
         Ok(Ok(()))
     })
     .await??;

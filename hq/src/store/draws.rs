@@ -24,7 +24,11 @@ pub struct StoredList {
 pub struct Plan {
     pub id: String,
     pub title: String,
+    /// The plan's period: from `starts` (when given) to `due`, the last day for its tasks.
+    pub starts: Option<String>,
     pub due: String,
+    /// Which batch of the year's plan this draw is (e.g. 第一批); each batch is drawn as a plan of its own.
+    pub batch: Option<String>,
     pub created_at: String,
     pub inputs_sha256: String,
     pub seed_commitment: String,
@@ -39,7 +43,7 @@ pub struct Plan {
     pub result: Option<String>,
 }
 
-const PLAN_COLUMNS: &str = "id, title, due, created_at, inputs_sha256, seed_commitment, seed, drawn_at, redraws, inputs, result";
+const PLAN_COLUMNS: &str = "id, title, due, created_at, inputs_sha256, seed_commitment, seed, drawn_at, redraws, inputs, result, starts, batch";
 
 fn read_plan(row: Vec<super::sql::V>) -> R<Plan> {
     let mut c = Cols::new(row);
@@ -48,14 +52,17 @@ fn read_plan(row: Vec<super::sql::V>) -> R<Plan> {
     let redraws = c.json()?;
     let inputs = c.text()?;
     let result = c.opt_text()?;
+    let (starts, batch) = (c.opt_text()?, c.opt_text()?);
     // The seed stays at HQ until the draw reveals it.
     let seed = drawn_at.is_some().then_some(seed);
-    Ok(Plan { id, title, due, created_at, inputs_sha256, seed_commitment, seed, drawn_at, redraws, inputs, result })
+    Ok(Plan { id, title, starts, due, batch, created_at, inputs_sha256, seed_commitment, seed, drawn_at, redraws, inputs, result })
 }
 
 /// A new plan: its inputs frozen, the seed's commitment to publish.
 pub struct NewPlan<'a> {
     pub title: &'a str,
+    pub starts: Option<&'a str>,
+    pub batch: Option<&'a str>,
     pub due: &'a str,
     pub inputs: &'a str,
     pub inputs_sha256: &'a str,
@@ -99,7 +106,7 @@ impl Store {
             let n = tx.int("SELECT COUNT(*) FROM plans WHERE bureau_id = ?1 AND id LIKE ?2", &[P::Int(bureau_id), P::Text(&format!("{year}-%"))])? + 1;
             let id = format!("{year}-{n:03}");
             tx.exec(
-                "INSERT INTO plans (bureau_id, id, title, due, created_at, inputs, inputs_sha256, seed, seed_commitment, redraws) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '[]')",
+                "INSERT INTO plans (bureau_id, id, title, due, created_at, inputs, inputs_sha256, seed, seed_commitment, redraws, starts, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '[]', ?10, ?11)",
                 &[
                     P::Int(bureau_id),
                     P::Text(&id),
@@ -110,6 +117,8 @@ impl Store {
                     P::Text(plan.inputs_sha256),
                     P::Text(plan.seed),
                     P::Text(plan.seed_commitment),
+                    P::OptText(plan.starts),
+                    P::OptText(plan.batch),
                 ],
             )?;
             Ok(id)
@@ -279,6 +288,8 @@ pub const MIGRATION: &str = "CREATE TABLE directories (
         result TEXT,
         drawn_at TEXT,
         redraws TEXT NOT NULL,
+        starts TEXT,
+        batch TEXT,
         PRIMARY KEY (bureau_id, id)
     );
     CREATE TABLE tasks (

@@ -107,6 +107,7 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
 
   // A plan: the commitment is shown before the draw, the seed only after it.
   await clerk.fill('#new-plan input[name="title"]', "2026 年第四季度双随机抽查");
+  await clerk.fill('#new-plan input[name="batch"]', "第一批");
   await clerk.fill('#new-plan input[name="due"]', daysFromToday(30));
   await clerk.check('#new-plan input[value="JL-001"]');
   await clerk.click('#new-plan button[type="submit"]');
@@ -150,7 +151,7 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   const target = TARGETS.find((t) => task.endsWith(t.code));
   await chen.click(`#tasks li[data-task="${task}"] a.button`);
   await chen.waitForSelector("#editor");
-  assert.match(await chen.textContent("#task-note"), /计量器具使用情况检查（2026 年第四季度双随机抽查）.*计量器具/);
+  assert.match(await chen.textContent("#task-note"), /计量器具使用情况检查（2026 年第四季度双随机抽查 第一批）.*计量器具/);
   assert.equal(await chen.inputValue("#f_operator_name"), target.name);
   assert.equal(await chen.inputValue("#f_operator_creditCode"), target.code);
   assert.equal(await chen.inputValue("#f_officers_0_certificateNo"), "35010019001");

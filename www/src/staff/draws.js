@@ -122,6 +122,8 @@ export async function draws(app) {
   const form = h("form", { id: "new-plan", class: "card form-grid" },
     h("h2", { class: "span" }, say("newPlan")),
     h("label", { class: "field" }, say("planTitle"), h("input", { name: "title", required: true, autocomplete: "off", placeholder: say("planTitleExample") })),
+    h("label", { class: "field" }, say("planBatch"), h("input", { name: "batch", autocomplete: "off", placeholder: say("planBatchExample") })),
+    h("label", { class: "field" }, say("planStarts"), h("input", { name: "starts", type: "date" })),
     h("label", { class: "field" }, say("planDue"), h("input", { name: "due", type: "date", required: true })),
     h("fieldset", { class: "span matters" }, h("legend", {}, say("planMatters")),
       matters.length ? matters.map((/** @type {any} */ m) => h("label", { class: "check" }, h("input", { type: "checkbox", name: "matter", value: m.code }), ` ${m.code} ${m.title}（${say("ratioShort")} ${percent(m.ratio)}；${say("keyUnit")} ${percent(m.keyUnitRatio)}）`)) : h("p", { class: "muted" }, say("importMattersFirst"))),
@@ -130,7 +132,7 @@ export async function draws(app) {
     e.preventDefault();
     const f = new FormData(form);
     try {
-      const plan = await app.hq.createPlan({ title: String(f.get("title")), due: String(f.get("due")), matters: f.getAll("matter").map(String) });
+      const plan = await app.hq.createPlan({ title: String(f.get("title")), batch: String(f.get("batch") || "") || undefined, starts: String(f.get("starts") || "") || undefined, due: String(f.get("due")), matters: f.getAll("matter").map(String) });
       location.hash = `#/plan/${encodeURIComponent(plan.id)}`;
     } catch (err) {
       message.className = "error";
@@ -144,8 +146,8 @@ export async function draws(app) {
       plans.length ? h("table", { class: "board", id: "plan-list" },
         h("thead", {}, h("tr", {}, h("th", {}, say("planTitle")), h("th", {}, say("planDue")), h("th", {}, say("drawn")), h("th", {}, say("progress")))),
         h("tbody", {}, plans.map((/** @type {any} */ { plan, progress }) => h("tr", { dataset: { plan: plan.id } },
-          h("td", {}, h("a", { href: `#/plan/${encodeURIComponent(plan.id)}` }, plan.title), h("div", { class: "muted mono" }, plan.id)),
-          h("td", {}, plan.due),
+          h("td", {}, h("a", { href: `#/plan/${encodeURIComponent(plan.id)}` }, plan.title, plan.batch ? ` ${plan.batch}` : ""), h("div", { class: "muted mono" }, plan.id)),
+          h("td", {}, plan.starts ? say("planPeriod", { from: plan.starts, to: plan.due }) : plan.due),
           h("td", {}, plan.drawnAt ? plan.drawnAt.slice(0, 10) : h("span", { class: "badge open" }, say("notDrawn"))),
           h("td", {}, plan.drawnAt ? progressBar(progress, terms) : "—"))))) : h("p", { class: "muted" }, say("noPlans"))),
     message,
@@ -213,8 +215,8 @@ export async function plan(app, /** @type {string} */ id) {
   if (note) (message.className = "ok-note"), (message.textContent = note);
   const reason = h("input", { id: "redraw-reason", autocomplete: "off", placeholder: say("redrawReason"), "aria-label": say("redrawReason") });
   return h("section", { id: "plan", dataset: { plan: p.id, drawn: String(Boolean(p.drawnAt)) } },
-    h("div", { class: "screen-head" }, h("a", { href: "#/draws", class: "button" }, "‹ ", say("draws")), h("h1", {}, p.title)),
-    h("p", { class: "muted" }, `${say("planNo")} ${p.id} · ${say("planDue")} ${p.due} · ${inputs.matters.map((/** @type {any} */ m) => `${m.code} ${m.title}`).join("；")}`),
+    h("div", { class: "screen-head" }, h("a", { href: "#/draws", class: "button" }, "‹ ", say("draws")), h("h1", {}, p.title, p.batch ? ` ${p.batch}` : "")),
+    h("p", { class: "muted" }, `${say("planNo")} ${p.id} · ${p.starts ? say("planPeriod", { from: p.starts, to: p.due }) : `${say("planDue")} ${p.due}`} · ${inputs.matters.map((/** @type {any} */ m) => `${m.code} ${m.title}`).join("；")}`),
     message,
     h("div", { class: "card", id: "commitment" },
       h("h2", {}, say("publishedBefore")),

@@ -187,7 +187,7 @@ export class Hq {
     return this.call("/api/v1/staff/plans");
   }
 
-  /** @param {{ title: string, due: string, matters: string[] }} plan */
+  /** @param {{ title: string, batch?: string, starts?: string, due: string, matters: string[] }} plan */
   createPlan(plan) {
     return this.call("/api/v1/staff/plans", { method: "POST", body: plan });
   }
