@@ -431,3 +431,26 @@ pub async fn set_cap(State(state): State<AppState>, StaffCaller(user): StaffCall
     blocking(&state, move |s| s.set_inspection_cap(bureau, req.cap)).await?;
     Ok(Json(json!({ "cap": req.cap })))
 }
+
+/// `GET /api/v1/public/draws/{bureau}/{plan}`: what a bureau publishes of a
+/// plan (一公开), for anyone: before the draw its frozen inputs, their hash and
+/// the seed's commitment; after it the seed and the result too, so a third party
+/// re-runs the draw (the check page reads this link). Nothing else of the bureau.
+pub async fn public_plan(State(state): State<AppState>, Path((bureau, id)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {
+    let unknown = || ApiError::new(StatusCode::NOT_FOUND, "UNKNOWN_PLAN", "没有这个抽查计划", "no such plan");
+    let bureau: i64 = bureau.parse().map_err(|_| unknown())?;
+    let wanted = id.clone();
+    let found = blocking(&state, move |s| match s.plan(bureau, &wanted)? {
+        Some(p) => Ok(Some((p, s.bureau_name(bureau)?))),
+        None => Ok(None),
+    })
+    .await?;
+    let Some((plan, bureau_name)) = found else { return Err(unknown()) };
+    let inputs: Value = serde_json::from_str(&plan.inputs).map_err(|e| StoreError::corrupt(format!("plan {id}'s inputs: {e}")))?;
+    let result: Option<Value> = plan.result.as_deref().map(serde_json::from_str).transpose().map_err(|e| StoreError::corrupt(format!("plan {id}'s result: {e}")))?;
+    Ok(Json(json!({
+        "bureau": bureau_name, "id": plan.id, "title": plan.title, "batch": plan.batch, "starts": plan.starts, "due": plan.due,
+        "inputsSha256": plan.inputs_sha256, "seedCommitment": plan.seed_commitment, "seed": plan.seed, "drawnAt": plan.drawn_at,
+        "inputs": inputs, "result": result, "redraws": plan.redraws,
+    })))
+}

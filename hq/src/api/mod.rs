@@ -356,6 +356,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/pull", post(sync::pull))
         // Public: the page a printed document's QR code opens.
         .route("/verify", get(verify::verify))
+        // Public: what a bureau publishes of a 双随机 plan, for anyone to re-run the draw.
+        .route("/api/v1/public/draws/{bureau}/{plan}", get(draws::public_plan))
         .merge(pushes)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -129,6 +129,19 @@ test("a clerk imports the lists, plans and draws; each officer gets only their t
   await clerk.setViewportSize(TABLET);
   await clerk.screenshot({ path: `${ARTIFACTS}/plan-drawn-1024x768.png`, fullPage: true });
 
+  // A third party, not signed in, opens the bureau's public link and re-runs the draw: the same targets.
+  const link = await clerk.getAttribute("#public-link", "href");
+  const outsider = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+  const checker = await open(outsider, link);
+  await checker.waitForSelector("#draw-source:has-text('鼓楼区市场监督管理局')");
+  assert.equal((await checker.inputValue('#draw-form [name="seed"]')).trim(), seed);
+  await checker.click('#draw-form button[type="submit"]');
+  await checker.waitForSelector("#commitment-ok");
+  const rerun = await checker.$$eval(".matter-draw tbody tr", (rows) => rows.map((r) => r.dataset.creditCode).sort());
+  assert.deepEqual(rerun, TARGETS.map((t) => t.code).sort());
+  await checker.screenshot({ path: `${ARTIFACTS}/draw-public-rerun-1280x800.png`, fullPage: true });
+  await outsider.close();
+
   // Each officer's tablet lists exactly the tasks they were drawn for.
   const mineOf = (name) => drawnTasks.filter((t) => t.inspectors.includes(name)).map((t) => t.id).sort();
   const liTablet = await newContext(browser, TABLET);

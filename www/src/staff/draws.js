@@ -206,6 +206,8 @@ export async function plan(app, /** @type {string} */ id) {
       message.textContent = words(err);
     }
   };
+  const bureauId = (await app.hq.session())?.user?.bureauId;
+  const publicLink = `${location.origin}/staff/#/draw-check?plan=/api/v1/public/draws/${bureauId}/${encodeURIComponent(p.id)}`;
   const byId = new Map(progress.tasks.map((/** @type {any} */ t) => [t.taskId, t]));
   const matterTitle = (/** @type {string} */ code) => inputs.matters.find((/** @type {any} */ m) => m.code === code)?.title ?? code;
   const publishedOn = h("input", { type: "date", id: "published-on", value: new Date().toLocaleDateString("sv-SE") });
@@ -224,6 +226,7 @@ export async function plan(app, /** @type {string} */ id) {
       h("p", {}, `${say("inputsHash")}：`, h("span", { class: "mono", id: "inputs-sha256" }, p.inputsSha256)),
       h("p", { class: "muted" }, say("inputsCounts", { targets: inputs.targets.length, inspectors: inputs.inspectors.length, matters: inputs.matters.length })),
       h("button", { type: "button", id: "download-inputs", onclick: () => download(() => app.hq.planInputs(p.id), `draw-inputs-${p.id}.json`, "json") }, say("downloadInputs")),
+      h("p", { class: "hint" }, say("publicLink"), h("a", { id: "public-link", href: publicLink }, publicLink)),
       p.drawnAt
         ? h("div", { id: "revealed" },
           h("p", {}, `${say("seed")}：`, h("span", { class: "mono", id: "seed" }, p.seed)),

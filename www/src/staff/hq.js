@@ -178,6 +178,11 @@ export class Hq {
     return this.call(`/api/v1/staff/directories/${encodeURIComponent(list)}`, { method: "PUT", csv });
   }
 
+  /** What a bureau published of a plan (public: no sign-in needed). @param {string} path */
+  publicPlan(path) {
+    return this.call(path);
+  }
+
   /** A list as CSV, written by HQ's core as it reads it back. @param {string} list */
   listCsv(list) {
     return this.call(`/api/v1/staff/directories/${encodeURIComponent(list)}/csv`, { text: true });

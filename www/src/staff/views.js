@@ -635,5 +635,17 @@ export function drawCheck(app) {
       out.replaceChildren(h("p", { class: "error", role: "alert", id: "draw-error" }, tx(err.messages) || String(err.message ?? err)));
     }
   });
-  return h("section", { id: "draw-check" }, form, out);
+  // A bureau's published link (…#/draw-check?plan=/api/v1/public/draws/B/P) fills the form from what it published.
+  const published = new URLSearchParams(location.hash.split("?")[1] ?? "").get("plan");
+  const source = h("p", { class: "muted", id: "draw-source" });
+  if (published && published.startsWith("/api/v1/public/draws/")) {
+    app.hq.publicPlan(published).then((p) => {
+      /** @type {HTMLTextAreaElement} */ (form.querySelector('[name="inputs"]')).value = JSON.stringify(p.inputs, null, 2);
+      /** @type {HTMLInputElement} */ (form.querySelector('[name="seed"]')).value = p.seed ?? "";
+      /** @type {HTMLInputElement} */ (form.querySelector('[name="commitment"]')).value = p.seedCommitment;
+      source.textContent = say("publishedBy", { bureau: p.bureau, title: [p.title, p.batch].filter(Boolean).join(" ") });
+      if (!p.seed) source.textContent += ` ${say("notDrawnYet")}`;
+    }, (err) => out.replaceChildren(h("p", { class: "error", role: "alert" }, String(err?.words?.zh ?? err?.message ?? err))));
+  }
+  return h("section", { id: "draw-check" }, source, form, out);
 }
