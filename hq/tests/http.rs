@@ -299,6 +299,36 @@ fn a_stale_base_is_a_conflict_and_both_versions_are_kept() {
     assert_eq!(statuses(&hq.push(vec![change(&tablet_b, Some(rev(1)), rev(3))]).1), vec!["conflict"]);
     let (_, health) = hq.stats();
     assert_eq!((health["records"].as_i64(), health["conflicts"].as_i64()), (Some(1), Some(1)));
+
+    // Staff compare and take tablet B's version: written as the next revision, the conflict settled once.
+    let id = draft["id"].as_str().unwrap().to_string();
+    let staff = hq.staff.clone();
+    let path = format!("/api/v1/staff/records/{id}/conflicts/{}", rev(3));
+    assert_eq!(hq.post_as(Some(&hq.officer.clone()), &path, r#"{"take":true}"#).0, 403, "officers settle nothing here");
+    assert_eq!(hq.post_as(Some(&staff), &format!("/api/v1/staff/records/{id}/conflicts/{}", rev(9)), r#"{"take":true}"#).1["code"], json!("NO_SUCH_CONFLICT"));
+    let staff2 = hq.login("staff2").unwrap();
+    assert_eq!(hq.post_as(Some(&staff2), &path, r#"{"take":true}"#).1["code"], json!("NO_SUCH_CONFLICT"), "another bureau's conflict is not there");
+    let (status, taken) = hq.post_as(Some(&staff), &path, r#"{"take":true}"#);
+    assert_eq!((status, taken["resolution"].as_str(), taken["written"]["status"].as_str()), (200, Some("taken"), Some("accepted")), "{taken}");
+    let (_, trail) = hq.get_as(Some(&staff), &format!("/api/v1/staff/records/{id}/revisions"));
+    let revisions = trail["revisions"].as_array().unwrap();
+    assert_eq!((revisions.len(), revisions.last().unwrap()["record"]["notes"].clone()), (3, json!("乙补记")), "B's version is current, A's kept in the trail");
+    assert_eq!((trail["conflicts"][0]["resolution"].as_str(), trail["conflicts"][0]["resolvedAt"].is_string()), (Some("taken"), true));
+    assert_eq!(hq.post_as(Some(&staff), &path, r#"{"take":false}"#).1["code"], json!("ALREADY_RESOLVED"));
+    assert_eq!(hq.stats().1["conflicts"].as_i64(), Some(0), "a settled conflict is no longer counted");
+
+    // A conflict over a finalised version is settled on the tablet: here only the current may be kept.
+    let mut finalised = visit(77);
+    let base = change(&draft_visit(77), None, rev(70));
+    assert_eq!(statuses(&hq.push(vec![base]).1), vec!["accepted"]);
+    let mut other = draft_visit(77);
+    other["notes"] = json!("另一台");
+    assert_eq!(statuses(&hq.push(vec![change(&other, Some(rev(70)), rev(71))]).1), vec!["accepted"]);
+    finalised["notes"] = json!("定稿");
+    assert_eq!(statuses(&hq.push(vec![change(&finalised, Some(rev(70)), rev(72))]).1), vec!["conflict"]);
+    let fpath = format!("/api/v1/staff/records/{}/conflicts/{}", finalised["id"].as_str().unwrap(), rev(72));
+    assert_eq!(hq.post_as(Some(&staff), &fpath, r#"{"take":true}"#).1["code"], json!("CANNOT_TAKE"));
+    assert_eq!(hq.post_as(Some(&staff), &fpath, r#"{"take":false}"#).1["resolution"], json!("kept"));
 }
 
 impl Hq {

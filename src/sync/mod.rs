@@ -13,6 +13,7 @@
 //!   corrections come as amendments, which are new records.
 //! - A *pull* returns changes after an opaque cursor, a page at a time.
 
+pub mod diff;
 mod hash;
 
 use serde::{Deserialize, Serialize};

@@ -216,6 +216,15 @@ pub fn credit_code_in(text: &str) -> Option<String> {
     crate::credit_code::find_in(text)
 }
 
+/// What differs between two versions of a record, leaf by leaf (JSON Pointers):
+/// what staff compare when resolving a conflict.
+#[wasm_bindgen(js_name = recordDifferences, unchecked_return_type = "Difference[]")]
+pub fn record_differences(before: JsValue, after: JsValue) -> Result<JsValue, JsValue> {
+    let a: serde_json::Value = from_js(before).map_err(|e| js_error(&e))?;
+    let b: serde_json::Value = from_js(after).map_err(|e| js_error(&e))?;
+    Ok(to_js(&crate::sync::diff::differences(&a, &b)))
+}
+
 /// The visit a 双随机 task starts (`draw::tasks::visit_for`): the task's id,
 /// the operator and site from the directory entry, the two inspectors. The app
 /// adds the id, schema version and status as for any new visit.

@@ -655,7 +655,7 @@ export interface ChangeResult {
 
 export interface PushResponse { protocolVersion: number; results: ChangeResult[]; }
 
-export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; templatesVersion?: string; }
+export interface PullRequest { protocolVersion: number; cursor?: string; limit?: number; rulebookVersion?: string; templatesVersion?: string; tasksVersion?: string; }
 
 export interface PulledChange { kind: RecordKind; id: string; revision: string; sha256: string; record: Visit | SampleFollowUp | DeliveryRecord | RectificationRecord; }
 
@@ -668,6 +668,8 @@ export interface PullResponse {
   rulebook?: unknown;
   /** HQ's document templates (what `loadDocumentTemplates` takes), when the device runs another version. */
   templates?: unknown;
+  /** The officer's 双随机 tasks, when the device holds another version of the list. */
+  tasks?: { version: string; tasks: Task[] };
 }
 
 /** How a form value is entered (see `formCatalogue`). */
@@ -933,3 +935,6 @@ export interface TaskTerms {
   outcomes: { value: TaskOutcome; label: Text }[];
   publicationColumns: string[];
 }
+
+/** A leaf that differs between two versions of a record (`recordDifferences`). */
+export interface Difference { path: string; before?: unknown; after?: unknown; }

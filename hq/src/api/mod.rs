@@ -315,6 +315,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(sync::push))
         .route("/api/v1/staff/follow-ups", post(staff::follow_up))
         .route("/api/v1/staff/rectifications", post(staff::rectification))
+        .route("/api/v1/staff/records/{id}/conflicts/{revision}", post(staff::resolve_conflict))
         .route("/api/v1/staff/rulebooks/preview", post(rulebooks::preview))
         .route("/api/v1/staff/rulebooks", post(rulebooks::publish))
         .route("/api/v1/staff/directories/{list}", put(draws::put_directory))

@@ -166,6 +166,12 @@ pub async fn rectification(State(state): State<AppState>, StaffCaller(user): Sta
 /// on the current one) and it goes the way of every push (authorise → judge → apply).
 async fn staff_write(state: AppState, user: crate::store::User, kind: xuncha::sync::RecordKind, bytes: Result<Bytes, BytesRejection>) -> Result<Json<xuncha::sync::ChangeResult>, ApiError> {
     let record: serde_json::Value = parse(&json_body(bytes)?)?;
+    staff_write_value(&state, user, kind, record).await.map(Json)
+}
+
+/// A whole record written by staff: HQ makes the change — the next revision
+/// after the current one — and judges it like any pushed change.
+async fn staff_write_value(state: &AppState, user: crate::store::User, kind: xuncha::sync::RecordKind, record: serde_json::Value) -> Result<xuncha::sync::ChangeResult, ApiError> {
     // The record's own id names the change: without a UUID there is nothing to write under.
     let id = match record.get("id").and_then(|v| v.as_str()) {
         Some(id) if record.is_object() && xuncha::ids::is_uuid(id) => id.to_string(),
@@ -184,8 +190,8 @@ async fn staff_write(state: AppState, user: crate::store::User, kind: xuncha::sy
     let sha256 = xuncha::sync::content_sha256(&record);
     let change = xuncha::sync::Change { kind, id, base_revision, revision, sha256, record, signature: None };
     let device = format!("hq:{}", user.login);
-    let mut results = apply_changes(&state, vec![change], user, device).await?;
-    results.pop().map(Json).ok_or_else(|| StoreError::corrupt("no answer for the change").into())
+    let mut results = apply_changes(state, vec![change], user, device).await?;
+    results.pop().ok_or_else(|| StoreError::corrupt("no answer for the change").into())
 }
 
 /// `GET /api/v1/staff/records/{id}/revisions`: a record's audit trail — every
@@ -209,6 +215,65 @@ pub async fn record_revisions(State(state): State<AppState>, StaffCaller(user): 
         return Err(no_such());
     }
     Ok(Json(json!({ "id": id, "revisions": revisions, "conflicts": conflicts })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    /// true: the conflicting version becomes the record's next revision; false: the current one stays.
+    take: bool,
+}
+
+/// `POST /api/v1/staff/records/{id}/conflicts/{revision}`: resolve a conflict —
+/// take the conflicting version (written as the next revision, judged like any
+/// write; drafts only: a finalised version carries its device's signature and is
+/// settled on the tablet) or keep the current one. Once per conflict.
+pub async fn resolve_conflict(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    Path((id, revision)): Path<(String, String)>,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let req: ResolveRequest = super::from_value(parse(&json_body(bytes)?)?)?;
+    let no_such = || ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_CONFLICT", "本局这条记录没有这个冲突版本", "no such conflicting version of a record of this bureau");
+    if !xuncha::ids::is_uuid(&id) {
+        return Err(no_such());
+    }
+    let bureau = user.bureau_id;
+    let (conflict, history) = blocking(&state, {
+        let (id, revision) = (id.clone(), revision.clone());
+        move |s| Ok((s.conflict(bureau, &id, &revision)?, s.record_history(bureau, &id)?.0))
+    })
+    .await?;
+    let Some((body, resolution)) = conflict else { return Err(no_such()) };
+    let resolved = || ApiError::new(StatusCode::CONFLICT, "ALREADY_RESOLVED", "这个冲突已经处理过", "this conflict was resolved already");
+    if resolution.is_some() {
+        return Err(resolved());
+    }
+    let mut written = None;
+    if req.take {
+        let current_is_draft = history.last().is_some_and(|r| r["record"]["status"] != "finalised");
+        if body["status"] != "draft" || !current_is_draft {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "CANNOT_TAKE",
+                "已定稿的版本带有设备签名，只能在平板上处理；此处只能保留当前版本",
+                "a finalised version carries its device's signature and is settled on the tablet; here only the current version can be kept",
+            ));
+        }
+        let result = staff_write_value(&state, user.clone(), xuncha::sync::RecordKind::Visit, body).await?;
+        if !matches!(result.status, xuncha::sync::ChangeStatus::Accepted) {
+            let reason = result.reason.clone().unwrap_or_default();
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "NOT_TAKEN", format!("该版本未能写入（{reason}）"), format!("the version was not written ({reason})")));
+        }
+        written = Some(result);
+    }
+    let how = if req.take { "taken" } else { "kept" };
+    let (uid, at) = (user.id, now());
+    if !blocking(&state, move |s| s.resolve_conflict(bureau, &id, &revision, how, uid, at)).await? {
+        return Err(resolved());
+    }
+    Ok(Json(json!({ "resolution": how, "written": written })))
 }
 
 #[derive(serde::Deserialize)]

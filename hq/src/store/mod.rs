@@ -159,7 +159,7 @@ impl Store {
             Ok((
                 tx.int("SELECT COUNT(*) FROM records WHERE bureau_id = ?1", &b)?,
                 tx.int("SELECT COUNT(*) FROM changes WHERE bureau_id = ?1", &b)?,
-                tx.int("SELECT COUNT(*) FROM conflicts WHERE bureau_id = ?1", &b)?,
+                tx.int("SELECT COUNT(*) FROM conflicts WHERE bureau_id = ?1 AND resolution IS NULL", &b)?,
             ))
         })
     }

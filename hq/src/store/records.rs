@@ -268,6 +268,28 @@ impl Store {
         self.read(|tx| tx.row("SELECT revision FROM records WHERE id = ?1 AND bureau_id = ?2", &[P::Text(id), P::Int(bureau_id)])?.map(|r| Cols::new(r).text()).transpose())
     }
 
+    /// A conflicting version kept for a record of the bureau: (its body, how it was resolved, if it was).
+    pub fn conflict(&self, bureau_id: i64, id: &str, revision: &str) -> R<Option<(Value, Option<String>)>> {
+        self.read(|tx| {
+            let Some(row) = tx.row("SELECT body, resolution FROM conflicts WHERE id = ?1 AND revision = ?2 AND bureau_id = ?3", &[P::Text(id), P::Text(revision), P::Int(bureau_id)])? else {
+                return Ok(None);
+            };
+            let mut cols = Cols::new(row);
+            Ok(Some((cols.json()?, cols.opt_text()?)))
+        })
+    }
+
+    /// Record how staff resolved a conflict — once: false when it was resolved already.
+    pub fn resolve_conflict(&self, bureau_id: i64, id: &str, revision: &str, resolution: &str, user_id: i64, now: Timestamp) -> R<bool> {
+        self.write(Some(bureau_id), |tx| {
+            let n = tx.exec(
+                "UPDATE conflicts SET resolution = ?1, resolved_by = ?2, resolved_at = ?3 WHERE id = ?4 AND revision = ?5 AND bureau_id = ?6 AND resolution IS NULL",
+                &[P::Text(resolution), P::Int(user_id), P::Text(&now.to_rfc3339()), P::Text(id), P::Text(revision), P::Int(bureau_id)],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
     /// Every revision HQ accepted of one record of a bureau, oldest first, and
     /// the conflicting versions kept beside them (the record's audit trail).
     pub fn record_history(&self, bureau_id: i64, id: &str) -> R<(Vec<Value>, Vec<Value>)> {
@@ -276,7 +298,7 @@ impl Store {
             Ok((
                 tx.rows("SELECT revision, base_revision, sha256, device_id, received_at, body FROM changes WHERE id = ?1 AND bureau_id = ?2 ORDER BY seq", &args)?,
                 tx.rows(
-                    "SELECT revision, base_revision, sha256, device_id, received_at, body, current_revision FROM conflicts WHERE id = ?1 AND bureau_id = ?2 ORDER BY received_at, revision",
+                    "SELECT revision, base_revision, sha256, device_id, received_at, body, current_revision, resolution, resolved_at FROM conflicts WHERE id = ?1 AND bureau_id = ?2 ORDER BY received_at, revision",
                     &args,
                 )?,
             ))
@@ -287,6 +309,8 @@ impl Store {
             let mut out = serde_json::json!({ "revision": revision, "baseRevision": base, "sha256": sha256, "deviceId": device, "receivedAt": at, "record": record });
             if conflict {
                 out["currentRevision"] = Value::String(cols.text()?);
+                out["resolution"] = cols.opt_text()?.map_or(Value::Null, Value::String);
+                out["resolvedAt"] = cols.opt_text()?.map_or(Value::Null, Value::String);
             }
             Ok(out)
         };

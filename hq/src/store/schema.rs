@@ -165,6 +165,10 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE bureaus ADD COLUMN document_prefix TEXT NOT NULL DEFAULT '';",
     // 8: 双随机 — each bureau's lists, its plans and the tasks their draws made.
     super::draws::MIGRATION,
+    // 9: a conflict resolved by staff: how (its version taken, or the current kept), by whom, when.
+    "ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+    ALTER TABLE conflicts ADD COLUMN resolved_by INTEGER;
+    ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;",
 ];
 
 /// After migration 5: fill `record_officers` from the visits HQ already holds.

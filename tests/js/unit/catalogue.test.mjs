@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import core from "./core.mjs";
-import { section, kindSections, visibleFields, visibleOptions, isRequired, changeSubtype, setAt, getAt, parseList, term, labelWithUnit, itemName } from "../../../www/src/app/catalogue.js";
+import { section, kindSections, visibleFields, visibleOptions, isRequired, changeSubtype, setAt, getAt, parseList, term, labelWithUnit, itemName, fieldAt } from "../../../www/src/app/catalogue.js";
 
 const catalogue = core.formCatalogue();
 const paths = (fields) => fields.map((f) => f.path);
@@ -88,4 +88,19 @@ test("an item is called by its first text the officer filled (else its code), in
   assert.equal(itemName(section(catalogue, "samples"), { category: "food", sampleNo: "DC1", productName: "芹菜" }), "芹菜");
   assert.equal(itemName(section(catalogue, "samples"), { category: "food", sampleNo: "DC1" }), "DC1");
   assert.equal(itemName(section(catalogue, "samples"), { category: "food" }), undefined);
+});
+
+test("a pointer into a visit names the part and field the catalogue describes", () => {
+  const at = (p) => {
+    const f = fieldAt(catalogue, p);
+    return f && [f.section.key, f.index, f.field?.path];
+  };
+  assert.deepEqual(at("/operator/name"), ["operator", undefined, "name"]);
+  assert.deepEqual(at("/priceChecks/2/markedPrice"), ["priceChecks", 2, "markedPrice"]);
+  assert.deepEqual(at("/instrumentChecks/0/verification/markPresent"), ["instrumentChecks", 0, "verification.markPresent"]);
+  // Below a table field: the table.
+  assert.deepEqual(at("/instrumentChecks/0/weighings/1/readingG"), ["instrumentChecks", 0, "weighings"]);
+  assert.deepEqual(at("/notes"), ["", undefined, "notes"]);
+  assert.deepEqual(at("/priceChecks/1"), ["priceChecks", 1, undefined]);
+  assert.equal(at("/noSuchThing"), undefined);
 });

@@ -151,3 +151,31 @@ export function parseList(text, numbers = false) {
   const parts = text.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean);
   return numbers ? parts.map(Number).filter((n) => !Number.isNaN(n)) : parts;
 }
+
+/**
+ * The part and field a JSON Pointer into a visit names, as the catalogue
+ * describes them: "/priceChecks/0/markedPrice" → the price section, item 0,
+ * its markedPrice field; "/operator/name"; "/notes" (the visit's own fields).
+ * A pointer below a field (a table's row) names that field. Undefined when the
+ * catalogue has no such part or field.
+ * @param {FormCatalogue} catalogue @param {string} ptr
+ * @returns {{ section: FormSection, index?: number, field?: FormField } | undefined}
+ */
+export function fieldAt(catalogue, ptr) {
+  const parts = ptr.split("/").slice(1).map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"));
+  let sec = catalogue.sections.find((s) => s.key === parts[0] && s.key !== "");
+  let rest = parts.slice(1);
+  if (!sec) {
+    sec = catalogue.sections.find((s) => s.key === "");
+    rest = parts;
+  }
+  if (!sec) return undefined;
+  let index;
+  if (sec.repeated && /^\d+$/.test(rest[0] ?? "")) index = Number(rest.shift());
+  for (let n = rest.length; n > 0; n--) {
+    const path = rest.slice(0, n).join(".");
+    const field = sec.fields.find((f) => f.path === path);
+    if (field) return { section: sec, index, field };
+  }
+  return rest.length ? (sec.key === "" ? undefined : { section: sec, index }) : { section: sec, index };
+}

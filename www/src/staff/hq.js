@@ -161,6 +161,11 @@ export class Hq {
     return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/revisions`);
   }
 
+  /** Settle a conflict: take its version (drafts only) or keep the current one. @param {string} id @param {string} revision @param {boolean} take */
+  resolveConflict(id, revision, take) {
+    return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/conflicts/${encodeURIComponent(revision)}`, { method: "POST", body: { take } });
+  }
+
   /** @param {string} id */
   documents(id) {
     return this.call(`/api/v1/staff/records/${encodeURIComponent(id)}/documents`);

@@ -2,7 +2,7 @@
 // (labels, findings, charts); the pure parts live in state.js.
 import { t, tx, getLang } from "../app/i18n.js";
 import { h, formatTime, today, twoTapButton, problemItems } from "../app/ui.js";
-import { term, section, itemName } from "../app/catalogue.js";
+import { term, section, itemName, fieldAt } from "../app/catalogue.js";
 import { fieldRenderer } from "../app/form-fields.js";
 import { HqError } from "./hq.js";
 import { periodOf, filterDeadlines, countByStatus, searchVisits, figuresView, figuresParams, narrowTo } from "./state.js";
@@ -339,8 +339,50 @@ export async function record(app, id) {
     h("div", { class: "card" }, h("h2", {}, say("revisions")),
       h("table", { class: "board", id: "revisions" },
         h("thead", {}, h("tr", {}, h("th", {}, say("received")), h("th", {}, say("device")), h("th", {}, say("status")), h("th", {}, say("revision")))),
-        h("tbody", {}, revisions.map((r) => h("tr", {}, h("td", {}, formatTime(r.receivedAt)), h("td", {}, r.deviceId), h("td", {}, r.record.status === "finalised" ? t("finalised") : r.record.status === "draft" ? t("draft") : r.record.status ?? ""), h("td", { class: "mono" }, r.revision.slice(0, 8)))))),
-      conflicts.length ? [h("h3", {}, say("conflicts")), h("ul", {}, conflicts.map((c) => h("li", {}, `${formatTime(c.receivedAt)} · ${c.deviceId} · ${c.revision.slice(0, 8)}`)))] : null));
+        h("tbody", {}, revisions.map((r) => h("tr", {}, h("td", {}, formatTime(r.receivedAt)), h("td", {}, r.deviceId), h("td", {}, r.record.status === "finalised" ? t("finalised") : r.record.status === "draft" ? t("draft") : r.record.status ?? ""), h("td", { class: "mono" }, r.revision.slice(-8)))))),
+      conflicts.length ? conflictsCard(app, id, revisions[revisions.length - 1]?.record ?? v, conflicts) : null));
+}
+
+/**
+ * A record's conflicting versions: for each still open, what it says against
+ * the current version field by field (the core's differences, the catalogue's
+ * labels), and the choice — take it, or keep the current one; the settled ones
+ * with how they were settled.
+ */
+function conflictsCard(app, /** @type {string} */ id, /** @type {any} */ current, /** @type {any[]} */ conflicts) {
+  const message = h("p", { id: "conflict-outcome", role: "status" });
+  const resolve = async (/** @type {any} */ c, /** @type {boolean} */ take) => {
+    try {
+      await app.hq.resolveConflict(id, c.revision, take);
+      app.records = null;
+      dispatchEvent(new HashChangeEvent("hashchange"));
+    } catch (err) {
+      message.className = "error";
+      message.textContent = words(err);
+    }
+  };
+  const name = (/** @type {string} */ ptr) => {
+    const at = fieldAt(app.catalogue, ptr);
+    if (!at) return ptr;
+    const item = at.index === undefined ? "" : say("itemNo", { n: at.index + 1 });
+    return [tx(at.section.title), item, at.field ? tx(at.field.label) : ""].filter(Boolean).join(" · ");
+  };
+  const shown = (/** @type {unknown} */ x) => (x === undefined || x === null ? "—" : x === true ? say("yes") : x === false ? say("no") : typeof x === "object" ? JSON.stringify(x) : String(x));
+  return h("div", { class: "conflicts", id: "conflicts" },
+    h("h3", {}, say("conflicts")),
+    message,
+    conflicts.map((c) => {
+      const head = h("p", {}, `${formatTime(c.receivedAt)} · ${c.deviceId} · ${c.revision.slice(-8)}`);
+      if (c.resolution) return h("div", { class: "conflict settled", dataset: { revision: c.revision, resolution: c.resolution } }, head, h("p", { class: "ok-note" }, say(c.resolution === "taken" ? "conflictTaken" : "conflictKept", { at: formatTime(c.resolvedAt) })));
+      const diffs = app.core.recordDifferences(current, c.record).filter((d) => !["/updatedAt", "/savedAt"].includes(d.path));
+      return h("div", { class: "conflict open", dataset: { revision: c.revision } }, head,
+        h("table", { class: "board compact" },
+          h("thead", {}, h("tr", {}, h("th", {}, say("field")), h("th", {}, say("currentVersion")), h("th", {}, say("thisVersion")))),
+          h("tbody", {}, diffs.map((d) => h("tr", { dataset: { path: d.path } }, h("td", {}, name(d.path)), h("td", {}, shown(d.before)), h("td", {}, shown(d.after)))))),
+        h("div", { class: "inline" },
+          c.record?.status === "draft" && current?.status !== "finalised" ? h("button", { type: "button", class: "primary", dataset: { act: "take" }, onclick: () => resolve(c, true) }, say("takeVersion")) : h("span", { class: "muted" }, say("settleOnTablet")),
+          h("button", { type: "button", dataset: { act: "keep" }, onclick: () => resolve(c, false) }, say("keepCurrent"))));
+    }));
 }
 
 /**
