@@ -142,7 +142,8 @@ fn new_seed() -> String {
 
 fn plan_request(bytes: Result<Bytes, BytesRejection>) -> Result<PlanRequest, ApiError> {
     let req: PlanRequest = super::from_value(parse(&body(bytes)?)?)?;
-    if req.title.trim().is_empty() || req.title.chars().count() > 200 || req.batch.as_ref().is_some_and(|b| b.chars().count() > 50) {
+    // (No NUL: PostgreSQL cannot hold one, and both databases answer alike.)
+    if req.title.trim().is_empty() || req.title.chars().count() > 200 || req.title.contains('\0') || req.batch.as_ref().is_some_and(|b| b.chars().count() > 50 || b.contains('\0')) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "BAD_TITLE",
@@ -251,11 +252,19 @@ pub async fn published(State(state): State<AppState>, StaffCaller(user): StaffCa
     Ok(Json(json!({ "published": marked, "on": on })))
 }
 
+/// A plan id from a request names none when it could not be stored (a NUL, or longer than any id HQ gives).
+fn possible_plan_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && !id.contains('\0')
+}
+
 async fn find_plan(state: &AppState, user: &User, id: &str) -> Result<Plan, ApiError> {
+    let unknown =
+        || ApiError::new(StatusCode::NOT_FOUND, "UNKNOWN_PLAN", format!("本局没有编号为“{}”的抽查计划", id.replace('\0', "")), format!("this bureau has no plan \"{}\"", id.replace('\0', "")));
+    if !possible_plan_id(id) {
+        return Err(unknown());
+    }
     let (bureau, wanted) = (user.bureau_id, id.to_string());
-    blocking(state, move |s| s.plan(bureau, &wanted))
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "UNKNOWN_PLAN", format!("本局没有编号为“{id}”的抽查计划"), format!("this bureau has no plan \"{id}\"")))
+    blocking(state, move |s| s.plan(bureau, &wanted)).await?.ok_or_else(unknown)
 }
 
 fn inputs_of(plan: &Plan) -> Result<DrawInputs, StoreError> {
@@ -439,6 +448,9 @@ pub async fn set_cap(State(state): State<AppState>, StaffCaller(user): StaffCall
 pub async fn public_plan(State(state): State<AppState>, Path((bureau, id)): Path<(String, String)>) -> Result<Json<Value>, ApiError> {
     let unknown = || ApiError::new(StatusCode::NOT_FOUND, "UNKNOWN_PLAN", "没有这个抽查计划", "no such plan");
     let bureau: i64 = bureau.parse().map_err(|_| unknown())?;
+    if !possible_plan_id(&id) {
+        return Err(unknown());
+    }
     let wanted = id.clone();
     let found = blocking(&state, move |s| match s.plan(bureau, &wanted)? {
         Some(p) => Ok(Some((p, s.bureau_name(bureau)?))),
