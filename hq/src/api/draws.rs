@@ -198,7 +198,12 @@ pub async fn plans(State(state): State<AppState>, StaffCaller(user): StaffCaller
 async fn plan_tasks(state: &AppState, user: &User, id: &str) -> Result<Vec<Task>, ApiError> {
     let (bureau, id) = (user.bureau_id, id.to_string());
     let bodies = blocking(state, move |s| s.plan_tasks(bureau, &id)).await?;
-    Ok(bodies.iter().map(|b| serde_json::from_str(b).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?)
+    Ok(read_tasks(&bodies)?)
+}
+
+/// Stored tasks read back, typed (or as JSON, to pass on as stored); a task that does not read is damage.
+fn read_tasks<T: serde::de::DeserializeOwned>(bodies: &[String]) -> Result<Vec<T>, StoreError> {
+    bodies.iter().map(|b| serde_json::from_str(b).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect()
 }
 
 /// Where each of these tasks stands today, from the bureau's visits and the publications recorded.
@@ -213,7 +218,7 @@ async fn plan_progress(state: &AppState, user: &User, tasks: &[Task]) -> Result<
 pub(super) async fn open_publications(state: &AppState, user: &User, b: &super::staff::BureauRecords, as_of: xuncha::time::Date) -> Result<Vec<Value>, ApiError> {
     let bureau = user.bureau_id;
     let (bodies, published) = blocking(state, move |s| Ok((s.bureau_tasks(bureau)?, s.publications(bureau)?))).await?;
-    let tasks: Vec<Task> = bodies.iter().map(|t| serde_json::from_str(t).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?;
+    let tasks: Vec<Task> = read_tasks(&bodies)?;
     let progress = progress(&tasks, &b.visits, &b.follow_ups, b.rulebook(), as_of, &published);
     Ok(tasks
         .iter()
@@ -389,7 +394,7 @@ pub async fn publication(State(state): State<AppState>, StaffCaller(user): Staff
 pub fn officer_tasks(s: &Store, user: &User, known: Option<&str>) -> Result<Option<Value>, StoreError> {
     let Some(cert) = user.certificate() else { return Ok(None) };
     let bodies = s.officer_tasks(user.bureau_id, cert)?;
-    let tasks: Vec<Value> = bodies.iter().map(|b| serde_json::from_str(b).map_err(|e| StoreError::corrupt(format!("a task: {e}")))).collect::<Result<_, _>>()?;
+    let tasks: Vec<Value> = read_tasks(&bodies)?;
     let version = xuncha::sync::content_sha256(&Value::Array(tasks.clone()));
     // Nothing to tell a device that holds no list and has no tasks; a device
     // whose tasks were all withdrawn holds a version, and gets the empty list.
