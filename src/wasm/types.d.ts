@@ -669,8 +669,11 @@ export interface PullResponse {
   /** HQ's document templates (what `loadDocumentTemplates` takes), when the device runs another version. */
   templates?: unknown;
   /** The officer's 双随机 tasks, when the device holds another version of the list. */
-  tasks?: { version: string; tasks: Task[] };
+  tasks?: TaskList;
 }
+
+/** The officer's 双随机 tasks as HQ sends them, with the list's version. */
+export interface TaskList { version: string; tasks: Task[]; }
 
 /** How a form value is entered (see `formCatalogue`). */
 export type FieldInput = "text" | "code" | "tel" | "number" | "integer" | "date" | "bool" | "choice" | "multi" | "textList" | "numberList" | "rows" | "recording";
