@@ -141,7 +141,7 @@ fn new_seed() -> String {
 }
 
 fn plan_request(bytes: Result<Bytes, BytesRejection>) -> Result<PlanRequest, ApiError> {
-    let req: PlanRequest = super::from_value(parse(&body(bytes)?)?)?;
+    let req: PlanRequest = super::parse_object(bytes)?;
     // (No NUL: PostgreSQL cannot hold one, and both databases answer alike.)
     if req.title.trim().is_empty() || req.title.chars().count() > 200 || req.title.contains('\0') || req.batch.as_ref().is_some_and(|b| b.chars().count() > 50 || b.contains('\0')) {
         return Err(ApiError::new(
@@ -242,7 +242,7 @@ pub struct PublishedRequest {
 /// published (公示) on a day — every task with a result on or before it and
 /// not published yet; the publication limits on the board are met.
 pub async fn published(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
-    let req: PublishedRequest = super::from_value(parse(&body(bytes)?)?)?;
+    let req: PublishedRequest = super::parse_object(bytes)?;
     let today = now().date_naive();
     let on = req.on.unwrap_or(today);
     if on > today {
@@ -341,7 +341,7 @@ pub struct RedrawRequest {
 /// again, for a reason that is kept with the earlier draw (its seed, result and
 /// hashes stay readable); the inputs are frozen anew and a new seed committed.
 pub async fn redraw(State(state): State<AppState>, StaffCaller(user): StaffCaller, Path(id): Path<String>, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
-    let req: RedrawRequest = super::from_value(parse(&body(bytes)?)?)?;
+    let req: RedrawRequest = super::parse_object(bytes)?;
     let reason = req.reason.trim().to_string();
     if reason.chars().count() < 4 {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "REASON_REQUIRED", "重新抽取须写明理由（至少 4 个字）", "drawing again needs a reason (at least 4 characters)"));
@@ -437,7 +437,7 @@ pub struct CapRequest {
 
 /// `PUT /api/v1/staff/inspection-cap`: the bureau's yearly cap per operator (or none).
 pub async fn set_cap(State(state): State<AppState>, StaffCaller(user): StaffCaller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<Value>, ApiError> {
-    let req: CapRequest = super::from_value(parse(&body(bytes)?)?)?;
+    let req: CapRequest = super::parse_object(bytes)?;
     if req.cap == Some(0) || req.cap.is_some_and(|c| c > 366) {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "BAD_CAP", "年度检查上限须为 1–366 次，或不设上限", "the yearly cap must be 1–366, or none"));
     }

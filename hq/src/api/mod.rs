@@ -226,6 +226,16 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     from_value(value)
 }
 
+/// A JSON body that must be an object (serde would also read a struct from a
+/// list of its fields in order, which no client sends and the document forbids).
+fn parse_object<T: DeserializeOwned>(bytes: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+    let value: serde_json::Value = parse(&json_body(bytes)?)?;
+    if !value.is_object() {
+        return Err(ApiError::bad_shape("the body is a JSON object"));
+    }
+    from_value(value)
+}
+
 fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|e| ApiError::bad_shape(e.to_string()))
 }

@@ -234,7 +234,7 @@ pub async fn resolve_conflict(
     Path((id, revision)): Path<(String, String)>,
     bytes: Result<Bytes, BytesRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let req: ResolveRequest = super::from_value(parse(&json_body(bytes)?)?)?;
+    let req: ResolveRequest = super::parse_object(bytes)?;
     let no_such = || ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_CONFLICT", "本局这条记录没有这个冲突版本", "no such conflicting version of a record of this bureau");
     if !xuncha::ids::is_uuid(&id) || revision.contains('\0') || revision.len() > 64 {
         return Err(no_such());
