@@ -2129,6 +2129,11 @@ fn a_plan_is_drawn_once_from_its_frozen_inputs_and_each_officer_pulls_only_their
     assert_eq!(hq.put_as(&staff, "/api/v1/staff/inspection-cap", "application/json", &json!({ "cap": 0 }).to_string()).1["code"], json!("BAD_CAP"));
     // (A list of the fields is not the object the document asks for: Schemathesis found serde reading one.)
     assert_eq!(hq.put_as(&staff, "/api/v1/staff/inspection-cap", "application/json", "[null]").0, 422);
+    // …and so is every other body HQ takes: a sign-in or a push as a list of fields is refused alike.
+    let (status, listed) = hq.post_as(None, "/api/v1/auth/login", &json!(["chen", PASSWORD, "tablet-9"]).to_string());
+    assert_eq!((status, listed["code"].as_str()), (422, Some("BAD_SHAPE")), "{listed}");
+    let (status, listed) = hq.post_as(Some(&staff), "/api/v1/sync/push", &json!([1, "tablet-1", []]).to_string());
+    assert_eq!((status, listed["code"].as_str()), (422, Some("BAD_SHAPE")), "{listed}");
     assert_eq!(hq.put_as(&staff, "/api/v1/staff/inspection-cap", "application/json", &json!({ "cap": 1 }).to_string()).0, 200);
     let (_, watch) = hq.get_as(Some(&staff), "/api/v1/staff/inspections?year=2026");
     assert_eq!((watch["cap"].as_u64(), watch["overCap"].clone()), (Some(1), json!([])), "{watch}");

@@ -17,7 +17,7 @@ use xuncha::draw::directory::{check_list, columns, list_from_csv, ListKind};
 use xuncha::draw::tasks::{progress, publication_csv, tasks_of, PlanProgress, Task};
 use xuncha::draw::{budget, DrawInputs, DrawResult};
 
-use super::{blocking, body, now, parse, ApiError, AppState, StaffCaller};
+use super::{blocking, body, now, ApiError, AppState, StaffCaller};
 use crate::store::draws::{NewPlan, NewTask, Plan};
 use crate::store::{Store, StoreError, User};
 
@@ -62,7 +62,7 @@ pub async fn put_directory(
             .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "NOT_UTF8", "文件不是 UTF-8 编码的 CSV，请在表格软件中另存为“CSV UTF-8”", "the file is not UTF-8 CSV; save it as \"CSV UTF-8\""))?;
         list_from_csv(kind, text)
     } else {
-        check_list(kind, parse(&bytes)?)
+        check_list(kind, super::parse_list(&bytes)?)
     }
     .map_err(|e| core_refusal(StatusCode::UNPROCESSABLE_ENTITY, "LIST_INVALID", &e))?;
     let count = list.len();

@@ -30,8 +30,13 @@ fn check_version(v: u32) -> Result<(), ApiError> {
 }
 
 pub async fn push(State(state): State<AppState>, caller: Caller, bytes: Result<Bytes, BytesRejection>) -> Result<Json<PushResponse>, ApiError> {
-    // Read straight into the request (no intermediate copy of a large body).
-    let req: PushRequest = serde_json::from_slice(&json_body(bytes)?).map_err(|e| match e.classify() {
+    // Read straight into the request (no intermediate copy of a large body);
+    // an object, as `parse` asks of every body (serde reads a struct from a list too).
+    let bytes = json_body(bytes)?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() {
+        return Err(ApiError::bad_shape("the body is a JSON object"));
+    }
+    let req: PushRequest = serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => ApiError::new(StatusCode::BAD_REQUEST, "MALFORMED_JSON", "请求不是有效的 JSON", e.to_string()),
         _ => ApiError::bad_shape(e.to_string()),
     })?;

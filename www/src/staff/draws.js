@@ -5,14 +5,9 @@
 import { tx, getLang } from "../app/i18n.js";
 import { h, twoTapButton } from "../app/ui.js";
 import { term } from "../app/catalogue.js";
-import { HqError } from "./hq.js";
+import { words } from "./hq.js";
 import { say } from "./text.js";
 import { saveAs, csvBlob, parseCsv, csvText, xlsxRows } from "./downloads.js";
-
-/** HQ's words for an error, in the console's language. */
-function words(/** @type {any} */ e) {
-  return e instanceof HqError ? (getLang() === "zh" ? e.words?.zh : e.words?.en) ?? e.code : String(e?.message ?? e);
-}
 
 const LISTS = /** @type {const} */ (["targets", "inspectors", "matters"]);
 const PREVIEW_ROWS = 8;

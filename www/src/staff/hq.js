@@ -1,6 +1,7 @@
 // Everything the staff console asks HQ, in one place (views never fetch):
 // signed in as staff, errors in HQ's words.
 import { getMeta, setMeta, STRICT } from "../app/db.js";
+import { getLang } from "../app/i18n.js";
 
 export class HqError extends Error {
   /** @param {number} status @param {string} code @param {{ zh: string, en: string }} [words] */
@@ -10,6 +11,11 @@ export class HqError extends Error {
     this.code = code;
     this.words = words;
   }
+}
+
+/** HQ's words for an error (or the error's own), in the console's language. @param {unknown} e */
+export function words(e) {
+  return e instanceof HqError ? (getLang() === "zh" ? e.words?.zh : e.words?.en) ?? e.code : String(/** @type {any} */ (e)?.message ?? e);
 }
 
 export class Hq {

@@ -6,7 +6,7 @@ import init, * as core from "../../../pkg/xuncha.js";
 import { openStore } from "../app/db.js";
 import { setLang, getLang } from "../app/i18n.js";
 import { h } from "../app/ui.js";
-import { Hq, HqError } from "./hq.js";
+import { Hq, HqError, words } from "./hq.js";
 import * as views from "./views.js";
 import * as draws from "./draws.js";
 import { say } from "./text.js";
@@ -89,7 +89,7 @@ async function route() {
       await app.hq?.signOut();
       return route();
     }
-    screen = h("p", { class: "error", role: "alert" }, e instanceof HqError ? (getLang() === "zh" ? e.words?.zh : e.words?.en) ?? e.code : String(e));
+    screen = h("p", { class: "error", role: "alert" }, words(e));
   }
   if (mine !== seq) return;
   root.replaceChildren(shell(session, screen));

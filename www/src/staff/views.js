@@ -1,19 +1,14 @@
 // The console's screens. Each reads through app.hq (never fetch) and the core
 // (labels, findings, charts); the pure parts live in state.js.
-import { t, tx, getLang } from "../app/i18n.js";
+import { t, tx } from "../app/i18n.js";
 import { h, formatTime, today, twoTapButton, problemItems } from "../app/ui.js";
 import { term, section, itemName, fieldAt } from "../app/catalogue.js";
 import { fieldRenderer } from "../app/form-fields.js";
-import { HqError } from "./hq.js";
+import { words } from "./hq.js";
 import { periodOf, filterDeadlines, countByStatus, searchVisits, figuresView, figuresParams, narrowTo } from "./state.js";
 import { rectificationDeadlines, closureRecord, findingKey } from "../app/rectification.js";
 import { say } from "./text.js";
 import { saveAs, reportDocx, csvBlob, parseCsv, xlsxBlob } from "./downloads.js";
-
-/** HQ's words for an error, in the console's language. */
-function words(e) {
-  return e instanceof HqError ? (getLang() === "zh" ? e.words?.zh : e.words?.en) ?? e.code : String(e?.message ?? e);
-}
 
 export function signIn(app, done) {
   const error = h("p", { class: "error", id: "sign-in-error", role: "alert" });
