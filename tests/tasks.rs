@@ -128,6 +128,10 @@ fn progress_and_results_come_from_the_linked_visits() {
     assert_eq!(lines.len(), 3);
     assert!(lines[1].contains(&tasks[0].target.credit_code) && lines[1].contains(&finalised_on.to_string()), "{}", lines[1]);
     assert!(lines[2].contains("未发现问题"), "{}", lines[2]);
+    // A name that reads like a formula stays text when the published list is opened in a spreadsheet.
+    let mut named = tasks.clone();
+    named[0].target.name = "=HYPERLINK(\"x\")".into();
+    assert!(publication_csv(&named, &before_due).contains(",\"'=HYPERLINK(\"\"x\"\")\","), "{}", publication_csv(&named, &before_due));
 }
 
 #[test]

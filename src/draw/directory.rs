@@ -394,7 +394,7 @@ pub fn list_to_csv(kind: ListKind, entries: Value) -> Result<String, ListError> 
     out.push_str(&cols.iter().map(|c| c.zh).collect::<Vec<_>>().join(","));
     out.push_str("\r\n");
     for row in rows {
-        let cells: Vec<String> = cols.iter().map(|c| csv_cell(&cell_text(c, row.get(c.field)))).collect();
+        let cells: Vec<String> = cols.iter().map(|c| crate::summary::export::quote(&cell_text(c, row.get(c.field)))).collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
@@ -418,14 +418,6 @@ fn cell_text(c: &Column, v: Option<&Value>) -> String {
         (_, Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("、"),
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
-    }
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

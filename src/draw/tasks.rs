@@ -309,20 +309,14 @@ pub fn publication_rows(tasks: &[Task], progress: &PlanProgress) -> Vec<[String;
         .collect()
 }
 
-/// CSV text (RFC 4180, UTF-8 with a BOM so spreadsheet programs read Chinese).
+/// CSV text (RFC 4180, UTF-8 with a BOM so spreadsheet programs read Chinese;
+/// a name starting like a formula stays text, as in the core's other exports).
 pub fn publication_csv(tasks: &[Task], progress: &PlanProgress) -> String {
-    fn cell(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    }
     let mut out = String::from("\u{feff}");
     out.push_str(&PUBLICATION_COLUMNS.join(","));
     out.push_str("\r\n");
     for row in publication_rows(tasks, progress) {
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str(&row.iter().map(|c| crate::summary::export::field(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out

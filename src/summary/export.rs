@@ -8,14 +8,19 @@ use crate::visit::{RecordStatus, Visit};
 
 const BOM: &str = "\u{feff}";
 
-fn field(s: &str) -> String {
-    // Quote what needs it; a leading = + - @ would be read as a formula.
+/// A CSV field for a spreadsheet program to open: quoted when it needs it, and
+/// a leading = + - @ (which would be read as a formula) made plain text.
+pub(crate) fn field(s: &str) -> String {
     let risky = s.starts_with(['=', '+', '-', '@']);
-    let s = if risky { format!("'{s}") } else { s.to_string() };
+    quote(&if risky { format!("'{s}") } else { s.to_string() })
+}
+
+/// A CSV field quoted when it holds a comma, quote or line break (RFC 4180), otherwise as it is.
+pub(crate) fn quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s
+        s.to_string()
     }
 }
 
