@@ -89,6 +89,10 @@ pub struct Ctx<'a> {
     /// For counting only (summaries): leave out what only people read (legal
     /// basis, penalty, titles), which the counts never use.
     pub lean: bool,
+    /// Findings that hold only while a time limit stays unmet: (index in
+    /// `findings`, the due day). Judged "as of" a day after it, they are
+    /// there; before it, not — so a digest keeps them with their day.
+    pub unless_done_by: Vec<(usize, Date)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -204,13 +208,24 @@ pub fn evaluate_for_counting(visit: &Visit, follow_ups: &[SampleFollowUp], book:
     evaluate(visit, follow_ups, book, as_of, true)
 }
 
+/// For a digest: the lean evaluation judged as of the last day there is, so
+/// every limit not met has its finding, with the findings that hold only once
+/// their limit has passed (index, due day): see [`crate::summary::digest`].
+pub fn evaluate_for_digest(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook) -> (Evaluation, Vec<(usize, Date)>) {
+    evaluate_with(visit, follow_ups, book, Date::MAX, true)
+}
+
 fn evaluate(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of: Date, lean: bool) -> Evaluation {
+    evaluate_with(visit, follow_ups, book, as_of, lean).0
+}
+
+fn evaluate_with(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of: Date, lean: bool) -> (Evaluation, Vec<(usize, Date)>) {
     let mut notes = Vec::new();
     let Some(date) = visit.started_at.map(|t| t.date_naive()) else {
         notes.push(Text::new("检查记录没有开始时间，无法确定适用的规则，未作合规判定", "The visit has no start time, so the rules in force are unknown; not evaluated"));
-        return Evaluation { visit_id: visit.id.clone(), visit_date: None, as_of, compliant: true, findings: vec![], deadlines: vec![], rulebook_version: book.version.clone(), notes };
+        return (Evaluation { visit_id: visit.id.clone(), visit_date: None, as_of, compliant: true, findings: vec![], deadlines: vec![], rulebook_version: book.version.clone(), notes }, vec![]);
     };
-    let mut ctx = Ctx { book, date, as_of, visit, follow_ups, findings: vec![], deadlines: vec![], calendar_assumed: false, lean };
+    let mut ctx = Ctx { book, date, as_of, visit, follow_ups, findings: vec![], deadlines: vec![], calendar_assumed: false, lean, unless_done_by: vec![] };
     let root = Ptr::root();
     let list = root.key("priceChecks");
     for (i, p) in visit.price_checks.iter().enumerate() {
@@ -236,7 +251,10 @@ fn evaluate(visit: &Visit, follow_ups: &[SampleFollowUp], book: &Rulebook, as_of
         ));
     }
     let compliant = !ctx.findings.iter().any(|f| f.level == FindingLevel::Violation);
-    Evaluation { visit_id: visit.id.clone(), visit_date: Some(date), as_of, compliant, findings: ctx.findings, deadlines: ctx.deadlines, rulebook_version: book.version.clone(), notes }
+    (
+        Evaluation { visit_id: visit.id.clone(), visit_date: Some(date), as_of, compliant, findings: ctx.findings, deadlines: ctx.deadlines, rulebook_version: book.version.clone(), notes },
+        ctx.unless_done_by,
+    )
 }
 
 /// Evaluate many visits; each gets the follow-ups whose `visitId` is its id.

@@ -378,3 +378,70 @@ proptest::proptest! {
         assert_records_make_up_every_count(&d.visits, &d.follow_ups, &d.rectifications, "2026", "2026-12-31");
     }
 }
+
+/// The sum of digests is the full evaluation: the same summary and the same
+/// records behind each count, for any day asked (limits not met yet become
+/// findings once passed), every grouping and scope.
+fn assert_digests_sum_to_the_full_evaluation(d: &xuncha::dataset::Dataset, period: &str, as_of: &str, scopes: &[Scope]) {
+    use xuncha::summary::digest::{digests_of, Digest};
+    let book = Rulebook::builtin();
+    let digests = digests_of(&d.visits, &d.follow_ups, &d.rectifications, book);
+    // As HQ stores and serves them: JSON, read back.
+    let digests: Vec<Digest> = serde_json::from_str(&serde_json::to_string(&digests).unwrap()).unwrap();
+    for scope in scopes {
+        for group_by in [None, Some(GroupBy::Market), Some(GroupBy::Officer), Some(GroupBy::Operator), Some(GroupBy::Month), Some(GroupBy::Kind)] {
+            let q = SummaryQuery { period: period.into(), scope: scope.clone(), as_of: as_of.parse().unwrap(), group_by, top: None };
+            let full = summarise(&d.visits, &d.follow_ups, &d.rectifications, &q, book).unwrap();
+            let summed = xuncha::summary::summarise_digests(&digests, &q, book).unwrap();
+            assert_eq!(summed, full, "{scope:?} by {group_by:?} as of {as_of}");
+            for count in ["violations", "rectOverdue", "samplesFailed", "disposalsOpen"] {
+                let group = full.groups.first().map(|g| g.key.as_str());
+                let a = xuncha::summary::records_behind(&d.visits, &d.follow_ups, &d.rectifications, &q, book, count, group).unwrap();
+                let b = xuncha::summary::records_behind_digests(&digests, &q, book, count, group).unwrap();
+                assert_eq!(a, b, "{count} in {group:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn digests_keep_findings_that_wait_for_a_limit_and_sum_to_the_hand_count() {
+    let d = data();
+    let data = xuncha::dataset::Dataset { visits: d.visits.clone(), follow_ups: d.follow_ups.clone(), rectifications: d.rectifications.clone() };
+    for as_of in ["2026-03-01", "2026-07-10", "2027-06-30"] {
+        assert_digests_sum_to_the_full_evaluation(&data, "2026-H1", as_of, &[Scope::default()]);
+    }
+    // A generated year has limits not met: their findings are kept with their day, not dropped or counted early.
+    let year = xuncha::dataset::generate(11, 400, 2026);
+    let digests = xuncha::summary::digest::digests_of(&year.visits, &year.follow_ups, &year.rectifications, Rulebook::builtin());
+    let waiting = digests.iter().flat_map(|d| &d.findings).filter(|f| f.unless_done_by.is_some()).count();
+    assert!(waiting > 0, "the generated year has limits not met");
+    let early = SummaryQuery { period: "2026".into(), scope: Scope::default(), as_of: "2026-01-02".parse().unwrap(), group_by: None, top: None };
+    let late = SummaryQuery { as_of: "2027-12-31".parse().unwrap(), ..early.clone() };
+    let count = |q: &SummaryQuery| xuncha::summary::summarise_digests(&digests, q, Rulebook::builtin()).unwrap().figures.counts;
+    let count = |q: &SummaryQuery| {
+        let c = count(q);
+        c.violations + c.notices
+    };
+    assert!(count(&late) > count(&early), "a limit passed adds its finding: {} waiting, {} early, {} late", waiting, count(&early), count(&late));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, ..Default::default() })]
+    #[test]
+    fn the_sum_of_digests_is_the_full_evaluation(seed in 0u64..1_000_000, n in 20usize..80, month in 1u32..=12, day in 1u32..=28, half in 0usize..3) {
+        let d = xuncha::dataset::generate(seed, n, 2026);
+        let as_of = format!("{}-{month:02}-{day:02}", if month > 6 { 2026 } else { 2027 });
+        let period = ["2026", "2026-H1", "2026-Q3"][half];
+        // Scopes drawn from the data: its first market, officer, operator, and each kind.
+        let first = &d.visits[0];
+        let mut scopes = vec![Scope::default()];
+        scopes.push(Scope { market: first.site.as_ref().and_then(|s| s.market_id.clone()), ..Scope::default() });
+        scopes.push(Scope { officer: first.officers.first().and_then(|o| o.certificate_no.clone()), ..Scope::default() });
+        scopes.push(Scope { operator: first.operator.as_ref().and_then(|o| o.credit_code.clone()), ..Scope::default() });
+        for kind in [xuncha::rules::CheckKind::Price, xuncha::rules::CheckKind::Metrology, xuncha::rules::CheckKind::Equipment, xuncha::rules::CheckKind::Sampling] {
+            scopes.push(Scope { kind: Some(kind), ..Scope::default() });
+        }
+        assert_digests_sum_to_the_full_evaluation(&d, period, &as_of, &scopes);
+    }
+}

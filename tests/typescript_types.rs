@@ -173,6 +173,7 @@ fn compliance_interfaces_match_the_rust_model() {
         "PushResponse",
         "PullRequest",
         "PullResponse",
+        "Digest",
     ] {
         let sent = maximal(&ts, ty);
         let back = match ty {
@@ -190,6 +191,7 @@ fn compliance_interfaces_match_the_rust_model() {
             "PushResponse" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PushResponse>(sent.clone()).unwrap()),
             "PullRequest" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PullRequest>(sent.clone()).unwrap()),
             "PullResponse" => serde_json::to_value(serde_json::from_value::<xuncha::sync::PullResponse>(sent.clone()).unwrap()),
+            "Digest" => serde_json::to_value(serde_json::from_value::<xuncha::summary::Digest>(sent.clone()).unwrap()),
             _ => serde_json::to_value(serde_json::from_value::<xuncha::rules::LegalBasis>(sent.clone()).unwrap()),
         }
         .unwrap();

@@ -176,5 +176,10 @@ fn late(code: &str, status: DeadlineStatus, due: chrono::NaiveDate, done: Option
         (DeadlineStatus::Overdue, _) => (format!("{}应于 {due} 前完成，至今未完成", what.0), format!("{} was due by {due} and is not done", what.1)),
         _ => return,
     };
+    let before = ctx.findings.len();
     ctx.find(code, subj, at, id, Text::new(zh, en), vec![("dueOn", json!(due)), ("doneOn", json!(done))]);
+    // Not done: a finding only once the limit has passed (judged as of a later day).
+    if status == DeadlineStatus::Overdue && ctx.findings.len() > before {
+        ctx.unless_done_by.push((before, due));
+    }
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::equipment::EquipmentKind;
 use crate::evaluate::IMPLEMENTED_RULES;
-use crate::finding::{DeadlineKind, DeadlineStatus, Evaluation};
-use crate::rules::{CheckKind, FindingLevel};
+use crate::finding::Evaluation;
+use crate::rules::CheckKind;
 use crate::sampling::{ProductCategory, SampleFollowUp};
 use crate::time::Date;
 use crate::visit::Visit;
@@ -105,7 +105,7 @@ pub struct Contribution {
 }
 
 /// Where a tally of `index` sits in a short list of (index, counts), added if new.
-fn tally<const N: usize>(list: &mut Vec<(u8, [u32; N])>, index: u8) -> &mut [u32; N] {
+pub(super) fn tally<const N: usize>(list: &mut Vec<(u8, [u32; N])>, index: u8) -> &mut [u32; N] {
     let at = match list.iter().position(|(i, _)| *i == index) {
         Some(at) => at,
         None => {
@@ -116,7 +116,7 @@ fn tally<const N: usize>(list: &mut Vec<(u8, [u32; N])>, index: u8) -> &mut [u32
     &mut list[at].1
 }
 
-fn kind_of_path(path: &str) -> Option<(CheckKind, usize)> {
+pub(super) fn kind_of_path(path: &str) -> Option<(CheckKind, usize)> {
     let mut parts = path.split('/').skip(1);
     let kind = match parts.next()? {
         "priceChecks" => CheckKind::Price,
@@ -143,125 +143,10 @@ pub fn operator_key(v: &Visit) -> (String, String) {
 }
 
 impl Contribution {
-    /// The contribution of `visit` (with its evaluation) — restricted to one kind of check when `kind` is given;
-    /// `None` when the visit has no check of that kind.
+    /// The contribution of `visit` with its evaluation as of `as_of` — restricted to one kind of check when `kind` is given;
+    /// `None` when the visit has no check of that kind. Counted through the visit's digest, the one counting code.
     pub fn of(visit: &Visit, eval: &Evaluation, follow_ups: &[SampleFollowUp], rectified: &dyn Fn(&str, &str) -> Option<Date>, as_of: Date, kind: Option<CheckKind>) -> Option<Contribution> {
-        let date = eval.visit_date?;
-        let wants = |k: CheckKind| kind.map_or(true, |w| w == k);
-        let in_market = visit.site.as_ref().is_some_and(|s| s.market_id.is_some()) as u32;
-        let mut c = Counts { visits: 1, in_market, officer_deployments: visit.officers.len() as u32, ..Counts::default() };
-        if wants(CheckKind::Price) {
-            c.price_checks = visit.price_checks.len() as u32;
-        }
-        if wants(CheckKind::Metrology) {
-            c.instruments = visit.instrument_checks.len() as u32;
-        }
-        if wants(CheckKind::Equipment) {
-            c.equipment = visit.equipment_checks.len() as u32;
-        }
-        if wants(CheckKind::Sampling) {
-            c.samples = visit.samples.len() as u32;
-        }
-        if kind.is_some() && c.price_checks + c.instruments + c.equipment + c.samples == 0 {
-            return None;
-        }
-        let mut by_code: BTreeMap<u16, u32> = BTreeMap::new();
-        let mut failed_instruments = Vec::new();
-        let mut failed_samples = Vec::new();
-        let mut hazards_at = Vec::new();
-        for f in eval.findings.iter().filter(|f| wants(f.kind)) {
-            if f.level == FindingLevel::Notice {
-                c.notices += 1;
-                continue;
-            }
-            c.violations += 1;
-            c.to_case += f.measures.contains(&crate::rules::Measure::OpenCase) as u32;
-            if let Some(i) = rule_index(&f.code) {
-                *by_code.entry(i as u16).or_default() += 1;
-            }
-            let done = rectified(&f.code, &f.path);
-            match f.kind {
-                CheckKind::Price => c.price_violations += 1,
-                CheckKind::Metrology => {
-                    if let Some((_, i)) = kind_of_path(&f.path) {
-                        if !failed_instruments.contains(&i) {
-                            failed_instruments.push(i);
-                        }
-                    }
-                }
-                CheckKind::Equipment => {
-                    if let Some((_, i)) = kind_of_path(&f.path) {
-                        hazards_at.push(i);
-                    }
-                    c.equipment_hazards += 1;
-                    c.equipment_hazards_rectified += done.is_some() as u32;
-                }
-                CheckKind::Sampling => {
-                    if f.code == "SAMP.TEST_ITEM_FAILED" {
-                        if let Some((_, i)) = kind_of_path(&f.path) {
-                            if !failed_samples.contains(&i) {
-                                failed_samples.push(i);
-                            }
-                        }
-                    }
-                }
-            }
-            if let Some(due) = f.rectify_by {
-                c.rect_ordered += 1;
-                match done {
-                    Some(d) if d <= due => c.rect_on_time += 1,
-                    Some(_) => c.rect_late += 1,
-                    None if as_of > due => c.rect_overdue += 1,
-                    None => c.rect_open += 1,
-                }
-            }
-        }
-        c.instruments_failed = failed_instruments.len() as u32;
-        c.samples_failed = failed_samples.len() as u32;
-        c.compliant = (c.violations == 0) as u32;
-        c.with_violations = (c.violations > 0) as u32;
-        let mut samples_by_category = Vec::new();
-        let mut equipment_by_kind = Vec::new();
-        if wants(CheckKind::Equipment) {
-            for (i, e) in visit.equipment_checks.iter().enumerate() {
-                let Some(kind) = e.kind.and_then(|k| EquipmentKind::ALL.iter().position(|x| *x == k)) else { continue };
-                let t = tally(&mut equipment_by_kind, kind as u8);
-                t[0] += 1;
-                t[1] += hazards_at.iter().filter(|&&h| h == i).count() as u32;
-            }
-        }
-        if wants(CheckKind::Sampling) {
-            for (i, s) in visit.samples.iter().enumerate() {
-                let has_result = follow_ups.iter().any(|f| f.sample_id.is_some() && f.sample_id == s.id && f.lab_result.as_ref().is_some_and(|r| r.reported_on.is_some()));
-                c.samples_with_result += has_result as u32;
-                let category = s.product_category.and_then(|p| ProductCategory::ALL.iter().position(|x| *x == p)).unwrap_or(ProductCategory::ALL.len());
-                let t = tally(&mut samples_by_category, category as u8);
-                t[0] += 1;
-                t[1] += failed_samples.contains(&i) as u32;
-                t[2] += has_result as u32;
-            }
-            for d in eval.deadlines.iter().filter(|d| d.kind == DeadlineKind::Disposal) {
-                match d.status {
-                    DeadlineStatus::MetOnTime | DeadlineStatus::MetLate => c.samples_disposed += 1,
-                    DeadlineStatus::Open => c.disposals_open += 1,
-                    DeadlineStatus::Overdue => c.disposals_overdue += 1,
-                    DeadlineStatus::Lapsed => {}
-                }
-            }
-        }
-        let (operator, operator_name) = operator_key(visit);
-        Some(Contribution {
-            date,
-            month: super::period::month_of(date),
-            market: visit.site.as_ref().and_then(|s| s.market_id.clone()),
-            operator,
-            operator_name,
-            officers: visit.officers.iter().map(|o| (o.certificate_no.clone().unwrap_or_default().trim().to_string(), o.name.clone().unwrap_or_default())).collect(),
-            counts: c,
-            by_code: by_code.into_iter().collect(),
-            samples_by_category,
-            equipment_by_kind,
-        })
+        super::digest::Digest::from_evaluation(visit, eval, &[], follow_ups, rectified).contribution(as_of, kind)
     }
 }
 

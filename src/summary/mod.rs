@@ -8,6 +8,7 @@
 
 mod accumulate;
 pub mod chart;
+pub mod digest;
 pub mod export;
 pub mod period;
 pub mod report;
@@ -18,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 use crate::evaluate::{evaluate_for_counting, IMPLEMENTED_RULES};
-use crate::finding::Evaluation;
 use crate::problem::Text;
 use crate::rules::{CheckKind, Rulebook};
 use crate::sampling::SampleFollowUp;
@@ -26,6 +26,7 @@ use crate::time::Date;
 use crate::visit::{RecordStatus, Visit};
 
 pub use accumulate::{Aggregate, Contribution, Counts, Rectification};
+pub use digest::Digest;
 pub use period::{parse_period, Period};
 
 /// Who and what a summary covers (all given conditions must hold).
@@ -381,15 +382,14 @@ fn by_category(a: &Aggregate) -> Vec<CategoryFigures> {
     out
 }
 
-fn in_scope(v: &Visit, c: &Contribution, scope: &Scope) -> bool {
+fn in_scope(d: &Digest, c: &Contribution, scope: &Scope) -> bool {
     if let Some(m) = &scope.market {
         if c.market.as_deref() != Some(m.as_str()) {
             return false;
         }
     }
     if let Some(o) = &scope.officer {
-        let hit = v.officers.iter().any(|x| x.certificate_no.as_deref().map(str::trim) == Some(o.as_str()) || x.user_id.as_deref() == Some(o.as_str()));
-        if !hit {
+        if !d.has_officer(o) {
             return false;
         }
     }
@@ -460,8 +460,8 @@ impl SummaryBuilder {
         }
     }
 
-    fn root_of(&self, v: &Visit) -> String {
-        let mut id = v.amends.as_ref().and_then(|a| a.original_id.clone()).or_else(|| v.id.clone()).unwrap_or_default();
+    fn root_of(&self, d: &Digest) -> String {
+        let mut id = d.amends.clone().unwrap_or_else(|| d.id.clone());
         let mut guard = 0;
         while let Some(r) = self.roots.get(&id) {
             if *r == id || guard > 64 {
@@ -476,23 +476,29 @@ impl SummaryBuilder {
     /// Add a visit, or replace the counted record of its amendment chain when
     /// this one is a later finalised record. Evaluates it with `follow_ups`.
     pub fn upsert(&mut self, visit: &Visit, follow_ups: &[SampleFollowUp]) {
-        let Some(id) = visit.id.clone() else { return };
-        let root = self.root_of(visit);
+        let digest = self.digest_as_of(visit, follow_ups);
+        self.upsert_digest(&digest);
+    }
+
+    /// The same, for a record's digest (a follow-up or rectification of it is in the digest).
+    pub fn upsert_digest(&mut self, d: &Digest) {
+        if d.id.is_empty() {
+            return;
+        }
+        let id = d.id.clone();
+        let root = self.root_of(d);
         self.roots.insert(id.clone(), root.clone());
-        if visit.status != Some(RecordStatus::Finalised) {
-            let in_period = visit.started_at.map(|t| t.date_naive()).is_some_and(|d| d >= self.period.from && d <= self.period.to);
-            if in_period {
-                self.drafts.insert(id);
-            }
+        if d.status != RecordStatus::Finalised {
+            self.note_draft(d);
             return;
         }
         self.drafts.remove(&id);
         // An operator not found was not inspected: the figures count inspections.
-        if visit.unreachable.is_some() {
+        if d.unreachable {
             return;
         }
         // Which record of the chain counts: the latest finalised (by finalisation time, then id).
-        let stamp = visit.finalised_at;
+        let stamp = d.finalised_at;
         if let Some((old_stamp, old_id, _)) = self.entries.get(&root) {
             let newer = (stamp, &id) >= (*old_stamp, old_id);
             if !newer {
@@ -506,23 +512,38 @@ impl SummaryBuilder {
         if let Some((_, _, Some(old))) = self.entries.remove(&root) {
             self.apply(&old, false);
         }
-        let eval = evaluate_for_counting(visit, follow_ups, &self.book, self.query.as_of);
-        let entry = self.entry(visit, &eval, follow_ups);
+        let entry = self.entry(d);
         if let Some(e) = &entry {
             self.apply(e, true);
         }
         self.entries.insert(root, (stamp, id, entry));
     }
 
-    fn entry(&self, visit: &Visit, eval: &Evaluation, follow_ups: &[SampleFollowUp]) -> Option<Entry> {
-        let date = eval.visit_date?;
+    /// A record that is not finalised: a draft in the period is reported (not
+    /// counted); a discarded draft is neither.
+    fn note_draft(&mut self, d: &Digest) {
+        let in_period = d.started_on.is_some_and(|day| day >= self.period.from && day <= self.period.to);
+        if in_period && d.status == RecordStatus::Draft {
+            self.drafts.insert(d.id.clone());
+        }
+    }
+
+    /// The digest of `visit` judged as of the query's day, with the rectifications the builder holds.
+    fn digest_as_of(&self, visit: &Visit, follow_ups: &[SampleFollowUp]) -> Digest {
+        let eval = evaluate_for_counting(visit, follow_ups, &self.book, self.query.as_of);
+        let vid = visit.id.clone().unwrap_or_default();
+        let rect = |code: &str, path: &str| self.rectifications.get(&(vid.clone(), code.to_string(), path.to_string())).copied();
+        Digest::from_evaluation(visit, &eval, &[], follow_ups, &rect)
+    }
+
+    fn entry(&self, d: &Digest) -> Option<Entry> {
+        let date = d.date?;
         if date < self.period.from || date > self.period.to {
             return None;
         }
-        let vid = visit.id.clone().unwrap_or_default();
-        let rect = |code: &str, path: &str| self.rectifications.get(&(vid.clone(), code.to_string(), path.to_string())).copied();
-        let total = Contribution::of(visit, eval, follow_ups, &rect, self.query.as_of, self.query.scope.kind)?;
-        if !in_scope(visit, &total, &self.query.scope) {
+        let as_of = self.query.as_of;
+        let total = d.contribution(as_of, self.query.scope.kind)?;
+        if !in_scope(d, &total, &self.query.scope) {
             return None;
         }
         let mut groups = Vec::new();
@@ -542,7 +563,7 @@ impl SummaryBuilder {
             Some(GroupBy::Month) => groups.push((total.month.clone(), total.month.clone(), total.clone())),
             Some(GroupBy::Kind) => {
                 for k in KINDS.into_iter().filter(|k| self.query.scope.kind.map_or(true, |w| w == *k)) {
-                    if let Some(c) = Contribution::of(visit, eval, follow_ups, &rect, self.query.as_of, Some(k)) {
+                    if let Some(c) = d.contribution(as_of, Some(k)) {
                         let (key, label) = kind_key(k);
                         groups.push((key.to_string(), label.to_string(), c));
                     }
@@ -624,6 +645,15 @@ pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications
     Ok(b.summary())
 }
 
+/// The same summary from the records' digests (computed when each was saved
+/// or accepted): no record is read or evaluated again. Equal to [`summarise`]
+/// of the same records (tests/summary.rs).
+pub fn summarise_digests(digests: &[Digest], query: &SummaryQuery, book: &Rulebook) -> Result<Summary, SummaryError> {
+    let mut b = SummaryBuilder::new(query.clone(), book)?;
+    for_each_counted_digest(&mut b, digests, |b, _, e| b.apply(&e, true));
+    Ok(b.summary())
+}
+
 /// One record behind a figure: the visit and what it adds to the count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -631,6 +661,34 @@ pub struct RecordShare {
     pub visit_id: String,
     pub date: Date,
     pub count: u32,
+}
+
+/// Reads one [`Counts`] field by its camelCase name.
+fn count_reader(count: &str) -> Result<impl Fn(&Counts) -> u32 + '_, SummaryError> {
+    let field = move |c: &Counts| serde_json::to_value(c).ok().and_then(|v| v.get(count).and_then(|n| n.as_u64())).map(|n| n as u32);
+    match field(&Counts::default()) {
+        Some(_) => Ok(move |c: &Counts| field(c).unwrap_or(0)),
+        None => Err(SummaryError::UnknownCount(count.to_string())),
+    }
+}
+
+/// Collects the shares of one count (for one group, or the whole scope) entry by entry.
+fn share_of(out: &mut Vec<RecordShare>, read: &impl Fn(&Counts) -> u32, group: Option<&str>, visit_id: String, e: &Entry) {
+    let c = match group {
+        None => Some(&e.total),
+        Some(key) => e.groups.iter().find(|(k, _, _)| k == key).map(|(_, _, c)| c),
+    };
+    if let Some(c) = c {
+        let n = read(&c.counts);
+        if n > 0 {
+            out.push(RecordShare { visit_id, date: c.date, count: n });
+        }
+    }
+}
+
+fn oldest_first(mut out: Vec<RecordShare>) -> Vec<RecordShare> {
+    out.sort_by(|a, b| (a.date, &a.visit_id).cmp(&(b.date, &b.visit_id)));
+    out
 }
 
 /// The records that make up one count of the summary (a [`Counts`] field by
@@ -648,43 +706,77 @@ pub fn records_behind(
     count: &str,
     group: Option<&str>,
 ) -> Result<Vec<RecordShare>, SummaryError> {
-    let field = |c: &Counts| serde_json::to_value(c).ok().and_then(|v| v.get(count).and_then(|n| n.as_u64()));
-    if field(&Counts::default()).is_none() {
-        return Err(SummaryError::UnknownCount(count.to_string()));
-    }
+    let read = count_reader(count)?;
     let mut b = SummaryBuilder::new(query.clone(), book)?;
     b.add_rectifications(rectifications);
-    let mut out: Vec<RecordShare> = Vec::new();
-    for_each_counted(&mut b, visits, follow_ups, |_, visit_id, e| {
-        let c = match group {
-            None => Some(&e.total),
-            Some(key) => e.groups.iter().find(|(k, _, _)| k == key).map(|(_, _, c)| c),
-        };
-        let n = c.and_then(|c| field(&c.counts)).unwrap_or(0) as u32;
-        if let (Some(c), true) = (c, n > 0) {
-            out.push(RecordShare { visit_id, date: c.date, count: n });
-        }
-    });
-    out.sort_by(|a, b| (a.date, &a.visit_id).cmp(&(b.date, &b.visit_id)));
-    Ok(out)
+    let mut out = Vec::new();
+    for_each_counted(&mut b, visits, follow_ups, |_, visit_id, e| share_of(&mut out, &read, group, visit_id, &e));
+    Ok(oldest_first(out))
 }
 
-/// Each amendment chain's counted record (the latest finalised) with its entry
-/// in the builder's period and scope, handed to `each` one at a time; drafts
-/// and superseded records noted in the builder as they are met.
-fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[SampleFollowUp], mut each: impl FnMut(&mut SummaryBuilder, String, Entry)) {
-    let mut by_visit: HashMap<&str, Vec<&SampleFollowUp>> = HashMap::new();
-    for f in follow_ups {
-        if let Some(v) = f.visit_id.as_deref() {
-            by_visit.entry(v).or_default().push(f);
-        }
+/// The same from the records' digests.
+pub fn records_behind_digests(digests: &[Digest], query: &SummaryQuery, book: &Rulebook, count: &str, group: Option<&str>) -> Result<Vec<RecordShare>, SummaryError> {
+    let read = count_reader(count)?;
+    let mut b = SummaryBuilder::new(query.clone(), book)?;
+    let mut out = Vec::new();
+    for_each_counted_digest(&mut b, digests, |_, visit_id, e| share_of(&mut out, &read, group, visit_id, &e));
+    Ok(oldest_first(out))
+}
+
+/// What deciding which record of an amendment chain counts reads of a record.
+trait Chained {
+    fn id(&self) -> Option<&str>;
+    fn amends(&self) -> Option<&str>;
+    fn status(&self) -> RecordStatus;
+    fn unreachable(&self) -> bool;
+    fn finalised_at(&self) -> Option<crate::time::Timestamp>;
+}
+
+impl Chained for Visit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
     }
-    // Each chain's counted record: the latest finalised (by finalisation time, then id).
-    let by_id: HashMap<&str, &Visit> = visits.iter().filter_map(|v| Some((v.id.as_deref()?, v))).collect();
-    let root_of = |v: &Visit| -> String {
+    fn amends(&self) -> Option<&str> {
+        self.amends.as_ref().and_then(|a| a.original_id.as_deref())
+    }
+    fn status(&self) -> RecordStatus {
+        self.status.unwrap_or_default()
+    }
+    fn unreachable(&self) -> bool {
+        self.unreachable.is_some()
+    }
+    fn finalised_at(&self) -> Option<crate::time::Timestamp> {
+        self.finalised_at
+    }
+}
+
+impl Chained for Digest {
+    fn id(&self) -> Option<&str> {
+        Some(self.id.as_str()).filter(|id| !id.is_empty())
+    }
+    fn amends(&self) -> Option<&str> {
+        self.amends.as_deref()
+    }
+    fn status(&self) -> RecordStatus {
+        self.status
+    }
+    fn unreachable(&self) -> bool {
+        self.unreachable
+    }
+    fn finalised_at(&self) -> Option<crate::time::Timestamp> {
+        self.finalised_at
+    }
+}
+
+/// Each amendment chain's counted record (the latest finalised, by
+/// finalisation time then id); drafts and superseded records noted in the
+/// builder as they are met (`draft` says when a record started).
+fn counted<'a, T: Chained>(b: &mut SummaryBuilder, records: &'a [T], started_on: impl Fn(&T) -> Option<Date>) -> Vec<&'a T> {
+    let by_id: HashMap<&str, &T> = records.iter().filter_map(|v| Some((v.id()?, v))).collect();
+    let root_of = |v: &'a T| -> String {
         let mut cur = v;
         for _ in 0..64 {
-            match cur.amends.as_ref().and_then(|a| a.original_id.as_deref()) {
+            match cur.amends() {
                 Some(orig) => match by_id.get(orig) {
                     Some(o) => cur = o,
                     None => return orig.to_string(),
@@ -692,31 +784,29 @@ fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[Samp
                 None => break,
             }
         }
-        cur.id.clone().unwrap_or_default()
+        cur.id().unwrap_or_default().to_string()
     };
-    let mut winners: HashMap<String, &Visit> = HashMap::new();
-    for v in visits {
-        if v.id.is_none() {
-            continue;
-        }
-        if v.status != Some(RecordStatus::Finalised) {
-            let in_period = v.started_at.map(|t| t.date_naive()).is_some_and(|d| d >= b.period.from && d <= b.period.to);
-            if in_period {
-                b.drafts.insert(v.id.clone().unwrap_or_default());
+    let mut winners: HashMap<String, &T> = HashMap::new();
+    for v in records {
+        let Some(id) = v.id() else { continue };
+        if v.status() != RecordStatus::Finalised {
+            let in_period = started_on(v).is_some_and(|d| d >= b.period.from && d <= b.period.to);
+            if in_period && v.status() == RecordStatus::Draft {
+                b.drafts.insert(id.to_string());
             }
             continue;
         }
         // An operator not found was not inspected: the figures count inspections.
-        if v.unreachable.is_some() {
+        if v.unreachable() {
             continue;
         }
-        let root = if v.amends.is_some() { root_of(v) } else { v.id.clone().unwrap_or_default() };
+        let root = if v.amends().is_some() { root_of(v) } else { id.to_string() };
         match winners.get(&root) {
-            Some(w) if (w.finalised_at, &w.id) >= (v.finalised_at, &v.id) => {
-                b.superseded.insert(v.id.clone().unwrap_or_default());
+            Some(w) if (w.finalised_at(), w.id()) >= (v.finalised_at(), v.id()) => {
+                b.superseded.insert(id.to_string());
             }
             Some(w) => {
-                b.superseded.insert(w.id.clone().unwrap_or_default());
+                b.superseded.insert(w.id().unwrap_or_default().to_string());
                 winners.insert(root, v);
             }
             None => {
@@ -724,15 +814,36 @@ fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[Samp
             }
         }
     }
+    winners.into_values().collect()
+}
+
+/// Each amendment chain's counted record with its entry in the builder's
+/// period and scope, handed to `each` one at a time (evaluated as of the query's day).
+fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[SampleFollowUp], mut each: impl FnMut(&mut SummaryBuilder, String, Entry)) {
+    let mut by_visit: HashMap<&str, Vec<&SampleFollowUp>> = HashMap::new();
+    for f in follow_ups {
+        if let Some(v) = f.visit_id.as_deref() {
+            by_visit.entry(v).or_default().push(f);
+        }
+    }
     let mut mine: Vec<SampleFollowUp> = Vec::new();
-    for v in winners.values() {
+    for v in counted(b, visits, |v| v.started_at.map(|t| t.date_naive())) {
         mine.clear();
         if let Some(list) = v.id.as_deref().and_then(|id| by_visit.get(id)) {
             mine.extend(list.iter().map(|f| (*f).clone()));
         }
-        let eval = evaluate_for_counting(v, &mine, &b.book, b.query.as_of);
-        if let Some(e) = b.entry(v, &eval, &mine) {
-            each(b, v.id.clone().unwrap_or_default(), e);
+        let digest = b.digest_as_of(v, &mine);
+        if let Some(e) = b.entry(&digest) {
+            each(b, digest.id, e);
+        }
+    }
+}
+
+/// The same over digests: nothing is evaluated.
+fn for_each_counted_digest(b: &mut SummaryBuilder, digests: &[Digest], mut each: impl FnMut(&mut SummaryBuilder, String, Entry)) {
+    for d in counted(b, digests, |d| d.started_on) {
+        if let Some(e) = b.entry(d) {
+            each(b, d.id.clone(), e);
         }
     }
 }

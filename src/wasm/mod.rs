@@ -596,6 +596,69 @@ impl JsSummaryBuilder {
     }
 }
 
+/// The bureau's digests held in wasm memory (the staff console): loaded from
+/// HQ or from the console's IndexedDB cache as JSON text — one parse, no
+/// crossing per record — and summed for any period, scope, grouping and day
+/// without reading a record. A digest with an id already held replaces it.
+#[wasm_bindgen(js_name = DigestSet)]
+#[derive(Default)]
+pub struct JsDigestSet {
+    digests: Vec<crate::summary::Digest>,
+    at: std::collections::HashMap<String, usize>,
+}
+
+#[wasm_bindgen(js_class = DigestSet)]
+impl JsDigestSet {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsDigestSet {
+        install_panic_hook();
+        JsDigestSet::default()
+    }
+
+    /// Add a JSON array of digests (HQ's page, or a cached chunk); returns how many were read.
+    #[wasm_bindgen(js_name = addJson)]
+    pub fn add_json(&mut self, text: &str) -> Result<usize, JsValue> {
+        let list: Vec<crate::summary::Digest> = serde_json::from_str(text).map_err(|e| js_error(&EdgeError::NotJson(e.to_string())))?;
+        let n = list.len();
+        for d in list {
+            match self.at.get(&d.id) {
+                Some(&i) => self.digests[i] = d,
+                None => {
+                    self.at.insert(d.id.clone(), self.digests.len());
+                    self.digests.push(d);
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    /// How many records are held.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.digests.len()
+    }
+
+    /// The summary of a query, from the digests alone.
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn summary(&self, query: SummaryQueryArg) -> Result<JsValue, JsValue> {
+        let q: crate::summary::SummaryQuery = read_json(query.into()).map_err(|e| js_error(&e))?;
+        with_rulebook(|book| crate::summary::summarise_digests(&self.digests, &q, book)).map(|s| to_js(&s)).map_err(|e| js_error(&e))
+    }
+
+    /// The records behind one count (for the whole scope, or one group), oldest first.
+    #[wasm_bindgen(js_name = recordsBehind, unchecked_return_type = "RecordShare[]")]
+    pub fn records_behind(&self, query: SummaryQueryArg, count: &str, group: Option<String>) -> Result<JsValue, JsValue> {
+        let q: crate::summary::SummaryQuery = read_json(query.into()).map_err(|e| js_error(&e))?;
+        with_rulebook(|book| crate::summary::records_behind_digests(&self.digests, &q, book, count, group.as_deref())).map(|r| to_js(&r)).map_err(|e| js_error(&e))
+    }
+
+    /// One record's digest (what the lists show of it: operator, market, date, officers).
+    #[wasm_bindgen(unchecked_return_type = "Digest | undefined")]
+    pub fn get(&self, id: &str) -> JsValue {
+        self.at.get(id).map(|&i| to_js(&self.digests[i])).unwrap_or(JsValue::UNDEFINED)
+    }
+}
+
 fn read_summary(summary: SummaryArg) -> Result<crate::Summary, JsValue> {
     read_json(summary.into()).map_err(|e| js_error(&e))
 }

@@ -532,6 +532,24 @@ export interface RecordsBehindOptions extends SummariseOptions {
   group?: string;
 }
 
+/** What one record adds to the figures, for any query (computed by HQ when the record or its follow-ups arrive).
+ * `equipmentKinds`: [unit index, index in the equipment kinds] for each unit whose kind is given. */
+export interface Digest {
+  id: string; amends?: string; status: RecordStatus; unreachable?: boolean; startedOn?: DateString; finalisedAt?: Timestamp;
+  date?: DateString; market?: string; operator: string; operatorName: string; officers?: DigestOfficer[];
+  priceChecks: number; instruments: number; equipment: number; equipmentKinds?: [number, number][]; samples?: DigestSample[];
+  findings?: DigestFinding[]; disposals?: DigestLimit[]; rulebook: string;
+}
+export interface DigestOfficer { certificateNo: string; name: string; userId?: string; }
+/** `category`: index in the product categories (their number: none given). */
+export interface DigestSample { category: number; hasResult: boolean; }
+/** `unlessDoneBy`: the finding holds only as of a later day (a limit not met yet). */
+export interface DigestFinding {
+  code: string; kind: CheckKind; notice?: boolean; item?: number; toCase?: boolean;
+  rectifyBy?: DateString; rectifiedOn?: DateString; unlessDoneBy?: DateString;
+}
+export interface DigestLimit { due: DateString; done?: DateString; }
+
 /** One record behind a figure: what the visit adds to the count. */
 export interface RecordShare { visitId: string; date: DateString; count: number; }
 
