@@ -623,6 +623,62 @@ fn staff_get_figures_report_deadlines_and_csv_from_the_core() {
     assert_eq!(hq.get_as(Some(&staff2), "/api/v1/staff/summary?period=2026&asOf=2026-04-20").1["summary"]["figures"]["visits"], json!(0));
 }
 
+/// Each visit's digest is made when the visit, a follow-up or a rectification
+/// of it is accepted, served page by page after a cursor, made again under a
+/// newly published rulebook; HQ's figures are their sum, equal to the core
+/// evaluating every record it holds.
+#[test]
+fn digests_follow_every_change_and_the_figures_are_their_sum() {
+    let hq = Hq::start();
+    let staff = hq.staff.clone();
+    let (v1, mut v2, v3) = (visit(1), visit(2), visit(3));
+    v2["instrumentChecks"][0]["weighings"][0]["readingG"] = json!(10015);
+    let (_, resp) = hq.push(vec![change(&v1, None, rev(1)), change(&v2, None, rev(2)), change(&v3, None, rev(3))]);
+    assert_eq!(statuses(&resp), vec!["accepted"; 3]);
+    let page = |after: i64| hq.get_as(Some(&staff), &format!("/api/v1/staff/digests?after={after}&limit=2")).1;
+    let first = page(0);
+    assert_eq!((first["digests"].as_array().unwrap().len(), first["more"].as_bool()), (2, Some(true)), "{first}");
+    assert_eq!(first["rulebook"], xuncha::Rulebook::builtin().version);
+    let second = page(first["next"].as_i64().unwrap());
+    assert_eq!((second["digests"].as_array().unwrap().len(), second["more"].as_bool()), (1, Some(false)));
+    let cursor = second["next"].as_i64().unwrap();
+    assert_eq!(page(cursor)["digests"], json!([]), "nothing new");
+    // A lab result of V1's sample: V1's digest, and only it, comes again, with the result in.
+    let mut fu: Value = serde_json::from_str(include_str!("../../tests/fixtures/follow_up_complete.json")).unwrap();
+    fu["visitId"] = v1["id"].clone();
+    let body = json!({ "protocolVersion": 1, "deviceId": "desk", "changes": [{ "kind": "sampleFollowUp", "id": fu["id"], "revision": rev(10), "sha256": content_sha256(&fu), "record": fu }] });
+    assert_eq!(statuses(&hq.post_as(Some(&staff), "/api/v1/sync/push", &body.to_string()).1), vec!["accepted"]);
+    let after_lab = page(cursor);
+    let changed = after_lab["digests"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{after_lab}");
+    assert_eq!((changed[0]["id"].clone(), changed[0]["samples"][0]["hasResult"].clone()), (v1["id"].clone(), json!(true)));
+    // HQ's figures (the digests' sum) are the core's full evaluation of what HQ holds.
+    let records: Vec<Value> = hq.post_as(Some(&staff), "/api/v1/sync/pull", &json!({ "protocolVersion": 1 }).to_string()).1["changes"].as_array().unwrap().iter().map(|c| c.clone()).collect();
+    let visits: Vec<xuncha::Visit> = records.iter().filter(|c| c["kind"] == "visit").filter_map(|c| xuncha::decode::decode_trusted(c["record"].clone())).collect();
+    let follow_ups: Vec<xuncha::sampling::SampleFollowUp> = records.iter().filter(|c| c["kind"] == "sampleFollowUp").filter_map(|c| xuncha::decode::decode_trusted(c["record"].clone())).collect();
+    for (q, period, as_of, group_by) in
+        [("period=2026-Q1&asOf=2026-04-20", "2026-Q1", "2026-04-20", None), ("period=2026&asOf=2027-01-31&groupBy=kind", "2026", "2027-01-31", Some(xuncha::summary::GroupBy::Kind))]
+    {
+        let served = hq.get_as(Some(&staff), &format!("/api/v1/staff/summary?{q}")).1["summary"].clone();
+        let query = xuncha::SummaryQuery { period: period.into(), scope: Default::default(), as_of: as_of.parse().unwrap(), group_by, top: None };
+        let full = xuncha::summarise(&visits, &follow_ups, &[], &query, xuncha::Rulebook::builtin()).unwrap();
+        assert_eq!(served, serde_json::to_value(&full).unwrap(), "{q}");
+        assert!(full.figures.visits == 3 && full.figures.violations > 0, "{q}: something to count");
+    }
+    // A rulebook published: every digest is made again under it, and a cache learns to start again.
+    let mut book: Value = serde_json::from_str(include_str!("../../src/rules/rulebook.json")).unwrap();
+    book["version"] = json!("2027.2.1");
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/rulebooks", &book.to_string()).0, 200);
+    let all = hq.get_as(Some(&staff), "/api/v1/staff/digests").1;
+    assert_eq!(all["rulebook"], "2027.2.1");
+    assert!(all["digests"].as_array().unwrap().iter().all(|d| d["rulebook"] == "2027.2.1"), "{all}");
+    // Staff only; parameters checked; another bureau has none of them.
+    assert_eq!(hq.get_as(Some(&hq.officer), "/api/v1/staff/digests").0, 403);
+    assert_eq!(hq.get_as(Some(&staff), "/api/v1/staff/digests?after=x").1["code"], "BAD_QUERY");
+    let staff2 = hq.login("staff2").unwrap();
+    assert_eq!(hq.get_as(Some(&staff2), "/api/v1/staff/digests").1["digests"], json!([]));
+}
+
 #[test]
 fn the_openapi_document_is_true() {
     let hq = Hq::start();

@@ -47,6 +47,8 @@ pub struct Digest {
     /// The day the rules were judged for (absent: the visit was not evaluated).
     pub date: Option<Date>,
     pub market: Option<String>,
+    /// The site's name (for the lists that open the record).
+    pub site: Option<String>,
     /// The credit code, or else name and address.
     pub operator: String,
     pub operator_name: String,
@@ -162,6 +164,7 @@ impl Digest {
             finalised_at: visit.finalised_at,
             date: eval.visit_date,
             market: visit.site.as_ref().and_then(|s| s.market_id.clone()),
+            site: visit.site.as_ref().and_then(|s| s.name.clone()),
             operator,
             operator_name,
             officers: visit

@@ -615,12 +615,21 @@ impl JsDigestSet {
         JsDigestSet::default()
     }
 
-    /// Add a JSON array of digests (HQ's page, or a cached chunk); returns how many were read.
-    #[wasm_bindgen(js_name = addJson)]
-    pub fn add_json(&mut self, text: &str) -> Result<usize, JsValue> {
-        let list: Vec<crate::summary::Digest> = serde_json::from_str(text).map_err(|e| js_error(&EdgeError::NotJson(e.to_string())))?;
-        let n = list.len();
-        for d in list {
+    /// Add a page of digests as HQ serves it (`{ rulebook, next, more, total, digests }`,
+    /// from HQ or from the cache, as text); returns the page without its digests.
+    #[wasm_bindgen(js_name = addPage, unchecked_return_type = "DigestPageHead")]
+    pub fn add_page(&mut self, text: &str) -> Result<JsValue, JsValue> {
+        #[derive(Deserialize)]
+        struct Page {
+            rulebook: String,
+            next: i64,
+            more: bool,
+            total: u64,
+            digests: Vec<crate::summary::Digest>,
+        }
+        let page: Page = serde_json::from_str(text).map_err(|e| js_error(&EdgeError::NotJson(e.to_string())))?;
+        let count = page.digests.len();
+        for d in page.digests {
             match self.at.get(&d.id) {
                 Some(&i) => self.digests[i] = d,
                 None => {
@@ -629,7 +638,7 @@ impl JsDigestSet {
                 }
             }
         }
-        Ok(n)
+        Ok(to_js(&serde_json::json!({ "rulebook": page.rulebook, "next": page.next, "more": page.more, "total": page.total, "count": count })))
     }
 
     /// How many records are held.

@@ -536,7 +536,7 @@ export interface RecordsBehindOptions extends SummariseOptions {
  * `equipmentKinds`: [unit index, index in the equipment kinds] for each unit whose kind is given. */
 export interface Digest {
   id: string; amends?: string; status: RecordStatus; unreachable?: boolean; startedOn?: DateString; finalisedAt?: Timestamp;
-  date?: DateString; market?: string; operator: string; operatorName: string; officers?: DigestOfficer[];
+  date?: DateString; market?: string; site?: string; operator: string; operatorName: string; officers?: DigestOfficer[];
   priceChecks: number; instruments: number; equipment: number; equipmentKinds?: [number, number][]; samples?: DigestSample[];
   findings?: DigestFinding[]; disposals?: DigestLimit[]; rulebook: string;
 }
@@ -549,6 +549,8 @@ export interface DigestFinding {
   rectifyBy?: DateString; rectifiedOn?: DateString; unlessDoneBy?: DateString;
 }
 export interface DigestLimit { due: DateString; done?: DateString; }
+/** A page of digests as HQ serves it, without the digests: `count` read, `total` the bureau holds. */
+export interface DigestPageHead { rulebook: string; next: number; more: boolean; total: number; count: number; }
 
 /** One record behind a figure: what the visit adds to the count. */
 export interface RecordShare { visitId: string; date: DateString; count: number; }

@@ -362,6 +362,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/stats", get(staff::stats))
         .route("/api/v1/staff/summary", get(staff::summary))
+        // The figures' digests, gzipped when asked (a bureau-year is tens of megabytes as text).
+        .route("/api/v1/staff/digests", get(staff::digests).layer(tower_http::compression::CompressionLayer::new()))
         .route("/api/v1/staff/deadlines", get(staff::deadlines))
         .route("/api/v1/staff/findings.csv", get(staff::findings_csv))
         .route("/api/v1/staff/directories", get(draws::directories))

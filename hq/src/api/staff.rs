@@ -78,7 +78,8 @@ pub(super) async fn bureau_records(state: &AppState, bureau_id: i64) -> Result<B
     .await
 }
 
-/// `GET /api/v1/staff/summary?period=2026-H1&asOf=2026-07-10&groupBy=market`
+/// `GET /api/v1/staff/summary?period=2026-H1&asOf=2026-07-10&groupBy=market`:
+/// the sum of the bureau's digests (no record is read or evaluated).
 pub async fn summary(
     State(state): State<AppState>,
     StaffCaller(user): StaffCaller,
@@ -87,16 +88,41 @@ pub async fn summary(
     let q = query(raw)?;
     let as_of = as_of(&q)?;
     let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
-    let b = bureau_records(&state, user.bureau_id).await?;
+    let (digests, book) = blocking(&state, move |s| s.bureau_digests(user.bureau_id)).await?;
     let scope = xuncha::summary::Scope { market: q.market.clone(), officer: q.officer.clone(), operator: q.operator.clone(), kind: q.kind };
     let sq = xuncha::SummaryQuery { period, scope, as_of, group_by: q.group_by, top: None };
-    let summary = xuncha::summarise(&b.visits, &b.follow_ups, &b.rectifications, &sq, b.rulebook()).map_err(|e| {
+    let summary = xuncha::summary::summarise_digests(&digests, &sq, &book).map_err(|e| {
         use xuncha::CoreError;
         let m = e.message();
         ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
     })?;
     let paragraphs = xuncha::summary::report::paragraphs(&summary);
     Ok(Json(json!({ "summary": summary, "report": paragraphs })))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DigestQuery {
+    /// The `next` of the page before (0 or absent: from the start).
+    after: Option<i64>,
+    limit: Option<u32>,
+}
+
+/// `GET /api/v1/staff/digests?after=N&limit=M`: the bureau's digests changed
+/// after `after`, oldest change first, with the rulebook they were made under
+/// (when it differs from the one a cache holds, the cache starts again).
+pub async fn digests(
+    State(state): State<AppState>,
+    StaffCaller(user): StaffCaller,
+    raw: Result<axum::extract::Query<DigestQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let q = raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))?;
+    let after = q.after.unwrap_or(0).max(0);
+    let limit = q.limit.unwrap_or(20_000).clamp(1, 50_000);
+    let page = blocking(&state, move |s| s.digests_after(user.bureau_id, after, limit)).await?;
+    // The stored JSON as it is: each digest was written by the core and is not parsed again here.
+    let body = format!(r#"{{"rulebook":{},"next":{},"more":{},"total":{},"digests":[{}]}}"#, serde_json::Value::String(page.rulebook), page.last, page.more, page.total, page.digests.join(","));
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /api/v1/staff/deadlines?asOf=…`: every legal time limit still open or overdue.

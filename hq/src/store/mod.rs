@@ -16,6 +16,7 @@
 mod accounts;
 mod attachments;
 pub mod authorise;
+pub mod digests;
 pub mod draws;
 pub mod evidence;
 mod postgres;
@@ -188,8 +189,14 @@ impl Store {
 
     fn publish(&self, what: Published, version: &str, body: &str, now: Timestamp) -> R<()> {
         let sql = format!("INSERT INTO {} (version, body, published_at) VALUES (?1, ?2, ?3)", what.table());
-        self.write(None, |tx| tx.exec(&sql, &[P::Text(version), P::Text(body), P::Text(&now.to_rfc3339())]))?;
-        Ok(())
+        self.write(None, |tx| {
+            tx.exec(&sql, &[P::Text(version), P::Text(body), P::Text(&now.to_rfc3339())])?;
+            // The figures follow the rulebook in force: every digest is made again under it.
+            if matches!(what, Published::Rulebook) {
+                digests::refresh_all(tx)?;
+            }
+            Ok(())
+        })
     }
 
     /// What was published last of `what`, unless it is `known`: the file is read only when it has to travel.

@@ -164,7 +164,21 @@ impl Store {
                 .map(|(change, validated)| Prepared { change, validated, claims: Claims::of(change.kind, &change.id, &change.record), listed: xuncha::sync::listed_attachments(&change.record) })
                 .collect();
             let mut state = PushState::read(tx, &prepared, user.bureau_id)?;
+            // The visit each change belongs to: its digest is made again if the change is accepted.
+            let visits: Vec<String> = prepared
+                .iter()
+                .map(|p| match p.change.kind {
+                    RecordKind::Visit => p.change.id.clone(),
+                    RecordKind::SampleFollowUp | RecordKind::Rectification => p.claims.visit_id.unwrap_or_default().to_string(),
+                    RecordKind::Delivery => String::new(),
+                })
+                .collect();
             let results = prepared.into_iter().map(|p| apply_one(tx, &mut state, p, user, device_id, now)).collect::<R<Vec<_>>>()?;
+            let changed: BTreeSet<String> = visits.into_iter().zip(&results).filter(|(v, r)| !v.is_empty() && r.status == ChangeStatus::Accepted).map(|(v, _)| v).collect();
+            if !changed.is_empty() {
+                let book = super::digests::rulebook_in_force(tx)?;
+                super::digests::refresh(tx, user.bureau_id, &changed, &book)?;
+            }
             insert_rows(tx, "INSERT INTO record_officers (bureau_id, record_id, certificate_no) VALUES", "", user.bureau_id, &state.officers)?;
             insert_rows(tx, "INSERT INTO record_attachments (bureau_id, record_id, sha256) VALUES", "ON CONFLICT DO NOTHING", user.bureau_id, &state.listed)?;
             pause_for_a_test(changes.len());

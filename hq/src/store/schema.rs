@@ -169,6 +169,8 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE conflicts ADD COLUMN resolution TEXT;
     ALTER TABLE conflicts ADD COLUMN resolved_by INTEGER;
     ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;",
+    // 10: each visit's digest, what it contributes to the figures (made for the records held, then kept with each change).
+    super::digests::MIGRATION,
 ];
 
 /// After migration 5: fill `record_officers` from the visits HQ already holds.
@@ -192,6 +194,9 @@ pub fn migrate(tx: &mut dyn Sql, done: usize, postgres: bool) -> R<usize> {
         tx.batch(&sql)?;
         if i + 1 == 5 {
             backfill_record_officers(tx)?;
+        }
+        if i + 1 == 10 {
+            super::digests::refresh_all(tx)?;
         }
     }
     Ok(MIGRATIONS.len().max(done))

@@ -84,18 +84,6 @@ export class Hq {
     await tx.done;
   }
 
-  /**
-   * The figures and paragraphs of a period, for a scope, grouped if asked.
-   * @param {string} period @param {string} asOf
-   * @param {{ groupBy?: string, scope?: Record<string, string | undefined> }} [options]
-   */
-  summary(period, asOf, { groupBy, scope = {} } = {}) {
-    const p = new URLSearchParams({ period, asOf });
-    if (groupBy) p.set("groupBy", groupBy);
-    for (const [k, v] of Object.entries(scope)) if (v) p.set(k, v);
-    return this.call(`/api/v1/staff/summary?${p}`);
-  }
-
   /** Every finding of the bureau as CSV (HQ's export, with the rectifications it holds). @param {string} asOf */
   findingsCsv(asOf) {
     return this.call(`/api/v1/staff/findings.csv?asOf=${asOf}`, { text: true });

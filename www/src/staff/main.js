@@ -7,6 +7,7 @@ import { openStore } from "../app/db.js";
 import { setLang, getLang } from "../app/i18n.js";
 import { h } from "../app/ui.js";
 import { Hq, HqError, words } from "./hq.js";
+import { BureauFigures } from "./digests.js";
 import * as views from "./views.js";
 import * as draws from "./draws.js";
 import { say } from "./text.js";
@@ -18,6 +19,10 @@ const app = {
   /** @type {any} */ catalogue: null,
   /** @type {any[] | null} the bureau's records, read once per visit to the records screen */
   records: null,
+  /** @type {BureauFigures | null} the bureau's digests, summed here */
+  figures: null,
+  /** The digests brought up to date (the first time with a progress line on screen). @type {() => Promise<{ offline: boolean }>} */
+  figuresReady: async () => ({ offline: false }),
 };
 
 async function boot() {
@@ -25,6 +30,7 @@ async function boot() {
   app.catalogue = core.formCatalogue();
   app.db = await openStore("xuncha-staff");
   app.hq = new Hq(app.db, core);
+  app.figures = new BureauFigures(app.db, app.hq, core);
   setLang(getLang());
   addEventListener("hashchange", route);
   await route();
@@ -71,6 +77,15 @@ async function route() {
   }
   // "#/records?q=…": the screen, then its parameters (read by the screen).
   const [, where, id] = (location.hash || "#/").split("?")[0].split("/");
+  app.figuresReady = () => {
+    const figures = /** @type {BureauFigures} */ (app.figures);
+    // The first load of a large bureau takes seconds: say how far it has got.
+    const line = h("p", { class: "progress", id: "figures-progress", role: "status" }, say("loadingFigures"));
+    if (!figures.opened && mine === seq) root.replaceChildren(shell(session, line));
+    return figures.ready(session.user.bureauId, (p) => {
+      line.textContent = say(p.phase === "cache" ? "loadingCachedFigures" : "downloadingFigures", { loaded: p.loaded.toLocaleString(), total: p.total.toLocaleString() });
+    });
+  };
   let screen;
   try {
     if (where === "deadlines") screen = await views.deadlines(app);

@@ -95,7 +95,10 @@ export async function figures(app) {
   const view = figuresView(new URLSearchParams(location.hash.split("?")[1] ?? ""), today());
   const { kind, asOf } = view;
   const period = periodOf(kind, asOf);
-  const { summary, report } = await app.hq.summary(period, asOf, { groupBy: view.groupBy, scope: view.scope });
+  // Summed here from the bureau's digests (cached, brought up to date): switching period or grouping asks HQ nothing.
+  const { offline } = await app.figuresReady();
+  const summary = app.figures.summary({ period, asOf, scope: view.scope, groupBy: view.groupBy });
+  const report = app.core.reportParagraphs(summary);
   const f = summary.figures;
   const kindLabel = (/** @type {string} */ k) => tx(term(app.catalogue, "checkKinds", k)) || k;
   const picker = h("form", { class: "picker", id: "period-picker" },
@@ -149,6 +152,7 @@ export async function figures(app) {
   };
   return h("section", { id: "figures" },
     h("div", { class: "screen-head" }, h("h1", {}, `${tx(summary.period.label)} · ${say("figures")}`), picker),
+    offline ? h("p", { class: "note", id: "figures-offline", role: "status" }, say("figuresOffline")) : null,
     scopeBar,
     summary.drafts ? h("p", { class: "muted" }, say("drafts", { n: summary.drafts })) : null,
     h("div", { class: "figures" },
@@ -200,20 +204,12 @@ export async function behind(app) {
   const count = /** @type {keyof import("../../../pkg/xuncha.js").Counts} */ (params.get("count") ?? "visits");
   const word = params.get("figure") ?? "visits";
   const group = params.get("group") ?? undefined;
-  const all = app.records ?? (await bureauRecords(app));
-  const of = (/** @type {string} */ k) => recordsOf(all, k);
-  const visits = of("visit");
   const query = { period: periodOf(kind, asOf), asOf, scope: view.scope, groupBy: view.groupBy };
   // The period named as the core names it (“2026年下半年”): a summary of nothing costs nothing.
   const periodLabel = tx(app.core.summarise([], { query }).period.label);
-  const shares = app.core.recordsBehind(visits, {
-    query,
-    followUps: of("sampleFollowUp"),
-    rectifications: app.core.rectificationsOf(of("rectification")),
-    count,
-    group,
-  });
-  const byId = new Map(visits.map((v) => [v.id, v]));
+  // From the same digests as the figures: the rows add up to the figure tapped.
+  await app.figuresReady();
+  const shares = app.figures.recordsBehind(query, count, group);
   const total = shares.reduce((n, s) => n + s.count, 0);
   return h("section", { id: "behind", dataset: { count, total: String(total) } },
     h("div", { class: "screen-head" }, h("a", { href: `#/?${figuresParams(view)}`, class: "button" }, "‹ ", say("back")),
@@ -223,12 +219,12 @@ export async function behind(app) {
     h("table", { class: "board" },
       h("thead", {}, h("tr", {}, h("th", {}, say("started")), h("th", {}, say("operator")), h("th", {}, say("site")), h("th", {}, say("officers")), h("th", { class: "num" }, say("adds")))),
       h("tbody", {}, shares.map((s) => {
-        const v = byId.get(s.visitId);
+        const d = app.figures.digest(s.visitId);
         return h("tr", { class: "behind-row", dataset: { id: s.visitId, count: String(s.count) } },
           h("td", {}, s.date),
-          h("td", {}, h("a", { href: `#/record/${s.visitId}` }, v?.operator?.name ?? s.visitId)),
-          h("td", {}, v?.site?.name ?? ""),
-          h("td", {}, (v?.officers ?? []).map((o) => o.name).filter(Boolean).join("、")),
+          h("td", {}, h("a", { href: `#/record/${s.visitId}` }, d?.operatorName || s.visitId)),
+          h("td", {}, d?.site ?? ""),
+          h("td", {}, (d?.officers ?? []).map((o) => o.name).filter(Boolean).join("、")),
           h("td", { class: "num" }, String(s.count)));
       }))));
 }
