@@ -313,3 +313,53 @@ test("a clerk uploads a rulebook, reads what it changes against the one in force
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("the figures are summed in the console from the digests it keeps: only what changed is fetched, HQ unreachable shows the kept figures, a new rulebook starts over", async () => {
+  // At least one visit at HQ, so the console has digests to keep.
+  const first = await officerFinalises();
+  await untilSynced(first.officer);
+  await first.tablet.close();
+  const { context, page } = await staffConsole(browser, hq.url);
+  /** @type {string[]} */
+  const asked = [];
+  page.on("request", (r) => r.url().includes("/api/v1/staff/digests") && asked.push(new URL(r.url()).searchParams.get("after") ?? "0"));
+  const visits = async () => Number(await page.textContent("#fig-visits .value"));
+  const before = await visits();
+  // A visit finalised on a tablet: the console fetches after its cursor and gets that visit's digest alone.
+  const { tablet, officer } = await officerFinalises();
+  await untilSynced(officer);
+  await tablet.close();
+  asked.length = 0;
+  const served = page.waitForResponse((r) => r.url().includes("/api/v1/staff/digests"));
+  await page.reload();
+  await page.waitForSelector("#figures");
+  const page1 = await (await served).json();
+  assert.ok(Number(asked[0]) > 0, `asked after the cursor: ${asked}`);
+  assert.equal(page1.digests.length, 1, "one new digest");
+  assert.equal(await visits(), before + 1);
+  // HQ unreachable: the figures kept on this computer, said so.
+  await page.route("**/api/v1/staff/digests*", (r) => r.abort());
+  await page.reload();
+  await page.waitForSelector("#figures-offline");
+  assert.equal(await visits(), before + 1);
+  assert.match(await page.textContent("#figures-offline"), /本机保存的统计数据/);
+  await shoot(page, "figures-offline");
+  // The drill-down works from the same digests.
+  await page.click("#fig-visits");
+  await page.waitForSelector("#behind");
+  assert.equal(await page.locator(".behind-row").count(), before + 1);
+  await page.unroute("**/api/v1/staff/digests*");
+  // A rulebook published at HQ: every digest is made again, and the console starts over from the beginning.
+  const book = JSON.parse(readFileSync(new URL("../../../src/rules/rulebook.json", import.meta.url), "utf8"));
+  book.version = "2027.3.1";
+  const published = await hq.api("POST", "/api/v1/staff/rulebooks", { token: await hq.token("staff1"), body: book });
+  assert.equal(published.json.version, "2027.3.1");
+  asked.length = 0;
+  await page.goto(`${hq.url}/staff/#/`);
+  await page.reload();
+  await page.waitForSelector("#figures");
+  assert.ok(asked.length >= 2 && Number(asked[0]) > 0 && asked.includes("0"), `the cache was asked after its cursor, then anew: ${asked}`);
+  assert.equal(await visits(), before + 1);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
