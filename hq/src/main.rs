@@ -41,6 +41,7 @@ fn usage() -> ! {
          xuncha-hq admin [--data-dir DIR | --database-url URL] set-document-prefix --bureau ID --prefix P\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] check-chain --bureau ID\n       \
          xuncha-hq admin [--data-dir DIR | --database-url URL] seed-demo [--visits N]\n       \
+         xuncha-hq admin [--data-dir DIR | --database-url URL] check-digests [--period P] [--as-of YYYY-MM-DD]\n       \
          xuncha-hq draw new-seed\n       \
          xuncha-hq draw run --inputs FILE --seed HEX [--commitment HEX]"
     );
@@ -136,6 +137,36 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 }
                 Err(e) => {
                     eprintln!("cannot seed the demo bureau: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Some("check-digests") => {
+            // The figures of a period both ways, for every bureau: from the stored digests and
+            // by evaluating every record again. Exit 1 if any differ (digests out of step with the core).
+            let (mut period, mut as_of) = (None, api::now().date_naive());
+            while let Some(flag) = it.next() {
+                let value = it.next().unwrap_or_else(|| usage());
+                match flag.as_str() {
+                    "--period" => period = Some(value),
+                    "--as-of" => as_of = value.parse().unwrap_or_else(|_| usage()),
+                    _ => usage(),
+                }
+            }
+            let period = period.unwrap_or_else(|| as_of.format("%Y").to_string());
+            let query = xuncha::SummaryQuery { period, scope: Default::default(), as_of, group_by: Some(xuncha::summary::GroupBy::Month), top: None };
+            match store.check_digests(&query) {
+                Ok(checks) => {
+                    for c in &checks {
+                        let verdict = if c.equal { "equal" } else { "DIFFERENT" };
+                        println!("bureau {}: {} digests; summed in {:.0} ms, full evaluation in {:.0} ms: {verdict}", c.bureau_id, c.digests, c.digests_ms, c.full_ms);
+                    }
+                    if checks.iter().any(|c| !c.equal) {
+                        std::process::exit(1);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("cannot check the digests: {e}");
                     std::process::exit(1);
                 }
             }

@@ -1962,6 +1962,11 @@ fn a_demo_bureau_fills_every_screen_through_the_same_write_path() {
     let chain = admin_command(&hq.dir, &["check-chain", "--bureau", "3"]);
     let walked = String::from_utf8_lossy(&chain.stdout).to_string();
     assert!(chain.status.success() && walked.contains("holds: ") && !walked.contains("holds: 0 entries"), "{walked}{}", String::from_utf8_lossy(&chain.stderr));
+    // The stored digests (made as each record, follow-up and re-inspection was accepted) sum to a full evaluation.
+    let checked = admin_command(&hq.dir, &["check-digests", "--as-of", &today.to_string()]);
+    let report = String::from_utf8_lossy(&checked.stdout).to_string();
+    assert!(checked.status.success() && report.lines().count() == 3 && report.lines().all(|l| l.ends_with(": equal")), "{report}{}", String::from_utf8_lossy(&checked.stderr));
+    assert!(report.lines().nth(2).unwrap().starts_with("bureau 3: ") && !report.contains("bureau 3: 0 digests"), "{report}");
     // The 双随机 lists are there: a quarter's plan over all four matters is drawn at once, and a demo officer pulls tasks.
     let (_, lists) = hq.get_as(Some(&token), "/api/v1/staff/directories");
     assert!(lists["targets"]["entries"].as_array().unwrap().len() > 20, "{}", lists["targets"]["entries"].as_array().unwrap().len());

@@ -145,3 +145,37 @@ impl Store {
         })
     }
 }
+
+/// One bureau's figures made both ways: summed from the stored digests, and by
+/// evaluating every record HQ holds again — equal or not, and what each cost
+/// (reading from the database included).
+pub struct DigestCheck {
+    pub bureau_id: i64,
+    pub digests: usize,
+    pub digests_ms: f64,
+    pub full_ms: f64,
+    pub equal: bool,
+}
+
+impl Store {
+    /// Check every bureau's digests against a full evaluation, for `query`.
+    pub fn check_digests(&self, query: &xuncha::SummaryQuery) -> R<Vec<DigestCheck>> {
+        let bureaus: Vec<i64> = self.read(|tx| tx.rows("SELECT id FROM bureaus ORDER BY id", &[])?.into_iter().map(|r| Cols::new(r).int()).collect())?;
+        let mut out = Vec::new();
+        for bureau_id in bureaus {
+            let started = std::time::Instant::now();
+            let (digests, book) = self.bureau_digests(bureau_id)?;
+            let summed = xuncha::summary::summarise_digests(&digests, query, &book);
+            let digests_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let started = std::time::Instant::now();
+            let current = self.current_records(bureau_id)?;
+            let visits: Vec<xuncha::Visit> = current.visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect();
+            let follow_ups: Vec<xuncha::sampling::SampleFollowUp> = current.follow_ups.into_iter().filter_map(xuncha::decode::decode_trusted).collect();
+            let records: Vec<xuncha::rectification::RectificationRecord> = current.rectifications.into_iter().filter_map(xuncha::decode::decode_trusted).collect();
+            let full = xuncha::summarise(&visits, &follow_ups, &xuncha::rectification::rectifications_of(&records), query, &book);
+            let full_ms = started.elapsed().as_secs_f64() * 1000.0;
+            out.push(DigestCheck { bureau_id, digests: digests.len(), digests_ms, full_ms, equal: summed == full });
+        }
+        Ok(out)
+    }
+}
