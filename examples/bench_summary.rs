@@ -75,7 +75,31 @@ fn main() {
     let read_us = ms(t) * 1000.0;
     assert_eq!(s2.figures.visits, summary.figures.visits + rounds as u32);
 
-    println!("counted {} visits, {} findings", summary.figures.visits, findings);
+    // Digests: made once (as HQ does when a record is accepted), then summed for any query.
+    let t = Instant::now();
+    let digests = xuncha::summary::digest::digests_of(&data.visits, &data.follow_ups, &data.rectifications, book);
+    let digest_ms = ms(t);
+    let digests_json = serde_json::to_string(&digests).unwrap();
+    let t = Instant::now();
+    let digests: Vec<xuncha::summary::Digest> = serde_json::from_str(&digests_json).unwrap();
+    let parse_digests_ms = ms(t);
+    let time_query = |q: &SummaryQuery| {
+        let t = Instant::now();
+        let s = xuncha::summary::summarise_digests(&digests, q, book).unwrap();
+        (ms(t), s)
+    };
+    let (sum_ms, from_digests) = time_query(&query);
+    assert_eq!(from_digests, summary, "the digests sum to the full evaluation");
+    let other = SummaryQuery { period: "2026-H1".into(), group_by: Some(GroupBy::Officer), ..query.clone() };
+    let (switch_ms, _) = time_query(&other);
+
+    println!(
+        "counted {} visits, {} findings; digests {:.1} MB as JSON ({:.0} bytes each)",
+        summary.figures.visits,
+        findings,
+        digests_json.len() as f64 / 1e6,
+        digests_json.len() as f64 / digests.len() as f64
+    );
     println!();
     println!("| step | time | ratio to baseline |");
     println!("|---|---|---|");
@@ -84,6 +108,10 @@ fn main() {
     println!("| summarise the year (evaluate + count + group by month) | {summarise_ms:.0} ms | {:.2} |", summarise_ms / baseline);
     println!("| incremental: add one visit to the year | {upsert_us:.1} µs | {:.6} |", upsert_us / 1000.0 / baseline);
     println!("| incremental: read the figures | {read_us:.1} µs | {:.6} |", read_us / 1000.0 / baseline);
+    println!("| make every visit's digest (once; HQ does it as each record is accepted) | {digest_ms:.0} ms | {:.2} |", digest_ms / baseline);
+    println!("| parse the digests from JSON (serde_json) | {parse_digests_ms:.0} ms | {:.2} |", parse_digests_ms / baseline);
+    println!("| summarise the year from digests (same figures; group by month) | {sum_ms:.1} ms | {:.3} |", sum_ms / baseline);
+    println!("| another query from the same digests (half-year, by officer) | {switch_ms:.1} ms | {:.3} |", switch_ms / baseline);
     println!();
     println!("peak resident memory: {:.0} MB (data set, its JSON text, the parsed copy and the builder)", peak_rss_mb());
 }

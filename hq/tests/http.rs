@@ -1030,6 +1030,91 @@ fn two_hq_processes_on_one_database_lose_and_duplicate_nothing() {
     assert_eq!(b.stats().1["changes"], json!(total), "one change per record in the log");
 }
 
+/// Benchmark (ignored; run by `make bench`): a demo bureau-year (BENCH_VISITS,
+/// default 100,000 visits of the last twelve months) written through the
+/// store's write path; then HQ's figures summed from its digests next to a
+/// full evaluation of the same records (`admin check-digests`, one process),
+/// the summary endpoint over HTTP, and a first download of every digest.
+#[test]
+#[ignore]
+fn figures_benchmark() {
+    let visits: usize = std::env::var("BENCH_VISITS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let hq = Hq::start();
+    let t = std::time::Instant::now();
+    let out = admin_command(&hq.dir, &["seed-demo", "--visits", &visits.to_string()]);
+    let seeded = t.elapsed().as_secs_f64();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let written = said.split('(').nth(1).and_then(|x| x.split(' ').next()).unwrap_or("?").to_string();
+    let password = said.lines().find(|l| l.contains("demo-clerk")).unwrap().rsplit(" / ").next().unwrap().trim().to_string();
+    let today = chrono::Utc::now().date_naive();
+    let period = format!("{}/{}", today - chrono::Days::new(365), today);
+    println!("| seed the demo bureau-year through the write path ({written} records: visits, follow-ups, re-inspections; each judged, signed, chained, its digest made) | {seeded:.0} s | |");
+
+    // Native, one process: the old path (read and evaluate every record) and the digests' sum.
+    let check = admin_command(&hq.dir, &["check-digests", "--period", &period, "--as-of", &today.to_string()]);
+    let report = String::from_utf8_lossy(&check.stdout).to_string();
+    assert!(check.status.success(), "{report}");
+    let line = report.lines().find(|l| l.starts_with("bureau 3:")).unwrap();
+    let ms = |label: &str| -> f64 { line.split(label).nth(1).unwrap().trim().split(' ').next().unwrap().parse().unwrap() };
+    let (summed, full) = (ms("summed in"), ms("full evaluation in"));
+    let digests: String = line.split(':').nth(1).unwrap().trim().split(' ').next().unwrap().to_string();
+    println!("| HQ, native: full evaluation of every record (read, decode, evaluate, count; today's path) | {full:.0} ms | 1.00 |");
+    println!("| HQ, native: sum of the stored digests ({digests}; read, parse, count) — equal figures | {summed:.0} ms | {:.3} |", summed / full);
+
+    let (status, resp) = hq.post_as(None, "/api/v1/auth/login", &json!({ "login": "demo-clerk", "password": password, "deviceId": "bench" }).to_string());
+    assert_eq!(status, 200, "{resp}");
+    let token = resp["token"].as_str().unwrap().to_string();
+    let timed = |path: &str| -> f64 {
+        let mut times: Vec<f64> = (0..6)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let (status, _) = hq.get_as(Some(&token), path);
+                assert_eq!(status, 200, "{path}");
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .skip(1)
+            .collect();
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        times[times.len() / 2]
+    };
+    let by_month = timed(&format!("/api/v1/staff/summary?period={period}&asOf={today}&groupBy=month"));
+    let by_market = timed(&format!("/api/v1/staff/summary?period={period}&asOf={today}&groupBy=officer&kind=sampling"));
+    println!("| HQ summary endpoint over HTTP, the twelve months by month (median of 5) | {by_month:.0} ms | {:.3} |", by_month / full);
+    println!("| … sampling only, by officer (another query: nothing cached between) | {by_market:.0} ms | {:.3} |", by_market / full);
+
+    // A console's first download: every page of digests, plain and gzipped.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    for gzip in [false, true] {
+        let t = std::time::Instant::now();
+        let (mut after, mut bytes, mut pages) = (0i64, 0usize, 0);
+        loop {
+            let mut req = agent.get(&format!("{}/api/v1/staff/digests?after={after}&limit=20000", hq.url)).header("authorization", &format!("Bearer {token}"));
+            if gzip {
+                req = req.header("accept-encoding", "gzip");
+            }
+            let mut resp = req.call().unwrap();
+            let body = resp.body_mut().with_config().limit(1 << 30).read_to_vec().unwrap();
+            bytes += body.len();
+            pages += 1;
+            let text = if gzip {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut s).unwrap();
+                s
+            } else {
+                String::from_utf8(body).unwrap()
+            };
+            let head: Value = serde_json::from_str(&text).unwrap();
+            after = head["next"].as_i64().unwrap();
+            if !head["more"].as_bool().unwrap() {
+                break;
+            }
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!("| first download of every digest over HTTP ({pages} pages{}) | {:.0} ms | {:.1} MB |", if gzip { ", gzip" } else { "" }, secs * 1000.0, bytes as f64 / 1e6);
+    }
+}
+
 /// Benchmark (figures, not a pass/fail on time): `make bench`, or
 /// `cargo test -p xuncha-hq --release --test http -- --ignored --nocapture ingest`.
 #[test]
