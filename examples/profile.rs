@@ -1,5 +1,5 @@
 //! A generated data set evaluated or summarised, for profilers (callgrind):
-//! `cargo run --release --example profile -- evaluate|summarise [visits]`
+//! `cargo run --release --example profile -- evaluate|summarise|digests [visits]`
 fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "summarise".into());
@@ -11,6 +11,15 @@ fn main() {
         "evaluate" => {
             let evals = xuncha::evaluate_visits(&d.visits, &d.follow_ups, book, as_of);
             println!("{} findings", evals.iter().map(|e| e.findings.len()).sum::<usize>());
+        }
+        "digests" => {
+            let digests = xuncha::summary::digest::digests_of(&d.visits, &d.follow_ups, &d.rectifications, book);
+            let q = xuncha::SummaryQuery { period: "2026".into(), scope: Default::default(), as_of, group_by: Some(xuncha::summary::GroupBy::Month), top: None };
+            let mut n = 0;
+            for _ in 0..20 {
+                n += xuncha::summary::summarise_digests(&digests, &q, book).unwrap().figures.visits;
+            }
+            println!("{n} visits counted");
         }
         _ => {
             let q = xuncha::SummaryQuery { period: "2026".into(), scope: Default::default(), as_of, group_by: Some(xuncha::summary::GroupBy::Month), top: None };

@@ -198,7 +198,7 @@ impl Digest {
     /// What the visit adds to the figures as of `as_of` — restricted to one kind
     /// of check when `kind` is given; `None` when it was not evaluated or has
     /// no check of that kind.
-    pub fn contribution(&self, as_of: Date, kind: Option<CheckKind>) -> Option<Contribution> {
+    pub fn contribution(&self, as_of: Date, kind: Option<CheckKind>) -> Option<Contribution<'_>> {
         let date = self.date?;
         let wants = |k: CheckKind| kind.map_or(true, |w| w == k);
         let mut c = Counts { visits: 1, in_market: self.market.is_some() as u32, officer_deployments: self.officers.len() as u32, ..Counts::default() };
@@ -298,11 +298,11 @@ impl Digest {
         }
         Some(Contribution {
             date,
-            month: super::period::month_of(date),
-            market: self.market.clone(),
-            operator: self.operator.clone(),
-            operator_name: self.operator_name.clone(),
-            officers: self.officers.iter().map(|o| (o.certificate_no.clone(), o.name.clone())).collect(),
+            month: super::period::month_key(date),
+            market: self.market.as_deref(),
+            operator: &self.operator,
+            operator_name: &self.operator_name,
+            officers: &self.officers,
             counts: c,
             by_code,
             samples_by_category,

@@ -13,6 +13,7 @@ pub mod export;
 pub mod period;
 pub mod report;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -412,10 +413,11 @@ fn kind_key(k: CheckKind) -> (&'static str, &'static str) {
     }
 }
 
-/// What one record adds: to the total, and to each of its groups.
-struct Entry {
-    total: Contribution,
-    groups: Vec<(String, String, Contribution)>,
+/// What one record adds: to the total, and to each of its groups (key, label,
+/// and its own contribution when not the total's: a grouping by kind).
+struct Entry<'a> {
+    total: Contribution<'a>,
+    groups: Vec<(Cow<'a, str>, Cow<'a, str>, Option<Contribution<'a>>)>,
 }
 
 /// Incremental summaries: add or replace one visit at a time; the figures are
@@ -426,9 +428,10 @@ pub struct SummaryBuilder {
     period: Period,
     book: Rulebook,
     total: Aggregate,
-    groups: HashMap<String, (String, Aggregate)>,
-    /// Counted entry per amendment chain (keyed by the chain's root id).
-    entries: HashMap<String, (Option<crate::time::Timestamp>, String, Option<Entry>)>,
+    groups: accumulate::FastMap<String, (String, Aggregate)>,
+    /// The counted record of each amendment chain (keyed by the chain's root
+    /// id), as its digest: replaced, its entry is made again and taken away.
+    entries: HashMap<String, (Option<crate::time::Timestamp>, String, Digest)>,
     /// Visit id → root of its amendment chain.
     roots: HashMap<String, String>,
     superseded: HashSet<String>,
@@ -444,7 +447,7 @@ impl SummaryBuilder {
             period,
             book: book.clone(),
             total: Aggregate::default(),
-            groups: HashMap::new(),
+            groups: Default::default(),
             entries: HashMap::new(),
             roots: HashMap::new(),
             superseded: HashSet::new(),
@@ -509,14 +512,15 @@ impl SummaryBuilder {
                 self.superseded.insert(old_id.clone());
             }
         }
-        if let Some((_, _, Some(old))) = self.entries.remove(&root) {
-            self.apply(&old, false);
+        if let Some((_, _, old)) = self.entries.remove(&root) {
+            if let Some(e) = self.entry(&old) {
+                self.apply(&e, false);
+            }
         }
-        let entry = self.entry(d);
-        if let Some(e) = &entry {
-            self.apply(e, true);
+        if let Some(e) = self.entry(d) {
+            self.apply(&e, true);
         }
-        self.entries.insert(root, (stamp, id, entry));
+        self.entries.insert(root, (stamp, id, d.clone()));
     }
 
     /// A record that is not finalised: a draft in the period is reported (not
@@ -536,7 +540,7 @@ impl SummaryBuilder {
         Digest::from_evaluation(visit, &eval, &[], follow_ups, &rect)
     }
 
-    fn entry(&self, d: &Digest) -> Option<Entry> {
+    fn entry<'a>(&self, d: &'a Digest) -> Option<Entry<'a>> {
         let date = d.date?;
         if date < self.period.from || date > self.period.to {
             return None;
@@ -550,22 +554,25 @@ impl SummaryBuilder {
         match self.query.group_by {
             None => {}
             Some(GroupBy::Market) => {
-                let key = total.market.clone().unwrap_or_default();
-                let label = if key.is_empty() { "（未指定市场）".to_string() } else { key.clone() };
-                groups.push((key, label, total.clone()));
+                let key = total.market.unwrap_or_default();
+                let label = if key.is_empty() { "（未指定市场）" } else { key };
+                groups.push((Cow::Borrowed(key), Cow::Borrowed(label), None));
             }
             Some(GroupBy::Officer) => {
-                for (cert, name) in &total.officers {
-                    groups.push((cert.clone(), name.clone(), total.clone()));
+                for o in total.officers {
+                    groups.push((Cow::Borrowed(o.certificate_no.as_str()), Cow::Borrowed(o.name.as_str()), None));
                 }
             }
-            Some(GroupBy::Operator) => groups.push((total.operator.clone(), total.operator_name.clone(), total.clone())),
-            Some(GroupBy::Month) => groups.push((total.month.clone(), total.month.clone(), total.clone())),
+            Some(GroupBy::Operator) => groups.push((Cow::Borrowed(total.operator), Cow::Borrowed(total.operator_name), None)),
+            Some(GroupBy::Month) => {
+                let month: Cow<'a, str> = Cow::Owned(period::month_of(total.date));
+                groups.push((month.clone(), month, None));
+            }
             Some(GroupBy::Kind) => {
                 for k in KINDS.into_iter().filter(|k| self.query.scope.kind.map_or(true, |w| w == *k)) {
                     if let Some(c) = d.contribution(as_of, Some(k)) {
                         let (key, label) = kind_key(k);
-                        groups.push((key.to_string(), label.to_string(), c));
+                        groups.push((Cow::Borrowed(key), Cow::Borrowed(label), Some(c)));
                     }
                 }
             }
@@ -580,7 +587,12 @@ impl SummaryBuilder {
             self.total.sub(&e.total);
         }
         for (key, label, c) in &e.groups {
-            let (_, agg) = self.groups.entry(key.clone()).or_insert_with(|| (label.clone(), Aggregate::default()));
+            let c = c.as_ref().unwrap_or(&e.total);
+            // The key is copied only the first time a group is met.
+            if !self.groups.contains_key(key.as_ref()) {
+                self.groups.insert(key.to_string(), (label.to_string(), Aggregate::default()));
+            }
+            let Some((_, agg)) = self.groups.get_mut(key.as_ref()) else { continue };
             if add {
                 agg.add(c);
             } else {
@@ -600,7 +612,7 @@ impl SummaryBuilder {
         let months = period::months(&self.period)
             .into_iter()
             .map(|m| {
-                let c = self.total.months.get(&m).copied().unwrap_or_default();
+                let c = period::key_of_month(&m).and_then(|k| self.total.months.get(&k)).copied().unwrap_or_default();
                 MonthPoint {
                     month: m,
                     visits: c.visits,
@@ -676,7 +688,7 @@ fn count_reader(count: &str) -> Result<impl Fn(&Counts) -> u32 + '_, SummaryErro
 fn share_of(out: &mut Vec<RecordShare>, read: &impl Fn(&Counts) -> u32, group: Option<&str>, visit_id: String, e: &Entry) {
     let c = match group {
         None => Some(&e.total),
-        Some(key) => e.groups.iter().find(|(k, _, _)| k == key).map(|(_, _, c)| c),
+        Some(key) => e.groups.iter().find(|(k, _, _)| k == key).map(|(_, _, c)| c.as_ref().unwrap_or(&e.total)),
     };
     if let Some(c) = c {
         let n = read(&c.counts);
@@ -772,21 +784,23 @@ impl Chained for Digest {
 /// finalisation time then id); drafts and superseded records noted in the
 /// builder as they are met (`draft` says when a record started).
 fn counted<'a, T: Chained>(b: &mut SummaryBuilder, records: &'a [T], started_on: impl Fn(&T) -> Option<Date>) -> Vec<&'a T> {
-    let by_id: HashMap<&str, &T> = records.iter().filter_map(|v| Some((v.id()?, v))).collect();
-    let root_of = |v: &'a T| -> String {
+    // The chains are walked by id only when some record amends another.
+    let by_id: accumulate::FastMap<&str, &T> = if records.iter().any(|r| r.amends().is_some()) { records.iter().filter_map(|v| Some((v.id()?, v))).collect() } else { Default::default() };
+    let root_of = |v: &'a T| -> &'a str {
         let mut cur = v;
         for _ in 0..64 {
             match cur.amends() {
                 Some(orig) => match by_id.get(orig) {
                     Some(o) => cur = o,
-                    None => return orig.to_string(),
+                    None => return orig,
                 },
                 None => break,
             }
         }
-        cur.id().unwrap_or_default().to_string()
+        cur.id().unwrap_or_default()
     };
-    let mut winners: HashMap<String, &T> = HashMap::new();
+    let mut winners: accumulate::FastMap<&'a str, &'a T> = Default::default();
+    winners.reserve(records.len());
     for v in records {
         let Some(id) = v.id() else { continue };
         if v.status() != RecordStatus::Finalised {
@@ -800,8 +814,8 @@ fn counted<'a, T: Chained>(b: &mut SummaryBuilder, records: &'a [T], started_on:
         if v.unreachable() {
             continue;
         }
-        let root = if v.amends().is_some() { root_of(v) } else { id.to_string() };
-        match winners.get(&root) {
+        let root = if v.amends().is_some() { root_of(v) } else { id };
+        match winners.get(root) {
             Some(w) if (w.finalised_at(), w.id()) >= (v.finalised_at(), v.id()) => {
                 b.superseded.insert(id.to_string());
             }
@@ -834,7 +848,7 @@ fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[Samp
         }
         let digest = b.digest_as_of(v, &mine);
         if let Some(e) = b.entry(&digest) {
-            each(b, digest.id, e);
+            each(b, digest.id.clone(), e);
         }
     }
 }

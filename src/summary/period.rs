@@ -72,6 +72,18 @@ pub fn parse_period(name: &str) -> Option<Period> {
     }
 }
 
+/// A month as a number, `year * 100 + month` (202603): what the counts are kept by.
+pub fn month_key(d: Date) -> u32 {
+    use chrono::Datelike;
+    (d.year().max(0) as u32) * 100 + d.month()
+}
+
+/// "2026-03" → 202603.
+pub fn key_of_month(m: &str) -> Option<u32> {
+    let (y, mo) = m.split_once('-')?;
+    Some(y.parse::<u32>().ok()? * 100 + mo.parse::<u32>().ok()?)
+}
+
 /// "2026-03" for a date.
 pub fn month_of(d: Date) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
