@@ -21,6 +21,17 @@ echo '<!doctype html><meta charset="utf-8"><title>xuncha bench</title>' > target
 (cd tests/js && SITE_DIR="$PWD/../../target/bench-site" VISITS="$N" node bench/summary.mjs)
 
 echo
+echo "## the console's figures from per-record digests, in headless Chromium (tests/js/bench/figures.mjs)"; echo
+(cd tests/js && SITE_DIR="$PWD/../../target/bench-site" VISITS="$N" node bench/figures.mjs)
+
+echo
+echo "## HQ's figures from digests: a demo bureau-year through the write path (cargo test -p xuncha-hq --release --test http -- --ignored --nocapture figures_benchmark)"
+echo
+echo "| step | time | ratio to the full evaluation |"
+echo "|---|---|---|"
+BENCH_VISITS="$N" cargo test -q -p xuncha-hq --release --test http -- --ignored --nocapture figures_benchmark 2>/dev/null | grep '^|'
+
+echo
 echo "## HQ ingest on SQLite (cargo test -p xuncha-hq --release --test http -- --ignored --nocapture ingest)"
 echo
 echo "| step | time | rate |"

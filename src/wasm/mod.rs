@@ -734,6 +734,25 @@ pub fn bench_generate(seed: u32, visits: u32, year: i32) -> String {
     serde_json::json!({ "visits": d.visits, "followUps": d.follow_ups, "rectifications": d.rectifications }).to_string()
 }
 
+/// The digests of a generated data set as HQ serves them: pages of `page_size`
+/// (`{ rulebook, next, more, total, digests }` as text). Returns `{ makeMs, pages }`.
+#[cfg(feature = "bench-tools")]
+#[wasm_bindgen(js_name = benchDigestPages)]
+pub fn bench_digest_pages(seed: u32, visits: u32, year: i32, page_size: u32) -> JsValue {
+    let d = crate::dataset::generate(seed as u64, visits as usize, year);
+    let t0 = js_sys::Date::now();
+    let digests = with_rulebook(|book| crate::summary::digest::digests_of(&d.visits, &d.follow_ups, &d.rectifications, book));
+    let make_ms = js_sys::Date::now() - t0;
+    let version = with_rulebook(|book| book.version.clone());
+    let chunks: Vec<&[crate::summary::Digest]> = digests.chunks(page_size.max(1) as usize).collect();
+    let pages: Vec<String> = chunks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| serde_json::json!({ "rulebook": version, "next": (i + 1) as u64, "more": i + 1 < chunks.len(), "total": digests.len(), "digests": c }).to_string())
+        .collect();
+    to_js(&serde_json::json!({ "makeMs": make_ms, "pages": pages }))
+}
+
 /// Summarise a generated data set without crossing the boundary: the core's own time.
 /// Returns `{ items, visits, generateMs, summariseMs }`.
 #[cfg(feature = "bench-tools")]
