@@ -15,9 +15,11 @@ fn main() {
         "digests" => {
             let digests = xuncha::summary::digest::digests_of(&d.visits, &d.follow_ups, &d.rectifications, book);
             let q = xuncha::SummaryQuery { period: "2026".into(), scope: Default::default(), as_of, group_by: Some(xuncha::summary::GroupBy::Month), top: None };
+            let mut index = xuncha::summary::DigestIndex::default();
+            index.extend(digests);
             let mut n = 0;
-            for _ in 0..20 {
-                n += xuncha::summary::summarise_digests(&digests, &q, book).unwrap().figures.visits;
+            for _ in 0..50 {
+                n += index.summary(&q, book).unwrap().figures.visits;
             }
             println!("{n} visits counted");
         }

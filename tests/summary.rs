@@ -388,17 +388,24 @@ fn assert_digests_sum_to_the_full_evaluation(d: &xuncha::dataset::Dataset, perio
     let digests = digests_of(&d.visits, &d.follow_ups, &d.rectifications, book);
     // As HQ stores and serves them: JSON, read back.
     let digests: Vec<Digest> = serde_json::from_str(&serde_json::to_string(&digests).unwrap()).unwrap();
+    // Held in an index (names as numbers, chains resolved once), in two batches as a console receives pages.
+    let mut index = xuncha::summary::DigestIndex::default();
+    let half = digests.len() / 2;
+    index.extend(digests[..half].iter().cloned());
+    index.extend(digests[half..].iter().cloned());
     for scope in scopes {
         for group_by in [None, Some(GroupBy::Market), Some(GroupBy::Officer), Some(GroupBy::Operator), Some(GroupBy::Month), Some(GroupBy::Kind)] {
             let q = SummaryQuery { period: period.into(), scope: scope.clone(), as_of: as_of.parse().unwrap(), group_by, top: None };
             let full = summarise(&d.visits, &d.follow_ups, &d.rectifications, &q, book).unwrap();
             let summed = xuncha::summary::summarise_digests(&digests, &q, book).unwrap();
             assert_eq!(summed, full, "{scope:?} by {group_by:?} as of {as_of}");
+            assert_eq!(index.summary(&q, book).unwrap(), full, "indexed: {scope:?} by {group_by:?} as of {as_of}");
             for count in ["violations", "rectOverdue", "samplesFailed", "disposalsOpen"] {
                 let group = full.groups.first().map(|g| g.key.as_str());
                 let a = xuncha::summary::records_behind(&d.visits, &d.follow_ups, &d.rectifications, &q, book, count, group).unwrap();
                 let b = xuncha::summary::records_behind_digests(&digests, &q, book, count, group).unwrap();
                 assert_eq!(a, b, "{count} in {group:?}");
+                assert_eq!(index.records_behind(&q, book, count, group).unwrap(), a, "indexed: {count} in {group:?}");
             }
         }
     }

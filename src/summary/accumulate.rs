@@ -24,6 +24,15 @@ macro_rules! counts {
         impl Counts {
             pub fn add(&mut self, o: &Counts) { $(self.$f += o.$f;)* }
             pub fn sub(&mut self, o: &Counts) { $(self.$f -= o.$f;)* }
+
+            /// The reader of one count by its name as sent (camelCase: `rectOnTime`).
+            pub fn reader(name: &str) -> Option<fn(&Counts) -> u32> {
+                let snake: String = name.chars().flat_map(|c| if c.is_ascii_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] }).collect();
+                match snake.as_str() {
+                    $(stringify!($f) => Some(|c: &Counts| c.$f),)*
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -186,6 +195,43 @@ pub fn operator_key(v: &Visit) -> (String, String) {
     (key, name)
 }
 
+/// Names (operators, markets, officers' certificates) as numbers: a summary
+/// counts distinct ones and groups by them, and numbers are cheap to count.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    ids: FastMap<String, u32>,
+}
+
+/// A record's names as numbers (see [`Names`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameIds {
+    pub operator: u32,
+    pub market: Option<u32>,
+    /// Each officer's certificate, in the digest's order.
+    pub officers: Vec<u32>,
+}
+
+impl Names {
+    /// The number of a name, given the first time it is met.
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+
+    /// The number of a name already met.
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    pub fn ids_of(&mut self, d: &super::digest::Digest) -> NameIds {
+        NameIds { operator: self.id(&d.operator), market: d.market.as_deref().map(|m| self.id(m)), officers: d.officers.iter().map(|o| self.id(&o.certificate_no)).collect() }
+    }
+}
+
 /// A sum of contributions.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Aggregate {
@@ -195,37 +241,37 @@ pub struct Aggregate {
     pub samples_by_category: Vec<[u32; 3]>,
     /// Equipment by kind: units, hazards.
     pub equipment_by_kind: Vec<[u32; 2]>,
-    /// Operators with how many contributions each (for distinct counts under removal).
-    operators: FastMap<String, u32>,
+    /// Operators (by [`Names`] number) with how many contributions each (for distinct counts under removal).
+    operators: FastMap<u32, u32>,
     /// Markets likewise (检查 X 个市场).
-    markets: FastMap<String, u32>,
+    markets: FastMap<u32, u32>,
     /// Operators found using a failed instrument, likewise (查处使用不合格计量器具的商家).
-    failed_instrument_operators: FastMap<String, u32>,
-    /// By month (`year * 100 + month`).
+    failed_instrument_operators: FastMap<u32, u32>,
+    /// Kept by month (`year * 100 + month`) when asked: the total's trend (groups do not need one).
+    pub by_month: bool,
     pub months: BTreeMap<u32, Counts>,
 }
 
-fn count_in(map: &mut FastMap<String, u32>, key: &str) {
-    // The key is copied only the first time it is met.
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_string(), 1);
-        }
-    }
+fn count_in(map: &mut FastMap<u32, u32>, key: u32) {
+    *map.entry(key).or_default() += 1;
 }
 
-fn count_out(map: &mut FastMap<String, u32>, key: &str) {
-    if let Some(n) = map.get_mut(key) {
+fn count_out(map: &mut FastMap<u32, u32>, key: u32) {
+    if let Some(n) = map.get_mut(&key) {
         *n -= 1;
         if *n == 0 {
-            map.remove(key);
+            map.remove(&key);
         }
     }
 }
 
 impl Aggregate {
-    pub fn add(&mut self, c: &Contribution) {
+    /// A sum that also keeps each month's counts.
+    pub fn by_month() -> Aggregate {
+        Aggregate { by_month: true, ..Aggregate::default() }
+    }
+
+    pub fn add(&mut self, c: &Contribution, ids: &NameIds) {
         self.counts.add(&c.counts);
         if self.by_code.is_empty() {
             self.by_code = vec![0; IMPLEMENTED_RULES.len()];
@@ -243,17 +289,19 @@ impl Aggregate {
         for (i, t) in &c.equipment_by_kind {
             self.equipment_by_kind[*i as usize].iter_mut().zip(t).for_each(|(a, b)| *a += b);
         }
-        count_in(&mut self.operators, c.operator);
-        if let Some(m) = c.market {
+        count_in(&mut self.operators, ids.operator);
+        if let Some(m) = ids.market {
             count_in(&mut self.markets, m);
         }
         if c.counts.instruments_failed > 0 {
-            count_in(&mut self.failed_instrument_operators, c.operator);
+            count_in(&mut self.failed_instrument_operators, ids.operator);
         }
-        self.months.entry(c.month).or_default().add(&c.counts);
+        if self.by_month {
+            self.months.entry(c.month).or_default().add(&c.counts);
+        }
     }
 
-    pub fn sub(&mut self, c: &Contribution) {
+    pub fn sub(&mut self, c: &Contribution, ids: &NameIds) {
         self.counts.sub(&c.counts);
         for &(i, n) in &c.by_code {
             self.by_code[i as usize] -= n;
@@ -264,12 +312,12 @@ impl Aggregate {
         for (i, t) in &c.equipment_by_kind {
             self.equipment_by_kind[*i as usize].iter_mut().zip(t).for_each(|(a, b)| *a -= b);
         }
-        count_out(&mut self.operators, c.operator);
-        if let Some(m) = c.market {
+        count_out(&mut self.operators, ids.operator);
+        if let Some(m) = ids.market {
             count_out(&mut self.markets, m);
         }
         if c.counts.instruments_failed > 0 {
-            count_out(&mut self.failed_instrument_operators, c.operator);
+            count_out(&mut self.failed_instrument_operators, ids.operator);
         }
         if let Some(m) = self.months.get_mut(&c.month) {
             m.sub(&c.counts);

@@ -111,6 +111,9 @@ pub struct DigestFinding {
     pub rectified_on: Option<Date>,
     /// The finding holds only as of a day after this one (a limit not met yet).
     pub unless_done_by: Option<Date>,
+    /// The rule's place among the implemented rules (not sent: found from `code`).
+    #[serde(skip)]
+    pub rule: Option<u16>,
 }
 
 #[skip_serializing_none]
@@ -119,6 +122,33 @@ pub struct DigestFinding {
 pub struct DigestLimit {
     pub due: Date,
     pub done: Option<Date>,
+}
+
+/// A visit's checks (by index) found failed: a bit each for the first 64, a list beyond.
+#[derive(Default)]
+struct ItemSet {
+    bits: u64,
+    more: Vec<u32>,
+}
+
+impl ItemSet {
+    fn insert(&mut self, i: u32) {
+        if i < 64 {
+            self.bits |= 1 << i;
+        } else if !self.more.contains(&i) {
+            self.more.push(i);
+        }
+    }
+    fn contains(&self, i: u32) -> bool {
+        if i < 64 {
+            self.bits & (1 << i) != 0
+        } else {
+            self.more.contains(&i)
+        }
+    }
+    fn len(&self) -> u32 {
+        self.bits.count_ones() + self.more.len() as u32
+    }
 }
 
 impl DigestLimit {
@@ -153,6 +183,7 @@ impl Digest {
             rectify_by: f.rectify_by,
             rectified_on: if f.level == FindingLevel::Violation { rectified(&f.code, &f.path) } else { None },
             unless_done_by: unless_done_by.iter().find(|(at, _)| *at == i).map(|(_, d)| *d),
+            rule: rule_index(&f.code).map(|i| i as u16),
         };
         let has_result = |s: &crate::sampling::Sample| follow_ups.iter().any(|f| f.sample_id.is_some() && f.sample_id == s.id && f.lab_result.as_ref().is_some_and(|r| r.reported_on.is_some()));
         Digest {
@@ -190,6 +221,13 @@ impl Digest {
         }
     }
 
+    /// Find each finding's rule once (a digest read from JSON has only the codes).
+    pub fn prepare(&mut self) {
+        for f in &mut self.findings {
+            f.rule = rule_index(&f.code).map(|i| i as u16);
+        }
+    }
+
     /// Whether an officer (certificate number or account id) is on the visit.
     pub fn has_officer(&self, who: &str) -> bool {
         self.officers.iter().any(|o| o.certificate_no == who || o.user_id.as_deref() == Some(who))
@@ -218,9 +256,9 @@ impl Digest {
             return None;
         }
         let mut by_code: Vec<(u16, u32)> = Vec::new();
-        let mut failed_instruments: Vec<u32> = Vec::new();
-        let mut failed_samples: Vec<u32> = Vec::new();
-        let mut hazards_at: Vec<u32> = Vec::new();
+        let mut failed_instruments = ItemSet::default();
+        let mut failed_samples = ItemSet::default();
+        let mut hazards = false;
         let holds = |f: &&DigestFinding| wants(f.kind) && f.unless_done_by.map_or(true, |due| as_of > due);
         for f in self.findings.iter().filter(holds) {
             if f.notice {
@@ -229,28 +267,28 @@ impl Digest {
             }
             c.violations += 1;
             c.to_case += f.to_case as u32;
-            if let Some(i) = rule_index(&f.code) {
-                match by_code.iter_mut().find(|(code, _)| *code == i as u16) {
+            if let Some(i) = f.rule.or_else(|| rule_index(&f.code).map(|i| i as u16)) {
+                match by_code.iter_mut().find(|(code, _)| *code == i) {
                     Some((_, n)) => *n += 1,
-                    None => by_code.push((i as u16, 1)),
+                    None => by_code.push((i, 1)),
                 }
             }
             match f.kind {
                 CheckKind::Price => c.price_violations += 1,
                 CheckKind::Metrology => {
-                    if let Some(i) = f.item.filter(|i| !failed_instruments.contains(i)) {
-                        failed_instruments.push(i);
+                    if let Some(i) = f.item {
+                        failed_instruments.insert(i);
                     }
                 }
                 CheckKind::Equipment => {
-                    hazards_at.extend(f.item);
+                    hazards |= f.item.is_some();
                     c.equipment_hazards += 1;
                     c.equipment_hazards_rectified += f.rectified_on.is_some() as u32;
                 }
                 CheckKind::Sampling => {
                     if f.code == "SAMP.TEST_ITEM_FAILED" {
-                        if let Some(i) = f.item.filter(|i| !failed_samples.contains(i)) {
-                            failed_samples.push(i);
+                        if let Some(i) = f.item {
+                            failed_samples.insert(i);
                         }
                     }
                 }
@@ -266,8 +304,8 @@ impl Digest {
             }
         }
         by_code.sort_unstable();
-        c.instruments_failed = failed_instruments.len() as u32;
-        c.samples_failed = failed_samples.len() as u32;
+        c.instruments_failed = failed_instruments.len();
+        c.samples_failed = failed_samples.len();
         c.compliant = (c.violations == 0) as u32;
         c.with_violations = (c.violations > 0) as u32;
         let mut samples_by_category = Vec::new();
@@ -276,7 +314,10 @@ impl Digest {
             for &(i, kind) in &self.equipment_kinds {
                 let t = tally(&mut equipment_by_kind, kind);
                 t[0] += 1;
-                t[1] += hazards_at.iter().filter(|&&h| h == i).count() as u32;
+                // The unit's hazards: its equipment violations that hold (few; counted again here rather than kept).
+                if hazards {
+                    t[1] += self.findings.iter().filter(|f| f.kind == CheckKind::Equipment && !f.notice && f.item == Some(i) && holds(&f)).count() as u32;
+                }
             }
         }
         if wants(CheckKind::Sampling) {
@@ -284,7 +325,7 @@ impl Digest {
                 c.samples_with_result += s.has_result as u32;
                 let t = tally(&mut samples_by_category, s.category);
                 t[0] += 1;
-                t[1] += failed_samples.contains(&(i as u32)) as u32;
+                t[1] += failed_samples.contains(i as u32) as u32;
                 t[2] += s.has_result as u32;
             }
             for d in &self.disposals {

@@ -10,6 +10,7 @@ mod accumulate;
 pub mod chart;
 pub mod digest;
 pub mod export;
+pub mod index;
 pub mod period;
 pub mod report;
 
@@ -26,8 +27,9 @@ use crate::sampling::SampleFollowUp;
 use crate::time::Date;
 use crate::visit::{RecordStatus, Visit};
 
-pub use accumulate::{Aggregate, Contribution, Counts, Rectification};
+pub use accumulate::{Aggregate, Contribution, Counts, NameIds, Names, Rectification};
 pub use digest::Digest;
+pub use index::DigestIndex;
 pub use period::{parse_period, Period};
 
 /// Who and what a summary covers (all given conditions must hold).
@@ -413,12 +415,16 @@ fn kind_key(k: CheckKind) -> (&'static str, &'static str) {
     }
 }
 
-/// What one record adds: to the total, and to each of its groups (key, label,
-/// and its own contribution when not the total's: a grouping by kind).
+/// What one record adds: to the total, and to each of its groups (by group
+/// number — see [`SummaryBuilder::group_of`] — with its own contribution when
+/// not the total's: a grouping by kind).
 struct Entry<'a> {
     total: Contribution<'a>,
-    groups: Vec<(Cow<'a, str>, Cow<'a, str>, Option<Contribution<'a>>)>,
+    groups: Vec<(u32, Option<Contribution<'a>>)>,
 }
+
+/// The group of visits without a market.
+const NO_MARKET: u32 = u32::MAX;
 
 /// Incremental summaries: add or replace one visit at a time; the figures are
 /// read at any moment without recounting (the tablet's live dashboard; HQ's
@@ -428,10 +434,13 @@ pub struct SummaryBuilder {
     period: Period,
     book: Rulebook,
     total: Aggregate,
-    groups: accumulate::FastMap<String, (String, Aggregate)>,
+    /// By group number: the group's key and label, and its sum.
+    groups: accumulate::FastMap<u32, (String, String, Aggregate)>,
+    /// The names met, as numbers.
+    names: Names,
     /// The counted record of each amendment chain (keyed by the chain's root
     /// id), as its digest: replaced, its entry is made again and taken away.
-    entries: HashMap<String, (Option<crate::time::Timestamp>, String, Digest)>,
+    entries: HashMap<String, (Option<crate::time::Timestamp>, String, Digest, NameIds)>,
     /// Visit id → root of its amendment chain.
     roots: HashMap<String, String>,
     superseded: HashSet<String>,
@@ -446,8 +455,9 @@ impl SummaryBuilder {
             query,
             period,
             book: book.clone(),
-            total: Aggregate::default(),
+            total: Aggregate::by_month(),
             groups: Default::default(),
+            names: Names::default(),
             entries: HashMap::new(),
             roots: HashMap::new(),
             superseded: HashSet::new(),
@@ -502,7 +512,7 @@ impl SummaryBuilder {
         }
         // Which record of the chain counts: the latest finalised (by finalisation time, then id).
         let stamp = d.finalised_at;
-        if let Some((old_stamp, old_id, _)) = self.entries.get(&root) {
+        if let Some((old_stamp, old_id, _, _)) = self.entries.get(&root) {
             let newer = (stamp, &id) >= (*old_stamp, old_id);
             if !newer {
                 self.superseded.insert(id);
@@ -512,15 +522,16 @@ impl SummaryBuilder {
                 self.superseded.insert(old_id.clone());
             }
         }
-        if let Some((_, _, old)) = self.entries.remove(&root) {
-            if let Some(e) = self.entry(&old) {
-                self.apply(&e, false);
+        if let Some((_, _, old, old_ids)) = self.entries.remove(&root) {
+            if let Some(e) = self.entry(&old, &old_ids) {
+                self.apply(&old, &old_ids, &e, false);
             }
         }
-        if let Some(e) = self.entry(d) {
-            self.apply(&e, true);
+        let ids = self.names.ids_of(d);
+        if let Some(e) = self.entry(d, &ids) {
+            self.apply(d, &ids, &e, true);
         }
-        self.entries.insert(root, (stamp, id, d.clone()));
+        self.entries.insert(root, (stamp, id, d.clone(), ids));
     }
 
     /// A record that is not finalised: a draft in the period is reported (not
@@ -540,7 +551,7 @@ impl SummaryBuilder {
         Digest::from_evaluation(visit, &eval, &[], follow_ups, &rect)
     }
 
-    fn entry<'a>(&self, d: &'a Digest) -> Option<Entry<'a>> {
+    fn entry<'a>(&self, d: &'a Digest, ids: &NameIds) -> Option<Entry<'a>> {
         let date = d.date?;
         if date < self.period.from || date > self.period.to {
             return None;
@@ -553,26 +564,14 @@ impl SummaryBuilder {
         let mut groups = Vec::new();
         match self.query.group_by {
             None => {}
-            Some(GroupBy::Market) => {
-                let key = total.market.unwrap_or_default();
-                let label = if key.is_empty() { "（未指定市场）" } else { key };
-                groups.push((Cow::Borrowed(key), Cow::Borrowed(label), None));
-            }
-            Some(GroupBy::Officer) => {
-                for o in total.officers {
-                    groups.push((Cow::Borrowed(o.certificate_no.as_str()), Cow::Borrowed(o.name.as_str()), None));
-                }
-            }
-            Some(GroupBy::Operator) => groups.push((Cow::Borrowed(total.operator), Cow::Borrowed(total.operator_name), None)),
-            Some(GroupBy::Month) => {
-                let month: Cow<'a, str> = Cow::Owned(period::month_of(total.date));
-                groups.push((month.clone(), month, None));
-            }
+            Some(GroupBy::Market) => groups.push((ids.market.unwrap_or(NO_MARKET), None)),
+            Some(GroupBy::Officer) => groups.extend(ids.officers.iter().map(|&o| (o, None))),
+            Some(GroupBy::Operator) => groups.push((ids.operator, None)),
+            Some(GroupBy::Month) => groups.push((total.month, None)),
             Some(GroupBy::Kind) => {
-                for k in KINDS.into_iter().filter(|k| self.query.scope.kind.map_or(true, |w| w == *k)) {
+                for (i, k) in KINDS.into_iter().enumerate().filter(|(_, k)| self.query.scope.kind.map_or(true, |w| w == *k)) {
                     if let Some(c) = d.contribution(as_of, Some(k)) {
-                        let (key, label) = kind_key(k);
-                        groups.push((Cow::Borrowed(key), Cow::Borrowed(label), Some(c)));
+                        groups.push((i as u32, Some(c)));
                     }
                 }
             }
@@ -580,23 +579,57 @@ impl SummaryBuilder {
         Some(Entry { total, groups })
     }
 
-    fn apply(&mut self, e: &Entry, add: bool) {
-        if add {
-            self.total.add(&e.total);
-        } else {
-            self.total.sub(&e.total);
-        }
-        for (key, label, c) in &e.groups {
-            let c = c.as_ref().unwrap_or(&e.total);
-            // The key is copied only the first time a group is met.
-            if !self.groups.contains_key(key.as_ref()) {
-                self.groups.insert(key.to_string(), (label.to_string(), Aggregate::default()));
+    /// A group's key and label, from the record that first falls in it.
+    fn group_names(&self, d: &Digest, ids: &NameIds, group: u32) -> (String, String) {
+        match self.query.group_by {
+            Some(GroupBy::Market) => match &d.market {
+                Some(m) => (m.clone(), m.clone()),
+                None => (String::new(), "（未指定市场）".into()),
+            },
+            Some(GroupBy::Officer) => {
+                let o = ids.officers.iter().position(|&x| x == group).and_then(|i| d.officers.get(i));
+                o.map(|o| (o.certificate_no.clone(), o.name.clone())).unwrap_or_default()
             }
-            let Some((_, agg)) = self.groups.get_mut(key.as_ref()) else { continue };
+            Some(GroupBy::Operator) => (d.operator.clone(), d.operator_name.clone()),
+            Some(GroupBy::Month) => {
+                let m = d.date.map(period::month_of).unwrap_or_default();
+                (m.clone(), m)
+            }
+            Some(GroupBy::Kind) => {
+                let (key, label) = kind_key(KINDS[group as usize]);
+                (key.into(), label.into())
+            }
+            None => Default::default(),
+        }
+    }
+
+    /// The number of the group whose key is `key` under this query's grouping (`names`: the records' names).
+    fn group_of(&self, key: &str, names: &Names) -> Option<u32> {
+        match self.query.group_by? {
+            GroupBy::Market if key.is_empty() => Some(NO_MARKET),
+            GroupBy::Market | GroupBy::Officer | GroupBy::Operator => names.get(key),
+            GroupBy::Month => period::key_of_month(key),
+            GroupBy::Kind => KINDS.iter().position(|k| kind_key(*k).0 == key).map(|i| i as u32),
+        }
+    }
+
+    fn apply(&mut self, d: &Digest, ids: &NameIds, e: &Entry, add: bool) {
+        if add {
+            self.total.add(&e.total, ids);
+        } else {
+            self.total.sub(&e.total, ids);
+        }
+        for (group, c) in &e.groups {
+            let c = c.as_ref().unwrap_or(&e.total);
+            if !self.groups.contains_key(group) {
+                let (key, label) = self.group_names(d, ids, *group);
+                self.groups.insert(*group, (key, label, Aggregate::default()));
+            }
+            let Some((_, _, agg)) = self.groups.get_mut(group) else { continue };
             if add {
-                agg.add(c);
+                agg.add(c, ids);
             } else {
-                agg.sub(c);
+                agg.sub(c, ids);
             }
         }
     }
@@ -626,7 +659,7 @@ impl SummaryBuilder {
             })
             .collect();
         let mut groups: Vec<GroupSummary> =
-            self.groups.iter().filter(|(_, (_, a))| a.counts.visits > 0).map(|(k, (label, a))| GroupSummary { key: k.clone(), label: label.clone(), figures: figures(a, &self.book, top) }).collect();
+            self.groups.values().filter(|(_, _, a)| a.counts.visits > 0).map(|(key, label, a)| GroupSummary { key: key.clone(), label: label.clone(), figures: figures(a, &self.book, top) }).collect();
         groups.sort_by(|a, b| b.figures.visits.cmp(&a.figures.visits).then_with(|| a.key.cmp(&b.key)));
         if self.query.group_by == Some(GroupBy::Month) || self.query.group_by == Some(GroupBy::Kind) {
             groups.sort_by(|a, b| a.key.cmp(&b.key));
@@ -653,16 +686,17 @@ impl SummaryBuilder {
 pub fn summarise(visits: &[Visit], follow_ups: &[SampleFollowUp], rectifications: &[Rectification], query: &SummaryQuery, book: &Rulebook) -> Result<Summary, SummaryError> {
     let mut b = SummaryBuilder::new(query.clone(), book)?;
     b.add_rectifications(rectifications);
-    for_each_counted(&mut b, visits, follow_ups, |b, _, e| b.apply(&e, true));
+    for_each_counted(&mut b, visits, follow_ups, |b, d, ids, e| b.apply(d, ids, &e, true));
     Ok(b.summary())
 }
 
 /// The same summary from the records' digests (computed when each was saved
 /// or accepted): no record is read or evaluated again. Equal to [`summarise`]
-/// of the same records (tests/summary.rs).
+/// of the same records (tests/summary.rs). To sum many queries over the same
+/// digests, hold them in a [`DigestIndex`].
 pub fn summarise_digests(digests: &[Digest], query: &SummaryQuery, book: &Rulebook) -> Result<Summary, SummaryError> {
     let mut b = SummaryBuilder::new(query.clone(), book)?;
-    for_each_counted_digest(&mut b, digests, |b, _, e| b.apply(&e, true));
+    for_each_counted_digest(&mut b, digests, |b, d, ids, e| b.apply(d, ids, &e, true));
     Ok(b.summary())
 }
 
@@ -676,24 +710,38 @@ pub struct RecordShare {
 }
 
 /// Reads one [`Counts`] field by its camelCase name.
-fn count_reader(count: &str) -> Result<impl Fn(&Counts) -> u32 + '_, SummaryError> {
-    let field = move |c: &Counts| serde_json::to_value(c).ok().and_then(|v| v.get(count).and_then(|n| n.as_u64())).map(|n| n as u32);
-    match field(&Counts::default()) {
-        Some(_) => Ok(move |c: &Counts| field(c).unwrap_or(0)),
-        None => Err(SummaryError::UnknownCount(count.to_string())),
+fn count_reader(count: &str) -> Result<fn(&Counts) -> u32, SummaryError> {
+    Counts::reader(count).ok_or_else(|| SummaryError::UnknownCount(count.to_string()))
+}
+
+/// Which part of each entry a drill-down reads: the total, or one group (by number).
+enum Part {
+    Total,
+    Group(u32),
+    /// A group key that names no group: no record is behind it.
+    Nothing,
+}
+
+impl Part {
+    fn of(b: &SummaryBuilder, group: Option<&str>, names: &Names) -> Part {
+        match group {
+            None => Part::Total,
+            Some(key) => b.group_of(key, names).map_or(Part::Nothing, Part::Group),
+        }
     }
 }
 
 /// Collects the shares of one count (for one group, or the whole scope) entry by entry.
-fn share_of(out: &mut Vec<RecordShare>, read: &impl Fn(&Counts) -> u32, group: Option<&str>, visit_id: String, e: &Entry) {
-    let c = match group {
-        None => Some(&e.total),
-        Some(key) => e.groups.iter().find(|(k, _, _)| k == key).map(|(_, _, c)| c.as_ref().unwrap_or(&e.total)),
+fn share_of(out: &mut Vec<RecordShare>, read: &impl Fn(&Counts) -> u32, part: &Part, visit_id: &str, e: &Entry) {
+    let c = match part {
+        Part::Total => Some(&e.total),
+        Part::Group(g) => e.groups.iter().find(|(k, _)| k == g).map(|(_, c)| c.as_ref().unwrap_or(&e.total)),
+        Part::Nothing => None,
     };
     if let Some(c) = c {
         let n = read(&c.counts);
         if n > 0 {
-            out.push(RecordShare { visit_id, date: c.date, count: n });
+            out.push(RecordShare { visit_id: visit_id.to_string(), date: c.date, count: n });
         }
     }
 }
@@ -721,8 +769,22 @@ pub fn records_behind(
     let read = count_reader(count)?;
     let mut b = SummaryBuilder::new(query.clone(), book)?;
     b.add_rectifications(rectifications);
+    let mut entries = Vec::new();
+    for_each_counted(&mut b, visits, follow_ups, |_, d, _, e| {
+        entries.push((d.id.clone(), e.total.date, e.total.counts, e.groups.iter().map(|(g, c)| (*g, c.as_ref().map(|c| c.counts))).collect::<Vec<_>>()))
+    });
+    let part = Part::of(&b, group, &b.names);
     let mut out = Vec::new();
-    for_each_counted(&mut b, visits, follow_ups, |_, visit_id, e| share_of(&mut out, &read, group, visit_id, &e));
+    for (id, date, total, groups) in entries {
+        let counts = match &part {
+            Part::Total => Some(total),
+            Part::Group(g) => groups.iter().find(|(k, _)| k == g).map(|(_, c)| c.unwrap_or(total)),
+            Part::Nothing => None,
+        };
+        if let Some(n) = counts.map(|c| read(&c)).filter(|n| *n > 0) {
+            out.push(RecordShare { visit_id: id, date, count: n });
+        }
+    }
     Ok(oldest_first(out))
 }
 
@@ -730,8 +792,13 @@ pub fn records_behind(
 pub fn records_behind_digests(digests: &[Digest], query: &SummaryQuery, book: &Rulebook, count: &str, group: Option<&str>) -> Result<Vec<RecordShare>, SummaryError> {
     let read = count_reader(count)?;
     let mut b = SummaryBuilder::new(query.clone(), book)?;
+    // The names first, so that a group's key can be read before counting.
+    for d in digests {
+        b.names.ids_of(d);
+    }
+    let part = Part::of(&b, group, &b.names);
     let mut out = Vec::new();
-    for_each_counted_digest(&mut b, digests, |_, visit_id, e| share_of(&mut out, &read, group, visit_id, &e));
+    for_each_counted_digest(&mut b, digests, |_, d, _, e| share_of(&mut out, &read, &part, &d.id, &e));
     Ok(oldest_first(out))
 }
 
@@ -780,84 +847,115 @@ impl Chained for Digest {
     }
 }
 
-/// Each amendment chain's counted record (the latest finalised, by
-/// finalisation time then id); drafts and superseded records noted in the
-/// builder as they are met (`draft` says when a record started).
-fn counted<'a, T: Chained>(b: &mut SummaryBuilder, records: &'a [T], started_on: impl Fn(&T) -> Option<Date>) -> Vec<&'a T> {
-    // The chains are walked by id only when some record amends another.
-    let by_id: accumulate::FastMap<&str, &T> = if records.iter().any(|r| r.amends().is_some()) { records.iter().filter_map(|v| Some((v.id()?, v))).collect() } else { Default::default() };
-    let root_of = |v: &'a T| -> &'a str {
-        let mut cur = v;
-        for _ in 0..64 {
-            match cur.amends() {
-                Some(orig) => match by_id.get(orig) {
-                    Some(o) => cur = o,
-                    None => return orig,
-                },
-                None => break,
+/// Which records count, whatever the query (by index): each amendment chain's
+/// latest finalised record (by finalisation time, then id); the drafts (a
+/// query reports those started in its period); the records a later one of
+/// their chain replaced.
+#[derive(Clone, Debug, Default)]
+struct Chains {
+    counted: Vec<usize>,
+    drafts: Vec<usize>,
+    superseded: Vec<usize>,
+}
+
+impl Chains {
+    fn of<T: Chained>(records: &[T]) -> Chains {
+        // The chains are walked by id only when some record amends another.
+        let by_id: accumulate::FastMap<&str, usize> =
+            if records.iter().any(|r| r.amends().is_some()) { records.iter().enumerate().filter_map(|(i, v)| Some((v.id()?, i))).collect() } else { Default::default() };
+        let root_of = |v: &T| -> String {
+            let mut cur = v;
+            for _ in 0..64 {
+                match cur.amends() {
+                    Some(orig) => match by_id.get(orig) {
+                        Some(&o) => cur = &records[o],
+                        None => return orig.to_string(),
+                    },
+                    None => break,
+                }
+            }
+            cur.id().unwrap_or_default().to_string()
+        };
+        let mut out = Chains::default();
+        let mut winners: accumulate::FastMap<Cow<str>, usize> = Default::default();
+        winners.reserve(records.len());
+        for (i, v) in records.iter().enumerate() {
+            let Some(id) = v.id() else { continue };
+            if v.status() != RecordStatus::Finalised {
+                if v.status() == RecordStatus::Draft {
+                    out.drafts.push(i);
+                }
+                continue;
+            }
+            // An operator not found was not inspected: the figures count inspections.
+            if v.unreachable() {
+                continue;
+            }
+            let root: Cow<str> = if v.amends().is_some() { Cow::Owned(root_of(v)) } else { Cow::Borrowed(id) };
+            match winners.get(&root) {
+                Some(&w) if (records[w].finalised_at(), records[w].id()) >= (v.finalised_at(), v.id()) => out.superseded.push(i),
+                Some(&w) => {
+                    out.superseded.push(w);
+                    winners.insert(root, i);
+                }
+                None => {
+                    winners.insert(root, i);
+                }
             }
         }
-        cur.id().unwrap_or_default()
-    };
-    let mut winners: accumulate::FastMap<&'a str, &'a T> = Default::default();
-    winners.reserve(records.len());
-    for v in records {
-        let Some(id) = v.id() else { continue };
-        if v.status() != RecordStatus::Finalised {
-            let in_period = started_on(v).is_some_and(|d| d >= b.period.from && d <= b.period.to);
-            if in_period && v.status() == RecordStatus::Draft {
-                b.drafts.insert(id.to_string());
+        out.counted = winners.into_values().collect();
+        out.counted.sort_unstable();
+        out
+    }
+
+    /// Note the drafts started in the builder's period and the superseded records.
+    fn note<T: Chained>(&self, b: &mut SummaryBuilder, records: &[T], started_on: impl Fn(&T) -> Option<Date>) {
+        for &i in &self.drafts {
+            if started_on(&records[i]).is_some_and(|d| d >= b.period.from && d <= b.period.to) {
+                b.drafts.insert(records[i].id().unwrap_or_default().to_string());
             }
-            continue;
         }
-        // An operator not found was not inspected: the figures count inspections.
-        if v.unreachable() {
-            continue;
-        }
-        let root = if v.amends().is_some() { root_of(v) } else { id };
-        match winners.get(root) {
-            Some(w) if (w.finalised_at(), w.id()) >= (v.finalised_at(), v.id()) => {
-                b.superseded.insert(id.to_string());
-            }
-            Some(w) => {
-                b.superseded.insert(w.id().unwrap_or_default().to_string());
-                winners.insert(root, v);
-            }
-            None => {
-                winners.insert(root, v);
-            }
+        for &i in &self.superseded {
+            b.superseded.insert(records[i].id().unwrap_or_default().to_string());
         }
     }
-    winners.into_values().collect()
 }
 
 /// Each amendment chain's counted record with its entry in the builder's
 /// period and scope, handed to `each` one at a time (evaluated as of the query's day).
-fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[SampleFollowUp], mut each: impl FnMut(&mut SummaryBuilder, String, Entry)) {
+fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[SampleFollowUp], mut each: impl FnMut(&mut SummaryBuilder, &Digest, &NameIds, Entry)) {
     let mut by_visit: HashMap<&str, Vec<&SampleFollowUp>> = HashMap::new();
     for f in follow_ups {
         if let Some(v) = f.visit_id.as_deref() {
             by_visit.entry(v).or_default().push(f);
         }
     }
+    let chains = Chains::of(visits);
+    chains.note(b, visits, |v| v.started_at.map(|t| t.date_naive()));
     let mut mine: Vec<SampleFollowUp> = Vec::new();
-    for v in counted(b, visits, |v| v.started_at.map(|t| t.date_naive())) {
+    for &i in &chains.counted {
+        let v = &visits[i];
         mine.clear();
         if let Some(list) = v.id.as_deref().and_then(|id| by_visit.get(id)) {
             mine.extend(list.iter().map(|f| (*f).clone()));
         }
         let digest = b.digest_as_of(v, &mine);
-        if let Some(e) = b.entry(&digest) {
-            each(b, digest.id.clone(), e);
+        let ids = b.names.ids_of(&digest);
+        if let Some(e) = b.entry(&digest, &ids) {
+            each(b, &digest, &ids, e);
         }
     }
 }
 
 /// The same over digests: nothing is evaluated.
-fn for_each_counted_digest(b: &mut SummaryBuilder, digests: &[Digest], mut each: impl FnMut(&mut SummaryBuilder, String, Entry)) {
-    for d in counted(b, digests, |d| d.started_on) {
-        if let Some(e) = b.entry(d) {
-            each(b, d.id.clone(), e);
+fn for_each_counted_digest(b: &mut SummaryBuilder, digests: &[Digest], mut each: impl FnMut(&mut SummaryBuilder, &Digest, &NameIds, Entry)) {
+    let chains = Chains::of(digests);
+    chains.note(b, digests, |d| d.started_on);
+    for &i in &chains.counted {
+        let d = &digests[i];
+        let ids = b.names.ids_of(d);
+        if let Some(e) = b.entry(d, &ids) {
+            each(b, d, &ids, e);
         }
     }
 }

@@ -602,10 +602,7 @@ impl JsSummaryBuilder {
 /// without reading a record. A digest with an id already held replaces it.
 #[wasm_bindgen(js_name = DigestSet)]
 #[derive(Default)]
-pub struct JsDigestSet {
-    digests: Vec<crate::summary::Digest>,
-    at: std::collections::HashMap<String, usize>,
-}
+pub struct JsDigestSet(crate::summary::DigestIndex);
 
 #[wasm_bindgen(js_class = DigestSet)]
 impl JsDigestSet {
@@ -629,42 +626,34 @@ impl JsDigestSet {
         }
         let page: Page = serde_json::from_str(text).map_err(|e| js_error(&EdgeError::NotJson(e.to_string())))?;
         let count = page.digests.len();
-        for d in page.digests {
-            match self.at.get(&d.id) {
-                Some(&i) => self.digests[i] = d,
-                None => {
-                    self.at.insert(d.id.clone(), self.digests.len());
-                    self.digests.push(d);
-                }
-            }
-        }
+        self.0.extend(page.digests);
         Ok(to_js(&serde_json::json!({ "rulebook": page.rulebook, "next": page.next, "more": page.more, "total": page.total, "count": count })))
     }
 
     /// How many records are held.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
-        self.digests.len()
+        self.0.len()
     }
 
     /// The summary of a query, from the digests alone.
     #[wasm_bindgen(unchecked_return_type = "Summary")]
     pub fn summary(&self, query: SummaryQueryArg) -> Result<JsValue, JsValue> {
         let q: crate::summary::SummaryQuery = read_json(query.into()).map_err(|e| js_error(&e))?;
-        with_rulebook(|book| crate::summary::summarise_digests(&self.digests, &q, book)).map(|s| to_js(&s)).map_err(|e| js_error(&e))
+        with_rulebook(|book| self.0.summary(&q, book)).map(|s| to_js(&s)).map_err(|e| js_error(&e))
     }
 
     /// The records behind one count (for the whole scope, or one group), oldest first.
     #[wasm_bindgen(js_name = recordsBehind, unchecked_return_type = "RecordShare[]")]
     pub fn records_behind(&self, query: SummaryQueryArg, count: &str, group: Option<String>) -> Result<JsValue, JsValue> {
         let q: crate::summary::SummaryQuery = read_json(query.into()).map_err(|e| js_error(&e))?;
-        with_rulebook(|book| crate::summary::records_behind_digests(&self.digests, &q, book, count, group.as_deref())).map(|r| to_js(&r)).map_err(|e| js_error(&e))
+        with_rulebook(|book| self.0.records_behind(&q, book, count, group.as_deref())).map(|r| to_js(&r)).map_err(|e| js_error(&e))
     }
 
     /// One record's digest (what the lists show of it: operator, market, date, officers).
     #[wasm_bindgen(unchecked_return_type = "Digest | undefined")]
     pub fn get(&self, id: &str) -> JsValue {
-        self.at.get(id).map(|&i| to_js(&self.digests[i])).unwrap_or(JsValue::UNDEFINED)
+        self.0.get(id).map(to_js).unwrap_or(JsValue::UNDEFINED)
     }
 }
 
