@@ -393,6 +393,10 @@ fn assert_digests_sum_to_the_full_evaluation(d: &xuncha::dataset::Dataset, perio
     let half = digests.len() / 2;
     index.extend(digests[..half].iter().cloned());
     index.extend(digests[half..].iter().cloned());
+    // Kept as bytes (the console's cache) and read back: the same digests.
+    let bytes = xuncha::summary::cache::to_bytes(&index);
+    let back = xuncha::summary::cache::from_bytes(&bytes).unwrap();
+    assert_eq!(back.digests(), index.digests());
     for scope in scopes {
         for group_by in [None, Some(GroupBy::Market), Some(GroupBy::Officer), Some(GroupBy::Operator), Some(GroupBy::Month), Some(GroupBy::Kind)] {
             let q = SummaryQuery { period: period.into(), scope: scope.clone(), as_of: as_of.parse().unwrap(), group_by, top: None };
@@ -450,5 +454,23 @@ proptest::proptest! {
             scopes.push(Scope { kind: Some(kind), ..Scope::default() });
         }
         assert_digests_sum_to_the_full_evaluation(&d, period, &as_of, &scopes);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+    /// A damaged cache is refused with a reason, never read in part or panicking.
+    #[test]
+    fn a_damaged_digest_cache_is_refused(cut in 0usize..4000, flip in 0usize..4000, bit in 0u8..8) {
+        let d = xuncha::dataset::generate(5, 20, 2026);
+        let mut index = xuncha::summary::DigestIndex::default();
+        index.extend(xuncha::summary::digest::digests_of(&d.visits, &d.follow_ups, &d.rectifications, Rulebook::builtin()));
+        let bytes = xuncha::summary::cache::to_bytes(&index);
+        let cut = cut % bytes.len();
+        proptest::prop_assert!(xuncha::summary::cache::from_bytes(&bytes[..cut]).is_err(), "cut at {}", cut);
+        let mut flipped = bytes.clone();
+        flipped[flip % bytes.len()] ^= 1 << bit;
+        // A flipped bit may still read (a different digit of a count); it must not panic.
+        let _ = xuncha::summary::cache::from_bytes(&flipped);
     }
 }

@@ -159,7 +159,7 @@ fn admin(mut args: impl Iterator<Item = String>) {
                 Ok(checks) => {
                     for c in &checks {
                         let verdict = if c.equal { "equal" } else { "DIFFERENT" };
-                        println!("bureau {}: {} digests; summed in {:.0} ms, full evaluation in {:.0} ms: {verdict}", c.bureau_id, c.digests, c.digests_ms, c.full_ms);
+                        println!("bureau {}: {} digests; summed in {:.0} ms (held: {:.0} ms), full evaluation in {:.0} ms: {verdict}", c.bureau_id, c.digests, c.digests_ms, c.held_ms, c.full_ms);
                     }
                     if checks.iter().any(|c| !c.equal) {
                         std::process::exit(1);

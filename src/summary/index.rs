@@ -22,7 +22,9 @@ impl DigestIndex {
     /// Add digests; one with an id already held replaces it. The chains are
     /// resolved again when next needed.
     pub fn extend(&mut self, digests: impl IntoIterator<Item = Digest>) {
+        let mut added = 0;
         for mut d in digests {
+            added += 1;
             d.prepare();
             let ids = self.names.ids_of(&d);
             match self.at.get(&d.id) {
@@ -37,7 +39,10 @@ impl DigestIndex {
                 }
             }
         }
-        self.chains = std::sync::OnceLock::new();
+        // Nothing new (a cache brought up to date with no change): the chains stand.
+        if added > 0 {
+            self.chains = std::sync::OnceLock::new();
+        }
     }
 
     fn chains(&self) -> &Chains {
@@ -50,6 +55,11 @@ impl DigestIndex {
 
     pub fn is_empty(&self) -> bool {
         self.digests.is_empty()
+    }
+
+    /// The digests held, in the order first added.
+    pub fn digests(&self) -> &[Digest] {
+        &self.digests
     }
 
     pub fn get(&self, id: &str) -> Option<&Digest> {

@@ -7,6 +7,7 @@
 //! Drafts are not counted (they are not evidence yet), only reported as a number.
 
 mod accumulate;
+pub mod cache;
 pub mod chart;
 pub mod digest;
 pub mod export;

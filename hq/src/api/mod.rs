@@ -53,12 +53,20 @@ pub struct AppState {
     pub password_checks: Arc<Semaphore>,
     /// The one-time first-run code HQ printed, while it has no accounts (see `setup.rs`).
     pub setup_code: Arc<std::sync::Mutex<Option<String>>>,
+    /// Each bureau's digests held in memory for its figures (see `staff::HeldFigures`).
+    pub figures: Arc<staff::HeldFigures>,
 }
 
 impl AppState {
     pub fn new(store: Store, token_ttl_secs: i64) -> AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        AppState { store: Arc::new(store), token_ttl_secs, password_checks: Arc::new(Semaphore::new(cores)), setup_code: Arc::new(std::sync::Mutex::new(None)) }
+        AppState {
+            store: Arc::new(store),
+            token_ttl_secs,
+            password_checks: Arc::new(Semaphore::new(cores)),
+            setup_code: Arc::new(std::sync::Mutex::new(None)),
+            figures: Arc::new(staff::HeldFigures::default()),
+        }
     }
 }
 

@@ -88,16 +88,56 @@ pub async fn summary(
     let q = query(raw)?;
     let as_of = as_of(&q)?;
     let period = q.period.clone().unwrap_or_else(|| as_of.format("%Y").to_string());
-    let (digests, book) = blocking(&state, move |s| s.bureau_digests(user.bureau_id)).await?;
     let scope = xuncha::summary::Scope { market: q.market.clone(), officer: q.officer.clone(), operator: q.operator.clone(), kind: q.kind };
     let sq = xuncha::SummaryQuery { period, scope, as_of, group_by: q.group_by, top: None };
-    let summary = xuncha::summary::summarise_digests(&digests, &sq, &book).map_err(|e| {
+    let held = state.figures.clone();
+    let summary = blocking(&state, move |s| held.summary(s, user.bureau_id, &sq)).await?.map_err(|e| {
         use xuncha::CoreError;
         let m = e.message();
         ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
     })?;
     let paragraphs = xuncha::summary::report::paragraphs(&summary);
     Ok(Json(json!({ "summary": summary, "report": paragraphs })))
+}
+
+/// Each bureau's digests held in memory, brought up to date from the store on
+/// every summary (only the digests changed since: usually none), so HQ's
+/// figures cost the counting alone. A digest made again under a newly
+/// published rulebook starts the bureau's over.
+#[derive(Default)]
+pub struct HeldFigures {
+    bureaus: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<std::sync::Mutex<Held>>>>,
+}
+
+#[derive(Default)]
+struct Held {
+    rulebook: String,
+    next: i64,
+    index: xuncha::summary::DigestIndex,
+}
+
+impl HeldFigures {
+    fn summary(&self, store: &crate::store::Store, bureau_id: i64, query: &xuncha::SummaryQuery) -> Result<Result<xuncha::Summary, xuncha::summary::SummaryError>, StoreError> {
+        let held = self.bureaus.lock().unwrap_or_else(|e| e.into_inner()).entry(bureau_id).or_default().clone();
+        let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let page = store.digests_after(bureau_id, held.next, 50_000)?;
+            if held.next > 0 && page.rulebook != held.rulebook {
+                *held = Held::default();
+                continue;
+            }
+            let digests =
+                page.digests.iter().map(|d| serde_json::from_str::<xuncha::summary::Digest>(d).map_err(|e| StoreError::corrupt(format!("a stored digest: {e}")))).collect::<Result<Vec<_>, _>>()?;
+            held.index.extend(digests);
+            held.rulebook = page.rulebook;
+            held.next = page.last;
+            if !page.more {
+                break;
+            }
+        }
+        let book = store.rulebook()?;
+        Ok(held.index.summary(query, &book))
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -112,6 +112,11 @@ pub struct DigestPage {
 }
 
 impl Store {
+    /// The rulebook in force: the one published last, or the core's own.
+    pub fn rulebook(&self) -> R<Arc<Rulebook>> {
+        self.read(rulebook_in_force)
+    }
+
     /// The bureau's digests changed after `after`, at most `limit`.
     pub fn digests_after(&self, bureau_id: i64, after: i64, limit: u32) -> R<DigestPage> {
         self.read(|tx| {
@@ -152,7 +157,10 @@ impl Store {
 pub struct DigestCheck {
     pub bureau_id: i64,
     pub digests: usize,
+    /// Read, parse, hold in an index and sum (what the summary endpoint does the first time).
     pub digests_ms: f64,
+    /// Sum again from the index held (what it does after).
+    pub held_ms: f64,
     pub full_ms: f64,
     pub equal: bool,
 }
@@ -165,8 +173,14 @@ impl Store {
         for bureau_id in bureaus {
             let started = std::time::Instant::now();
             let (digests, book) = self.bureau_digests(bureau_id)?;
-            let summed = xuncha::summary::summarise_digests(&digests, query, &book);
+            let count = digests.len();
+            let mut index = xuncha::summary::DigestIndex::default();
+            index.extend(digests);
+            let summed = index.summary(query, &book);
             let digests_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let started = std::time::Instant::now();
+            let again = index.summary(query, &book);
+            let held_ms = started.elapsed().as_secs_f64() * 1000.0;
             let started = std::time::Instant::now();
             let current = self.current_records(bureau_id)?;
             let visits: Vec<xuncha::Visit> = current.visits.into_iter().filter_map(xuncha::decode::decode_trusted).collect();
@@ -174,7 +188,7 @@ impl Store {
             let records: Vec<xuncha::rectification::RectificationRecord> = current.rectifications.into_iter().filter_map(xuncha::decode::decode_trusted).collect();
             let full = xuncha::summarise(&visits, &follow_ups, &xuncha::rectification::rectifications_of(&records), query, &book);
             let full_ms = started.elapsed().as_secs_f64() * 1000.0;
-            out.push(DigestCheck { bureau_id, digests: digests.len(), digests_ms, full_ms, equal: summed == full });
+            out.push(DigestCheck { bureau_id, digests: count, digests_ms, held_ms, full_ms, equal: summed == full && again == full });
         }
         Ok(out)
     }

@@ -1,17 +1,16 @@
 // The bureau's figures on this machine: each visit's digest (what it adds to
-// the figures, made by HQ's core when the record changed) is kept in the
-// console's IndexedDB as the pages HQ served, held in the core's DigestSet,
-// and summed there for any period, scope, grouping and day — offline too.
-// Only digests changed since the last visit are fetched; a new rulebook at HQ
-// (every digest made again) starts the cache over.
+// the figures, made by HQ's core when the record changed) is held in the
+// core's DigestSet, summed there for any period, scope, grouping and day —
+// offline too — and kept in the console's IndexedDB as the DigestSet's bytes
+// (a fraction of the JSON, read back in one pass). Only digests changed since
+// the last visit are fetched; a new rulebook at HQ (every digest made again)
+// or a cache that does not read starts it over.
 import { getMeta, setMeta } from "../app/db.js";
 
-/** Above this many cached pages the cache is fetched anew (each page may repeat digests of later ones). */
-const MAX_PAGES = 64;
 const PAGE_SIZE = 20000;
 
 /**
- * @typedef {{ bureau: number, rulebook: string, next: number, pages: number }} CacheHead
+ * @typedef {{ bureau: number, rulebook: string, next: number }} CacheHead
  * @typedef {{ loaded: number, total: number, phase: "cache" | "download" }} Progress
  */
 
@@ -51,41 +50,46 @@ export class BureauFigures {
     }
   }
 
-  /** Read the cached pages into the core. @param {number} bureau @param {(p: Progress) => void} progress */
+  /** Read the kept digests into the core. @param {number} bureau @param {(p: Progress) => void} progress */
   async open(bureau, progress) {
     /** @type {CacheHead | null} */
     const head = (await getMeta(this.db, "digests")) ?? null;
-    this.head = head?.bureau === bureau ? head : null;
-    for (let i = 0; i < (this.head?.pages ?? 0); i++) {
-      const text = await getMeta(this.db, `digests:${i}`);
-      if (typeof text !== "string") break;
-      this.set.addPage(text);
-      progress({ loaded: this.set.size, total: this.set.size, phase: "cache" });
-    }
     this.opened = true;
+    if (head?.bureau !== bureau) return;
+    const bytes = await getMeta(this.db, "digests:bytes");
+    try {
+      const set = this.core.DigestSet.fromBytes(new Uint8Array(bytes));
+      this.set.free();
+      this.set = set;
+      this.head = head;
+      progress({ loaded: set.size, total: set.size, phase: "cache" });
+    } catch {
+      // Unreadable (damaged, or from another version): fetched again from the start.
+      await this.reset();
+    }
   }
 
-  /** Fetch the pages HQ has after the cache's cursor, caching each. @param {number} bureau @param {(p: Progress) => void} progress */
+  /** Fetch what HQ has after the cache's cursor, then keep the whole set. @param {number} bureau @param {(p: Progress) => void} progress */
   async download(bureau, progress) {
+    let changed = false;
     for (;;) {
       const after = this.head?.next ?? 0;
       const text = await this.hq.call(`/api/v1/staff/digests?after=${after}&limit=${PAGE_SIZE}`, { text: true });
       const page = this.set.addPage(text);
-      if (this.head && after > 0 && (page.rulebook !== this.head.rulebook || (page.count > 0 && this.head.pages >= MAX_PAGES))) {
-        // Made again under another rulebook (or the cache grew long): start over.
+      if (this.head && after > 0 && page.rulebook !== this.head.rulebook) {
+        // Made again under another rulebook: start over.
         await this.reset();
         continue;
       }
-      const head = this.head ?? { bureau, rulebook: page.rulebook, next: 0, pages: 0 };
-      if (page.count > 0) {
-        await setMeta(this.db, `digests:${head.pages}`, text);
-        await setMeta(this.db, "digests", { bureau, rulebook: page.rulebook, next: page.next, pages: head.pages + 1 });
-        this.head = { bureau, rulebook: page.rulebook, next: page.next, pages: head.pages + 1 };
-      } else {
-        this.head = head;
-      }
+      this.head = { bureau, rulebook: page.rulebook, next: page.count > 0 ? page.next : after };
+      changed ||= page.count > 0;
       progress({ loaded: this.set.size, total: page.total, phase: "download" });
-      if (!page.more) return;
+      if (!page.more) break;
+    }
+    if (changed) {
+      // The bytes first, then the cursor: a crash between leaves a cursor behind the bytes, fetched again.
+      await setMeta(this.db, "digests:bytes", this.set.toBytes().buffer);
+      await setMeta(this.db, "digests", this.head);
     }
   }
 
@@ -95,11 +99,13 @@ export class BureauFigures {
     this.set = new this.core.DigestSet();
     this.head = null;
     await setMeta(this.db, "digests", null);
+    await setMeta(this.db, "digests:bytes", null);
   }
 
   /** @param {import("../../../pkg/xuncha.js").SummaryQuery} query */
   summary(query) {
-    return this.set.summary(query);
+    // As JSON text: a grouping by operator is thousands of groups, and one parse beats building them across the boundary (BENCHMARKS.md).
+    return /** @type {import("../../../pkg/xuncha.js").Summary} */ (JSON.parse(this.set.summaryJson(query)));
   }
 
   /** @param {import("../../../pkg/xuncha.js").SummaryQuery} query @param {string} count @param {string} [group] */
