@@ -474,3 +474,49 @@ proptest::proptest! {
         let _ = xuncha::summary::cache::from_bytes(&flipped);
     }
 }
+
+/// Paragraphs as templates: the core's wording is the default; a bureau writes
+/// its own phrasing with the figures by name; a template naming a figure the
+/// core does not have (or with a brace left open, or a condition it cannot
+/// read) is refused whole with each reason.
+#[test]
+fn a_bureau_writes_its_paragraphs_in_its_own_template_and_an_unknown_figure_is_refused() {
+    use xuncha::summary::template::{ReportTemplate, Variant};
+    let s = h1(Scope::default(), None);
+    let builtin = ReportTemplate::builtin();
+    assert_eq!(builtin.render(&s), xuncha::summary::report::paragraphs(&s));
+    let mut mine = builtin.clone();
+    mine.version = "鼓楼-2026.1".into();
+    mine.total = vec![
+        Variant { when: Some("visits = 0".into()), zh: "{period}本局未开展检查。".into(), en: "No visits in {period}.".into() },
+        Variant {
+            when: None,
+            zh: "{period}，我局共检查经营主体{visits}家次{?markets|（涉及{markets}个市场）}，发现违法问题{violations}项{?cheese|不会写出}。".into(),
+            en: "In {period} we made {visits} visits and found {violations} violations.".into(),
+        },
+    ];
+    // A clause may name only figures the core has: "cheese" is refused by name.
+    let e = mine.check().unwrap_err();
+    assert_eq!(e.0.len(), 1, "{e:?}");
+    assert!(e.0[0].zh.contains("“cheese”") && e.0[0].en.contains("\"cheese\""), "{e:?}");
+    mine.total[1].zh = mine.total[1].zh.replace("{?cheese|不会写出}", "");
+    mine.check().unwrap();
+    let p = mine.render(&s);
+    assert_eq!(p.total.zh, "2026年上半年，我局共检查经营主体6家次（涉及2个市场），发现违法问题5项。");
+    assert_eq!(p.total.en, format!("In {} we made 6 visits and found 5 violations.", s.period.label.en));
+    assert_eq!(p.price, xuncha::summary::report::paragraphs(&s).price, "the paragraphs not changed keep the core's wording");
+    // The variant whose condition holds: a scope with no visits.
+    let none = h1(Scope { officer: Some("nobody".into()), ..Scope::default() }, None);
+    assert_eq!(mine.render(&none).total.zh, "2026年上半年本局未开展检查。");
+    // Read from a file: every reason at once; a list is not a template.
+    let broken = serde_json::to_string(&mine).unwrap().replace("{violations}", "{violationz}").replace("visits = 0", "visits = 3").replace("{period}，", "{period，");
+    let e = ReportTemplate::from_json(&broken).unwrap_err();
+    let said: Vec<&str> = e.0.iter().map(|t| t.zh.as_str()).collect();
+    assert!(said.iter().any(|t| t.contains("violationz")), "{said:?}");
+    assert!(said.iter().any(|t| t.contains("只能是“= 0”或“> 0”")), "{said:?}");
+    assert!(said.iter().any(|t| t.contains("没有结束的“}”")), "{said:?}");
+    assert!(ReportTemplate::from_json("[\"v\", \"\", [], [], [], [], []]").is_err());
+    let mut last_conditional = mine.clone();
+    last_conditional.price.retain(|v| v.when.is_some());
+    assert!(last_conditional.check().unwrap_err().0[0].zh.contains("最后一种写法应不带条件"));
+}

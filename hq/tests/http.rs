@@ -2113,6 +2113,43 @@ fn staff_preview_what_a_rulebook_changes_then_publish_it_once() {
     assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/rulebooks/preview", &book.to_string()).1["unchanged"], true);
 }
 
+/// A bureau's report template: the core's wording until one is published; a
+/// published one writes HQ's paragraphs for that bureau only; one naming a
+/// figure the core lacks is refused with the reason; a version once only.
+#[test]
+fn a_bureau_publishes_its_report_template_and_its_paragraphs_follow_it() {
+    let hq = Hq::start();
+    let staff = hq.staff.clone();
+    let (_, resp) = hq.push(vec![change(&visit(1), None, rev(1)), change(&visit(2), None, rev(2))]);
+    assert_eq!(statuses(&resp), vec!["accepted"; 2]);
+    let (status, current) = hq.get_as(Some(&staff), "/api/v1/staff/report-template");
+    assert_eq!((status, current["builtin"].as_bool()), (200, Some(true)), "{current}");
+    assert!(current["figures"].as_array().unwrap().iter().any(|f| f["name"] == "visits"));
+    let mut mine = current["template"].clone();
+    mine["version"] = json!("鼓楼-2026.1");
+    mine["total"] = json!([{ "zh": "{period}，我局检查经营主体{visits}家次，发现违法问题{violations}项。", "en": "In {period} we made {visits} visits." }]);
+    // A figure the core does not have: refused, the figure named; nothing published.
+    let mut wrong = mine.clone();
+    wrong["total"][0]["zh"] = json!("{period}，我局检查{shops}家。");
+    let (status, e) = hq.post_as(Some(&staff), "/api/v1/staff/report-template", &wrong.to_string());
+    assert_eq!((status, e["code"].as_str()), (422, Some("REPORT_TEMPLATE_INVALID")), "{e}");
+    assert!(e["message"]["zh"].as_str().unwrap().contains("“shops”"), "{e}");
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/report-template", "[1]").1["code"], "REPORT_TEMPLATE_INVALID");
+    // Published: the bureau's paragraphs are written in it.
+    let (status, out) = hq.post_as(Some(&staff), "/api/v1/staff/report-template", &mine.to_string());
+    assert_eq!((status, out["version"].as_str()), (200, Some("鼓楼-2026.1")), "{out}");
+    let report = hq.get_as(Some(&staff), "/api/v1/staff/summary?period=2026-Q1&asOf=2026-04-20").1["report"].clone();
+    assert_eq!(report["total"]["zh"], "2026年第一季度，我局检查经营主体2家次，发现违法问题0项。", "{report}");
+    assert!(report["price"]["zh"].as_str().unwrap().starts_with("明码标价方面"), "the other paragraphs keep the core's wording");
+    assert_eq!(hq.get_as(Some(&staff), "/api/v1/staff/report-template").1["builtin"], false);
+    // Once per version; another bureau keeps the core's wording; officers may not.
+    assert_eq!(hq.post_as(Some(&staff), "/api/v1/staff/report-template", &mine.to_string()).1["code"], "VERSION_PUBLISHED");
+    let staff2 = hq.login("staff2").unwrap();
+    assert_eq!(hq.get_as(Some(&staff2), "/api/v1/staff/report-template").1["builtin"], true);
+    assert!(hq.get_as(Some(&staff2), "/api/v1/staff/summary?period=2026").1["report"]["total"]["zh"].as_str().unwrap().contains("共出动执法人员"));
+    assert_eq!(hq.post_as(Some(&hq.officer.clone()), "/api/v1/staff/report-template", &mine.to_string()).0, 403);
+}
+
 // ---- 双随机: lists, plans, the draw, tasks through pull ---------------------------
 
 /// A valid credit code (GB 32100-2015) numbered `n`.

@@ -14,6 +14,7 @@ pub mod export;
 pub mod index;
 pub mod period;
 pub mod report;
+pub mod template;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};

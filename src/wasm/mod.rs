@@ -42,6 +42,8 @@ extern "C" {
     pub type SummaryArg;
     #[wasm_bindgen(typescript_type = "SampleFollowUp[]")]
     pub type FollowUpsArg;
+    #[wasm_bindgen(typescript_type = "ReportTemplate")]
+    pub type ReportTemplateArg;
 }
 
 /// A panic is a bug (the core is built not to panic on any input); if one
@@ -682,10 +684,37 @@ fn read_summary(summary: SummaryArg) -> Result<crate::Summary, JsValue> {
     read_json(summary.into()).map_err(|e| js_error(&e))
 }
 
-/// The report paragraphs (a total, then one per kind of check), in Chinese and English.
+/// The report paragraphs (a total, then one per kind of check), in Chinese and
+/// English: in a bureau's template (a checked one, see `checkReportTemplate`),
+/// or in the core's own wording.
 #[wasm_bindgen(js_name = reportParagraphs, unchecked_return_type = "ReportParagraphs")]
-pub fn report_paragraphs(summary: SummaryArg) -> Result<JsValue, JsValue> {
-    Ok(to_js(&crate::summary::report::paragraphs(&read_summary(summary)?)))
+pub fn report_paragraphs(summary: SummaryArg, template: Option<ReportTemplateArg>) -> Result<JsValue, JsValue> {
+    let summary = read_summary(summary)?;
+    match template {
+        None => Ok(to_js(&crate::summary::report::paragraphs(&summary))),
+        Some(t) => {
+            let t: crate::summary::template::ReportTemplate = read_json(t.into()).map_err(|e| js_error(&e))?;
+            t.check().map_err(|e| js_error(&e))?;
+            Ok(to_js(&t.render(&summary)))
+        }
+    }
+}
+
+/// A report template file read and checked by the core: the template, or every
+/// reason it cannot be used (a figure the core does not have, a brace left open…).
+#[wasm_bindgen(js_name = checkReportTemplate, unchecked_return_type = "TemplateCheck")]
+pub fn check_report_template(text: &str) -> JsValue {
+    match crate::summary::template::ReportTemplate::from_json(text) {
+        Ok(t) => to_js(&serde_json::json!({ "template": t, "problems": [] })),
+        Err(e) => to_js(&serde_json::json!({ "problems": e.0 })),
+    }
+}
+
+/// The core's own wording, and every figure a template may name with its meaning.
+#[wasm_bindgen(js_name = reportTemplateTerms, unchecked_return_type = "ReportTemplateTerms")]
+pub fn report_template_terms() -> JsValue {
+    let figures: Vec<serde_json::Value> = crate::summary::template::FIGURES.iter().map(|(name, zh, en)| serde_json::json!({ "name": name, "meaning": { "zh": zh, "en": en } })).collect();
+    to_js(&serde_json::json!({ "builtin": crate::summary::template::ReportTemplate::builtin(), "figures": figures }))
 }
 
 /// The summary table as CSV (UTF-8 with BOM, for Excel).

@@ -634,6 +634,15 @@ export interface Summary {
 
 export interface ReportParagraphs { total: Text; price: Text; metrology: Text; equipment: Text; sampling: Text; }
 
+/** A bureau's report template: each paragraph's variants, the first whose `when` holds written. */
+export interface ReportTemplate { version: string; note?: string; total: TemplateVariant[]; price: TemplateVariant[]; metrology: TemplateVariant[]; equipment: TemplateVariant[]; sampling: TemplateVariant[]; }
+/** `when`: "figure = 0" or "figure > 0"; texts name figures as {name} and clauses as {?name|…}. */
+export interface TemplateVariant { when?: string; zh: string; en: string; }
+/** A template file checked: the template, or every reason it cannot be used. */
+export interface TemplateCheck { template?: ReportTemplate; problems: Text[]; }
+export interface TemplateFigure { name: string; meaning: Text; }
+export interface ReportTemplateTerms { builtin: ReportTemplate; figures: TemplateFigure[]; }
+
 // ---- sync protocol (HQ ⇄ tablet) ---------------------------------------------
 
 export type RecordKind = "visit" | "sampleFollowUp" | "delivery" | "rectification";

@@ -15,6 +15,7 @@ mod attachments;
 mod auth;
 mod devices;
 mod draws;
+mod report_templates;
 mod rulebooks;
 pub mod setup;
 pub mod site;
@@ -350,6 +351,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/staff/records/{id}/conflicts/{revision}", post(staff::resolve_conflict))
         .route("/api/v1/staff/rulebooks/preview", post(rulebooks::preview))
         .route("/api/v1/staff/rulebooks", post(rulebooks::publish))
+        .route("/api/v1/staff/report-template", get(report_templates::current).post(report_templates::publish))
         .route("/api/v1/staff/directories/{list}", put(draws::put_directory))
         .route("/api/v1/staff/plans", post(draws::create_plan))
         .route("/api/v1/staff/plans/{id}/draw", post(draws::draw))

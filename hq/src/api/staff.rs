@@ -91,12 +91,14 @@ pub async fn summary(
     let scope = xuncha::summary::Scope { market: q.market.clone(), officer: q.officer.clone(), operator: q.operator.clone(), kind: q.kind };
     let sq = xuncha::SummaryQuery { period, scope, as_of, group_by: q.group_by, top: None };
     let held = state.figures.clone();
-    let summary = blocking(&state, move |s| held.summary(s, user.bureau_id, &sq)).await?.map_err(|e| {
+    let (summary, template) = blocking(&state, move |s| Ok((held.summary(s, user.bureau_id, &sq)?, super::report_templates::in_force(s, user.bureau_id)?))).await?;
+    let summary = summary.map_err(|e| {
         use xuncha::CoreError;
         let m = e.message();
         ApiError::new(StatusCode::BAD_REQUEST, "BAD_PERIOD", m.zh, m.en)
     })?;
-    let paragraphs = xuncha::summary::report::paragraphs(&summary);
+    // In the bureau's own phrasing (its report template, or the core's wording).
+    let paragraphs = template.render(&summary);
     Ok(Json(json!({ "summary": summary, "report": paragraphs })))
 }
 

@@ -21,6 +21,7 @@ pub mod draws;
 pub mod evidence;
 mod postgres;
 mod records;
+pub mod report_templates;
 mod schema;
 mod sql;
 mod sqlite;

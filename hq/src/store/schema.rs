@@ -171,6 +171,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE conflicts ADD COLUMN resolved_at TEXT;",
     // 10: each visit's digest, what it contributes to the figures (made for the records held, then kept with each change).
     super::digests::MIGRATION,
+    // 11: each bureau's report template (its wording of the report paragraphs), versioned.
+    super::report_templates::MIGRATION,
 ];
 
 /// After migration 5: fill `record_officers` from the visits HQ already holds.

@@ -363,3 +363,45 @@ test("the figures are summed in the console from the digests it keeps: only what
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test("a clerk writes the report paragraphs in the bureau's own words: a figure the core lacks is refused by name, the preview shows this year's paragraphs, and the figures screen follows the published template", async () => {
+  const { context, page } = await staffConsole(browser, hq.url);
+  await page.click("#nav-report-template");
+  await page.waitForSelector("#report-template");
+  assert.match(await page.textContent("#template-in-force"), /系统默认表述/);
+  // The template in force, downloaded as a file to edit.
+  const download = page.waitForEvent("download");
+  await page.click("#download-template");
+  const file = await (await download).path();
+  const template = JSON.parse(readFileSync(file, "utf8"));
+  assert.ok(template.total[0].zh.includes("{visits}"));
+  await page.click("#template-figures summary");
+  await axe(page, "report-template");
+  await shoot(page, "report-template");
+  // A figure the core does not have: each problem said, nothing to publish.
+  template.version = "本局-2026.1";
+  template.total = [{ zh: "{period}，我局共检查{visits}家次，发现违法问题{violations}项，{shops}家。", en: "In {period} we made {visits} visits." }];
+  await page.setInputFiles("#template-file", { name: "wrong.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(template)) });
+  await page.waitForSelector("#template-problems li");
+  assert.match(await page.textContent("#template-problems"), /统计中没有的指标“shops”/);
+  assert.equal(await page.locator("#publish-template").count(), 0);
+  // Mended: this year's paragraphs in the bureau's words, then published.
+  template.total[0].zh = "{period}，我局共检查{visits}家次，发现违法问题{violations}项。";
+  await page.setInputFiles("#template-file", { name: "mine.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(template)) });
+  await page.waitForSelector("#template-preview");
+  const year = today().slice(0, 4);
+  assert.match(await page.textContent('#template-preview .paragraph[data-key="total"]'), new RegExp(`^${year}年，我局共检查\\d+家次，发现违法问题\\d+项。$`));
+  await shoot(page, "report-template-preview");
+  await page.click("#publish-template");
+  await page.waitForSelector("#template-outcome.ok-note");
+  // The figures screen writes in it; HQ's own paragraphs too.
+  await page.click("#nav-figures");
+  await page.waitForSelector("#figures");
+  const written = await page.textContent('.paragraph[data-key="total"] p');
+  assert.match(written, /，我局共检查\d+家次，发现违法问题\d+项。$/);
+  const half = `${year}-H${Number(today().slice(5, 7)) <= 6 ? 1 : 2}`;
+  const { json } = await hq.api("GET", `/api/v1/staff/summary?period=${half}&asOf=${today()}`, { token: await hq.token("staff1") });
+  assert.equal(json.report.total.zh, written);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -23,6 +23,8 @@ export class Hq {
   constructor(db, core) {
     this.db = db;
     this.core = core;
+    /** @type {{ template: import("../../../pkg/xuncha.js").ReportTemplate, builtin: boolean } | null} the bureau's report template, once fetched */
+    this.template = null;
   }
 
   async session() {
@@ -81,7 +83,10 @@ export class Hq {
     await this.call("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
     const tx = this.db.transaction("meta", "readwrite", STRICT);
     await tx.store.delete("session");
+    // Another bureau may sign in next: its own template.
+    await tx.store.delete("reportTemplate");
     await tx.done;
+    this.template = null;
   }
 
   /** Every finding of the bureau as CSV (HQ's export, with the rectifications it holds). @param {string} asOf */
@@ -119,6 +124,33 @@ export class Hq {
   /** What a rulebook file changes against the one in force at HQ. @param {unknown} rulebook */
   previewRulebook(rulebook) {
     return this.call("/api/v1/staff/rulebooks/preview", { method: "POST", body: rulebook });
+  }
+
+  /**
+   * The bureau's report template in force (its own, or the core's wording), kept
+   * for offline use; and the figures a template may name.
+   * @returns {Promise<{ template: import("../../../pkg/xuncha.js").ReportTemplate, builtin: boolean }>}
+   */
+  async reportTemplate() {
+    // Asked once a session (and again after one is published): switching the figures' period asks HQ nothing.
+    if (this.template) return this.template;
+    try {
+      const got = await this.call("/api/v1/staff/report-template");
+      this.template = { template: got.template, builtin: got.builtin };
+      await setMeta(this.db, "reportTemplate", this.template);
+      return this.template;
+    } catch (e) {
+      const kept = await getMeta(this.db, "reportTemplate");
+      if (e instanceof HqError && e.code === "OFFLINE" && kept) return kept;
+      throw e;
+    }
+  }
+
+  /** Publish the bureau's report template (checked again by HQ's core). @param {import("../../../pkg/xuncha.js").ReportTemplate} template */
+  async publishReportTemplate(template) {
+    const published = await this.call("/api/v1/staff/report-template", { method: "POST", body: template });
+    this.template = null;
+    return published;
   }
 
   /** Publish a rulebook file: devices get it on their next pull. @param {unknown} rulebook */

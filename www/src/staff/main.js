@@ -1,7 +1,8 @@
 // The staff console (局机关工作台): the bureau's figures and report paragraphs,
 // the deadlines board, and every record with its history — on the same wasm
 // core as the tablet, signed in as staff. Routes: #/ (figures), #/deadlines,
-// #/records, #/record/ID, #/draws and #/plan/ID (双随机).
+// #/records, #/record/ID, #/draws and #/plan/ID (双随机), #/rulebook and
+// #/report-template (the bureau's wording of its report paragraphs).
 import init, * as core from "../../../pkg/xuncha.js";
 import { openStore } from "../app/db.js";
 import { setLang, getLang } from "../app/i18n.js";
@@ -10,6 +11,7 @@ import { Hq, HqError, words } from "./hq.js";
 import { BureauFigures } from "./digests.js";
 import * as views from "./views.js";
 import * as draws from "./draws.js";
+import { reportTemplate } from "./report-template.js";
 import { say } from "./text.js";
 
 const app = {
@@ -48,7 +50,8 @@ function shell(session, screen) {
         nav("#/records", say("records"), "nav-records"),
         nav("#/accounts", say("accounts"), "nav-accounts"),
         nav("#/draws", say("draws"), "nav-draws"),
-        nav("#/rulebook", say("rulebook"), "nav-rulebook")),
+        nav("#/rulebook", say("rulebook"), "nav-rulebook"),
+        nav("#/report-template", say("reportTemplate"), "nav-report-template")),
       // The bureau by name: a demo bureau's name says it is demo data, on every screen.
       h("span", { class: "who", id: "who" }, session.user.bureauName ? h("span", { class: "bureau-name" }, session.user.bureauName) : null, ` ${session.user.name || session.user.login}`),
       h("button", { type: "button", class: "lang", onclick: () => (setLang(getLang() === "zh" ? "en" : "zh"), route()) }, getLang() === "zh" ? "English" : "中文"),
@@ -93,6 +96,7 @@ async function route() {
     else if (where === "accounts") screen = await views.accounts(app);
     else if (where === "record" && id) screen = await views.record(app, decodeURIComponent(id));
     else if (where === "rulebook") screen = views.rulebook(app);
+    else if (where === "report-template") screen = await reportTemplate(app);
     else if (where === "draws") screen = await draws.draws(app);
     else if (where === "plan" && id) screen = await draws.plan(app, decodeURIComponent(id));
     else if (where === "behind") screen = await views.behind(app);

@@ -98,7 +98,9 @@ export async function figures(app) {
   // Summed here from the bureau's digests (cached, brought up to date): switching period or grouping asks HQ nothing.
   const { offline } = await app.figuresReady();
   const summary = app.figures.summary({ period, asOf, scope: view.scope, groupBy: view.groupBy });
-  const report = app.core.reportParagraphs(summary);
+  // In the bureau's own phrasing (its report template; kept for offline use).
+  const { template } = await app.hq.reportTemplate();
+  const report = app.core.reportParagraphs(summary, template);
   const f = summary.figures;
   const kindLabel = (/** @type {string} */ k) => tx(term(app.catalogue, "checkKinds", k)) || k;
   const picker = h("form", { class: "picker", id: "period-picker" },
