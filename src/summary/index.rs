@@ -46,7 +46,7 @@ impl DigestIndex {
     }
 
     fn chains(&self) -> &Chains {
-        self.chains.get_or_init(|| Chains::of(&self.digests))
+        self.chains.get_or_init(|| Chains::of(&self.digests, Some(&self.at)))
     }
 
     pub fn len(&self) -> usize {

@@ -16,7 +16,6 @@ pub mod period;
 pub mod report;
 pub mod template;
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -861,28 +860,53 @@ struct Chains {
 }
 
 impl Chains {
-    fn of<T: Chained>(records: &[T]) -> Chains {
-        // The chains are walked by id only when some record amends another.
-        let by_id: accumulate::FastMap<&str, usize> =
-            if records.iter().any(|r| r.amends().is_some()) { records.iter().enumerate().filter_map(|(i, v)| Some((v.id()?, i))).collect() } else { Default::default() };
-        let root_of = |v: &T| -> String {
-            let mut cur = v;
+    /// The chains of `records`; `held`: their ids' places when known to be
+    /// unique (a [`DigestIndex`]), else found here (the first record of an id).
+    fn of<T: Chained>(records: &[T], held: Option<&accumulate::FastMap<String, usize>>) -> Chains {
+        let found: accumulate::FastMap<&str, usize> = match held {
+            Some(_) => Default::default(),
+            None => {
+                let mut m: accumulate::FastMap<&str, usize> = Default::default();
+                m.reserve(records.len());
+                for (i, v) in records.iter().enumerate() {
+                    if let Some(id) = v.id() {
+                        m.entry(id).or_insert(i);
+                    }
+                }
+                m
+            }
+        };
+        let place = |id: &str| -> Option<usize> {
+            match held {
+                Some(m) => m.get(id).copied(),
+                None => found.get(id).copied(),
+            }
+        };
+        // A chain's root: the place of its first record when held, else that record's id.
+        let root_of = |i: usize| -> Result<usize, &str> {
+            let mut cur = i;
             for _ in 0..64 {
-                match cur.amends() {
-                    Some(orig) => match by_id.get(orig) {
-                        Some(&o) => cur = &records[o],
-                        None => return orig.to_string(),
+                match records[cur].amends() {
+                    Some(orig) => match place(orig) {
+                        Some(o) => cur = o,
+                        None => return Err(orig),
                     },
                     None => break,
                 }
             }
-            cur.id().unwrap_or_default().to_string()
+            match held {
+                // Ids are unique: a record is its own place.
+                Some(_) => Ok(cur),
+                None => Ok(records[cur].id().and_then(place).unwrap_or(cur)),
+            }
         };
         let mut out = Chains::default();
-        let mut winners: accumulate::FastMap<Cow<str>, usize> = Default::default();
-        winners.reserve(records.len());
+        let mut winner_at: Vec<usize> = vec![usize::MAX; records.len()];
+        let mut winner_of_missing: accumulate::FastMap<&str, usize> = Default::default();
         for (i, v) in records.iter().enumerate() {
-            let Some(id) = v.id() else { continue };
+            if v.id().is_none() {
+                continue;
+            }
             if v.status() != RecordStatus::Finalised {
                 if v.status() == RecordStatus::Draft {
                     out.drafts.push(i);
@@ -893,19 +917,20 @@ impl Chains {
             if v.unreachable() {
                 continue;
             }
-            let root: Cow<str> = if v.amends().is_some() { Cow::Owned(root_of(v)) } else { Cow::Borrowed(id) };
-            match winners.get(&root) {
-                Some(&w) if (records[w].finalised_at(), records[w].id()) >= (v.finalised_at(), v.id()) => out.superseded.push(i),
-                Some(&w) => {
+            let slot = match root_of(i) {
+                Ok(root) => &mut winner_at[root],
+                Err(missing) => winner_of_missing.entry(missing).or_insert(usize::MAX),
+            };
+            match *slot {
+                usize::MAX => *slot = i,
+                w if (records[w].finalised_at(), records[w].id()) >= (v.finalised_at(), v.id()) => out.superseded.push(i),
+                w => {
                     out.superseded.push(w);
-                    winners.insert(root, i);
-                }
-                None => {
-                    winners.insert(root, i);
+                    *slot = i;
                 }
             }
         }
-        out.counted = winners.into_values().collect();
+        out.counted = winner_at.into_iter().chain(winner_of_missing.into_values()).filter(|&w| w != usize::MAX).collect();
         out.counted.sort_unstable();
         out
     }
@@ -932,7 +957,7 @@ fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[Samp
             by_visit.entry(v).or_default().push(f);
         }
     }
-    let chains = Chains::of(visits);
+    let chains = Chains::of(visits, None);
     chains.note(b, visits, |v| v.started_at.map(|t| t.date_naive()));
     let mut mine: Vec<SampleFollowUp> = Vec::new();
     for &i in &chains.counted {
@@ -951,7 +976,7 @@ fn for_each_counted(b: &mut SummaryBuilder, visits: &[Visit], follow_ups: &[Samp
 
 /// The same over digests: nothing is evaluated.
 fn for_each_counted_digest(b: &mut SummaryBuilder, digests: &[Digest], mut each: impl FnMut(&mut SummaryBuilder, &Digest, &NameIds, Entry)) {
-    let chains = Chains::of(digests);
+    let chains = Chains::of(digests, None);
     chains.note(b, digests, |d| d.started_on);
     for &i in &chains.counted {
         let d = &digests[i];
