@@ -516,6 +516,9 @@ fn a_bureau_writes_its_paragraphs_in_its_own_template_and_an_unknown_figure_is_r
     assert!(said.iter().any(|t| t.contains("只能是“= 0”或“> 0”")), "{said:?}");
     assert!(said.iter().any(|t| t.contains("没有结束的“}”")), "{said:?}");
     assert!(ReportTemplate::from_json("[\"v\", \"\", [], [], [], [], []]").is_err());
+    let mut nul = mine.clone();
+    nul.version = "v\u{0}1".into();
+    assert!(nul.check().is_err(), "a version HQ could not store");
     let mut last_conditional = mine.clone();
     last_conditional.price.retain(|v| v.when.is_some());
     assert!(last_conditional.check().unwrap_err().0[0].zh.contains("最后一种写法应不带条件"));

@@ -1048,7 +1048,11 @@ fn two_hq_processes_on_one_database_lose_and_duplicate_nothing() {
 #[ignore]
 fn figures_benchmark() {
     let visits: usize = std::env::var("BENCH_VISITS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let hq = Hq::start();
+    // HQ serves the bench site (the core with the generator), so a browser on HQ's origin can load it.
+    let bench_site = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-site"));
+    let dir = std::env::temp_dir().join(format!("xuncha-hq-bench-{}-{}", std::process::id(), rand_suffix()));
+    set_up_accounts(&dir);
+    let hq = if bench_site.join("pkg/xuncha.js").exists() { Hq::start_with(dir, &["--site", bench_site.to_str().unwrap()]) } else { Hq::start_in(dir) };
     let t = std::time::Instant::now();
     let out = admin_command(&hq.dir, &["seed-demo", "--visits", &visits.to_string()]);
     let seeded = t.elapsed().as_secs_f64();
@@ -1122,6 +1126,13 @@ fn figures_benchmark() {
         }
         let secs = t.elapsed().as_secs_f64();
         println!("| first download of every digest over HTTP ({pages} pages{}) | {:.0} ms | {:.1} MB |", if gzip { ", gzip" } else { "" }, secs * 1000.0, bytes as f64 / 1e6);
+    }
+    // The same in Chromium, as the console does it: fetched (gzipped) and held in the DigestSet.
+    if bench_site.join("pkg/xuncha.js").exists() {
+        let js = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/js"));
+        let out = Command::new("node").current_dir(&js).args(["bench/download.mjs", &hq.url, &token]).output().expect("node runs");
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
     }
 }
 

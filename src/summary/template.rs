@@ -250,8 +250,8 @@ impl ReportTemplate {
     /// Every problem: a figure the core does not have, a brace left open, a condition it cannot read, a paragraph with nothing to write.
     pub fn check(&self) -> Result<(), TemplateError> {
         let mut problems = Vec::new();
-        if self.version.trim().is_empty() {
-            problems.push(Text::new("模板没有版本号", "the template has no version"));
+        if self.version.trim().is_empty() || self.version.chars().count() > 100 || self.version.chars().any(char::is_control) {
+            problems.push(Text::new("模板版本号应为1–100个字符，不含控制字符", "the template's version must be 1–100 characters without control characters"));
         }
         for (key, variants) in self.paragraphs() {
             if variants.last().is_none_or(|v| v.when.is_some()) {
