@@ -342,8 +342,18 @@ fn the_builder_counts_one_record_at_a_time() {
 fn paragraphs_csv_and_charts_come_from_a_summary() {
     let (visits, _) = h1_visits();
     let s = wasm::summarise(visits.clone().unchecked_into(), obj(&h1_options(None)).unchecked_into()).unwrap();
-    let p = wasm::report_paragraphs(s.clone().unchecked_into()).unwrap();
+    let p = wasm::report_paragraphs(s.clone().unchecked_into(), None).unwrap();
     assert!(at(&p, &["total", "zh"]).as_string().unwrap().starts_with("2026年上半年（统计截至2026年7月10日），共出动执法人员12人次，检查经营主体6家次（4家）"));
+    // In a bureau's template, checked by the core first; one naming a figure the core lacks is refused.
+    let mine = r#"{"version": "本局-1", "total": [{"zh": "{period}共检查{visits}家次。", "en": "{visits} visits."}],
+        "price": [{"zh": "", "en": ""}], "metrology": [{"zh": "", "en": ""}], "equipment": [{"zh": "", "en": ""}], "sampling": [{"zh": "", "en": ""}]}"#;
+    let checked = wasm::check_report_template(mine);
+    let template = get(&checked, "template");
+    let ours = wasm::report_paragraphs(s.clone().unchecked_into(), Some(template.unchecked_into())).unwrap();
+    assert_eq!(at(&ours, &["total", "zh"]).as_string().unwrap(), "2026年上半年共检查6家次。");
+    let wrong = wasm::check_report_template(&mine.replace("{visits}家次", "{shops}家"));
+    assert!(get(&wrong, "template").is_undefined());
+    assert!(js_sys::JSON::stringify(&get(&wrong, "problems")).unwrap().as_string().unwrap().contains("shops"));
     assert!(at(&p, &["sampling", "zh"]).as_string().unwrap().contains("不合格后处置率50.0%"));
     let csv = wasm::summary_csv(s.clone().unchecked_into()).unwrap();
     assert!(csv.starts_with('\u{feff}') && csv.contains("抽检不合格率,66.7%,2,3"));
