@@ -122,22 +122,22 @@ impl HeldFigures {
     fn summary(&self, store: &crate::store::Store, bureau_id: i64, query: &xuncha::SummaryQuery) -> Result<Result<xuncha::Summary, xuncha::summary::SummaryError>, StoreError> {
         let held = self.bureaus.lock().unwrap_or_else(|e| e.into_inner()).entry(bureau_id).or_default().clone();
         let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
-        loop {
-            let page = store.digests_after(bureau_id, held.next, 50_000)?;
-            if held.next > 0 && page.rulebook != held.rulebook {
+        // The digests and the rulebook read together: the figures' titles come from the rulebook the digests were made under.
+        let book = loop {
+            let page = store.digests_after(bureau_id, held.next, 50_000, false)?;
+            if held.next > 0 && page.book.version != held.rulebook {
                 *held = Held::default();
                 continue;
             }
             let digests =
                 page.digests.iter().map(|d| serde_json::from_str::<xuncha::summary::Digest>(d).map_err(|e| StoreError::corrupt(format!("a stored digest: {e}")))).collect::<Result<Vec<_>, _>>()?;
             held.index.extend(digests);
-            held.rulebook = page.rulebook;
+            held.rulebook = page.book.version.clone();
             held.next = page.last;
             if !page.more {
-                break;
+                break page.book;
             }
-        }
-        let book = store.rulebook()?;
+        };
         Ok(held.index.summary(query, &book))
     }
 }
@@ -161,9 +161,16 @@ pub async fn digests(
     let q = raw.map(|q| q.0).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "BAD_QUERY", "查询参数不正确", e.body_text()))?;
     let after = q.after.unwrap_or(0).max(0);
     let limit = q.limit.unwrap_or(20_000).clamp(1, 50_000);
-    let page = blocking(&state, move |s| s.digests_after(user.bureau_id, after, limit)).await?;
+    let page = blocking(&state, move |s| s.digests_after(user.bureau_id, after, limit, true)).await?;
     // The stored JSON as it is: each digest was written by the core and is not parsed again here.
-    let body = format!(r#"{{"rulebook":{},"next":{},"more":{},"total":{},"digests":[{}]}}"#, serde_json::Value::String(page.rulebook), page.last, page.more, page.total, page.digests.join(","));
+    let body = format!(
+        r#"{{"rulebook":{},"next":{},"more":{},"total":{},"digests":[{}]}}"#,
+        serde_json::Value::String(page.book.version.clone()),
+        page.last,
+        page.more,
+        page.total.unwrap_or_default(),
+        page.digests.join(",")
+    );
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

@@ -104,27 +104,24 @@ pub struct DigestPage {
     /// Each digest as stored (JSON text), in `seq` order.
     pub digests: Vec<String>,
     /// The rulebook they were made under (a different one: read again from the start).
-    pub rulebook: String,
+    pub book: Arc<Rulebook>,
     pub last: i64,
     pub more: bool,
-    /// How many digests the bureau holds in all (for progress).
-    pub total: i64,
+    /// How many digests the bureau holds in all (for a console's progress; counted only when asked).
+    pub total: Option<i64>,
 }
 
 impl Store {
-    /// The rulebook in force: the one published last, or the core's own.
-    pub fn rulebook(&self) -> R<Arc<Rulebook>> {
-        self.read(rulebook_in_force)
-    }
-
-    /// The bureau's digests changed after `after`, at most `limit`.
-    pub fn digests_after(&self, bureau_id: i64, after: i64, limit: u32) -> R<DigestPage> {
+    /// The bureau's digests changed after `after`, at most `limit`, with the
+    /// rulebook in force read in the same transaction; `count`: also how many
+    /// the bureau holds (a console's progress — not HQ's own figures, which ask on every summary).
+    pub fn digests_after(&self, bureau_id: i64, after: i64, limit: u32, count: bool) -> R<DigestPage> {
         self.read(|tx| {
             let book = rulebook_in_force(tx)?;
             let rows = tx.rows("SELECT seq, body FROM digests WHERE bureau_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3", &[P::Int(bureau_id), P::Int(after), P::Int(limit as i64 + 1)])?;
             let more = rows.len() > limit as usize;
-            let total = tx.int("SELECT COUNT(*) FROM digests WHERE bureau_id = ?1", &[P::Int(bureau_id)])?;
-            let mut page = DigestPage { digests: Vec::with_capacity(rows.len()), rulebook: book.version.clone(), last: after, more, total };
+            let total = if count { Some(tx.int("SELECT COUNT(*) FROM digests WHERE bureau_id = ?1", &[P::Int(bureau_id)])?) } else { None };
+            let mut page = DigestPage { digests: Vec::with_capacity(rows.len()), book, last: after, more, total };
             for row in rows.into_iter().take(limit as usize) {
                 let mut cols = Cols::new(row);
                 page.last = cols.int()?;
