@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
-# Release build of the core for the browser: cargo → wasm-bindgen → wasm-opt -Oz,
-# into pkg/. Prints the raw and gzipped size. Usage: scripts/build-wasm.sh [--no-opt]
+# Release builds of the core for the browser: cargo → wasm-bindgen → wasm-opt -Oz.
+#   pkg/                  the tablet's core (xuncha.js): only what the officer's app calls
+#   pkg/console/          the staff console's core (xuncha_console.js): all of that, and the
+#                         console's draws, digests, templates and exports (feature `console`)
+# Prints the raw and gzipped sizes. Usage: scripts/build-wasm.sh [--no-opt]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 
-CARGO_PROFILE_RELEASE_PANIC=abort cargo build --release --lib --target wasm32-unknown-unknown
+# build <cargo features> <out dir> <out name>
+build() {
+  local features=$1 out=$2 name=$3
+  CARGO_PROFILE_RELEASE_PANIC=abort cargo build --release --lib --target wasm32-unknown-unknown --features "$features"
+  mkdir -p "$out"
+  wasm-bindgen --target web --out-dir "$out" --out-name "$name" \
+    target/wasm32-unknown-unknown/release/xuncha.wasm
+  if [ "$NO_OPT" != 1 ]; then
+    # binaryen from npm (scripts/package.json): Debian's wasm-opt 108 breaks the externref table.
+    scripts/node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$out/${name}_bg.wasm" -o "$out/${name}_bg.opt.wasm"
+    mv "$out/${name}_bg.opt.wasm" "$out/${name}_bg.wasm"
+  fi
+}
+
+NO_OPT=0
+[ "${1:-}" = "--no-opt" ] && NO_OPT=1
 rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name xuncha \
-  target/wasm32-unknown-unknown/release/xuncha.wasm
-if [ "${1:-}" != "--no-opt" ]; then
-  # binaryen from npm (scripts/package.json): Debian's wasm-opt 108 breaks the externref table.
-  scripts/node_modules/.bin/wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" pkg/xuncha_bg.wasm -o pkg/xuncha_bg.opt.wasm
-  mv pkg/xuncha_bg.opt.wasm pkg/xuncha_bg.wasm
-fi
+# One target dir: the dependencies build once; each feature set links its own module.
+build "" pkg xuncha
+build console pkg/console xuncha_console
 
 size() { wc -c <"$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
-printf 'pkg/xuncha_bg.wasm  %8s bytes raw  %8s bytes gzip -9\n' "$(size pkg/xuncha_bg.wasm)" "$(gz pkg/xuncha_bg.wasm)"
-printf 'pkg/xuncha.js       %8s bytes raw  %8s bytes gzip -9\n' "$(size pkg/xuncha.js)" "$(gz pkg/xuncha.js)"
+for f in pkg/xuncha_bg.wasm pkg/xuncha.js pkg/console/xuncha_console_bg.wasm pkg/console/xuncha_console.js; do
+  printf '%-36s %8s bytes raw  %8s bytes gzip -9\n' "$f" "$(size "$f")" "$(gz "$f")"
+done

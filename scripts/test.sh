@@ -52,11 +52,11 @@ node_suite unit/
 step "JavaScript API in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test web
+  cargo test --target wasm32-unknown-unknown --test web --features console
 
-step "TypeScript declarations (tsc --strict against pkg/xuncha.d.ts)"
+step "TypeScript declarations (tsc --strict against pkg/xuncha.d.ts and pkg/console/xuncha_console.d.ts)"
 (cd tests/js && npx --no-install tsc -p . && npx --no-install tsc -p tsconfig.app.json)
-echo "tsc: declarations, typical use, and the app's own JS (checkJs) type-check against pkg/xuncha.d.ts"
+echo "tsc: declarations, typical use, the officer's app against the tablet's core (pkg/xuncha.d.ts) and the staff console against the console's (pkg/console/xuncha_console.d.ts), checkJs"
 
 step "pages on the release build in Chromium (playwright-core, node --test)"
 scripts/build-site.sh

@@ -12,8 +12,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::check::{escape, Ptr};
+use crate::check::escape;
+
+mod tracked;
 use crate::problem::{Problem, ProblemCode, Text};
+pub use tracked::{read, ReadError};
 
 /// Upper bound on repairs, so hostile input cannot make decoding slow.
 const MAX_REPAIRS: usize = 64;
@@ -42,7 +45,7 @@ pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
         return Decoded { record: None, problems, removed };
     }
     for _ in 0..MAX_REPAIRS {
-        match serde_path_to_error::deserialize::<_, T>(&value) {
+        match tracked::read::<T>(&value) {
             Ok(record) => {
                 let written = serde_json::to_value(&record).unwrap_or(Value::Null);
                 let mut unknown = Vec::new();
@@ -54,8 +57,8 @@ pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
                 return Decoded { record: Some(record), problems, removed };
             }
             Err(err) => {
-                let at = error_pointer(err.path());
-                let detail = err.inner().to_string();
+                let at = err.pointer();
+                let detail = err.error.to_string();
                 if !removed.contains(&at) {
                     problems.push(type_problem(&at, &detail, value.pointer(&at)));
                 }
@@ -74,7 +77,7 @@ pub fn decode<T: DeserializeOwned + Serialize>(mut value: Value) -> Decoded<T> {
 /// record model in the wasm — but without the search for unknown fields;
 /// the lenient path only when the record does not read cleanly.
 pub fn decode_trusted<T: DeserializeOwned + Serialize>(value: Value) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(&value) {
+    match tracked::read::<T>(&value) {
         Ok(record) => Some(record),
         Err(_) => decode(value).record,
     }
@@ -119,19 +122,6 @@ fn take_out(root: &mut Value, at: &str, removed: &[String]) -> Option<String> {
 
 fn unescape(segment: &str) -> String {
     segment.replace("~1", "/").replace("~0", "~")
-}
-
-fn error_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut p = Ptr::root();
-    for seg in path.iter() {
-        p = match seg {
-            Segment::Seq { index } => p.index(*index),
-            Segment::Map { key } => p.key(key),
-            Segment::Enum { .. } | Segment::Unknown => p,
-        };
-    }
-    p.into()
 }
 
 /// Keys (with a non-null value) present in `input` but not in `written`, as pointers.
@@ -190,5 +180,5 @@ fn kind_en(v: &Value) -> &'static str {
 /// type…"): the same path-tracking reader as records, so the wasm carries one kind of it.
 pub fn read_published<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    serde_path_to_error::deserialize(&value).map_err(|e| format!("{}: {}", e.path(), e.inner()))
+    tracked::read(&value).map_err(|e| e.to_string())
 }

@@ -3,11 +3,11 @@
 import init, {
   validateVisit, validateVisits, finaliseVisit, amendVisit, newId, problemCodes,
   evaluateVisit, loadRulebook, addWorkingDays, rules,
-  summarise, summariseJson, SummaryBuilder, reportParagraphs, summaryCsv, trendChartSvg, findingsChartSvg,
-  type Summary, type SummaryQuery, type ReportParagraphs, type Rate,
+  summarise, summariseJson, SummaryBuilder, reportParagraphs, summaryCsv, trendChartSvg, findingsChartSvg, dashboard,
+  type Summary, type SummaryQuery, type ReportParagraphs, type Rate, type Dashboard,
   type Visit, type ValidationReport, type Problem, type XunchaError, type ProblemCode,
   type Evaluation, type Finding, type DeadlineStatus, type RulebookInfo,
-} from "../../pkg/xuncha.js";
+} from "../../pkg/console/xuncha_console.js";
 
 export async function example(): Promise<void> {
   await init();
@@ -59,7 +59,9 @@ export async function example(): Promise<void> {
   const total: string = paragraphs.total.zh;
   const csv: string = summaryCsv(summary);
   const svg: string = trendChartSvg(summary) + findingsChartSvg(summary);
-  void shown; void perMonth; void fromText; void counted; void total; void csv; void svg;
+  const board: Dashboard = dashboard([visit], { query });
+  const boardCharts: string = board.trendChart + board.findingsChart + board.report.total.zh + board.summary.figures.visits;
+  void shown; void perMonth; void fromText; void counted; void total; void csv; void svg; void boardCharts;
   // @ts-expect-error: periods are text like "2026-H1"
   summarise([visit], { query: { period: 2026, asOf: "2026-07-10" } });
   // @ts-expect-error: a finding's level is violation or notice

@@ -194,9 +194,9 @@ export async function dashboard(app) {
   const select = h("select", { id: "period" }, periods.map((p, i) => h("option", { value: p.value, selected: i === 3 }, tx(p.label))));
   const body = h("div", { id: "dashboard-body" });
   const draw = () => {
-    const summary = app.core.summarise(visits, { query: { period: select.value, asOf: todayDate() }, followUps, rectifications });
+    // One call: the summary, its paragraphs and charts (the tablet's core reads no summary back in).
+    const { summary, report, trendChart, findingsChart } = app.core.dashboard(visits, { query: { period: select.value, asOf: todayDate() }, followUps, rectifications });
     const f = summary.figures;
-    const report = app.core.reportParagraphs(summary);
     const tile = (label, value, sub) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value), h("span", { class: "tile-label" }, tx(label)), sub ? h("span", { class: "muted" }, sub) : null);
     body.replaceChildren(
       h("div", { class: "tiles", id: "figures" },
@@ -206,8 +206,8 @@ export async function dashboard(app) {
         tile(["违法行为", "Violations"], f.violations),
         tile(["计量器具不合格", "Instruments failed"], f.metrology.failed, t("instrumentsChecked", { n: f.metrology.instruments })),
         tile(["抽检不合格", "Samples failed"], f.sampling.failed, t("batchesSampled", { n: f.sampling.batches }))),
-      h("div", { class: "card chart", id: "trend-chart", html: app.core.trendChartSvg(summary) }),
-      h("div", { class: "card chart", id: "findings-chart", html: app.core.findingsChartSvg(summary) }),
+      h("div", { class: "card chart", id: "trend-chart", html: trendChart }),
+      h("div", { class: "card chart", id: "findings-chart", html: findingsChart }),
       h("div", { class: "card", id: "report" }, h("h2", {}, t("report")), ["total", "price", "metrology", "equipment", "sampling"].map((k) => h("p", {}, tx(report[k])))));
   };
   select.addEventListener("change", draw);

@@ -18,7 +18,7 @@ export class BureauFigures {
   /**
    * @param {any} db the console's IndexedDB
    * @param {{ call(path: string, options?: { text?: boolean }): Promise<any> }} hq
-   * @param {typeof import("../../../pkg/xuncha.js")} core
+   * @param {typeof import("../../../pkg/console/xuncha_console.js")} core
    */
   constructor(db, hq, core) {
     this.db = db;
@@ -102,13 +102,13 @@ export class BureauFigures {
     await setMeta(this.db, "digests:bytes", null);
   }
 
-  /** @param {import("../../../pkg/xuncha.js").SummaryQuery} query */
+  /** @param {import("../../../pkg/console/xuncha_console.js").SummaryQuery} query */
   summary(query) {
     // As JSON text: a grouping by operator is thousands of groups, and one parse beats building them across the boundary (BENCHMARKS.md).
-    return /** @type {import("../../../pkg/xuncha.js").Summary} */ (JSON.parse(this.set.summaryJson(query)));
+    return /** @type {import("../../../pkg/console/xuncha_console.js").Summary} */ (JSON.parse(this.set.summaryJson(query)));
   }
 
-  /** @param {import("../../../pkg/xuncha.js").SummaryQuery} query @param {string} count @param {string} [group] */
+  /** @param {import("../../../pkg/console/xuncha_console.js").SummaryQuery} query @param {string} count @param {string} [group] */
   recordsBehind(query, count, group) {
     return this.set.recordsBehind(query, count, group);
   }

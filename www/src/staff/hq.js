@@ -23,7 +23,7 @@ export class Hq {
   constructor(db, core) {
     this.db = db;
     this.core = core;
-    /** @type {{ template: import("../../../pkg/xuncha.js").ReportTemplate, builtin: boolean } | null} the bureau's report template, once fetched */
+    /** @type {{ template: import("../../../pkg/console/xuncha_console.js").ReportTemplate, builtin: boolean } | null} the bureau's report template, once fetched */
     this.template = null;
   }
 
@@ -129,7 +129,7 @@ export class Hq {
   /**
    * The bureau's report template in force (its own, or the core's wording), kept
    * for offline use; and the figures a template may name.
-   * @returns {Promise<{ template: import("../../../pkg/xuncha.js").ReportTemplate, builtin: boolean }>}
+   * @returns {Promise<{ template: import("../../../pkg/console/xuncha_console.js").ReportTemplate, builtin: boolean }>}
    */
   async reportTemplate() {
     // Asked once a session (and again after one is published): switching the figures' period asks HQ nothing.
@@ -146,7 +146,7 @@ export class Hq {
     }
   }
 
-  /** Publish the bureau's report template (checked again by HQ's core). @param {import("../../../pkg/xuncha.js").ReportTemplate} template */
+  /** Publish the bureau's report template (checked again by HQ's core). @param {import("../../../pkg/console/xuncha_console.js").ReportTemplate} template */
   async publishReportTemplate(template) {
     const published = await this.call("/api/v1/staff/report-template", { method: "POST", body: template });
     this.template = null;

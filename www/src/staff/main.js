@@ -3,7 +3,7 @@
 // core as the tablet, signed in as staff. Routes: #/ (figures), #/deadlines,
 // #/records, #/record/ID, #/draws and #/plan/ID (双随机), #/rulebook and
 // #/report-template (the bureau's wording of its report paragraphs).
-import init, * as core from "../../../pkg/xuncha.js";
+import init, * as core from "../../../pkg/console/xuncha_console.js";
 import { openStore } from "../app/db.js";
 import { setLang, getLang } from "../app/i18n.js";
 import { h } from "../app/ui.js";

@@ -64,7 +64,7 @@ export function setup(app, done) {
 /**
  * Sampling by product category and special equipment by kind, as the core
  * counts them: the lines a report writes as "服装鞋帽202个批次，69个批次不合格".
- * @param {import("../../../pkg/xuncha.js").Figures} f
+ * @param {import("../../../pkg/console/xuncha_console.js").Figures} f
  */
 function breakdowns(f) {
   const table = (/** @type {string} */ id, /** @type {string[]} */ heads, /** @type {(string | number)[][]} */ rows) =>
@@ -203,7 +203,7 @@ export async function behind(app) {
   const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
   const view = figuresView(params, today());
   const { kind, asOf } = view;
-  const count = /** @type {keyof import("../../../pkg/xuncha.js").Counts} */ (params.get("count") ?? "visits");
+  const count = /** @type {keyof import("../../../pkg/console/xuncha_console.js").Counts} */ (params.get("count") ?? "visits");
   const word = params.get("figure") ?? "visits";
   const group = params.get("group") ?? undefined;
   const query = { period: periodOf(kind, asOf), asOf, scope: view.scope, groupBy: view.groupBy };

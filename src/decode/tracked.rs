@@ -1,0 +1,403 @@
+//! Serde over a JSON tree, keeping the JSON Pointer of the first error.
+//!
+//! It replaces `serde_path_to_error` (measured in BENCHMARKS.md): that crate
+//! wraps the inner deserializer *and* every visitor and seed, so each record
+//! type's reading code was compiled twice over, once per layer. Here there is
+//! one layer: this deserializer reads `&Value` itself and hands each child
+//! value a deserializer that knows its place. Every `deserialize_*` forwards to
+//! `deserialize_any` (a JSON tree knows each value's type), which gives the same
+//! messages as serde_json's own `&Value` deserializer ("invalid type: string
+//! \"x\", expected u32"), so problems read as they did.
+//!
+//! Where an error is pinned (as `serde_path_to_error` did): a value's error at
+//! the value, a key's error (an unknown field of a strict struct) at the key, a
+//! struct's own error (a missing field) at the struct. The innermost place wins.
+
+use std::cell::RefCell;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use serde::forward_to_deserialize_any;
+use serde_json::{Error, Map, Value};
+
+use crate::check::Ptr;
+
+/// A value of type `T` read from `value`, or the error and where it was found.
+pub fn read<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<T, ReadError> {
+    let first = FirstError::default();
+    T::deserialize(At { value, place: &Place::Root, first: &first }).map_err(|error| ReadError { at: first.0.into_inner().unwrap_or_default(), error })
+}
+
+/// A type error, with the place of the value (or key, or struct) it is about.
+#[derive(Debug)]
+pub struct ReadError {
+    at: Vec<Step>,
+    pub error: Error,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl ReadError {
+    /// Where, as a JSON Pointer ("" for the root).
+    pub fn pointer(&self) -> String {
+        let mut p = Ptr::root();
+        for step in &self.at {
+            p = match step {
+                Step::Key(k) => p.key(k),
+                Step::Index(i) => p.index(*i),
+            };
+        }
+        p.into()
+    }
+}
+
+/// "where: what", where written `calendar.years[0].holidays` ("." for the root),
+/// as in messages about files HQ publishes.
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if self.at.is_empty() {
+            f.write_str(".")?;
+        }
+        for (n, step) in self.at.iter().enumerate() {
+            match step {
+                Step::Key(k) if n == 0 => f.write_str(k)?,
+                Step::Key(k) => write!(f, ".{k}")?,
+                Step::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        write!(f, ": {}", self.error)
+    }
+}
+
+/// Where a value sits: a chain on the stack, written out only for an error.
+enum Place<'p> {
+    Root,
+    Key(&'p Place<'p>, &'p str),
+    Index(&'p Place<'p>, usize),
+}
+
+impl Place<'_> {
+    fn steps(&self, out: &mut Vec<Step>) {
+        match self {
+            Place::Root => {}
+            Place::Key(parent, key) => {
+                parent.steps(out);
+                out.push(Step::Key(key.to_string()));
+            }
+            Place::Index(parent, i) => {
+                parent.steps(out);
+                out.push(Step::Index(*i));
+            }
+        }
+    }
+}
+
+/// The innermost place an error passed (the first one pinned).
+#[derive(Default)]
+struct FirstError(RefCell<Option<Vec<Step>>>);
+
+impl FirstError {
+    fn pin(&self, place: &Place) {
+        let mut first = self.0.borrow_mut();
+        if first.is_none() {
+            let mut steps = Vec::new();
+            place.steps(&mut steps);
+            *first = Some(steps);
+        }
+    }
+}
+
+/// A value and its place.
+struct At<'p, 'de> {
+    value: &'de Value,
+    place: &'p Place<'p>,
+    first: &'p FirstError,
+}
+
+/// Read a child value with `seed`, pinning an error to the child's place.
+fn child<'p, 'de, S: DeserializeSeed<'de>>(seed: S, value: &'de Value, place: Place<'p>, first: &'p FirstError) -> Result<S::Value, Error> {
+    seed.deserialize(At { value, place: &place, first }).map_err(|e| {
+        first.pin(&place);
+        e
+    })
+}
+
+/// A number for any numeric type (serde's visitors check the range), anything else refused.
+macro_rules! number {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                match self.value {
+                    Value::Number(n) => n.deserialize_any(visitor),
+                    other => Err(wrong(other, &visitor)),
+                }
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for At<'_, 'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => n.deserialize_any(visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => self.items(items, visitor),
+            Value::Object(map) => self.entries(map, visitor),
+        }
+    }
+
+    // The typed entry points take only their own kind of value and refuse the
+    // rest with the message serde_json's `&Value` gives ("invalid type: map,
+    // expected a string"). That way a visitor's other methods are never
+    // reached and the optimiser drops them: above all each struct's
+    // `visit_seq`, which read a struct from an array (serde_json accepts
+    // `[…]` for a struct; a record never is one, so here it is a wrong type).
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Bool(b) => visitor.visit_bool(*b),
+            other => Err(wrong(other, &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            other => Err(wrong(other, &visitor)),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Null => visitor.visit_unit(),
+            other => Err(wrong(other, &visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Array(items) => self.items(items, visitor),
+            other => Err(wrong(other, &visitor)),
+        }
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Object(map) => self.entries(map, visitor),
+            other => Err(wrong(other, &visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    number!(deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64);
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        match self.value {
+            Value::String(variant) => visitor.visit_enum(variant.as_str().into_deserializer()),
+            Value::Object(map) => match single(map) {
+                Some((variant, value)) => visitor.visit_enum(Variant { variant, value, place: self.place, first: self.first }),
+                None => Err(de::Error::invalid_value(de::Unexpected::Map, &"map with a single key")),
+            },
+            other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    forward_to_deserialize_any! { bytes byte_buf }
+}
+
+impl<'de> At<'_, 'de> {
+    fn items<V: Visitor<'de>>(self, items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
+        let mut seq = Items { items: items.iter(), next: 0, place: self.place, first: self.first };
+        let out = visitor.visit_seq(&mut seq)?;
+        match seq.items.len() {
+            0 => Ok(out),
+            _ => Err(de::Error::invalid_length(items.len(), &"fewer elements in array")),
+        }
+    }
+
+    fn entries<V: Visitor<'de>>(self, map: &'de Map<String, Value>, visitor: V) -> Result<V::Value, Error> {
+        let mut entries = Entries { entries: map.iter(), value: None, place: self.place, first: self.first };
+        let out = visitor.visit_map(&mut entries)?;
+        match entries.entries.len() {
+            0 => Ok(out),
+            _ => Err(de::Error::invalid_length(map.len(), &"fewer elements in map")),
+        }
+    }
+}
+
+/// The error for a value of the wrong kind, worded as serde_json's.
+fn wrong(value: &Value, expected: &dyn de::Expected) -> Error {
+    de::Error::invalid_type(unexpected(value), expected)
+}
+
+fn single(map: &Map<String, Value>) -> Option<(&String, &Value)> {
+    let mut entries = map.iter();
+    let first = entries.next()?;
+    entries.next().is_none().then_some(first)
+}
+
+fn unexpected(value: &Value) -> de::Unexpected<'_> {
+    match value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => de::Unexpected::Unsigned(u),
+            (_, Some(i), _) => de::Unexpected::Signed(i),
+            (_, _, f) => de::Unexpected::Float(f.unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+struct Items<'p, 'de> {
+    items: std::slice::Iter<'de, Value>,
+    next: usize,
+    place: &'p Place<'p>,
+    first: &'p FirstError,
+}
+
+impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
+    type Error = Error;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
+        let Some(value) = self.items.next() else { return Ok(None) };
+        let index = self.next;
+        self.next += 1;
+        child(seed, value, Place::Index(self.place, index), self.first).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct Entries<'p, 'de> {
+    entries: serde_json::map::Iter<'de>,
+    /// The entry whose key was just read.
+    value: Option<(&'de String, &'de Value)>,
+    place: &'p Place<'p>,
+    first: &'p FirstError,
+}
+
+impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
+    type Error = Error;
+
+    fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
+        let Some((key, value)) = self.entries.next() else { return Ok(None) };
+        self.value = Some((key, value));
+        // A key is a string; serde's string deserializer reads it as a field name or a map key.
+        let key_de: de::value::BorrowedStrDeserializer<'de, Error> = de::value::BorrowedStrDeserializer::new(key);
+        seed.deserialize(key_de).map(Some).map_err(|e| {
+            self.first.pin(&Place::Key(self.place, key));
+            e
+        })
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
+        match self.value.take() {
+            Some((key, value)) => child(seed, value, Place::Key(self.place, key), self.first),
+            None => Err(de::Error::custom("value is missing")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+/// An enum written as `{ "Variant": content }`: the content's place is under the variant's key.
+struct Variant<'p, 'de> {
+    variant: &'de String,
+    value: &'de Value,
+    place: &'p Place<'p>,
+    first: &'p FirstError,
+}
+
+impl<'p, 'de> de::EnumAccess<'de> for Variant<'p, 'de> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self), Error> {
+        let name: de::value::BorrowedStrDeserializer<'de, Error> = de::value::BorrowedStrDeserializer::new(self.variant);
+        seed.deserialize(name).map(|v| (v, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        child(std::marker::PhantomData::<()>, self.value, Place::Key(self.place, self.variant), self.first)
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, Error> {
+        child(seed, self.value, Place::Key(self.place, self.variant), self.first)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        let place = Place::Key(self.place, self.variant);
+        de::Deserializer::deserialize_seq(At { value: self.value, place: &place, first: self.first }, visitor).map_err(|e| {
+            self.first.pin(&place);
+            e
+        })
+    }
+
+    fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+        let place = Place::Key(self.place, self.variant);
+        de::Deserializer::deserialize_map(At { value: self.value, place: &place, first: self.first }, visitor).map_err(|e| {
+            self.first.pin(&place);
+            e
+        })
+    }
+}

@@ -1,0 +1,134 @@
+//! `decode::read` (the core's own tracking deserializer, which replaced
+//! `serde_path_to_error` to keep the wasm small) pins every type error where
+//! `serde_path_to_error` did, with the same message: every value of real
+//! records is swapped for each kind of wrong value, and every member removed,
+//! and both readers must agree on success, pointer, message and the "where:
+//! what" text HQ's refusals of published files carry.
+//!
+//! One difference is meant: serde_json reads a struct from an array (`[]` is a
+//! struct whose fields all have defaults); `decode::read` refuses an array
+//! where a struct belongs as a wrong type, so each struct's array-reading code
+//! leaves the wasm. Those cases are counted apart.
+
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use xuncha::check::Ptr;
+
+const VISIT: &str = include_str!("fixtures/visit_complete.json");
+const FOLLOW_UP: &str = include_str!("fixtures/follow_up_complete.json");
+const DRAW_INPUTS: &str = include_str!("fixtures/draw_inputs.json");
+const HALF_YEAR: &str = include_str!("fixtures/summary_h1.json");
+
+/// The pointer of every value in `v`, the root included.
+fn places(v: &Value, at: &Ptr, out: &mut Vec<String>) {
+    out.push(at.as_str().to_string());
+    match v {
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, x)| places(x, &at.index(i), out)),
+        Value::Object(map) => map.iter().for_each(|(k, x)| places(x, &at.key(k), out)),
+        _ => {}
+    }
+}
+
+fn reference_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .fold(Ptr::root(), |p, seg| match seg {
+            Segment::Seq { index } => p.index(*index),
+            Segment::Map { key } => p.key(key),
+            Segment::Enum { .. } | Segment::Unknown => p,
+        })
+        .into()
+}
+
+#[derive(Default)]
+struct Tally {
+    read: usize,
+    refused: usize,
+    /// An array where a struct belongs: refused here, read or refused otherwise by serde_json.
+    array_for_struct: usize,
+}
+
+fn agree<T: DeserializeOwned>(v: &Value, what: &str, tally: &mut Tally) {
+    let ours = xuncha::decode::read::<T>(v);
+    let reference = serde_path_to_error::deserialize::<_, T>(v);
+    match (ours, reference) {
+        (Ok(_), Ok(_)) => tally.read += 1,
+        (Err(a), _) if a.error.to_string().starts_with("invalid type: sequence, expected struct") && v.pointer(&a.pointer()).is_some_and(Value::is_array) => tally.array_for_struct += 1,
+        (Err(a), Err(b)) => {
+            assert_eq!(a.pointer(), reference_pointer(b.path()), "{what}: pointer");
+            assert_eq!(a.error.to_string(), b.inner().to_string(), "{what}: message");
+            assert_eq!(a.to_string(), format!("{}: {}", b.path(), b.inner()), "{what}: where and what");
+            tally.refused += 1;
+        }
+        (a, b) => panic!("{what}: ours {} but the reference {}", if a.is_ok() { "read it" } else { "refused it" }, if b.is_ok() { "read it" } else { "refused it" }),
+    }
+}
+
+/// Every value swapped for every kind of wrong one, every member removed.
+fn mutations(record: &Value) -> Vec<(String, Value)> {
+    let wrong = [json!(null), json!(true), json!(7), json!(-3), json!(2.5), json!("x"), json!("2026-13-40"), json!([]), json!([1]), json!({}), json!({ "k": 1 })];
+    let mut at = Vec::new();
+    places(record, &Ptr::root(), &mut at);
+    let mut out = vec![("unchanged".to_string(), record.clone())];
+    for p in &at {
+        for w in &wrong {
+            let mut v = record.clone();
+            *v.pointer_mut(p).unwrap() = w.clone();
+            out.push((format!("{p} = {w}"), v));
+        }
+        if let Some((parent, key)) = p.rsplit_once('/') {
+            let mut v = record.clone();
+            let key = key.replace("~1", "/").replace("~0", "~");
+            if let Some(map) = v.pointer_mut(parent).and_then(Value::as_object_mut) {
+                map.remove(&key);
+                out.push((format!("{p} removed"), v));
+            }
+        }
+    }
+    out
+}
+
+fn check_all<T: DeserializeOwned>(records: &[Value], name: &str) -> Tally {
+    let mut tally = Tally::default();
+    for r in records {
+        for (what, v) in mutations(r) {
+            agree::<T>(&v, &format!("{name} {what}"), &mut tally);
+        }
+    }
+    tally
+}
+
+#[test]
+fn type_errors_are_pinned_where_serde_path_to_error_pinned_them() {
+    let data = xuncha::dataset::generate(7, 40, 2026);
+    let mut visits: Vec<Value> = vec![serde_json::from_str(VISIT).unwrap()];
+    let half_year: Value = serde_json::from_str(HALF_YEAR).unwrap();
+    visits.extend(half_year["visits"].as_array().unwrap().iter().take(6).cloned());
+    visits.extend(data.visits.iter().take(8).map(|v| serde_json::to_value(v).unwrap()));
+    let mut follow_ups: Vec<Value> = vec![serde_json::from_str(FOLLOW_UP).unwrap()];
+    follow_ups.extend(data.follow_ups.iter().take(4).map(|f| serde_json::to_value(f).unwrap()));
+    let rectifications: Vec<Value> = data.rectifications.iter().take(4).map(|r| serde_json::to_value(r).unwrap()).collect();
+
+    let tallies = [
+        ("visits", check_all::<xuncha::Visit>(&visits, "visit")),
+        ("follow-ups", check_all::<xuncha::sampling::SampleFollowUp>(&follow_ups, "follow-up")),
+        ("rectifications", check_all::<xuncha::summary::Rectification>(&rectifications, "rectification")),
+        ("draw inputs", check_all::<xuncha::draw::DrawInputs>(&[serde_json::from_str(DRAW_INPUTS).unwrap()], "draw inputs")),
+    ];
+    for (name, t) in &tallies {
+        // Both outcomes must be exercised, or the comparison proves nothing.
+        assert!(t.read > 0 && t.refused > 100, "{name}: {} read, {} refused", t.read, t.refused);
+        println!("{name}: {} read alike, {} refused alike, {} arrays refused as structs", t.read, t.refused, t.array_for_struct);
+    }
+    assert!(tallies[0].1.array_for_struct > 0, "the one meant difference is exercised");
+}
+
+#[test]
+fn an_array_where_a_struct_belongs_is_a_wrong_type_at_its_place() {
+    let mut v: Value = serde_json::from_str(VISIT).unwrap();
+    v["operator"] = json!([]);
+    let decoded = xuncha::decode::decode::<xuncha::Visit>(v);
+    let p = decoded.problems.iter().find(|p| p.path == "/operator").expect("a problem at /operator");
+    assert_eq!(p.code, xuncha::ProblemCode::WrongType, "{p:?}");
+    assert!(p.message.zh.contains("列表"), "{}", p.message.zh);
+}
