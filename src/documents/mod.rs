@@ -278,6 +278,6 @@ fn missing_problem(kind: DocumentKind, label: &Text, required: &[template::Requi
     Problem::new(
         ProblemCode::DocumentElementMissing,
         path,
-        Text::new(format!("{}缺少“{}”（{}）", kind.title().zh, label.zh, basis), format!("the {} lacks “{}” ({})", kind.title().en.to_lowercase(), label.en, basis)),
+        Text::new(format!("{}缺少“{}”（{}）", kind.title().zh, label.zh, basis), format!("the {} lacks “{}” ({})", kind.title().en.to_ascii_lowercase(), label.en, basis)),
     )
 }

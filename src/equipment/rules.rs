@@ -227,7 +227,7 @@ fn cylinder_life(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
     };
     let p = &v.values;
     let standards = p.standards.clone().unwrap_or_default();
-    let norm = |s: &str| s.replace([' ', '\u{3000}', '—', '–'], "").replace("GB/T", "GB").to_uppercase();
+    let norm = |s: &str| normalise_standard(s);
     let under_standard = match e.manufacturing_standard.as_deref() {
         Some(s) => standards.iter().any(|x| norm(s) == norm(x)),
         // The standard applies to cylinders made since it took effect.
@@ -259,4 +259,36 @@ fn cylinder_life(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
         Text::new(format!("气瓶{code}制造于 {made}，{why_zh}（{end}），应报废"), format!("the cylinder made {made} is {why_en} ({end}) and must be scrapped")),
         vec![("manufacturedOn", json!(made)), ("lifeEndsOn", json!(end))],
     );
+}
+
+/// A standard's number as compared: without spaces, every dash a hyphen,
+/// full-width letters and digits (as a Chinese input method types them) as
+/// ASCII, upper case, GB/T as GB. ASCII case mapping only: the Unicode tables would add
+/// 31 KB to the wasm for letters a standard's number never has.
+fn normalise_standard(s: &str) -> String {
+    let ascii: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{3000}'))
+        .map(|c| match c {
+            '—' | '–' => '-',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .to_ascii_uppercase();
+    ascii.replace("GB/T", "GB")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_standard;
+
+    #[test]
+    fn a_standard_typed_any_way_compares_alike() {
+        let expected = normalise_standard("GB/T 5842-2022");
+        for typed in ["GB 5842-2022", "gb/t 5842-2022", "ＧＢ／Ｔ５８４２-2022", "GB\u{3000}5842—2022", "gb5842 – 2022"] {
+            assert_eq!(normalise_standard(typed), expected, "{typed}");
+        }
+        assert_ne!(normalise_standard("GB 5099-2022"), expected);
+    }
 }

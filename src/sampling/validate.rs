@@ -15,7 +15,7 @@ pub fn validate_sample(s: &Sample, c: &mut Checks, at: &Ptr, visit_date: Option<
                 ProblemCode::ProductNotInCategory,
                 &at.key("productCategory"),
                 format!("“{}”不属于{}", product.label().zh, category.label().zh),
-                format!("\"{}\" is not a kind of {}", product.label().en, category.label().en.to_lowercase()),
+                format!("\"{}\" is not a kind of {}", product.label().en, category.label().en.to_ascii_lowercase()),
             );
         }
     }

@@ -331,7 +331,7 @@ fn rate(r: &super::Rate) -> Value {
 fn types(list: &[CodeCount], unit: &str, max: usize) -> Value {
     Value::Text(Text::new(
         list.iter().take(max).map(|c| format!("{}{}{}", c.title.zh, c.count, unit)).collect::<Vec<_>>().join("、"),
-        list.iter().take(max).map(|c| format!("{} ({})", c.title.en.to_lowercase(), c.count)).collect::<Vec<_>>().join(", "),
+        list.iter().take(max).map(|c| format!("{} ({})", c.title.en.to_ascii_lowercase(), c.count)).collect::<Vec<_>>().join(", "),
     ))
 }
 
@@ -346,7 +346,7 @@ impl Values {
         let (r, p, m, e, sm) = (&f.rectification, &f.price, &f.metrology, &f.equipment, &f.sampling);
         let kinds = Value::Text(Text::new(
             e.by_kind.iter().map(|k| format!("{}{}台", k.label.zh, k.units)).collect::<Vec<_>>().join("、"),
-            e.by_kind.iter().map(|k| format!("{} {}", k.units, k.label.en.to_lowercase())).collect::<Vec<_>>().join(", "),
+            e.by_kind.iter().map(|k| format!("{} {}", k.units, k.label.en.to_ascii_lowercase())).collect::<Vec<_>>().join(", "),
         ));
         // As the seeds write it: "服装鞋帽202个批次，69个批次不合格（还有80个批次未出结果）"; the six largest, as a report names its main products.
         const NAMED: usize = 6;
@@ -371,7 +371,7 @@ impl Values {
                     .take(NAMED)
                     .map(|c| {
                         let pending = if c.pending_results > 0 { format!(", {} pending", c.pending_results) } else { String::new() };
-                        format!("{} {} batches, {} failed{pending}", c.label.en.to_lowercase(), c.batches, c.failed)
+                        format!("{} {} batches, {} failed{pending}", c.label.en.to_ascii_lowercase(), c.batches, c.failed)
                     })
                     .collect::<Vec<_>>()
                     .join("; ")
