@@ -237,7 +237,8 @@ impl ReportTemplate {
         if !value.is_object() {
             return Err(not_one("应为 JSON 对象 / a JSON object is expected".into()));
         }
-        let t: ReportTemplate = serde_json::from_value(value).map_err(|e| not_one(e.to_string()))?;
+        // The records' reader (one copy of serde's reading code in the wasm), naming where.
+        let t: ReportTemplate = crate::decode::read(&value).map_err(|e| not_one(e.to_string()))?;
         t.check()?;
         Ok(t)
     }

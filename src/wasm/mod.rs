@@ -181,15 +181,6 @@ pub fn validate_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsV
     Ok(to_js(&validate_one(visit, now, crate::check_visit)))
 }
 
-/// Validate many visits at once (one call across the boundary).
-#[wasm_bindgen(js_name = validateVisits, unchecked_return_type = "ValidationReport[]")]
-pub fn validate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
-    let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
-    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
-    let reports: Vec<_> = list.into_iter().map(|v| crate::check_visit(v, now).report).collect();
-    Ok(to_js(&reports))
-}
-
 /// Validate a record of documents handed over (送达).
 #[wasm_bindgen(js_name = validateDelivery, unchecked_return_type = "ValidationReport")]
 pub fn validate_delivery(#[wasm_bindgen(unchecked_param_type = "DeliveryRecord")] record: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
@@ -281,20 +272,6 @@ pub fn discard_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsVa
     discard(value, now).map(|v| to_js(&v)).map_err(|e| js_error(&e))
 }
 
-#[derive(Serialize)]
-struct CodeInfo {
-    code: ProblemCode,
-    severity: crate::Severity,
-    meaning: Text,
-}
-
-/// Every data-problem code with its severity and meaning (for help screens).
-#[wasm_bindgen(js_name = problemCodes, unchecked_return_type = "ProblemCodeInfo[]")]
-pub fn problem_codes() -> JsValue {
-    let list: Vec<CodeInfo> = ProblemCode::ALL.iter().map(|&c| CodeInfo { code: c, severity: c.severity(), meaning: c.meaning() }).collect();
-    to_js(&list)
-}
-
 // ---- compliance --------------------------------------------------------------
 
 thread_local! {
@@ -358,22 +335,6 @@ pub fn evaluate_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsV
     Ok(to_js(&eval))
 }
 
-/// Evaluate many visits at once; follow-ups are matched to visits by `visitId`.
-#[wasm_bindgen(js_name = evaluateVisits, unchecked_return_type = "(Evaluation | null)[]")]
-pub fn evaluate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<JsValue, JsValue> {
-    let with = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
-    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
-    // Unreadable entries stay in place as null, so results line up with the input.
-    let visits: Vec<Option<crate::Visit>> = list.into_iter().map(|v| crate::decode::decode(v).record).collect();
-    let readable: Vec<crate::Visit> = visits.iter().flatten().cloned().collect();
-    let mut evaluations = with_rulebook(|book| crate::evaluate::evaluate_visits(&readable, &with.follow_ups, book, with.as_of)).into_iter().map(|mut e| {
-        crate::rectification::close_deadlines(&mut e, &with.rectifications);
-        e
-    });
-    let out: Vec<Option<crate::Evaluation>> = visits.iter().map(|v| v.as_ref().and_then(|_| evaluations.next())).collect();
-    Ok(to_js(&out))
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RulebookInfo {
@@ -400,12 +361,6 @@ pub fn load_rulebook(json: &str) -> Result<JsValue, JsValue> {
     Ok(out)
 }
 
-/// Go back to the rulebook built into this core.
-#[wasm_bindgen(js_name = useBuiltinRulebook)]
-pub fn use_builtin_rulebook() {
-    ACTIVE_RULEBOOK.with(|cell| *cell.borrow_mut() = None);
-}
-
 /// Which rulebook is in use.
 #[wasm_bindgen(js_name = rulebookInfo, unchecked_return_type = "RulebookInfo")]
 pub fn rulebook_info() -> JsValue {
@@ -413,25 +368,11 @@ pub fn rulebook_info() -> JsValue {
     with_rulebook(|book| to_js(&info(book, builtin)))
 }
 
-/// Every rule of the rulebook in use (for the catalogue screen).
-#[wasm_bindgen(js_name = rules, unchecked_return_type = "Rule[]")]
-pub fn rules() -> JsValue {
-    with_rulebook(|book| to_js(&book.rules().collect::<Vec<_>>()))
-}
-
 /// The `n`-th working day after `date` (the day itself not counted).
 #[wasm_bindgen(js_name = addWorkingDays, unchecked_return_type = "Counted<DateString>")]
 pub fn add_working_days(date: &str, n: u32) -> Result<JsValue, JsValue> {
     let d = parse_date(date).map_err(|e| js_error(&e))?;
     Ok(with_rulebook(|book| to_js(&book.calendar.add_working_days(d, n))))
-}
-
-/// Working days after `from` up to and including `to`.
-#[wasm_bindgen(js_name = workingDaysBetween, unchecked_return_type = "Counted<number>")]
-pub fn working_days_between(from: &str, to: &str) -> Result<JsValue, JsValue> {
-    let a = parse_date(from).map_err(|e| js_error(&e))?;
-    let b = parse_date(to).map_err(|e| js_error(&e))?;
-    Ok(with_rulebook(|book| to_js(&book.calendar.working_days_between(a, b))))
 }
 
 // ---- summaries ---------------------------------------------------------------
@@ -452,20 +393,6 @@ struct SummariseOptions {
 /// measured): not worth it for a path the live builder makes rare.
 fn read_for_counting(v: serde_json::Value) -> Option<crate::Visit> {
     crate::decode::decode_trusted(v)
-}
-
-/// The compliance summary of a set of visit records (any mix of drafts,
-/// finalised records and amendments: each amendment chain counts once).
-#[wasm_bindgen(js_name = summarise, unchecked_return_type = "Summary")]
-pub fn summarise(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sys::Array, options: SummariseOptionsArg) -> Result<JsValue, JsValue> {
-    install_panic_hook();
-    let opts: SummariseOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
-    // Element by element straight into typed records: no intermediate tree of
-    // the whole array (half the memory, a fraction of the time).
-    let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
-    let follow_ups = follow_ups_of(opts.follow_ups);
-    let summary = with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))?;
-    Ok(to_js(&summary))
 }
 
 /// The tablet's dashboard in one call: the summary of the officer's visits,
