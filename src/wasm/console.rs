@@ -74,14 +74,7 @@ pub fn working_days_between(from: &str, to: &str) -> Result<JsValue, JsValue> {
 /// finalised records and amendments: each amendment chain counts once).
 #[wasm_bindgen(js_name = summarise, unchecked_return_type = "Summary")]
 pub fn summarise(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sys::Array, options: SummariseOptionsArg) -> Result<JsValue, JsValue> {
-    install_panic_hook();
-    let opts: SummariseOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
-    // Element by element straight into typed records: no intermediate tree of
-    // the whole array (half the memory, a fraction of the time).
-    let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
-    let follow_ups = follow_ups_of(opts.follow_ups);
-    let summary = with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))?;
-    Ok(to_js(&summary))
+    summary_of(visits, options).map(|s| to_js(&s))
 }
 
 // ---- lab results, draws, conflicts ----------------------------------------------------

@@ -395,17 +395,24 @@ fn read_for_counting(v: serde_json::Value) -> Option<crate::Visit> {
     crate::decode::decode_trusted(v)
 }
 
+/// The summary of visits from JS under the rulebook in use (`dashboard`, `summarise`).
+fn summary_of(visits: js_sys::Array, options: SummariseOptionsArg) -> Result<crate::Summary, JsValue> {
+    install_panic_hook();
+    let opts: SummariseOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
+    // Element by element straight into typed records: no intermediate tree of
+    // the whole array (half the memory, a fraction of the time).
+    let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
+    let follow_ups = follow_ups_of(opts.follow_ups);
+    with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))
+}
+
 /// The tablet's dashboard in one call: the summary of the officer's visits,
 /// its report paragraphs (the core's own wording) and both charts. Made from
 /// the summary while it is still typed, so the tablet never reads one back in
 /// (that reading code is the console's: `reportParagraphs` and the charts).
 #[wasm_bindgen(js_name = dashboard, unchecked_return_type = "Dashboard")]
 pub fn dashboard(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sys::Array, options: SummariseOptionsArg) -> Result<JsValue, JsValue> {
-    install_panic_hook();
-    let opts: SummariseOptions = read_json(options.into()).map_err(|e| js_error(&e))?;
-    let visits: Vec<crate::Visit> = visits.iter().filter_map(visit_for_counting).collect();
-    let follow_ups = follow_ups_of(opts.follow_ups);
-    let summary = with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))?;
+    let summary = summary_of(visits, options)?;
     Ok(to_js(&serde_json::json!({
         "report": crate::summary::report::paragraphs(&summary),
         "trendChart": crate::summary::chart::trend_svg(&summary),
