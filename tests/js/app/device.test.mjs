@@ -319,3 +319,20 @@ test("the operator signs with a finger on the pad (touch events, not a mouse), a
   await page.waitForSelector("#verdict");
   await context.close();
 });
+
+test("the tablet precaches its own core, not the staff console's, and its core has none of the console's calls", async () => {
+  const { context, page } = await signedIn(browser, hq.url);
+  await untilControlled(page);
+  const cached = await page.evaluate(async () => {
+    const paths = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+  });
+  assert.ok(cached.some((p) => /^\/assets\/xuncha_bg-[^/]+\.wasm$/.test(p)), `the tablet's core is precached:\n${cached.join("\n")}`);
+  assert.ok(!cached.some((p) => p.includes("xuncha_console")), "the staff console's core is not the officer's download");
+  const calls = await page.evaluate(() => Object.fromEntries(["dashboard", "finaliseVisit", "runDraw", "DigestSet", "reportParagraphs"].map((k) => [k, typeof window.xuncha.core[k]])));
+  assert.deepEqual(calls, { dashboard: "function", finaliseVisit: "function", runDraw: "undefined", DigestSet: "undefined", reportParagraphs: "undefined" });
+  await context.close();
+});
