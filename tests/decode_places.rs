@@ -11,6 +11,7 @@
 //! leaves the wasm. Those cases are counted apart.
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{json, Value};
 use xuncha::check::Ptr;
 
@@ -131,4 +132,66 @@ fn an_array_where_a_struct_belongs_is_a_wrong_type_at_its_place() {
     let p = decoded.problems.iter().find(|p| p.path == "/operator").expect("a problem at /operator");
     assert_eq!(p.code, xuncha::ProblemCode::WrongType, "{p:?}");
     assert!(p.message.zh.contains("列表"), "{}", p.message.zh);
+}
+
+/// Members with a non-null value in `input` that `written` lacks: how unknown
+/// fields were found before the reader noted them itself (the record written
+/// back out and compared), kept here as the reference.
+fn missing_from_written(input: &Value, written: &Value, at: &Ptr, out: &mut Vec<String>) {
+    match (input, written) {
+        (Value::Object(i), Value::Object(w)) => {
+            for (k, v) in i {
+                match w.get(k) {
+                    Some(wv) => missing_from_written(v, wv, &at.key(k), out),
+                    None if !v.is_null() => out.push(at.key(k).as_str().to_string()),
+                    None => {}
+                }
+            }
+        }
+        (Value::Array(i), Value::Array(w)) => i.iter().zip(w).enumerate().for_each(|(n, (v, wv))| missing_from_written(v, wv, &at.index(n), out)),
+        _ => {}
+    }
+}
+
+/// Every object of every record given an extra member of each kind of value
+/// (two at once as well): the unknown fields `decode` reports are those the
+/// written-back comparison finds, in the same order.
+fn unknown_alike<T: DeserializeOwned + Serialize>(records: &[Value], name: &str) -> usize {
+    let extras = [json!("x"), json!(0), json!(false), json!({ "k": 1 }), json!([1]), json!(null)];
+    let mut compared = 0;
+    for record in records {
+        let mut at = Vec::new();
+        places(record, &Ptr::root(), &mut at);
+        for p in at.iter().filter(|p| record.pointer(p).is_some_and(Value::is_object)) {
+            for extra in &extras {
+                let mut v = record.clone();
+                let object = v.pointer_mut(p).unwrap().as_object_mut().unwrap();
+                object.insert("zzUnknown".into(), extra.clone());
+                object.insert("a/b~".into(), json!("slash and tilde"));
+                let decoded = xuncha::decode::decode::<T>(v.clone());
+                let Some(typed) = decoded.record else { continue };
+                let ours: Vec<String> = decoded.problems.iter().filter(|q| q.code == xuncha::ProblemCode::UnknownField).map(|q| q.path.clone()).collect();
+                let mut reference = Vec::new();
+                missing_from_written(&v, &serde_json::to_value(&typed).unwrap(), &Ptr::root(), &mut reference);
+                let mut sorted = ours.clone();
+                sorted.sort();
+                reference.sort();
+                assert_eq!(sorted, reference, "{name} {p} + {extra}");
+                assert!(ours.iter().any(|q| q.ends_with("/a~1b~0")), "{name} {p}: an escaped key is named escaped");
+                compared += 1;
+            }
+        }
+    }
+    compared
+}
+
+#[test]
+fn unknown_fields_are_the_members_the_written_record_lacks() {
+    let data = xuncha::dataset::generate(11, 30, 2026);
+    let mut visits: Vec<Value> = vec![serde_json::from_str(VISIT).unwrap()];
+    visits.extend(data.visits.iter().take(6).map(|v| serde_json::to_value(v).unwrap()));
+    let follow_ups: Vec<Value> = std::iter::once(serde_json::from_str(FOLLOW_UP).unwrap()).chain(data.follow_ups.iter().take(3).map(|f| serde_json::to_value(f).unwrap())).collect();
+    let n = unknown_alike::<xuncha::Visit>(&visits, "visit") + unknown_alike::<xuncha::sampling::SampleFollowUp>(&follow_ups, "follow-up");
+    assert!(n > 500, "only {n} cases compared");
+    println!("{n} records with unknown members compared");
 }

@@ -23,8 +23,21 @@ use crate::check::Ptr;
 
 /// A value of type `T` read from `value`, or the error and where it was found.
 pub fn read<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<T, ReadError> {
+    read_noting_unknown(value).map(|(t, _)| t)
+}
+
+/// The same, with the JSON Pointer of every member the type has no field for
+/// (with a value other than null), in the order met. Serde's derived readers
+/// skip such a member with `IgnoredAny`, which asks this deserializer for
+/// `deserialize_ignored_any` at the member's place: that is where it is noted.
+/// (No record type buffers its content — no tagged enum, no flatten — so every
+/// member of a record passes here.)
+pub fn read_noting_unknown<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>), ReadError> {
     let first = FirstError::default();
-    T::deserialize(At { value, place: &Place::Root, first: &first }).map_err(|error| ReadError { at: first.0.into_inner().unwrap_or_default(), error })
+    match T::deserialize(At { value, place: &Place::Root, first: &first }) {
+        Ok(t) => Ok((t, first.unknown.into_inner())),
+        Err(error) => Err(ReadError { at: first.at.into_inner().unwrap_or_default(), error }),
+    }
 }
 
 /// A type error, with the place of the value (or key, or struct) it is about.
@@ -43,14 +56,7 @@ enum Step {
 impl ReadError {
     /// Where, as a JSON Pointer ("" for the root).
     pub fn pointer(&self) -> String {
-        let mut p = Ptr::root();
-        for step in &self.at {
-            p = match step {
-                Step::Key(k) => p.key(k),
-                Step::Index(i) => p.index(*i),
-            };
-        }
-        p.into()
+        pointer_of(&self.at)
     }
 }
 
@@ -70,6 +76,16 @@ impl std::fmt::Display for ReadError {
         }
         write!(f, ": {}", self.error)
     }
+}
+
+fn pointer_of(steps: &[Step]) -> String {
+    steps
+        .iter()
+        .fold(Ptr::root(), |p, step| match step {
+            Step::Key(k) => p.key(k),
+            Step::Index(i) => p.index(*i),
+        })
+        .into()
 }
 
 /// Where a value sits: a chain on the stack, written out only for an error.
@@ -95,18 +111,28 @@ impl Place<'_> {
     }
 }
 
-/// The innermost place an error passed (the first one pinned).
+/// The innermost place an error passed (the first one pinned), and the
+/// members skipped as unknown.
 #[derive(Default)]
-struct FirstError(RefCell<Option<Vec<Step>>>);
+struct FirstError {
+    at: RefCell<Option<Vec<Step>>>,
+    unknown: RefCell<Vec<String>>,
+}
 
 impl FirstError {
     fn pin(&self, place: &Place) {
-        let mut first = self.0.borrow_mut();
+        let mut first = self.at.borrow_mut();
         if first.is_none() {
             let mut steps = Vec::new();
             place.steps(&mut steps);
             *first = Some(steps);
         }
+    }
+
+    fn note_unknown(&self, place: &Place) {
+        let mut steps = Vec::new();
+        place.steps(&mut steps);
+        self.unknown.borrow_mut().push(pointer_of(&steps));
     }
 }
 
@@ -248,6 +274,9 @@ impl<'de> de::Deserializer<'de> for At<'_, 'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if !self.value.is_null() {
+            self.first.note_unknown(self.place);
+        }
         visitor.visit_unit()
     }
 
