@@ -43,7 +43,7 @@ step "HQ against its API document: Schemathesis as an officer and as staff, on S
 scripts/schemathesis.sh
 scripts/schemathesis.sh "$PG_URL"
 
-step "release wasm build (pkg/)"
+step "release wasm builds (pkg/: the tablet's core; pkg/console/: the staff console's)"
 scripts/build-wasm.sh
 
 step "the app's pure functions (catalogue use, the local record's sync states) in Node, against the release core"
