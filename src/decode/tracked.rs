@@ -1,13 +1,13 @@
-//! Serde over a JSON tree, keeping the JSON Pointer of the first error.
+//! Serde over a JSON tree, keeping the JSON Pointer of the first error and
+//! noting the members no field takes.
 //!
 //! It replaces `serde_path_to_error` (measured in BENCHMARKS.md): that crate
 //! wraps the inner deserializer *and* every visitor and seed, so each record
 //! type's reading code was compiled twice over, once per layer. Here there is
 //! one layer: this deserializer reads `&Value` itself and hands each child
-//! value a deserializer that knows its place. Every `deserialize_*` forwards to
-//! `deserialize_any` (a JSON tree knows each value's type), which gives the same
-//! messages as serde_json's own `&Value` deserializer ("invalid type: string
-//! \"x\", expected u32"), so problems read as they did.
+//! value a deserializer that knows its place. Each typed entry point takes only
+//! its own kind of value and refuses the rest with serde_json's own words
+//! ("invalid type: string \"x\", expected u32"), so problems read as they did.
 //!
 //! Where an error is pinned (as `serde_path_to_error` did): a value's error at
 //! the value, a key's error (an unknown field of a strict struct) at the key, a
@@ -33,10 +33,10 @@ pub fn read<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<T, ReadEr
 /// (No record type buffers its content — no tagged enum, no flatten — so every
 /// member of a record passes here.)
 pub fn read_noting_unknown<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>), ReadError> {
-    let first = FirstError::default();
-    match T::deserialize(At { value, place: &Place::Root, first: &first }) {
-        Ok(t) => Ok((t, first.unknown.into_inner())),
-        Err(error) => Err(ReadError { at: first.at.into_inner().unwrap_or_default(), error }),
+    let notes = Notes::default();
+    match T::deserialize(At { value, place: &Place::Root, notes: &notes }) {
+        Ok(t) => Ok((t, notes.unknown.into_inner())),
+        Err(error) => Err(ReadError { at: notes.at.into_inner().unwrap_or_default(), error }),
     }
 }
 
@@ -111,15 +111,15 @@ impl Place<'_> {
     }
 }
 
-/// The innermost place an error passed (the first one pinned), and the
-/// members skipped as unknown.
+/// What a read notes on its way: the innermost place an error passed (the
+/// first one pinned), and the members skipped as unknown.
 #[derive(Default)]
-struct FirstError {
+struct Notes {
     at: RefCell<Option<Vec<Step>>>,
     unknown: RefCell<Vec<String>>,
 }
 
-impl FirstError {
+impl Notes {
     fn pin(&self, place: &Place) {
         let mut first = self.at.borrow_mut();
         if first.is_none() {
@@ -140,15 +140,12 @@ impl FirstError {
 struct At<'p, 'de> {
     value: &'de Value,
     place: &'p Place<'p>,
-    first: &'p FirstError,
+    notes: &'p Notes,
 }
 
 /// Read a child value with `seed`, pinning an error to the child's place.
-fn child<'p, 'de, S: DeserializeSeed<'de>>(seed: S, value: &'de Value, place: Place<'p>, first: &'p FirstError) -> Result<S::Value, Error> {
-    seed.deserialize(At { value, place: &place, first }).map_err(|e| {
-        first.pin(&place);
-        e
-    })
+fn child<'p, 'de, S: DeserializeSeed<'de>>(seed: S, value: &'de Value, place: Place<'p>, notes: &'p Notes) -> Result<S::Value, Error> {
+    seed.deserialize(At { value, place: &place, notes }).inspect_err(|_| notes.pin(&place))
 }
 
 /// A number for any numeric type (serde's visitors check the range), anything else refused.
@@ -266,7 +263,7 @@ impl<'de> de::Deserializer<'de> for At<'_, 'de> {
         match self.value {
             Value::String(variant) => visitor.visit_enum(variant.as_str().into_deserializer()),
             Value::Object(map) => match single(map) {
-                Some((variant, value)) => visitor.visit_enum(Variant { variant, value, place: self.place, first: self.first }),
+                Some((variant, value)) => visitor.visit_enum(Variant { variant, value, place: self.place, notes: self.notes }),
                 None => Err(de::Error::invalid_value(de::Unexpected::Map, &"map with a single key")),
             },
             other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
@@ -275,7 +272,7 @@ impl<'de> de::Deserializer<'de> for At<'_, 'de> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         if !self.value.is_null() {
-            self.first.note_unknown(self.place);
+            self.notes.note_unknown(self.place);
         }
         visitor.visit_unit()
     }
@@ -285,7 +282,7 @@ impl<'de> de::Deserializer<'de> for At<'_, 'de> {
 
 impl<'de> At<'_, 'de> {
     fn items<V: Visitor<'de>>(self, items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
-        let mut seq = Items { items: items.iter(), next: 0, place: self.place, first: self.first };
+        let mut seq = Items { items: items.iter(), next: 0, place: self.place, notes: self.notes };
         let out = visitor.visit_seq(&mut seq)?;
         match seq.items.len() {
             0 => Ok(out),
@@ -294,7 +291,7 @@ impl<'de> At<'_, 'de> {
     }
 
     fn entries<V: Visitor<'de>>(self, map: &'de Map<String, Value>, visitor: V) -> Result<V::Value, Error> {
-        let mut entries = Entries { entries: map.iter(), value: None, place: self.place, first: self.first };
+        let mut entries = Entries { entries: map.iter(), value: None, place: self.place, notes: self.notes };
         let out = visitor.visit_map(&mut entries)?;
         match entries.entries.len() {
             0 => Ok(out),
@@ -333,7 +330,7 @@ struct Items<'p, 'de> {
     items: std::slice::Iter<'de, Value>,
     next: usize,
     place: &'p Place<'p>,
-    first: &'p FirstError,
+    notes: &'p Notes,
 }
 
 impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
@@ -343,7 +340,7 @@ impl<'de> de::SeqAccess<'de> for Items<'_, 'de> {
         let Some(value) = self.items.next() else { return Ok(None) };
         let index = self.next;
         self.next += 1;
-        child(seed, value, Place::Index(self.place, index), self.first).map(Some)
+        child(seed, value, Place::Index(self.place, index), self.notes).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -356,7 +353,7 @@ struct Entries<'p, 'de> {
     /// The entry whose key was just read.
     value: Option<(&'de String, &'de Value)>,
     place: &'p Place<'p>,
-    first: &'p FirstError,
+    notes: &'p Notes,
 }
 
 impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
@@ -367,15 +364,12 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de> {
         self.value = Some((key, value));
         // A key is a string; serde's string deserializer reads it as a field name or a map key.
         let key_de: de::value::BorrowedStrDeserializer<'de, Error> = de::value::BorrowedStrDeserializer::new(key);
-        seed.deserialize(key_de).map(Some).map_err(|e| {
-            self.first.pin(&Place::Key(self.place, key));
-            e
-        })
+        seed.deserialize(key_de).map(Some).inspect_err(|_| self.notes.pin(&Place::Key(self.place, key)))
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
         match self.value.take() {
-            Some((key, value)) => child(seed, value, Place::Key(self.place, key), self.first),
+            Some((key, value)) => child(seed, value, Place::Key(self.place, key), self.notes),
             None => Err(de::Error::custom("value is missing")),
         }
     }
@@ -390,7 +384,7 @@ struct Variant<'p, 'de> {
     variant: &'de String,
     value: &'de Value,
     place: &'p Place<'p>,
-    first: &'p FirstError,
+    notes: &'p Notes,
 }
 
 impl<'p, 'de> de::EnumAccess<'de> for Variant<'p, 'de> {
@@ -407,26 +401,20 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {
-        child(std::marker::PhantomData::<()>, self.value, Place::Key(self.place, self.variant), self.first)
+        child(std::marker::PhantomData::<()>, self.value, Place::Key(self.place, self.variant), self.notes)
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, Error> {
-        child(seed, self.value, Place::Key(self.place, self.variant), self.first)
+        child(seed, self.value, Place::Key(self.place, self.variant), self.notes)
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
         let place = Place::Key(self.place, self.variant);
-        de::Deserializer::deserialize_seq(At { value: self.value, place: &place, first: self.first }, visitor).map_err(|e| {
-            self.first.pin(&place);
-            e
-        })
+        de::Deserializer::deserialize_seq(At { value: self.value, place: &place, notes: self.notes }, visitor).inspect_err(|_| self.notes.pin(&place))
     }
 
     fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
         let place = Place::Key(self.place, self.variant);
-        de::Deserializer::deserialize_map(At { value: self.value, place: &place, first: self.first }, visitor).map_err(|e| {
-            self.first.pin(&place);
-            e
-        })
+        de::Deserializer::deserialize_map(At { value: self.value, place: &place, notes: self.notes }, visitor).inspect_err(|_| self.notes.pin(&place))
     }
 }
