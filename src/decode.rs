@@ -68,7 +68,7 @@ pub fn decode<T: DeserializeOwned>(mut value: Value) -> Decoded<T> {
 
 /// Read a record that was validated when it was saved (for counting and
 /// summaries): the same reader as [`decode`] — so no second copy of the
-/// record model in the wasm — but without the search for unknown fields;
+/// record model in the wasm — but with no problems made of unknown fields;
 /// the lenient path only when the record does not read cleanly.
 pub fn decode_trusted<T: DeserializeOwned>(value: Value) -> Option<T> {
     match tracked::read::<T>(&value) {
