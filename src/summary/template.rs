@@ -232,7 +232,7 @@ impl ReportTemplate {
     /// Read and check a template file: every reason it cannot be used, or the template.
     pub fn from_json(text: &str) -> Result<ReportTemplate, TemplateError> {
         let not_one = |e: String| TemplateError(vec![Text::new(format!("不是报告模板文件（{e}）"), format!("not a report template file ({e})"))]);
-        // An object, not a list of its fields (which serde would also read as the struct).
+        // The reader refuses anything but an object too; this says so in a clerk's words first.
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| not_one(e.to_string()))?;
         if !value.is_object() {
             return Err(not_one("应为 JSON 对象 / a JSON object is expected".into()));

@@ -413,12 +413,23 @@ fn summary_of(visits: js_sys::Array, options: SummariseOptionsArg) -> Result<cra
 #[wasm_bindgen(js_name = dashboard, unchecked_return_type = "Dashboard")]
 pub fn dashboard(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sys::Array, options: SummariseOptionsArg) -> Result<JsValue, JsValue> {
     let summary = summary_of(visits, options)?;
-    Ok(to_js(&serde_json::json!({
-        "report": crate::summary::report::paragraphs(&summary),
-        "trendChart": crate::summary::chart::trend_svg(&summary),
-        "findingsChart": crate::summary::chart::findings_svg(&summary),
-        "summary": summary,
-    })))
+    Ok(to_js(&Dashboard {
+        report: crate::summary::report::paragraphs(&summary),
+        trend_chart: crate::summary::chart::trend_svg(&summary),
+        findings_chart: crate::summary::chart::findings_svg(&summary),
+        summary: &summary,
+    }))
+}
+
+/// `Dashboard` in types.d.ts. Typed, so the summary is turned into JSON once
+/// (a `json!` tree would be built, then copied again by `to_js`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dashboard<'a> {
+    summary: &'a crate::Summary,
+    report: crate::summary::report::ReportParagraphs,
+    trend_chart: String,
+    findings_chart: String,
 }
 
 /// A record from JS for counting, one array element at a time.
