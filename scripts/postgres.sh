@@ -6,7 +6,9 @@
 # The cluster lives in /tmp (the server's own account must be able to reach
 # it) and trusts local connections only: it holds test data, nothing else.
 set -euo pipefail
-PORT=${XUNCHA_PG_PORT:-55432}
+# Below Linux's ephemeral range (32768–60999): a port in it can be taken for a
+# moment by any outgoing connection (a CI run failed so: "Address already in use").
+PORT=${XUNCHA_PG_PORT:-25432}
 DIR=${XUNCHA_PG_DIR:-/tmp/xuncha-pg-$PORT}
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$BIN" ] || { echo "PostgreSQL is not installed (run scripts/setup.sh)" >&2; exit 1; }
