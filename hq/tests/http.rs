@@ -1906,6 +1906,10 @@ fn staff_manage_their_bureaus_accounts_and_devices_and_only_theirs() {
     assert_eq!(create(json!({ "login": "sun", "name": "孙某", "role": "officer", "certificateNo": "35010019005", "password": "short" })).1["code"], "WEAK_PASSWORD");
     assert_eq!(create(json!({ "login": "sun", "name": "孙某", "role": "officer", "certificateNo": "35010019005", "password": PASSWORD })).0, 201);
     assert_eq!(create(json!({ "login": "zhao", "name": "x", "role": "staff", "password": PASSWORD })).1["code"], "LOGIN_TAKEN");
+    // The document's 200 characters count what was sent (a CR and 200 characters is 201, trimmed or not).
+    let long_login = format!("\r{}", "a".repeat(200));
+    assert_eq!(create(json!({ "login": long_login, "name": "x", "role": "staff", "password": PASSWORD })).0, 422);
+    assert_eq!(create(json!({ "login": "长".repeat(200), "name": "x", "role": "staff", "password": PASSWORD })).0, 201, "200 characters, 600 bytes");
     let sun = hq.login("sun").expect("the new account signs in");
 
     // Disabled: its session ends; staff cannot disable themselves; another bureau's staff cannot touch it.
