@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::Date;
 
 /// One year's adjustments, from one official notice.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct YearAdjustments {
     /// The notice, e.g. "国办发明电〔2023〕7号".

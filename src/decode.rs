@@ -8,12 +8,15 @@
 //! the model does not have. (One deserializer, no wrappers and no writing the
 //! record back out to compare: a smaller wasm and a faster read.)
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 mod tracked;
 use crate::problem::{Problem, ProblemCode, Text};
-pub use tracked::{read, ReadError};
+pub use serde_json::Error;
+#[cfg(not(target_arch = "wasm32"))]
+pub use tracked::read_noting_unknown_via_serde;
+pub use tracked::{read, read_noting_unknown, At, FromValue, Members, ReadError};
+pub use xuncha_derive::FromValue;
 
 /// Upper bound on repairs, so hostile input cannot make decoding slow.
 const MAX_REPAIRS: usize = 64;
@@ -34,7 +37,7 @@ impl<T> Decoded<T> {
 }
 
 /// Decode `value` into `T`, reporting every wrong type and unknown field.
-pub fn decode<T: DeserializeOwned>(mut value: Value) -> Decoded<T> {
+pub fn decode<T: FromValue>(mut value: Value) -> Decoded<T> {
     let mut problems = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     if !value.is_object() {
@@ -70,7 +73,7 @@ pub fn decode<T: DeserializeOwned>(mut value: Value) -> Decoded<T> {
 /// summaries): the same reader as [`decode`] — so no second copy of the
 /// record model in the wasm — but with no problems made of unknown fields;
 /// the lenient path only when the record does not read cleanly.
-pub fn decode_trusted<T: DeserializeOwned>(value: Value) -> Option<T> {
+pub fn decode_trusted<T: FromValue>(value: Value) -> Option<T> {
     match tracked::read::<T>(&value) {
         Ok(record) => Some(record),
         Err(_) => decode(value).record,
@@ -143,7 +146,7 @@ fn kind_en(v: &Value) -> &'static str {
 /// Parse a file HQ publishes (a rulebook, document templates) and read it as
 /// `T`, with the offending field's path in the error ("published: invalid
 /// type…"): the same path-tracking reader as records, so the wasm carries one kind of it.
-pub fn read_published<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+pub fn read_published<T: FromValue>(text: &str) -> Result<T, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     tracked::read(&value).map_err(|e| e.to_string())
 }

@@ -1,7 +1,6 @@
 //! Entry points of data validation: untrusted JSON in, a typed record (when
 //! readable) and every problem out. Never panics, whatever the input.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -13,7 +12,7 @@ use crate::time::Timestamp;
 use crate::visit::{validate_visit_fields, Visit};
 
 /// The verdict on one record's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationReport {
     /// No errors (warnings may remain, to be confirmed).
@@ -124,7 +123,7 @@ pub fn size_problems(value: &Value) -> Vec<Problem> {
     out
 }
 
-fn check_with<T: DeserializeOwned + Serialize>(value: Value, now: Timestamp, fields: impl FnOnce(&T, &mut Checks)) -> Checked<T> {
+fn check_with<T: crate::decode::FromValue + Serialize>(value: Value, now: Timestamp, fields: impl FnOnce(&T, &mut Checks)) -> Checked<T> {
     let too_large = size_problems(&value);
     if !too_large.is_empty() {
         return Checked { record: None, report: ValidationReport::from_problems(too_large) };

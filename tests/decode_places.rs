@@ -5,20 +5,31 @@
 //! and both readers must agree on success, pointer, message and the "where:
 //! what" text HQ's refusals of published files carry.
 //!
+//! The core's readers are `#[derive(FromValue)]` (derive/), not serde's
+//! derive: each must also agree exactly — value, error, place and the unknown
+//! members noted, in order — with serde's derived `Deserialize` run over the
+//! same tracking deserializer (`read_noting_unknown_via_serde`).
+//!
 //! One difference is meant: serde_json reads a struct from an array (`[]` is a
 //! struct whose fields all have defaults); `decode::read` refuses an array
 //! where a struct belongs as a wrong type, so each struct's array-reading code
 //! leaves the wasm. Those cases are counted apart.
 
+use std::fmt::Debug;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use xuncha::check::Ptr;
+use xuncha::decode::FromValue;
 
 const VISIT: &str = include_str!("fixtures/visit_complete.json");
 const FOLLOW_UP: &str = include_str!("fixtures/follow_up_complete.json");
 const DRAW_INPUTS: &str = include_str!("fixtures/draw_inputs.json");
 const HALF_YEAR: &str = include_str!("fixtures/summary_h1.json");
+const RULEBOOK: &str = include_str!("../src/rules/rulebook.json");
+const TEMPLATES: &str = include_str!("../src/documents/templates.json");
+const REPORT_TEMPLATE: &str = include_str!("../src/summary/report_template.json");
 
 /// The pointer of every value in `v`, the root included.
 fn places(v: &Value, at: &Ptr, out: &mut Vec<String>) {
@@ -41,20 +52,75 @@ fn reference_pointer(path: &serde_path_to_error::Path) -> String {
         .into()
 }
 
+/// `pointer` has the reference's segments, any one in place of each key it lost.
+fn matches_with_lost_keys(pointer: &str, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let expected: Vec<Option<String>> = path
+        .iter()
+        .filter_map(|seg| match seg {
+            Segment::Seq { index } => Some(Some(index.to_string())),
+            Segment::Map { key } => Some(Some(key.replace('~', "~0").replace('/', "~1"))),
+            Segment::Unknown => Some(None),
+            Segment::Enum { .. } => None,
+        })
+        .collect();
+    let ours: Vec<&str> = pointer.split('/').skip(1).collect();
+    ours.len() == expected.len() && ours.iter().zip(&expected).all(|(o, e)| e.as_deref().is_none_or(|e| e == *o))
+}
+
 #[derive(Default)]
 struct Tally {
     read: usize,
     refused: usize,
     /// An array where a struct belongs: refused here, read or refused otherwise by serde_json.
     array_for_struct: usize,
+    /// A map key that is not one of its enum's names: pinned at the key here
+    /// (as an unknown field is), at the map by serde_path_to_error.
+    key_pinned: usize,
+    /// Under a map whose keys are enum names, serde_path_to_error loses the key
+    /// (`Segment::Unknown`); the pointer here names it. The message must be the
+    /// same and every other segment of the place.
+    reference_lost_key: usize,
 }
 
-fn agree<T: DeserializeOwned>(v: &Value, what: &str, tally: &mut Tally) {
+/// `#[derive(FromValue)]` against serde's derive over the same deserializer: equal in everything.
+fn same_as_serde_derive<T: DeserializeOwned + FromValue + Debug>(v: &Value, what: &str) {
+    let ours = xuncha::decode::read_noting_unknown::<T>(v);
+    let serde = xuncha::decode::read_noting_unknown_via_serde::<T>(v);
+    match (ours, serde) {
+        (Ok((a, notes_a)), Ok((b, notes_b))) => {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{what}: value");
+            assert_eq!(notes_a, notes_b, "{what}: unknown members");
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a.pointer(), b.pointer(), "{what}: pointer (FromValue vs serde derive)");
+            assert_eq!(a.to_string(), b.to_string(), "{what}: message (FromValue vs serde derive)");
+        }
+        (a, b) => panic!("{what}: FromValue {} but serde's derive {}", if a.is_ok() { "read it" } else { "refused it" }, if b.is_ok() { "read it" } else { "refused it" }),
+    }
+}
+
+fn agree<T: DeserializeOwned + FromValue + Debug>(v: &Value, what: &str, tally: &mut Tally) {
+    same_as_serde_derive::<T>(v, what);
     let ours = xuncha::decode::read::<T>(v);
     let reference = serde_path_to_error::deserialize::<_, T>(v);
     match (ours, reference) {
         (Ok(_), Ok(_)) => tally.read += 1,
         (Err(a), _) if a.error.to_string().starts_with("invalid type: sequence, expected struct") && v.pointer(&a.pointer()).is_some_and(Value::is_array) => tally.array_for_struct += 1,
+        (Err(a), Err(b))
+            if a.error.to_string().starts_with("unknown variant")
+                && a.error.to_string() == b.inner().to_string()
+                && a.pointer().rsplit_once('/').map(|(map, _)| map.to_string()) == Some(reference_pointer(b.path()))
+                && v.pointer(&reference_pointer(b.path())).is_some_and(Value::is_object)
+                && v.pointer(&a.pointer()).is_some() =>
+        {
+            tally.key_pinned += 1
+        }
+        (Err(a), Err(b)) if b.path().iter().any(|s| matches!(s, serde_path_to_error::Segment::Unknown)) => {
+            assert_eq!(a.error.to_string(), b.inner().to_string(), "{what}: message");
+            assert!(matches_with_lost_keys(&a.pointer(), b.path()), "{what}: {} is not {}", a.pointer(), b.path());
+            tally.reference_lost_key += 1;
+        }
         (Err(a), Err(b)) => {
             assert_eq!(a.pointer(), reference_pointer(b.path()), "{what}: pointer");
             assert_eq!(a.error.to_string(), b.inner().to_string(), "{what}: message");
@@ -89,7 +155,7 @@ fn mutations(record: &Value) -> Vec<(String, Value)> {
     out
 }
 
-fn check_all<T: DeserializeOwned>(records: &[Value], name: &str) -> Tally {
+fn check_all<T: DeserializeOwned + FromValue + Debug>(records: &[Value], name: &str) -> Tally {
     let mut tally = Tally::default();
     for r in records {
         for (what, v) in mutations(r) {
@@ -115,11 +181,18 @@ fn type_errors_are_pinned_where_serde_path_to_error_pinned_them() {
         ("follow-ups", check_all::<xuncha::sampling::SampleFollowUp>(&follow_ups, "follow-up")),
         ("rectifications", check_all::<xuncha::summary::Rectification>(&rectifications, "rectification")),
         ("draw inputs", check_all::<xuncha::draw::DrawInputs>(&[serde_json::from_str(DRAW_INPUTS).unwrap()], "draw inputs")),
+        // The files HQ publishes, read by the same readers.
+        ("rulebook", check_all::<xuncha::rules::RulebookFile>(&[serde_json::from_str(RULEBOOK).unwrap()], "rulebook")),
+        ("document templates", check_all::<xuncha::documents::TemplateSet>(&[serde_json::from_str(TEMPLATES).unwrap()], "templates")),
+        ("report template", check_all::<xuncha::summary::template::ReportTemplate>(&[serde_json::from_str(REPORT_TEMPLATE).unwrap()], "report template")),
     ];
     for (name, t) in &tallies {
         // Both outcomes must be exercised, or the comparison proves nothing.
         assert!(t.read > 0 && t.refused > 100, "{name}: {} read, {} refused", t.read, t.refused);
-        println!("{name}: {} read alike, {} refused alike, {} arrays refused as structs", t.read, t.refused, t.array_for_struct);
+        println!(
+            "{name}: {} read alike, {} refused alike, {} arrays refused as structs, {} map keys pinned at the key, {} placed under a key the reference lost",
+            t.read, t.refused, t.array_for_struct, t.key_pinned, t.reference_lost_key
+        );
     }
     assert!(tallies[0].1.array_for_struct > 0, "the one meant difference is exercised");
 }
@@ -156,7 +229,7 @@ fn missing_from_written(input: &Value, written: &Value, at: &Ptr, out: &mut Vec<
 /// Every object of every record given an extra member of each kind of value
 /// (two at once as well): the unknown fields `decode` reports are those the
 /// written-back comparison finds, in the same order.
-fn unknown_alike<T: DeserializeOwned + Serialize>(records: &[Value], name: &str) -> usize {
+fn unknown_alike<T: DeserializeOwned + FromValue + Serialize + Debug>(records: &[Value], name: &str) -> usize {
     let extras = [json!("x"), json!(0), json!(false), json!({ "k": 1 }), json!([1]), json!(null)];
     let mut compared = 0;
     for record in records {
@@ -168,6 +241,7 @@ fn unknown_alike<T: DeserializeOwned + Serialize>(records: &[Value], name: &str)
                 let object = v.pointer_mut(p).unwrap().as_object_mut().unwrap();
                 object.insert("zzUnknown".into(), extra.clone());
                 object.insert("a/b~".into(), json!("slash and tilde"));
+                same_as_serde_derive::<T>(&v, &format!("{name} {p} + {extra}"));
                 let decoded = xuncha::decode::decode::<T>(v.clone());
                 let Some(typed) = decoded.record else { continue };
                 let ours: Vec<String> = decoded.problems.iter().filter(|q| q.code == xuncha::ProblemCode::UnknownField).map(|q| q.path.clone()).collect();

@@ -22,7 +22,7 @@ use serde_json::{Error, Map, Value};
 use crate::check::Ptr;
 
 /// A value of type `T` read from `value`, or the error and where it was found.
-pub fn read<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<T, ReadError> {
+pub fn read<T: FromValue>(value: &Value) -> Result<T, ReadError> {
     read_noting_unknown(value).map(|(t, _)| t)
 }
 
@@ -32,7 +32,20 @@ pub fn read<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<T, ReadEr
 /// `deserialize_ignored_any` at the member's place: that is where it is noted.
 /// (No record type buffers its content — no tagged enum, no flatten — so every
 /// member of a record passes here.)
-pub fn read_noting_unknown<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>), ReadError> {
+pub fn read_noting_unknown<T: FromValue>(value: &Value) -> Result<(T, Vec<String>), ReadError> {
+    let notes = Notes::default();
+    match T::from_value(At { value, place: &Place::Root, notes: &notes }) {
+        Ok(t) => Ok((t, notes.unknown.into_inner())),
+        Err(error) => Err(ReadError { at: notes.at.into_inner().unwrap_or_default(), error }),
+    }
+}
+
+/// The same read by serde's derived `Deserialize` over this module's
+/// deserializer: the reference a [`FromValue`] reader must agree with
+/// (tests/decode_places.rs). Native only: the wasm carries no serde readers of records.
+#[cfg(not(target_arch = "wasm32"))]
+#[doc(hidden)]
+pub fn read_noting_unknown_via_serde<'de, T: de::Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>), ReadError> {
     let notes = Notes::default();
     match T::deserialize(At { value, place: &Place::Root, notes: &notes }) {
         Ok(t) => Ok((t, notes.unknown.into_inner())),
@@ -136,8 +149,8 @@ impl Notes {
     }
 }
 
-/// A value and its place.
-struct At<'p, 'de> {
+/// A value and its place: what a [`FromValue`] reader is given.
+pub struct At<'p, 'de> {
     value: &'de Value,
     place: &'p Place<'p>,
     notes: &'p Notes,
@@ -416,5 +429,196 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
     fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
         let place = Place::Key(self.place, self.variant);
         de::Deserializer::deserialize_map(At { value: self.value, place: &place, notes: self.notes }, visitor).inspect_err(|_| self.notes.pin(&place))
+    }
+}
+
+/// A type read from a JSON tree by the core's own readers: `#[derive(FromValue)]`
+/// (derive/) for records, the impls below for what records are made of.
+///
+/// Binding invariant: a reader gives the same value, error, error place and
+/// unknown-member notes as serde's derived `Deserialize` run through this
+/// module's deserializer (tests/decode_places.rs holds it to that). So the
+/// errors are serde's own words, and where a type's rules are serde's (numbers,
+/// strings, dates, tagged enums) its reader *is* serde, over this deserializer.
+pub trait FromValue: Sized {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error>;
+
+    /// The value of an absent field that has no default: an error, except for
+    /// an `Option` (as serde's derive, which reads a missing `Option` as `None`).
+    fn missing(field: &'static str) -> Result<Self, Error> {
+        Err(de::Error::missing_field(field))
+    }
+}
+
+/// Types whose reading is serde's, over the tracked deserializer: the leaves.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! from_value_via_serde {
+    ($($t:ty),* $(,)?) => {
+        $(
+            impl $crate::decode::FromValue for $t {
+                fn from_value(at: $crate::decode::At<'_, '_>) -> Result<Self, $crate::decode::Error> {
+                    <$t as serde::Deserialize>::deserialize(at)
+                }
+            }
+        )*
+    };
+}
+
+from_value_via_serde!(bool, String, f64, f32, u8, u16, u32, u64, usize, i8, i16, i32, i64, Value);
+from_value_via_serde!(chrono::NaiveDate, chrono::NaiveDateTime, chrono::NaiveTime, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::FixedOffset>);
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        match at.value {
+            Value::Null => Ok(None),
+            _ => T::from_value(at).map(Some),
+        }
+    }
+
+    fn missing(_field: &'static str) -> Result<Self, Error> {
+        Ok(None)
+    }
+}
+
+impl<T: FromValue> FromValue for Box<T> {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        T::from_value(at).map(Box::new)
+    }
+}
+
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        let items = at.items_of("a sequence")?;
+        let mut out = Vec::with_capacity(items.len().min(4096));
+        for (index, value) in items.iter().enumerate() {
+            out.push(read_child(at.notes, value, Place::Index(at.place, index))?);
+        }
+        Ok(out)
+    }
+}
+
+/// A map's keys are read as serde reads them from a key string (a `String`, a
+/// unit variant's name), with an error about a key pinned at its member.
+impl<K: FromValue + Ord, T: FromValue> FromValue for std::collections::BTreeMap<K, T> {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        let map = at.entries_of("a map")?;
+        let mut out = std::collections::BTreeMap::new();
+        for (key, value) in map {
+            let place = Place::Key(at.place, key);
+            let key: K = read_child(at.notes, &Value::String(key.clone()), Place::Key(at.place, key))?;
+            out.insert(key, read_child(at.notes, value, place)?);
+        }
+        Ok(out)
+    }
+}
+
+/// Read `T` from a child value at `place`, pinning an error there.
+fn read_child<T: FromValue>(notes: &Notes, value: &Value, place: Place<'_>) -> Result<T, Error> {
+    T::from_value(At { value, place: &place, notes }).inspect_err(|_| notes.pin(&place))
+}
+
+/// A pair, from an array of two (serde's tuple, with its words).
+impl<A: FromValue, B: FromValue> FromValue for (A, B) {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        const EXPECTING: &str = "a tuple of size 2";
+        let items = at.items_of(EXPECTING)?;
+        let element = |index: usize| match items.get(index) {
+            Some(value) => Ok(value),
+            None => Err(de::Error::invalid_length(index, &EXPECTING)),
+        };
+        let a = read_child(at.notes, element(0)?, Place::Index(at.place, 0))?;
+        let b = read_child(at.notes, element(1)?, Place::Index(at.place, 1))?;
+        if items.len() > 2 {
+            return Err(de::Error::invalid_length(items.len(), &"fewer elements in array"));
+        }
+        Ok((a, b))
+    }
+}
+
+impl<'p, 'de> At<'p, 'de> {
+    fn items_of(&self, expecting: &'static str) -> Result<&'de [Value], Error> {
+        match self.value {
+            Value::Array(items) => Ok(items),
+            other => Err(wrong(other, &expecting)),
+        }
+    }
+
+    fn entries_of(&self, expecting: &'static str) -> Result<&'de Map<String, Value>, Error> {
+        match self.value {
+            Value::Object(map) => Ok(map),
+            other => Err(wrong(other, &expecting)),
+        }
+    }
+
+    /// The members of a struct named `fields`, in the order the object holds
+    /// them (the order serde meets them, so the first error is the same one).
+    /// `expecting` is serde's "struct X", for a value that is not an object.
+    pub fn members(self, expecting: &'static str, fields: &'static [&'static str], deny_unknown: bool) -> Result<Members<'p, 'de>, Error> {
+        let map = self.entries_of(expecting)?;
+        Ok(Members { entries: map.iter(), current: None, fields, deny_unknown, place: self.place, notes: self.notes })
+    }
+
+    /// The index in `variants` of a unit variant, written `"name"` or
+    /// `{"name": null}` (both as serde_json reads them).
+    pub fn unit_variant(self, variants: &'static [&'static str]) -> Result<usize, Error> {
+        let find = |name: &str| variants.iter().position(|v| *v == name).ok_or_else(|| de::Error::unknown_variant(name, variants));
+        match self.value {
+            Value::String(name) => find(name),
+            Value::Object(map) => match single(map) {
+                Some((name, content)) => {
+                    let index = find(name)?;
+                    if !content.is_null() {
+                        let place = Place::Key(self.place, name);
+                        self.notes.pin(&place);
+                        return Err(wrong(content, &"unit"));
+                    }
+                    Ok(index)
+                }
+                None => Err(de::Error::invalid_value(de::Unexpected::Map, &"map with a single key")),
+            },
+            other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
+        }
+    }
+}
+
+/// A struct's members being read: [`Members::next_field`] finds the next one
+/// the struct has a field for (noting or refusing the others on the way), and
+/// [`Members::value`] reads it.
+pub struct Members<'p, 'de> {
+    entries: serde_json::map::Iter<'de>,
+    current: Option<(&'de String, &'de Value)>,
+    fields: &'static [&'static str],
+    deny_unknown: bool,
+    place: &'p Place<'p>,
+    notes: &'p Notes,
+}
+
+impl<'p, 'de> Members<'p, 'de> {
+    /// The index (in the struct's field names) of the next member that is a field.
+    pub fn next_field(&mut self) -> Result<Option<usize>, Error> {
+        for (key, value) in self.entries.by_ref() {
+            if let Some(index) = self.fields.iter().position(|f| *f == key.as_str()) {
+                self.current = Some((key, value));
+                return Ok(Some(index));
+            }
+            let place = Place::Key(self.place, key);
+            if self.deny_unknown {
+                self.notes.pin(&place);
+                return Err(de::Error::unknown_field(key, self.fields));
+            }
+            if !value.is_null() {
+                self.notes.note_unknown(&place);
+            }
+        }
+        Ok(None)
+    }
+
+    /// The value of the member `next_field` found.
+    pub fn value<T: FromValue>(&mut self) -> Result<T, Error> {
+        match self.current.take() {
+            Some((key, value)) => read_child(self.notes, value, Place::Key(self.place, key)),
+            None => Err(de::Error::custom("value is missing")),
+        }
     }
 }

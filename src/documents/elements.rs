@@ -129,7 +129,7 @@ pub enum Value {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase")]
 pub struct Signer {
     pub role: Text,
@@ -500,3 +500,7 @@ fn chinese_count(n: u32) -> String {
     const DIGITS: [&str; 11] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
     DIGITS.get(n as usize).map(|d| d.to_string()).unwrap_or_else(|| n.to_string())
 }
+
+// Read as serde reads them (a name checked by `TryFrom`; a tagged enum):
+// the derive takes neither shape, and both are small.
+crate::from_value_via_serde!(Element, Value);

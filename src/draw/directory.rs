@@ -13,7 +13,7 @@ use crate::problem::Text;
 use crate::rules::CheckKind;
 
 /// Which list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase")]
 pub enum ListKind {
     Targets,

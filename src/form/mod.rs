@@ -36,7 +36,7 @@ use crate::visit::{SiteKind, UnreachableReason, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
 /// How a value is entered (`FieldInput` in types.d.ts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, crate::decode::FromValue)]
 #[serde(rename = "FieldInput", rename_all = "camelCase")]
 pub enum Input {
     Text,
@@ -586,7 +586,7 @@ pub fn validate_item(section: &Section, item: &Value) -> Option<Vec<Problem>> {
 }
 
 // Through the same decoder as validation: one set of deserializers in the wasm, not two.
-fn read<T: serde::de::DeserializeOwned + Serialize>(value: &Value) -> Result<T, ()> {
+fn read<T: crate::decode::FromValue + Serialize>(value: &Value) -> Result<T, ()> {
     crate::decode::decode(value.clone()).record.ok_or(())
 }
 

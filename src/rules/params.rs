@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Params {
     /// Days in a look-back window (comparison prices).

@@ -113,7 +113,7 @@ fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| EdgeError::NotJson(e.to_string()))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct Options {
     now: Option<String>,
@@ -121,7 +121,7 @@ struct Options {
 }
 
 /// Optional options from JS; absent (undefined or null) means the defaults.
-fn read_options<T: DeserializeOwned + Default>(value: Option<JsValue>) -> Result<T, EdgeError> {
+fn read_options<T: crate::decode::FromValue + Default>(value: Option<JsValue>) -> Result<T, EdgeError> {
     install_panic_hook();
     match value {
         Some(v) if !v.is_undefined() && !v.is_null() => read_json(v),
@@ -132,7 +132,7 @@ fn read_options<T: DeserializeOwned + Default>(value: Option<JsValue>) -> Result
 /// Options and other arguments read as JSON. Through `Value`: serde-wasm-bindgen
 /// reads only the declared fields of a struct, so a misspelt option would
 /// otherwise be ignored silently.
-fn read_json<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
+fn read_json<T: crate::decode::FromValue>(value: JsValue) -> Result<T, EdgeError> {
     let json: serde_json::Value = from_js(value).map_err(|e| EdgeError::BadOptions(e.message().en))?;
     typed(&json).map_err(EdgeError::BadOptions)
 }
@@ -140,7 +140,7 @@ fn read_json<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
 /// Every typed argument is read by the one reader the records use
 /// (`decode::read`): each type's reading code is compiled once, and a bad
 /// option names its place.
-fn typed<T: DeserializeOwned>(json: &serde_json::Value) -> Result<T, String> {
+fn typed<T: crate::decode::FromValue>(json: &serde_json::Value) -> Result<T, String> {
     crate::decode::read(json).map_err(|e| e.to_string())
 }
 
@@ -286,7 +286,7 @@ fn with_rulebook<T>(f: impl FnOnce(&crate::Rulebook) -> T) -> T {
     })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct EvaluateOptions {
     as_of: Option<String>,
@@ -377,7 +377,7 @@ pub fn add_working_days(date: &str, n: u32) -> Result<JsValue, JsValue> {
 
 // ---- summaries ---------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SummariseOptions {
     query: crate::summary::SummaryQuery,
@@ -475,7 +475,7 @@ thread_local! {
     static ACTIVE_TEMPLATES: std::cell::RefCell<Option<crate::documents::TemplateSet>> = const { std::cell::RefCell::new(None) };
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct DocumentOptions {
     bureau: Option<String>,

@@ -1,0 +1,223 @@
+//! `#[derive(FromValue)]`: a compact reader of a JSON tree for one record type,
+//! made from the same `#[serde(...)]` attributes its `Deserialize` derive reads,
+//! so the two agree on every name (tests/decode_places.rs checks that they
+//! agree on every value, error and place, too).
+//!
+//! Why not serde's derive in the wasm: each derived `Deserialize` brings its own
+//! field-name visitor, map visitor and missing-field paths, and links them with
+//! the deserializer's generic layers per type. Here a struct's reader is a
+//! `match` from field index to slot; finding the field, noting unknown members,
+//! pinning errors and the type errors' words live once, in the core's
+//! `decode::tracked` (non-generic), and each field type's reader is shared by
+//! every struct that has a field of that type.
+//!
+//! Supported (what the core's records use): structs with named fields —
+//! `rename_all = "camelCase"`, `rename`, `default` (container and field),
+//! `deny_unknown_fields`, `skip`; enums of unit variants — `rename_all`
+//! (`camelCase`, `lowercase`), `rename`. Anything else is a compile error
+//! naming the attribute, so a new shape cannot be read differently by accident.
+
+use proc_macro::TokenStream;
+use proc_macro2::{Span, TokenStream as Tokens};
+use quote::{format_ident, quote};
+use syn::{parse_macro_input, Data, DeriveInput, Error, Fields, LitStr};
+
+#[proc_macro_derive(FromValue, attributes(serde))]
+pub fn derive_from_value(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match expand(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}
+
+#[derive(Default)]
+struct SerdeAttrs {
+    rename_all: Option<String>,
+    rename: Option<String>,
+    default: bool,
+    deny_unknown_fields: bool,
+    skip: bool,
+}
+
+/// The `#[serde(...)]` attributes that change reading; serialize-only ones are passed over.
+fn serde_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
+    let mut out = SerdeAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            match name.as_str() {
+                "rename_all" => out.rename_all = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "rename" => out.rename = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "default" if meta.input.peek(syn::Token![=]) => return Err(meta.error("FromValue: `default = \"path\"` is not supported")),
+                "default" => out.default = true,
+                "deny_unknown_fields" => out.deny_unknown_fields = true,
+                "skip" | "skip_deserializing" => out.skip = true,
+                // Serialize-only: no effect on reading.
+                "skip_serializing_if" | "skip_serializing" | "into" => {
+                    if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<LitStr>()?;
+                    }
+                }
+                other => return Err(meta.error(format!("FromValue does not read `#[serde({other})]`: write `impl FromValue` by hand (delegating to serde)"))),
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+fn unraw(ident: &syn::Ident) -> String {
+    ident.to_string().trim_start_matches("r#").to_string()
+}
+
+/// serde's `RenameRule` for a field (snake_case in Rust).
+fn rename_field(rule: Option<&str>, field: &str, span: Span) -> syn::Result<String> {
+    match rule {
+        None => Ok(field.to_string()),
+        Some("camelCase") => {
+            // Exactly serde's: PascalCase, then the first letter lowered.
+            let mut pascal = String::new();
+            let mut capitalize = true;
+            for ch in field.chars() {
+                if ch == '_' {
+                    capitalize = true;
+                } else if capitalize {
+                    pascal.push(ch.to_ascii_uppercase());
+                    capitalize = false;
+                } else {
+                    pascal.push(ch);
+                }
+            }
+            Ok(pascal[..1].to_ascii_lowercase() + &pascal[1..])
+        }
+        Some(other) => Err(Error::new(span, format!("FromValue: rename_all = \"{other}\" on fields is not supported"))),
+    }
+}
+
+/// serde's `RenameRule` for a variant (PascalCase in Rust).
+fn rename_variant(rule: Option<&str>, variant: &str, span: Span) -> syn::Result<String> {
+    match rule {
+        None => Ok(variant.to_string()),
+        Some("camelCase") => Ok(variant[..1].to_ascii_lowercase() + &variant[1..]),
+        Some("lowercase") => Ok(variant.to_ascii_lowercase()),
+        Some(other) => Err(Error::new(span, format!("FromValue: rename_all = \"{other}\" on variants is not supported"))),
+    }
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
+    let container = serde_attrs(&input.attrs)?;
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let body = match &input.data {
+        Data::Struct(data) => struct_body(input, &container, &data.fields)?,
+        Data::Enum(data) => enum_body(input, &container, data)?,
+        Data::Union(_) => return Err(Error::new_spanned(name, "FromValue: unions are not records")),
+    };
+    Ok(quote! {
+        impl #impl_generics crate::decode::FromValue for #name #ty_generics #where_clause {
+            fn from_value(at: crate::decode::At<'_, '_>) -> ::core::result::Result<Self, crate::decode::Error> {
+                #body
+            }
+        }
+    })
+}
+
+fn struct_body(input: &DeriveInput, container: &SerdeAttrs, fields: &Fields) -> syn::Result<Tokens> {
+    let name = &input.ident;
+    let Fields::Named(fields) = fields else {
+        return Err(Error::new_spanned(name, "FromValue: only structs with named fields"));
+    };
+    // serde's "struct X" (with the container's own rename), as in its type errors.
+    let expecting = format!("struct {}", container.rename.clone().unwrap_or_else(|| unraw(name)));
+    let deny = container.deny_unknown_fields;
+
+    let mut wire = Vec::new();
+    let mut arms = Vec::new();
+    let mut slots = Vec::new();
+    let mut finish = Vec::new();
+    for field in &fields.named {
+        let ident = field.ident.as_ref().expect("named");
+        let attrs = serde_attrs(&field.attrs)?;
+        if attrs.skip {
+            finish.push(quote! { #ident: ::core::default::Default::default() });
+            continue;
+        }
+        let key = match attrs.rename {
+            Some(key) => key,
+            None => rename_field(container.rename_all.as_deref(), &unraw(ident), ident.span())?,
+        };
+        let index = wire.len();
+        let slot = format_ident!("slot_{}", index);
+        let ty = &field.ty;
+        slots.push(quote! { let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None; });
+        arms.push(quote! { #index => #slot = ::core::option::Option::Some(members.value()?), });
+        let absent = if attrs.default {
+            quote! { ::core::default::Default::default() }
+        } else if container.default {
+            quote! { container_default.#ident }
+        } else {
+            quote! { crate::decode::FromValue::missing(#key)? }
+        };
+        finish.push(quote! { #ident: match #slot { ::core::option::Option::Some(v) => v, ::core::option::Option::None => #absent } });
+        wire.push(key);
+    }
+    let container_default = container.default.then(|| quote! { let container_default: Self = ::core::default::Default::default(); });
+    let loop_body = if arms.is_empty() {
+        quote! { while members.next_field()?.is_some() {} }
+    } else {
+        quote! {
+            while let ::core::option::Option::Some(index) = members.next_field()? {
+                match index {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
+    Ok(quote! {
+        const FIELDS: &[&str] = &[#(#wire),*];
+        #(#slots)*
+        let mut members = at.members(#expecting, FIELDS, #deny)?;
+        #loop_body
+        #container_default
+        ::core::result::Result::Ok(#name { #(#finish),* })
+    })
+}
+
+fn enum_body(input: &DeriveInput, container: &SerdeAttrs, data: &syn::DataEnum) -> syn::Result<Tokens> {
+    let name = &input.ident;
+    if container.default || container.deny_unknown_fields {
+        return Err(Error::new_spanned(name, "FromValue: `default` / `deny_unknown_fields` on an enum"));
+    }
+    let mut wire = Vec::new();
+    let mut arms = Vec::new();
+    let variants: Vec<_> = data.variants.iter().collect();
+    for (index, variant) in variants.iter().enumerate() {
+        if !matches!(variant.fields, Fields::Unit) {
+            return Err(Error::new_spanned(&variant.ident, "FromValue: only enums of unit variants; write `impl FromValue` by hand (delegating to serde)"));
+        }
+        let attrs = serde_attrs(&variant.attrs)?;
+        if attrs.skip {
+            return Err(Error::new_spanned(&variant.ident, "FromValue: skipped variants are not supported"));
+        }
+        wire.push(match attrs.rename {
+            Some(key) => key,
+            None => rename_variant(container.rename_all.as_deref(), &unraw(&variant.ident), variant.ident.span())?,
+        });
+        let v = &variant.ident;
+        // The last arm takes the rest: `unit_variant` only returns indices of VARIANTS.
+        if index + 1 == variants.len() {
+            arms.push(quote! { _ => #name::#v, });
+        } else {
+            arms.push(quote! { #index => #name::#v, });
+        }
+    }
+    if arms.is_empty() {
+        return Err(Error::new_spanned(name, "FromValue: an enum with no variants"));
+    }
+    Ok(quote! {
+        const VARIANTS: &[&str] = &[#(#wire),*];
+        ::core::result::Result::Ok(match at.unit_variant(VARIANTS)? { #(#arms)* })
+    })
+}
