@@ -17,7 +17,7 @@ build:
 setup:
 	scripts/setup.sh
 
-# Compare opt-level s / z / 3 for the wasm size (writes the table to stdout).
+# The tablet wasm built four ways (opt-level, build-std, immediate-abort): a table on stdout.
 size:
 	scripts/measure-size.sh
 

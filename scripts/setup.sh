@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the build and the tests need, idempotently, on a clean
-# machine: the wasm target, wasm-bindgen-cli pinned to Cargo.lock's version,
+# machine: the wasm target, the pinned nightly of the shipped wasm, wasm-bindgen-cli pinned to Cargo.lock's version,
 # Chromium + ChromeDriver + CJK fonts + PostgreSQL (apt), binaryen's wasm-opt (npm, in
 # scripts/), the npm packages of the tests, and Schemathesis (pip, in a venv).
 set -euo pipefail
@@ -20,6 +20,14 @@ fi
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The pinned nightly that builds the shipped wasm (scripts/build-wasm.sh says why), with std's source.
+WASM_TOOLCHAIN=$(sed -n 's/^WASM_TOOLCHAIN=//p' scripts/build-wasm.sh)
+if ! rustup "+$WASM_TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src' \
+  || ! rustup "+$WASM_TOOLCHAIN" target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "installing Rust $WASM_TOOLCHAIN with rust-src and the wasm32 target (builds the shipped wasm)"
+  rustup toolchain install "$WASM_TOOLCHAIN" --profile minimal --component rust-src --target wasm32-unknown-unknown
 fi
 
 if ! wasm-bindgen --version 2>/dev/null | grep -qF "$WASM_BINDGEN_VERSION"; then

@@ -55,9 +55,14 @@ extern "C" {
 
 /// A panic is a bug (the core is built not to panic on any input); if one
 /// happens, say where in the console. Installed on first use: no start-up work.
+/// The shipped modules abort at once instead (scripts/build-wasm.sh): smaller,
+/// and the same input reproduces the panic, with its message, natively.
 fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("xuncha core panicked: {info}").into()))));
+    #[cfg(not(panic = "immediate-abort"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("xuncha core panicked: {info}").into()))));
+    }
 }
 
 /// Errors of the edge itself: bad arguments from JavaScript.
