@@ -6,8 +6,8 @@ mod common;
 
 use common::{edits, fixture, now};
 use serde_json::{json, Value};
-use xuncha::visit::lifecycle::{amend, finalise, AmendError, FinaliseError};
-use xuncha::visit::{ConfirmedWarning, RecordStatus};
+use xuncha::visit::lifecycle::{amend, discard, finalise, AmendError, Changed, FinaliseError};
+use xuncha::visit::{ConfirmedWarning, RecordStatus, Visit};
 use xuncha::{CoreError, ProblemCode};
 
 fn draft() -> Value {
@@ -16,13 +16,58 @@ fn draft() -> Value {
 
 #[test]
 fn a_complete_draft_finalises_and_records_when() {
-    let v = finalise(draft(), now(), &[]).expect("finalises");
+    let done = finalise(draft(), now(), &[]).expect("finalises");
+    let v = &done.visit;
     assert_eq!(v.status, Some(RecordStatus::Finalised));
     assert_eq!(v.finalised_at, Some(now()));
     assert_eq!(v.ended_at, Some(now()), "finishing is the end of the visit");
     // the result is itself a valid finalised record
-    let again = xuncha::check_visit(serde_json::to_value(&v).unwrap(), now()).report;
+    let again = xuncha::check_visit(done.record.clone(), now()).report;
     assert!(again.problems.is_empty(), "{:?}", again.problems);
+    saved_as_typed(&done);
+}
+
+/// The record a step returns reads back as the typed visit it made (so every key
+/// it writes is the model's own), and keeps every other member as it came in.
+fn saved_as_typed(changed: &Changed) {
+    assert_eq!(xuncha::decode::read::<Visit>(&changed.record).expect("the record reads"), changed.visit);
+}
+
+fn unchanged_but(before: &Value, after: &Value, keys: &[&str]) {
+    let (before, after) = (before.as_object().unwrap(), after.as_object().unwrap());
+    for (key, value) in before {
+        if !keys.contains(&key.as_str()) {
+            assert_eq!(after.get(key), Some(value), "{key} is kept as entered");
+        }
+    }
+    for key in after.keys() {
+        assert!(before.contains_key(key) || keys.contains(&key.as_str()), "{key} appeared");
+    }
+}
+
+#[test]
+fn each_step_keeps_what_was_entered_as_written_and_changes_only_its_own_fields() {
+    // A timestamp in a form chrono would write differently, and a null: both kept.
+    let entered = edits(draft(), &[("/startedAt", Some(json!("2026-03-10T09:00:00.000+08:00"))), ("/notes", Some(Value::Null))]);
+    let done = finalise(entered.clone(), now(), &[]).unwrap();
+    saved_as_typed(&done);
+    unchanged_but(&entered, &done.record, &["status", "endedAt", "finalisedAt", "confirmedWarnings"]);
+    assert_eq!(done.record["startedAt"], json!("2026-03-10T09:00:00.000+08:00"));
+    assert_eq!(done.record["endedAt"], serde_json::to_value(now()).unwrap(), "absent, so now");
+    // An end time entered is not rewritten.
+    let ended = edits(entered, &[("/endedAt", Some(json!("2026-03-10T11:30:00.000+08:00")))]);
+    let done = finalise(ended, now(), &[]).unwrap();
+    assert_eq!(done.record["endedAt"], json!("2026-03-10T11:30:00.000+08:00"));
+
+    let original = fixture("visit_complete.json");
+    let a = amend(original.clone(), "01900000-0000-7000-8000-0000000000a1", "复秤读数记录有误", now()).unwrap();
+    saved_as_typed(&a);
+    unchanged_but(&original, &a.record, &["id", "status", "amends", "finalisedAt", "confirmedWarnings", "documentNumbers"]);
+    assert!(a.record.get("finalisedAt").is_none());
+
+    let gone = discard(draft(), now()).unwrap();
+    saved_as_typed(&gone);
+    unchanged_but(&draft(), &gone.record, &["status"]);
 }
 
 #[test]
@@ -50,7 +95,8 @@ fn warnings_need_confirming_and_the_confirmation_is_kept() {
     assert_eq!(warnings[0].code, ProblemCode::CreditCodeCheck);
     let confirm = ConfirmedWarning { code: warnings[0].code, path: warnings[0].path.clone() };
     let done = finalise(v, now(), &[confirm.clone()]).expect("confirmed");
-    assert_eq!(done.confirmed_warnings, vec![confirm]);
+    assert_eq!(done.visit.confirmed_warnings, vec![confirm]);
+    saved_as_typed(&done);
 }
 
 #[test]
@@ -77,7 +123,7 @@ fn a_finalised_record_cannot_be_finalised_again() {
 #[test]
 fn amending_makes_a_new_draft_pointing_at_the_original() {
     let new_id = "01900000-0000-7000-8000-0000000000a1";
-    let a = amend(fixture("visit_complete.json"), new_id, "复秤读数记录有误", now()).unwrap();
+    let a = amend(fixture("visit_complete.json"), new_id, "复秤读数记录有误", now()).unwrap().visit;
     assert_eq!(a.id.as_deref(), Some(new_id));
     assert_eq!(a.status, Some(RecordStatus::Draft));
     let amends = a.amends.as_ref().unwrap();
@@ -86,7 +132,7 @@ fn amending_makes_a_new_draft_pointing_at_the_original() {
     assert_eq!(a.finalised_at, None);
     // and the amendment can itself be finalised
     let done = finalise(serde_json::to_value(&a).unwrap(), now(), &[]).unwrap();
-    assert_eq!(done.status, Some(RecordStatus::Finalised));
+    assert_eq!(done.visit.status, Some(RecordStatus::Finalised));
 }
 
 #[test]
@@ -127,16 +173,16 @@ fn a_finalised_record_is_only_replaced_by_itself() {
 #[test]
 fn a_draft_is_discarded_as_a_tombstone_and_a_finalised_visit_never_is() {
     use xuncha::sync::{judge, Change, Judgement, RecordKind, Stored};
-    use xuncha::visit::lifecycle::{discard, DiscardError};
+    use xuncha::visit::lifecycle::DiscardError;
     // Half a draft: discarding it keeps every value; only the status changes.
     let half = edits(draft(), &[("/officers", None), ("/signature", None)]);
     let gone = discard(half.clone(), now()).expect("a draft is discarded");
-    assert_eq!(gone.status, Some(RecordStatus::Discarded));
-    let mut kept = serde_json::to_value(&gone).unwrap();
+    assert_eq!(gone.visit.status, Some(RecordStatus::Discarded));
+    let mut kept = gone.record.clone();
     kept["status"] = json!("draft");
-    assert_eq!(kept, serde_json::to_value(xuncha::check_visit(half, now()).record.unwrap()).unwrap(), "nothing entered is lost");
+    assert_eq!(kept, half, "nothing entered is lost");
     // HQ stores the tombstone as the record's next revision, incomplete as it is.
-    let record = serde_json::to_value(&gone).unwrap();
+    let record = gone.record;
     let id = record["id"].as_str().unwrap().to_string();
     let change = Change {
         kind: RecordKind::Visit,
@@ -151,7 +197,7 @@ fn a_draft_is_discarded_as_a_tombstone_and_a_finalised_visit_never_is() {
     assert!(matches!(judge(&change, Some(&draft_at_hq), false, now()), Judgement::Accept { finalised: false }));
     // Evidence is never discarded: not by the core, not at HQ.
     let done = finalise(draft(), now(), &[]).unwrap();
-    let err = discard(serde_json::to_value(&done).unwrap(), now()).unwrap_err();
+    let err = discard(done.record, now()).unwrap_err();
     assert_eq!(err, DiscardError::Finalised);
     assert_eq!(err.code(), "ALREADY_FINALISED");
     let finalised_at_hq = Stored { finalised: true, ..draft_at_hq };

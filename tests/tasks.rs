@@ -41,6 +41,20 @@ fn each_pick_is_one_task_with_its_inspectors_and_directory_entry() {
     }
 }
 
+#[test]
+fn the_visit_a_task_starts_is_the_typed_one_with_only_what_the_task_fills() {
+    let inputs = inputs();
+    let result = draw(&inputs, SEED).unwrap();
+    for task in tasks_of("P1", &inputs, &result, date("2026-03-31")) {
+        let record = xuncha::draw::tasks::visit_record_for(&task);
+        let read: Visit = xuncha::decode::read(&record).expect("the app's starting record reads as a visit");
+        assert_eq!(read, xuncha::draw::tasks::visit_for(&task));
+        let mut keys: Vec<_> = record.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, ["officers", "operator", "site", "taskId"]);
+    }
+}
+
 fn linked(visit: &serde_json::Value, task: &str, id: &str, status: &str) -> Visit {
     let mut v = visit.clone();
     v["taskId"] = task.into();

@@ -322,6 +322,14 @@ pub fn publication_csv(tasks: &[Task], progress: &PlanProgress) -> String {
     out
 }
 
+/// [`visit_for`] as the record the app starts from: only the fields a task
+/// fills (the app adds the id, schema version and status, as for any new visit),
+/// so the tablet carries no writer for a whole visit.
+pub fn visit_record_for(task: &Task) -> serde_json::Value {
+    let visit = visit_for(task);
+    serde_json::json!({ "taskId": visit.task_id, "operator": visit.operator, "site": visit.site, "officers": visit.officers })
+}
+
 /// The visit a task starts, before the officer adds a thing: the task's id,
 /// the operator and site from the target's directory entry, the two inspectors.
 pub fn visit_for(task: &Task) -> Visit {

@@ -3,8 +3,14 @@
 //! record is legal evidence and never changes (HQ enforces it: `sync::judge`);
 //! a correction is a new record that points at the original, with a reason,
 //! and both are kept.
+//!
+//! Each step returns the record as it was entered with only the step's own
+//! fields written into it ([`Changed::record`]): what the officer's device
+//! wrote is kept as written (timestamps in its own form, nothing re-encoded),
+//! and the tablet carries no writer for a whole visit.
 
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::{validate_visit_fields, Amendment, ConfirmedWarning, RecordStatus, Visit};
 use crate::check::Checks;
@@ -12,6 +18,31 @@ use crate::error::CoreError;
 use crate::problem::{Problem, Severity, Text};
 use crate::time::Timestamp;
 use crate::validate::{check_visit, ValidationReport};
+
+/// A visit after a step of its life.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Changed {
+    /// The record read and changed, typed.
+    pub visit: Visit,
+    /// The record as it came in, with the step's fields set from `visit`: what is saved and synced.
+    pub record: Value,
+}
+
+/// Writes `value` at `key` of the object `record` (removes it for `None`).
+fn set(record: &mut Map<String, Value>, key: &str, value: &impl Serialize) {
+    match serde_json::to_value(value).expect("a record field always serialises") {
+        Value::Null => record.remove(key),
+        value => record.insert(key.to_string(), value),
+    };
+}
+
+/// The incoming record as an object: `check_visit` read it as a visit, so it is one.
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
 
 /// Why a visit could not be finalised.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +84,8 @@ impl CoreError for FinaliseError {
 /// Finalise a draft at `now`. Warnings must be among `confirmed` (or confirmed
 /// earlier); the confirmations are written into the record as evidence.
 /// An absent end time is taken as `now`: finalising is the end of the visit.
-pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) -> Result<Visit, FinaliseError> {
-    let checked = check_visit(value, now);
+pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) -> Result<Changed, FinaliseError> {
+    let checked = check_visit(value.clone(), now);
     let Some(mut visit) = checked.record else {
         return Err(FinaliseError::Unreadable(checked.report.problems));
     };
@@ -67,6 +98,7 @@ pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) ->
         return Err(FinaliseError::Blocked(unreadable));
     }
     visit.status = Some(RecordStatus::Finalised);
+    let ends_now = visit.ended_at.is_none();
     visit.ended_at = visit.ended_at.or(Some(now));
     visit.finalised_at = Some(now);
     // The typed record is checked as it now stands (it read cleanly above).
@@ -87,7 +119,14 @@ pub fn finalise(value: Value, now: Timestamp, confirmed: &[ConfirmedWarning]) ->
             visit.confirmed_warnings.push(c.clone());
         }
     }
-    Ok(visit)
+    let mut record = object(value);
+    set(&mut record, "status", &visit.status);
+    if ends_now {
+        set(&mut record, "endedAt", &visit.ended_at);
+    }
+    set(&mut record, "finalisedAt", &visit.finalised_at);
+    set(&mut record, "confirmedWarnings", &visit.confirmed_warnings);
+    Ok(Changed { visit, record: Value::Object(record) })
 }
 
 fn errors(report: &ValidationReport) -> Vec<Problem> {
@@ -131,14 +170,14 @@ impl CoreError for AmendError {
 
 /// Start an amendment of a finalised visit: a new draft with a new id that
 /// copies the original's content for correcting, and points back at it.
-pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Result<Visit, AmendError> {
+pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Result<Changed, AmendError> {
     if reason.trim().is_empty() {
         return Err(AmendError::ReasonRequired);
     }
     if !crate::ids::is_uuid(new_id) {
         return Err(AmendError::BadNewId);
     }
-    let checked = check_visit(original, now);
+    let checked = check_visit(original.clone(), now);
     let Some(orig) = checked.record else {
         return Err(AmendError::Unreadable(checked.report.problems));
     };
@@ -153,7 +192,14 @@ pub fn amend(original: Value, new_id: &str, reason: &str, now: Timestamp) -> Res
     draft.confirmed_warnings.clear();
     // The amendment is a document of its own: it takes new numbers when finalised.
     draft.document_numbers.clear();
-    Ok(draft)
+    let mut record = object(original);
+    set(&mut record, "id", &draft.id);
+    set(&mut record, "status", &draft.status);
+    set(&mut record, "amends", &draft.amends);
+    set(&mut record, "finalisedAt", &draft.finalised_at);
+    set(&mut record, "confirmedWarnings", &draft.confirmed_warnings);
+    set(&mut record, "documentNumbers", &draft.document_numbers);
+    Ok(Changed { visit: draft, record: Value::Object(record) })
 }
 
 /// Why a draft could not be discarded.
@@ -187,8 +233,8 @@ impl CoreError for DiscardError {
 
 /// Give up a draft: the same record, marked discarded. Saved and synced like
 /// any revision, it stays in HQ's audit trail; lists and figures leave it out.
-pub fn discard(value: Value, now: Timestamp) -> Result<Visit, DiscardError> {
-    let checked = check_visit(value, now);
+pub fn discard(value: Value, now: Timestamp) -> Result<Changed, DiscardError> {
+    let checked = check_visit(value.clone(), now);
     let Some(mut visit) = checked.record else {
         return Err(DiscardError::Unreadable(checked.report.problems));
     };
@@ -196,5 +242,7 @@ pub fn discard(value: Value, now: Timestamp) -> Result<Visit, DiscardError> {
         return Err(DiscardError::Finalised);
     }
     visit.status = Some(RecordStatus::Discarded);
-    Ok(visit)
+    let mut record = object(value);
+    set(&mut record, "status", &visit.status);
+    Ok(Changed { visit, record: Value::Object(record) })
 }

@@ -200,14 +200,14 @@ pub fn credit_code_in(text: &str) -> Option<String> {
     crate::credit_code::find_in(text)
 }
 
-/// The visit a 双随机 task starts (`draw::tasks::visit_for`): the task's id,
+/// The visit a 双随机 task starts (`draw::tasks::visit_record_for`): the task's id,
 /// the operator and site from the directory entry, the two inspectors. The app
 /// adds the id, schema version and status as for any new visit.
 #[wasm_bindgen(js_name = visitForTask, unchecked_return_type = "Visit")]
 pub fn visit_for_task(#[wasm_bindgen(unchecked_param_type = "Task")] task: JsValue) -> Result<JsValue, JsValue> {
     let value: serde_json::Value = from_js(task).map_err(|e| js_error(&e))?;
     let task: crate::draw::tasks::Task = typed(&value).map_err(|e| js_error(&EdgeError::BadOptions(e)))?;
-    Ok(to_js(&crate::draw::tasks::visit_for(&task)))
+    Ok(to_js(&crate::draw::tasks::visit_record_for(&task)))
 }
 
 /// Validate a rectification record (复查 on site, or closed on documents).
@@ -255,7 +255,7 @@ fn validate_one<T>(value: JsValue, now: Timestamp, check: fn(serde_json::Value, 
 pub fn finalise_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<FinaliseOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, confirmed) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
-    finalise(value, now, &confirmed).map(|v| to_js(&v)).map_err(|e| js_error(&e))
+    finalise(value, now, &confirmed).map(|changed| to_js(&changed.record)).map_err(|e| js_error(&e))
 }
 
 /// Start an amendment of a finalised visit: a new draft (new id) pointing at
@@ -265,7 +265,7 @@ pub fn amend_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] original: JsV
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(original).map_err(|e| js_error(&e))?;
     let id = new_id()?;
-    amend(value, &id, &reason, now).map(|v| to_js(&v)).map_err(|e| js_error(&e))
+    amend(value, &id, &reason, now).map(|changed| to_js(&changed.record)).map_err(|e| js_error(&e))
 }
 
 /// Give up a draft: the record marked discarded, to be saved and synced like
@@ -274,7 +274,7 @@ pub fn amend_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] original: JsV
 pub fn discard_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
     let value: serde_json::Value = from_js(visit).map_err(|e| js_error(&e))?;
-    discard(value, now).map(|v| to_js(&v)).map_err(|e| js_error(&e))
+    discard(value, now).map(|changed| to_js(&changed.record)).map_err(|e| js_error(&e))
 }
 
 // ---- compliance --------------------------------------------------------------
