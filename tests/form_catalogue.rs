@@ -311,7 +311,10 @@ fn the_catalogue_the_wasm_ships_is_the_one_the_core_builds() {
         std::fs::write(&path, &built).unwrap();
         return; // compiled in on the next build
     }
-    assert!(xuncha::form::CATALOGUE_JSON == built, "src/form/catalogue.json is stale: run XUNCHA_BLESS=1 cargo test --test form_catalogue");
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(file == built, "src/form/catalogue.json is stale: run XUNCHA_BLESS=1 cargo test --test form_catalogue");
+    let shipped: Value = serde_json::from_str(xuncha::form::CATALOGUE_JSON).unwrap();
+    assert_eq!(shipped, serde_json::to_value(catalogue()).unwrap(), "the embedded text (build.rs) is that file");
 }
 
 /// An item of `subtype` with the fields the form marks required, as an officer fills them.

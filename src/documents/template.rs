@@ -17,7 +17,7 @@ use crate::problem::Text;
 use crate::rules::Confidence;
 use crate::time::Date;
 
-const BUILTIN_TEMPLATES: &str = include_str!("templates.json");
+const BUILTIN_TEMPLATES: &str = include_str!(concat!(env!("OUT_DIR"), "/templates.json"));
 
 /// The template file's format this core reads.
 pub const TEMPLATES_FORMAT: u32 = 1;

@@ -150,8 +150,9 @@ pub struct Catalogue {
     pub vocabulary: Vocabulary,
 }
 
-/// [`catalogue()`] as JSON, as built natively (`XUNCHA_BLESS=1 cargo test --test form_catalogue` writes it).
-pub const CATALOGUE_JSON: &str = include_str!("catalogue.json");
+/// [`catalogue()`] as JSON, as built natively (`XUNCHA_BLESS=1 cargo test --test form_catalogue` writes
+/// src/form/catalogue.json; build.rs embeds it without its layout whitespace).
+pub const CATALOGUE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalogue.json"));
 
 /// Members set by the app or the core, not typed by the officer.
 pub const INTERNAL: &[Internal] = &[

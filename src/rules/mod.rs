@@ -29,7 +29,7 @@ pub use params::Params;
 /// The rulebook format this core reads.
 pub const RULEBOOK_FORMAT: u32 = 1;
 
-const DEFAULT_RULEBOOK: &str = include_str!("rulebook.json");
+const DEFAULT_RULEBOOK: &str = include_str!(concat!(env!("OUT_DIR"), "/rulebook.json"));
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase")]

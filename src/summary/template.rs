@@ -226,7 +226,7 @@ impl ReportTemplate {
     /// Today's wording: the template in force until a bureau publishes its own.
     pub fn builtin() -> &'static ReportTemplate {
         static BUILTIN: std::sync::OnceLock<ReportTemplate> = std::sync::OnceLock::new();
-        BUILTIN.get_or_init(|| ReportTemplate::from_json(include_str!("report_template.json")).expect("the built-in report template is valid"))
+        BUILTIN.get_or_init(|| ReportTemplate::from_json(include_str!(concat!(env!("OUT_DIR"), "/report_template.json"))).expect("the built-in report template is valid"))
     }
 
     /// Read and check a template file: every reason it cannot be used, or the template.
