@@ -1,17 +1,21 @@
-//! Serde over a JSON tree, keeping the JSON Pointer of the first error and
-//! noting the members no field takes.
+//! The core's JSON reader: each record type's [`FromValue`] reads a `&Value`
+//! with the JSON Pointer of the place it is at, and notes the members no field
+//! takes.
 //!
-//! It replaces `serde_path_to_error` (measured in BENCHMARKS.md): that crate
-//! wraps the inner deserializer *and* every visitor and seed, so each record
-//! type's reading code was compiled twice over, once per layer. Here there is
-//! one layer: this deserializer reads `&Value` itself and hands each child
-//! value a deserializer that knows its place. Each typed entry point takes only
-//! its own kind of value and refuses the rest with serde_json's own words
-//! ("invalid type: string \"x\", expected u32"), so problems read as they did.
+//! The readers are written by `#[derive(FromValue)]` (the `derive/` crate) from
+//! the same `#[serde(...)]` attributes serde's own derive reads, so the two agree
+//! by construction; tests/decode_places.rs holds them to it on every mutation of
+//! real records and published files (same value, or the same message at the
+//! same place). The wasm carries these readers only: serde's per-type
+//! Deserializer/Visitor code, and `serde_path_to_error` before it, compiled
+//! each record type's reading several times over (measured in BENCHMARKS.md).
+//! Errors keep serde_json's words ("invalid type: string \"x\", expected u32").
 //!
 //! Where an error is pinned (as `serde_path_to_error` did): a value's error at
 //! the value, a key's error (an unknown field of a strict struct) at the key, a
 //! struct's own error (a missing field) at the struct. The innermost place wins.
+//! A few leaf types (dates, numbers' newtypes, serde's untagged shapes) are read
+//! by serde over [`At`], which is also a serde `Deserializer`.
 
 use std::cell::RefCell;
 
@@ -27,11 +31,9 @@ pub fn read<T: FromValue>(value: &Value) -> Result<T, ReadError> {
 }
 
 /// The same, with the JSON Pointer of every member the type has no field for
-/// (with a value other than null), in the order met. Serde's derived readers
-/// skip such a member with `IgnoredAny`, which asks this deserializer for
-/// `deserialize_ignored_any` at the member's place: that is where it is noted.
-/// (No record type buffers its content — no tagged enum, no flatten — so every
-/// member of a record passes here.)
+/// (with a value other than null), in the order met: [`Members::next_field`]
+/// notes each one it steps over (and a serde-read leaf's skipped members are
+/// noted where serde asks [`At`] for `deserialize_ignored_any`).
 pub fn read_noting_unknown<T: FromValue>(value: &Value) -> Result<(T, Vec<String>), ReadError> {
     let notes = Notes::default();
     match T::from_value(At { value, place: &Place::Root, notes: &notes }) {
