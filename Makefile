@@ -17,7 +17,7 @@ build:
 setup:
 	scripts/setup.sh
 
-# The tablet wasm built four ways (opt-level, build-std, immediate-abort): a table on stdout.
+# The tablet wasm built five ways (opt-level, build-std, panics, inlining): a table on stdout.
 size:
 	scripts/measure-size.sh
 

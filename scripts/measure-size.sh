@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Measures the tablet's release wasm (pkg/xuncha_bg.wasm) built four ways, each through
+# Measures the tablet's release wasm (pkg/xuncha_bg.wasm) built five ways, each through
 # wasm-bindgen and wasm-opt -Oz as shipped, and prints a markdown table for BENCHMARKS.md:
 #   stable, opt-level s / z       the profile's choice of opt-level
 #   nightly -Zbuild-std           std rebuilt with `optimize_for_size`
-#   + -Cpanic=immediate-abort     what scripts/build-wasm.sh ships
+#   + -Cpanic=immediate-abort
+#   + the rest of SHIPPED_RUSTFLAGS   what scripts/build-wasm.sh ships
 # Each in its own target dir under target/size-*, so the rows never share a std.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +34,6 @@ echo "|---|---|---|---|"
 row "stable, opt-level s" target/size-s s ""
 row "stable, opt-level z" target/size-z z ""
 row "$WASM_TOOLCHAIN, z, -Zbuild-std (optimize_for_size)" target/size-build-std z "" "+$WASM_TOOLCHAIN" "${BUILD_STD[@]}"
-row "+ -Cpanic=immediate-abort (shipped)" target/size-shipped z "-Zunstable-options -Cpanic=immediate-abort" "+$WASM_TOOLCHAIN" "${BUILD_STD[@]}"
+row "+ -Cpanic=immediate-abort" target/size-immediate-abort z "-Zunstable-options -Cpanic=immediate-abort" "+$WASM_TOOLCHAIN" "${BUILD_STD[@]}"
+SHIPPED_RUSTFLAGS=$(sed -n 's/^SHIPPED_RUSTFLAGS="\(.*\)"$/\1/p' scripts/build-wasm.sh)
+row "+ inline threshold 0, no panic locations (shipped)" target/size-shipped z "$SHIPPED_RUSTFLAGS" "+$WASM_TOOLCHAIN" "${BUILD_STD[@]}"
