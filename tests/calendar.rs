@@ -68,3 +68,18 @@ fn outside_the_known_years_weekends_only_and_it_says_so() {
     let before = cal.is_working_day(d("2023-10-02"));
     assert!(before.value && before.outside_known_years, "a 2023 holiday is unknown here, and flagged");
 }
+
+#[test]
+fn a_calendar_names_days_as_records_do_and_refuses_anything_else() {
+    use std::collections::BTreeMap;
+    use xuncha::calendar::{WorkCalendar, YearAdjustments};
+    let year = |off: &[&str]| {
+        let adj = YearAdjustments { source: "国办发明电〔2025〕7号".into(), off: off.iter().map(|s| s.to_string()).collect(), work: vec![] };
+        WorkCalendar::from_years(&BTreeMap::from([("2026".to_string(), adj)]))
+    };
+    assert!(year(&["2026-10-01", " 2026-10-02 ", "2026-10-03/2026-10-08"]).is_ok());
+    for bad in ["2026-02-30", "2026/10/01", "10-01-2026", "2026-10", "2026-10-01x", "二〇二六年十月一日", ""] {
+        let errors = year(&[bad]).err().unwrap_or_else(|| panic!("{bad:?} was read as a day"));
+        assert!(errors[0].contains("is not a date (YYYY-MM-DD)"), "{bad:?}: {errors:?}");
+    }
+}
