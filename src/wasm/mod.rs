@@ -411,10 +411,11 @@ fn summary_of(visits: js_sys::Array, options: SummariseOptionsArg) -> Result<cra
     with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))
 }
 
-/// The tablet's dashboard in one call: the summary of the officer's visits,
-/// its report paragraphs (the core's own wording) and both charts. Made from
+/// The tablet's dashboard in one call: the figures of the officer's visits,
+/// their report paragraphs (the core's own wording) and both charts. Made from
 /// the summary while it is still typed, so the tablet never reads one back in
-/// (that reading code is the console's: `reportParagraphs` and the charts).
+/// (that reading code is the console's: `reportParagraphs` and the charts), and
+/// only the figures cross (the months and groups are the console's, `summarise`).
 #[wasm_bindgen(js_name = dashboard, unchecked_return_type = "Dashboard")]
 pub fn dashboard(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sys::Array, options: SummariseOptionsArg) -> Result<JsValue, JsValue> {
     let summary = summary_of(visits, options)?;
@@ -422,16 +423,16 @@ pub fn dashboard(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sy
         report: crate::summary::report::paragraphs(&summary),
         trend_chart: crate::summary::chart::trend_svg(&summary),
         findings_chart: crate::summary::chart::findings_svg(&summary),
-        summary: &summary,
+        figures: &summary.figures,
     }))
 }
 
-/// `Dashboard` in types.d.ts. Typed, so the summary is turned into JSON once
+/// `Dashboard` in types.d.ts. Typed, so the figures are turned into JSON once
 /// (a `json!` tree would be built, then copied again by `to_js`).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Dashboard<'a> {
-    summary: &'a crate::Summary,
+    figures: &'a crate::summary::Figures,
     report: crate::summary::report::ReportParagraphs,
     trend_chart: String,
     findings_chart: String,

@@ -634,7 +634,7 @@ export interface Summary {
 
 export interface ReportParagraphs { total: Text; price: Text; metrology: Text; equipment: Text; sampling: Text; }
 /** The tablet's dashboard in one call (`dashboard`): the summary, its paragraphs and both charts (SVG documents). */
-export interface Dashboard { summary: Summary; report: ReportParagraphs; trendChart: string; findingsChart: string; }
+export interface Dashboard { figures: Figures; report: ReportParagraphs; trendChart: string; findingsChart: string; }
 
 /** A bureau's report template: each paragraph's variants, the first whose `when` holds written. */
 export interface ReportTemplate { version: string; note?: string; total: TemplateVariant[]; price: TemplateVariant[]; metrology: TemplateVariant[]; equipment: TemplateVariant[]; sampling: TemplateVariant[]; }

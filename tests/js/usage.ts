@@ -60,7 +60,7 @@ export async function example(): Promise<void> {
   const csv: string = summaryCsv(summary);
   const svg: string = trendChartSvg(summary) + findingsChartSvg(summary);
   const board: Dashboard = dashboard([visit], { query });
-  const boardCharts: string = board.trendChart + board.findingsChart + board.report.total.zh + board.summary.figures.visits;
+  const boardCharts: string = board.trendChart + board.findingsChart + board.report.total.zh + board.figures.visits;
   void shown; void perMonth; void fromText; void counted; void total; void csv; void svg; void boardCharts;
   // @ts-expect-error: periods are text like "2026-H1"
   summarise([visit], { query: { period: 2026, asOf: "2026-07-10" } });

@@ -194,9 +194,8 @@ export async function dashboard(app) {
   const select = h("select", { id: "period" }, periods.map((p, i) => h("option", { value: p.value, selected: i === 3 }, tx(p.label))));
   const body = h("div", { id: "dashboard-body" });
   const draw = () => {
-    // One call: the summary, its paragraphs and charts (the tablet's core reads no summary back in).
-    const { summary, report, trendChart, findingsChart } = app.core.dashboard(visits, { query: { period: select.value, asOf: todayDate() }, followUps, rectifications });
-    const f = summary.figures;
+    // One call: the figures, their paragraphs and charts (the tablet's core reads no summary back in).
+    const { figures: f, report, trendChart, findingsChart } = app.core.dashboard(visits, { query: { period: select.value, asOf: todayDate() }, followUps, rectifications });
     const tile = (label, value, sub) => h("div", { class: "tile" }, h("span", { class: "tile-value" }, value), h("span", { class: "tile-label" }, tx(label)), sub ? h("span", { class: "muted" }, sub) : null);
     body.replaceChildren(
       h("div", { class: "tiles", id: "figures" },
