@@ -15,7 +15,7 @@ use super::*;
 #[wasm_bindgen(js_name = validateVisits, unchecked_return_type = "ValidationReport[]")]
 pub fn validate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<ValidateOptionsArg>) -> Result<JsValue, JsValue> {
     let (now, _) = parse_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
-    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = list_from_js(visits).map_err(|e| js_error(&e))?;
     let reports: Vec<_> = list.into_iter().map(|v| crate::check_visit(v, now).report).collect();
     Ok(to_js(&reports))
 }
@@ -38,7 +38,7 @@ pub fn problem_codes() -> JsValue {
 #[wasm_bindgen(js_name = evaluateVisits, unchecked_return_type = "(Evaluation | null)[]")]
 pub fn evaluate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<JsValue, JsValue> {
     let with = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
-    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = list_from_js(visits).map_err(|e| js_error(&e))?;
     // Unreadable entries stay in place as null, so results line up with the input.
     let visits: Vec<Option<crate::Visit>> = list.into_iter().map(|v| crate::decode::decode(v).record).collect();
     let readable: Vec<crate::Visit> = visits.iter().flatten().cloned().collect();
@@ -182,7 +182,7 @@ impl JsSummaryBuilder {
     /// Add a visit (or its amendment, which replaces it), with its samples' follow-ups.
     pub fn upsert(&mut self, #[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsValue, follow_ups: Option<FollowUpsArg>) -> Result<(), JsValue> {
         let follow_ups: Vec<serde_json::Value> = match follow_ups {
-            Some(list) => from_js(list.into()).map_err(|e| js_error(&e))?,
+            Some(list) => list_from_js(list.into()).map_err(|e| js_error(&e))?,
             None => vec![],
         };
         let follow_ups = follow_ups_of(follow_ups);
@@ -318,7 +318,7 @@ pub fn summary_csv(summary: SummaryArg) -> Result<String, JsValue> {
 
 fn evaluated(visits: JsValue, options: Option<EvaluateOptionsArg>) -> Result<(Vec<crate::Visit>, Vec<Option<crate::Evaluation>>), JsValue> {
     let with = evaluate_options(options.map(Into::into)).map_err(|e| js_error(&e))?;
-    let list: Vec<serde_json::Value> = from_js(visits).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = list_from_js(visits).map_err(|e| js_error(&e))?;
     let visits: Vec<crate::Visit> = list.into_iter().filter_map(|v| crate::decode::decode(v).record).collect();
     let evals = with_rulebook(|book| crate::evaluate::evaluate_visits(&visits, &with.follow_ups, book, with.as_of))
         .into_iter()

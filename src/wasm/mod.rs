@@ -11,7 +11,6 @@
 //! 5. The tablet's build has only what the officer's app calls; the staff
 //!    console's build adds [`console`] (feature `console`, `pkg/console/`).
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -108,14 +107,41 @@ fn js_error(e: &dyn CoreError) -> JsValue {
     err.into()
 }
 
-/// Through `serde_json::Value`, so the JS serializer is compiled once (for
-/// `Value`) instead of once per record type: a much smaller wasm.
+/// Every output crosses as JSON text: the typed value to a `serde_json::Value`
+/// (so each type's writer is compiled once, for `Value`), then to text, then the
+/// browser's `JSON.parse`. No JS serializer in the module, and one call across
+/// the boundary instead of one per member.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_value(value).expect("core types always serialise").serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("JSON values always convert to JS")
+    json_to_js(&serde_json::to_value(value).expect("core types always serialise"))
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, EdgeError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| EdgeError::NotJson(e.to_string()))
+fn json_to_js(value: &serde_json::Value) -> JsValue {
+    let text = serde_json::to_string(value).expect("a JSON value always serialises");
+    js_sys::JSON::parse(&text).expect("serde_json writes JSON")
+}
+
+/// Every input crosses as JSON text too: the browser's `JSON.stringify`, then
+/// serde_json's parser. What JSON cannot hold is refused (a BigInt, a cycle) or
+/// left out as JSON.stringify leaves it out (`undefined`, a function) — what HQ
+/// would be sent, since the app sends records the same way.
+fn from_js(value: JsValue) -> Result<serde_json::Value, EdgeError> {
+    let text = js_sys::JSON::stringify(&value).map_err(|e| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        EdgeError::NotJson(why)
+    })?;
+    match JsValue::from(text).as_string() {
+        Some(text) => serde_json::from_str(&text).map_err(|e| EdgeError::NotJson(e.to_string())),
+        // undefined, a function or a symbol: JSON has nothing to say of it
+        None => Ok(serde_json::Value::Null),
+    }
+}
+
+/// A JS array of records, each as JSON.
+fn list_from_js(value: JsValue) -> Result<Vec<serde_json::Value>, EdgeError> {
+    match from_js(value)? {
+        serde_json::Value::Array(items) => Ok(items),
+        _ => Err(EdgeError::NotJson("expected an array".into())),
+    }
 }
 
 #[derive(Deserialize, Default, crate::decode::FromValue)]
@@ -222,7 +248,7 @@ pub fn validate_rectification(#[wasm_bindgen(unchecked_param_type = "Rectificati
 /// Unreadable records are skipped (each was validated when it was saved).
 #[wasm_bindgen(js_name = rectificationsOf, unchecked_return_type = "Rectification[]")]
 pub fn rectifications_of(#[wasm_bindgen(unchecked_param_type = "RectificationRecord[]")] records: JsValue) -> Result<JsValue, JsValue> {
-    let list: Vec<serde_json::Value> = from_js(records).map_err(|e| js_error(&e))?;
+    let list: Vec<serde_json::Value> = list_from_js(records).map_err(|e| js_error(&e))?;
     let records: Vec<crate::rectification::RectificationRecord> = list.into_iter().filter_map(|r| crate::decode::decode(r).record).collect();
     Ok(to_js(&crate::rectification::rectifications_of(&records)))
 }
@@ -240,7 +266,7 @@ pub fn delivery_methods() -> JsValue {
 }
 
 fn validate_one<T>(value: JsValue, now: Timestamp, check: fn(serde_json::Value, Timestamp) -> crate::Checked<T>) -> crate::ValidationReport {
-    match from_js::<serde_json::Value>(value) {
+    match from_js(value) {
         Ok(v) => check(v, now).report,
         // Not even JSON-like (a function, a symbol…): report it like any unreadable record.
         Err(e) => {
@@ -440,7 +466,7 @@ struct Dashboard<'a> {
 
 /// A record from JS for counting, one array element at a time.
 fn visit_for_counting(value: JsValue) -> Option<crate::Visit> {
-    read_for_counting(from_js::<serde_json::Value>(value).ok()?)
+    read_for_counting(from_js(value).ok()?)
 }
 
 // ---- sync ------------------------------------------------------------------------
