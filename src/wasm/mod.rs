@@ -160,9 +160,8 @@ fn read_options<T: crate::decode::FromValue + Default>(value: Option<JsValue>) -
     }
 }
 
-/// Options and other arguments read as JSON. Through `Value`: serde-wasm-bindgen
-/// reads only the declared fields of a struct, so a misspelt option would
-/// otherwise be ignored silently.
+/// Options and other arguments read as JSON, by the records' reader: a misspelt
+/// option is refused with its place, never ignored.
 fn read_json<T: crate::decode::FromValue>(value: JsValue) -> Result<T, EdgeError> {
     let json: serde_json::Value = from_js(value).map_err(|e| EdgeError::BadOptions(e.message().en))?;
     typed(&json).map_err(EdgeError::BadOptions)
