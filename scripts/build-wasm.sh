@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 # tablet's 327 KB gzipped (BENCHMARKS.md). Everything else (tests, HQ, wasm-bindgen-test) stays on
 # stable, and the core compiles on both. Raise the date deliberately, then re-measure.
 WASM_TOOLCHAIN=nightly-2026-05-20
+BUILD_STD="-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size"
 # LLVM's inlining threshold at 0 (opt-level z's is higher) and no panic locations (nothing
 # prints them once panics abort at once): 2.5 KB gzipped more, measured (`make size`).
 SHIPPED_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Cllvm-args=-inline-threshold=0 -Zlocation-detail=none"
@@ -27,7 +28,7 @@ build() {
   local features=$1 out=$2 name=$3
   CARGO_PROFILE_RELEASE_PANIC=abort RUSTFLAGS="$SHIPPED_RUSTFLAGS" \
     cargo "+$WASM_TOOLCHAIN" build --release --lib --target wasm32-unknown-unknown --features "$features" \
-    --target-dir "$SHIPPED_TARGET_DIR" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
+    --target-dir "$SHIPPED_TARGET_DIR" $BUILD_STD
   mkdir -p "$out"
   wasm-bindgen --target web --out-dir "$out" --out-name "$name" \
     "$SHIPPED_TARGET_DIR/wasm32-unknown-unknown/release/xuncha.wasm"

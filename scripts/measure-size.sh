@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 WASM_TOOLCHAIN=$(sed -n 's/^WASM_TOOLCHAIN=//p' scripts/build-wasm.sh)
-BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
+# The flags as build-wasm.sh ships them: one place for each.
+read -r -a BUILD_STD <<<"$(sed -n 's/^BUILD_STD="\(.*\)"$/\1/p' scripts/build-wasm.sh)"
 
 # row <label> <dir> <opt-level> <rustflags> <cargo args…>
 row() {

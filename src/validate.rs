@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 use crate::visit::{validate_visit_fields, Visit};
 
 /// The verdict on one record's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationReport {
     /// No errors (warnings may remain, to be confirmed).
@@ -123,7 +123,7 @@ pub fn size_problems(value: &Value) -> Vec<Problem> {
     out
 }
 
-fn check_with<T: crate::decode::FromValue + Serialize>(value: Value, now: Timestamp, fields: impl FnOnce(&T, &mut Checks)) -> Checked<T> {
+fn check_with<T: crate::decode::FromValue>(value: Value, now: Timestamp, fields: impl FnOnce(&T, &mut Checks)) -> Checked<T> {
     let too_large = size_problems(&value);
     if !too_large.is_empty() {
         return Checked { record: None, report: ValidationReport::from_problems(too_large) };

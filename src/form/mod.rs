@@ -587,7 +587,7 @@ pub fn validate_item(section: &Section, item: &Value) -> Option<Vec<Problem>> {
 }
 
 // Through the same decoder as validation: one set of deserializers in the wasm, not two.
-fn read<T: crate::decode::FromValue + Serialize>(value: &Value) -> Result<T, ()> {
+fn read<T: crate::decode::FromValue>(value: &Value) -> Result<T, ()> {
     crate::decode::decode(value.clone()).record.ok_or(())
 }
 

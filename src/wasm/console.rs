@@ -127,7 +127,7 @@ fn summarise_values(visits: Vec<serde_json::Value>, opts: SummariseOptions) -> R
     with_rulebook(|book| crate::summarise(&visits, &follow_ups, &opts.rectifications, &opts.query, book)).map_err(|e| js_error(&e))
 }
 
-#[derive(Deserialize, crate::decode::FromValue)]
+#[derive(crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RecordsBehindOptions {
     query: crate::summary::SummaryQuery,
@@ -231,7 +231,8 @@ impl JsDigestSet {
     /// from HQ or from the cache, as text); returns the page without its digests.
     #[wasm_bindgen(js_name = addPage, unchecked_return_type = "DigestPageHead")]
     pub fn add_page(&mut self, text: &str) -> Result<JsValue, JsValue> {
-        #[derive(Deserialize, crate::decode::FromValue)]
+        // Read by serde_json straight from the text: a page is large and comes from HQ as text.
+        #[derive(Deserialize)]
         struct Page {
             rulebook: String,
             next: i64,

@@ -11,7 +11,7 @@
 //! 5. The tablet's build has only what the officer's app calls; the staff
 //!    console's build adds [`console`] (feature `console`, `pkg/console/`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -144,7 +144,7 @@ fn list_from_js(value: JsValue) -> Result<Vec<serde_json::Value>, EdgeError> {
     }
 }
 
-#[derive(Deserialize, Default, crate::decode::FromValue)]
+#[derive(Default, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct Options {
     now: Option<String>,
@@ -316,7 +316,7 @@ fn with_rulebook<T>(f: impl FnOnce(&crate::Rulebook) -> T) -> T {
     })
 }
 
-#[derive(Deserialize, Default, crate::decode::FromValue)]
+#[derive(Default, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct EvaluateOptions {
     as_of: Option<String>,
@@ -407,7 +407,7 @@ pub fn add_working_days(date: &str, n: u32) -> Result<JsValue, JsValue> {
 
 // ---- summaries ---------------------------------------------------------------
 
-#[derive(Deserialize, crate::decode::FromValue)]
+#[derive(crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SummariseOptions {
     query: crate::summary::SummaryQuery,
@@ -506,7 +506,7 @@ thread_local! {
     static ACTIVE_TEMPLATES: std::cell::RefCell<Option<crate::documents::TemplateSet>> = const { std::cell::RefCell::new(None) };
 }
 
-#[derive(Deserialize, Default, crate::decode::FromValue)]
+#[derive(Default, crate::decode::FromValue)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct DocumentOptions {
     bureau: Option<String>,
