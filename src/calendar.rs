@@ -59,8 +59,8 @@ pub struct Counted<T> {
 }
 
 fn parse_day(s: &str) -> Result<Date, String> {
-    // `Date`'s own reading (as in records): chrono's format-string parser would be 8 KB of the wasm.
-    s.trim().parse::<Date>().map_err(|_| format!("\"{s}\" is not a date (YYYY-MM-DD)"))
+    // Read as records' dates are (`time::read_date`), not by chrono's format-string parser.
+    crate::time::read_date(s.trim()).map_err(|_| format!("\"{s}\" is not a date (YYYY-MM-DD)"))
 }
 
 /// Parse "YYYY-MM-DD" or "YYYY-MM-DD/YYYY-MM-DD" into the days it covers.

@@ -158,11 +158,11 @@ fn struct_body(input: &DeriveInput, container: &SerdeAttrs, fields: &Fields) -> 
             // unwrap (≈ 3.4 KB gzipped of the tablet's module). tests/decode_places.rs removes
             // every member of real records and compares with serde.
             slots.push(quote! { let mut #slot: #ty = ::core::default::Default::default(); });
-            arms.push(quote! { #index => #slot = members.value()?, });
+            arms.push(quote! { #index => members.value_into(&mut #slot)?, });
             finish.push(quote! { #ident: #slot });
         } else {
             slots.push(quote! { let mut #slot: ::core::option::Option<#ty> = ::core::option::Option::None; });
-            arms.push(quote! { #index => #slot = ::core::option::Option::Some(members.value()?), });
+            arms.push(quote! { #index => members.value_into_some(&mut #slot)?, });
             finish.push(quote! { #ident: match #slot { ::core::option::Option::Some(v) => v, ::core::option::Option::None => crate::decode::FromValue::missing(#key)? } });
         }
         wire.push(key);

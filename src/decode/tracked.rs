@@ -468,7 +468,22 @@ macro_rules! from_value_via_serde {
 }
 
 from_value_via_serde!(bool, String, f64, f32, u8, u16, u32, u64, usize, i8, i16, i32, i64, Value);
-from_value_via_serde!(chrono::NaiveDate, chrono::NaiveDateTime, chrono::NaiveTime, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::FixedOffset>);
+from_value_via_serde!(chrono::NaiveDateTime, chrono::NaiveTime, chrono::DateTime<chrono::Utc>);
+
+/// Dates and timestamps: a string read by `time`'s readers, which agree with
+/// chrono's `FromStr` (what serde's impls call), with the words of serde's
+/// visitors for any other kind of value.
+impl FromValue for chrono::NaiveDate {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        at.text_as("a formatted date string", crate::time::read_date)
+    }
+}
+
+impl FromValue for chrono::DateTime<chrono::FixedOffset> {
+    fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
+        at.text_as("an RFC 3339 formatted date and time string", crate::time::read_timestamp)
+    }
+}
 
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
@@ -546,6 +561,14 @@ impl<'p, 'de> At<'p, 'de> {
         }
     }
 
+    /// A string read by `parse`, whose error is the message (as serde's `Error::custom`).
+    fn text_as<T>(&self, expecting: &'static str, parse: fn(&str) -> Result<T, crate::time::TimeError>) -> Result<T, Error> {
+        match self.value {
+            Value::String(s) => parse(s).map_err(de::Error::custom),
+            other => Err(wrong(other, &expecting)),
+        }
+    }
+
     fn entries_of(&self, expecting: &'static str) -> Result<&'de Map<String, Value>, Error> {
         match self.value {
             Value::Object(map) => Ok(map),
@@ -614,6 +637,22 @@ impl<'p, 'de> Members<'p, 'de> {
             }
         }
         Ok(None)
+    }
+
+    /// The value of the member `next_field` found, written into `slot`: one
+    /// shared function per field type, so a struct's reader has no move or
+    /// drop of its own per field.
+    #[inline(never)]
+    pub fn value_into<T: FromValue>(&mut self, slot: &mut T) -> Result<(), Error> {
+        *slot = self.value()?;
+        Ok(())
+    }
+
+    /// The same, into a slot that starts empty.
+    #[inline(never)]
+    pub fn value_into_some<T: FromValue>(&mut self, slot: &mut Option<T>) -> Result<(), Error> {
+        *slot = Some(self.value()?);
+        Ok(())
     }
 
     /// The value of the member `next_field` found.

@@ -372,7 +372,7 @@ fn check_kind(name: &str) -> Option<String> {
 /// "2026-01-05 上级食品检查" (or the kind's key) → a recent check.
 fn recent_check(item: &str) -> Option<super::RecentCheck> {
     let (day, kind) = item.split_once(char::is_whitespace)?;
-    let on = day.trim().parse().ok()?;
+    let on = crate::time::read_date(day.trim()).ok()?;
     let kind = kind.trim();
     let kind = [super::RecentCheckKind::UpperLevelFood, super::RecentCheckKind::PostLicenceEquipment]
         .into_iter()

@@ -35,7 +35,7 @@ pub fn parse_period(name: &str) -> Option<Period> {
     let s = name.trim();
     let period = |from: Date, to: Date, zh: String, en: String| Some(Period { name: s.to_string(), from, to, label: Text::new(zh, en) });
     if let Some((a, b)) = s.split_once('/') {
-        let (from, to): (Date, Date) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+        let (from, to): (Date, Date) = (crate::time::read_date(a.trim()).ok()?, crate::time::read_date(b.trim()).ok()?);
         if to < from {
             return None;
         }

@@ -338,7 +338,7 @@ struct EvaluateWith {
 }
 
 fn parse_date(s: &str) -> Result<crate::time::Date, EdgeError> {
-    s.parse().map_err(|_| EdgeError::BadDate(s.to_string()))
+    crate::time::read_date(s).map_err(|_| EdgeError::BadDate(s.to_string()))
 }
 
 fn evaluate_options(value: Option<JsValue>) -> Result<EvaluateWith, EdgeError> {
