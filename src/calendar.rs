@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::Date;
 
 /// One year's adjustments, from one official notice.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct YearAdjustments {
     /// The notice, e.g. "国办发明电〔2023〕7号".
@@ -50,7 +50,7 @@ impl Year {
 }
 
 /// An answer counted (partly) outside the known years.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Counted<T> {
     pub value: T,

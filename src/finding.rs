@@ -12,7 +12,7 @@ use crate::rules::{CheckKind, FindingLevel, LegalBasis, Measure};
 use crate::time::Date;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     /// The rule's stable code, e.g. "MET.SCALE_MPE".
@@ -38,7 +38,7 @@ pub struct Finding {
     pub facts: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum DeadlineStatus {
     /// Not done, not yet due.
@@ -67,7 +67,7 @@ impl DeadlineStatus {
 
 /// A legal time limit and where it stands on the evaluation date.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Deadline {
     /// The rule setting the limit (for rectifications: the finding's rule).
@@ -88,7 +88,7 @@ pub struct Deadline {
     pub calendar_assumed: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum DeadlineKind {
     /// 整改期限 of a finding.
@@ -119,7 +119,7 @@ impl DeadlineKind {
 
 /// The compliance verdict on one visit.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
     pub visit_id: Option<String>,

@@ -21,6 +21,7 @@ pub mod dataset;
 pub mod decode;
 pub mod documents;
 pub mod draw;
+pub mod encode;
 pub mod equipment;
 pub mod error;
 pub mod evaluate;

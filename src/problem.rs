@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `error` blocks finalising; `warning` must be confirmed by the officer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -14,7 +14,7 @@ pub enum Severity {
 }
 
 /// A text shown to people, in Chinese first and English second.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 pub struct Text {
     pub zh: String,
     pub en: String,
@@ -30,7 +30,7 @@ macro_rules! problem_codes {
     ($( $(#[$doc:meta])* $name:ident = $wire:literal, $sev:ident, $zh:literal, $en:literal; )*) => {
         /// Stable problem codes. The wire form (e.g. `"REQUIRED"`) never changes
         /// meaning once released; `docs/problem-codes.md` is generated from this list.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
         pub enum ProblemCode {
             $( $(#[$doc])* #[serde(rename = $wire)] $name, )*
         }
@@ -128,7 +128,7 @@ impl std::fmt::Display for ProblemCode {
 }
 
 /// One data problem in one record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 pub struct Problem {
     pub code: ProblemCode,
     pub severity: Severity,

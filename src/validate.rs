@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 use crate::visit::{validate_visit_fields, Visit};
 
 /// The verdict on one record's data.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationReport {
     /// No errors (warnings may remain, to be confirmed).

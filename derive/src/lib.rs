@@ -224,3 +224,219 @@ fn enum_body(input: &DeriveInput, container: &SerdeAttrs, data: &syn::DataEnum) 
         ::core::result::Result::Ok(match at.unit_variant(VARIANTS)? { #(#arms)* })
     })
 }
+
+// ---- writing -------------------------------------------------------------------
+
+/// `#[derive(ToJson)]`: a compact writer of JSON text for one output type, made
+/// from the same `#[serde(...)]` attributes its `Serialize` derive reads, so the
+/// two write the same text (tests/encode_same.rs holds them to it: every output
+/// of real records, byte for byte against `serde_json`'s text of its `Value`).
+///
+/// Members are written in the order of their names, as `serde_json::Value`'s
+/// sorted map writes them (the text the edge gave before this writer).
+///
+/// Why not serde's derive in the wasm: each `Serialize` impl drives a generic
+/// serializer through its state machine (`SerializeStruct`, errors at every
+/// step) and builds a `Value` tree first; here a struct's writer is one key
+/// and one call per field, and the text is written once.
+///
+/// Supported: structs with named fields — `rename_all = "camelCase"`, `rename`,
+/// `skip`, `skip_serializing`, `skip_serializing_if` (so `#[skip_serializing_none]`);
+/// enums of unit variants — `rename_all` (`camelCase`, `lowercase`), `rename`;
+/// internally tagged enums (`tag = "…"`) of unit and struct variants. Anything
+/// else is a compile error naming the attribute.
+#[proc_macro_derive(ToJson, attributes(serde))]
+pub fn derive_to_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match expand_write(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(error) => error.to_compile_error().into(),
+    }
+}
+
+#[derive(Default)]
+struct WriteAttrs {
+    rename_all: Option<String>,
+    rename: Option<String>,
+    skip: bool,
+    skip_if: Option<syn::ExprPath>,
+    tag: Option<String>,
+}
+
+/// The `#[serde(...)]` attributes that change writing; read-only ones are passed over.
+fn write_attrs(attrs: &[syn::Attribute]) -> syn::Result<WriteAttrs> {
+    let mut out = WriteAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let name = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            match name.as_str() {
+                "rename_all" => out.rename_all = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "rename" => out.rename = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "tag" => out.tag = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "skip" | "skip_serializing" => out.skip = true,
+                "skip_serializing_if" => out.skip_if = Some(meta.value()?.parse::<LitStr>()?.parse()?),
+                // Read-only: no effect on writing.
+                "default" | "deny_unknown_fields" | "skip_deserializing" => {
+                    if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<LitStr>()?;
+                    }
+                }
+                other => return Err(meta.error(format!("ToJson does not write `#[serde({other})]`: write `impl ToJson` by hand"))),
+            }
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// `"name":` as JSON text: names are identifiers, never in need of escapes.
+fn key_text(name: &str, span: Span) -> syn::Result<String> {
+    if name.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        return Err(Error::new(span, format!("ToJson: the member name {name:?} would need escaping")));
+    }
+    Ok(format!("\"{name}\":"))
+}
+
+fn expand_write(input: &DeriveInput) -> syn::Result<Tokens> {
+    let container = write_attrs(&input.attrs)?;
+    let name = &input.ident;
+    let mut generics = input.generics.clone();
+    for param in generics.type_params_mut() {
+        param.bounds.push(syn::parse_quote!(crate::encode::ToJson));
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    // A map keyed by a unit-variant enum writes each key as the variant's name.
+    let mut key_impl = Tokens::new();
+    if let Data::Enum(data) = &input.data {
+        if container.tag.is_none() && data.variants.iter().all(|v| matches!(v.fields, Fields::Unit)) {
+            key_impl = quote! {
+                impl #impl_generics crate::encode::JsonKey for #name #ty_generics #where_clause {
+                    fn key_text(&self) -> ::std::string::String {
+                        let mut text = ::std::string::String::new();
+                        crate::encode::ToJson::write_json(self, &mut text);
+                        text[1..text.len() - 1].to_string()
+                    }
+                }
+            };
+        }
+    }
+    let body = match &input.data {
+        Data::Struct(data) => {
+            if container.tag.is_some() {
+                return Err(Error::new_spanned(name, "ToJson: `tag` on a struct"));
+            }
+            let Fields::Named(fields) = &data.fields else {
+                return Err(Error::new_spanned(name, "ToJson: only structs with named fields"));
+            };
+            let members = named_members(fields, container.rename_all.as_deref(), |ident| quote! { &self.#ident })?;
+            object(members)
+        }
+        Data::Enum(data) => write_enum(input, &container, data)?,
+        Data::Union(_) => return Err(Error::new_spanned(name, "ToJson: unions are not records")),
+    };
+    Ok(quote! {
+        impl #impl_generics crate::encode::ToJson for #name #ty_generics #where_clause {
+            fn write_json(&self, out: &mut ::std::string::String) {
+                #body
+            }
+        }
+        #key_impl
+    })
+}
+
+/// One member to write: its name, and the statement writing it into the object `w`.
+type Member = (String, Tokens);
+
+fn named_members(fields: &syn::FieldsNamed, rename_all: Option<&str>, access: impl Fn(&syn::Ident) -> Tokens) -> syn::Result<Vec<Member>> {
+    let mut members = Vec::new();
+    for field in &fields.named {
+        let ident = field.ident.as_ref().expect("named");
+        let attrs = write_attrs(&field.attrs)?;
+        if attrs.skip {
+            continue;
+        }
+        let wire = match attrs.rename {
+            Some(key) => key,
+            None => rename_field(rename_all, &unraw(ident), ident.span())?,
+        };
+        let key = key_text(&wire, ident.span())?;
+        let value = access(ident);
+        let write = quote! {
+            w.key(#key);
+            crate::encode::ToJson::write_json(#value, w.out());
+        };
+        members.push((
+            wire,
+            match attrs.skip_if {
+                Some(path) => quote! { if !#path(#value) { #write } },
+                None => write,
+            },
+        ));
+    }
+    Ok(members)
+}
+
+/// An object of `members`, in the order of their names.
+fn object(mut members: Vec<Member>) -> Tokens {
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    let writes = members.into_iter().map(|(_, write)| write);
+    quote! {
+        let mut w = crate::encode::Object::begin(out);
+        #(#writes)*
+        w.end();
+    }
+}
+
+fn write_enum(input: &DeriveInput, container: &WriteAttrs, data: &syn::DataEnum) -> syn::Result<Tokens> {
+    let name = &input.ident;
+    let mut arms = Vec::new();
+    for variant in &data.variants {
+        let attrs = write_attrs(&variant.attrs)?;
+        if attrs.skip {
+            return Err(Error::new_spanned(&variant.ident, "ToJson: skipped variants are not supported"));
+        }
+        let wire = match attrs.rename {
+            Some(key) => key,
+            None => rename_variant(container.rename_all.as_deref(), &unraw(&variant.ident), variant.ident.span())?,
+        };
+        let v = &variant.ident;
+        match (&container.tag, &variant.fields) {
+            (None, Fields::Unit) => {
+                key_text(&wire, v.span())?;
+                let text = format!("\"{wire}\"");
+                arms.push(quote! { #name::#v => out.push_str(#text), });
+            }
+            (None, _) => return Err(Error::new_spanned(v, "ToJson: a variant with data needs `tag = \"…\"`; write `impl ToJson` by hand")),
+            (Some(tag), fields) => {
+                let tag_member = {
+                    let key = key_text(tag, v.span())?;
+                    key_text(&wire, v.span())?;
+                    let value = format!("\"{wire}\"");
+                    (tag.clone(), quote! { w.key(#key); w.out().push_str(#value); })
+                };
+                match fields {
+                    Fields::Unit => {
+                        let body = object(vec![tag_member]);
+                        arms.push(quote! { #name::#v => { #body } });
+                    }
+                    Fields::Named(named) => {
+                        let variant_attrs = write_attrs(&variant.attrs)?;
+                        let mut members = named_members(named, variant_attrs.rename_all.as_deref(), |ident| quote! { #ident })?;
+                        members.push(tag_member);
+                        let bindings = named.named.iter().map(|f| f.ident.as_ref().expect("named"));
+                        let body = object(members);
+                        arms.push(quote! { #name::#v { #(#bindings),* } => { #body } });
+                    }
+                    Fields::Unnamed(_) => return Err(Error::new_spanned(v, "ToJson: tuple variants in a tagged enum are not supported")),
+                }
+            }
+        }
+    }
+    if arms.is_empty() {
+        return Err(Error::new_spanned(name, "ToJson: an enum with no variants"));
+    }
+    Ok(quote! {
+        #[allow(unused_variables)]
+        match self { #(#arms)* }
+    })
+}

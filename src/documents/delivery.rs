@@ -15,7 +15,7 @@ use crate::time::Timestamp;
 use crate::visit::Attachment;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeliveryRecord {
     pub schema_version: Option<u32>,
@@ -29,7 +29,7 @@ pub struct DeliveryRecord {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Delivery {
     /// The document's key within the visit (as `visitDocuments` names it).
@@ -48,7 +48,7 @@ pub struct Delivery {
     pub address: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum DeliveryMethod {
     /// 直接送达: handed over, the recipient signs.
@@ -61,7 +61,7 @@ pub enum DeliveryMethod {
 
 /// Each method with its name and what it needs: what the tablet offers (the
 /// core's words, so no label is written twice).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct MethodInfo {
     pub value: DeliveryMethod,

@@ -36,6 +36,19 @@ macro_rules! elements {
             }
         }
 
+        /// Written as its name, as serde writes it (`into = "String"`).
+        impl crate::encode::ToJson for Element {
+            fn write_json(&self, out: &mut String) {
+                crate::encode::write_str(self.as_str(), out)
+            }
+        }
+
+        impl crate::encode::JsonKey for Element {
+            fn key_text(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
+
         impl TryFrom<String> for Element {
             type Error = String;
             fn try_from(s: String) -> Result<Element, String> {
@@ -105,7 +118,7 @@ impl Element {
 
 /// What an element holds on the document.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::encode::ToJson)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Value {
     Text {
@@ -129,7 +142,7 @@ pub enum Value {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Signer {
     pub role: Text,

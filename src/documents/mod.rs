@@ -24,7 +24,7 @@ use crate::Evaluation;
 use elements::{fill, Element, Source, Value};
 pub use template::{TemplateSet, TemplatesError};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum DocumentKind {
     /// 现场笔录 / 现场检查笔录: every visit.
@@ -84,7 +84,7 @@ impl DocumentKind {
 
 /// One document, ready to render: its parts in the template's order.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
     pub kind: DocumentKind,
@@ -102,7 +102,7 @@ pub struct Document {
     pub parts: Vec<Part>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Part {
     pub element: Element,
@@ -111,7 +111,7 @@ pub struct Part {
 }
 
 /// A document the visit needs but which could not be made, and why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RefusedDocument {
     pub kind: DocumentKind,
@@ -121,7 +121,7 @@ pub struct RefusedDocument {
 }
 
 /// The documents of one visit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentSet {
     pub documents: Vec<Document>,
@@ -136,7 +136,7 @@ pub struct DocumentSet {
 }
 
 /// Who issues the documents, and which province's templates apply.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Issuer {
     /// The issuing bureau's full name (e.g. 福州市鼓楼区市场监督管理局).

@@ -23,7 +23,7 @@ const BUILTIN_TEMPLATES: &str = include_str!(concat!(env!("OUT_DIR"), "/template
 pub const TEMPLATES_FORMAT: u32 = 1;
 
 /// Everything HQ publishes about documents: the legal minimum and the templates.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateSet {
     pub format: u32,
@@ -35,7 +35,7 @@ pub struct TemplateSet {
 }
 
 /// One element the law requires of a kind of document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Requirement {
     pub element: Element,
@@ -45,7 +45,7 @@ pub struct Requirement {
 }
 
 /// The documents of one region, in force from a day on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Template {
     /// "national", or a province's name (e.g. "福建省").
@@ -56,7 +56,7 @@ pub struct Template {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DocumentTemplate {
     pub title: Text,
@@ -66,7 +66,7 @@ pub struct DocumentTemplate {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateElement {
     pub element: Element,

@@ -15,7 +15,7 @@ use crate::visit::{RecordStatus, Visit};
 
 /// One operator's inspections in a year.
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspected {
     pub count: u32,

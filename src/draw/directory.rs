@@ -13,7 +13,7 @@ use crate::problem::Text;
 use crate::rules::CheckKind;
 
 /// Which list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum ListKind {
     Targets,
@@ -46,7 +46,7 @@ impl ListKind {
 }
 
 /// How a column's cells are read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Cell {
     Text,
@@ -62,7 +62,7 @@ pub enum Cell {
 }
 
 /// One column of a list's spreadsheet: the field it fills, its headings, how it is read.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Column {
     pub field: &'static str,
@@ -118,7 +118,7 @@ pub fn columns(kind: ListKind) -> &'static [Column] {
 
 /// Why a list cannot be stored: each reason names its row (the spreadsheet's
 /// line, counting the heading as 1) or entry, in both languages.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ListError {
     pub reasons: Vec<Text>,

@@ -40,7 +40,7 @@ pub const ALGORITHM: &str = "xuncha-draw-v1";
 /// How many inspectors go to each target (at least two, by local practice and 处罚程序规定 Art. 21).
 pub const INSPECTORS_PER_TARGET: usize = 2;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DrawInputs {
     /// The plan and batch this draw is for (e.g. "2026 年第一批").
@@ -53,7 +53,7 @@ pub struct DrawInputs {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Matter {
     /// Stable code of the 抽查事项 (e.g. "SCJG-JL-001").
@@ -80,7 +80,7 @@ pub struct Matter {
     pub publication_working_days: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Sector {
     Food,
@@ -89,7 +89,7 @@ pub enum Sector {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Target {
     /// 统一社会信用代码: the target's key.
@@ -108,14 +108,14 @@ pub struct Target {
     pub recent_checks: Vec<RecentCheck>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecentCheck {
     pub on: Date,
     pub kind: RecentCheckKind,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum RecentCheckKind {
     /// A food check by an upper level (食品监督检查办法 Art. 42: not repeated within 3 months).
@@ -134,7 +134,7 @@ impl RecentCheckKind {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Inspector {
     pub certificate_no: String,
@@ -152,7 +152,7 @@ pub struct Inspector {
 }
 
 /// Why an otherwise eligible target was left out of a matter's draw.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", tag = "rule")]
 pub enum Exclusion {
     /// 食品监督检查办法 Art. 42: an upper level checked it within 3 months.
@@ -163,7 +163,7 @@ pub enum Exclusion {
     EquipmentPostLicence { on: Date },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DrawResult {
     pub algorithm: String,
@@ -177,7 +177,7 @@ pub struct DrawResult {
     pub matters: Vec<MatterDraw>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct MatterDraw {
     pub matter: String,
@@ -188,7 +188,7 @@ pub struct MatterDraw {
     pub excluded: Vec<Excluded>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Pick {
     pub credit_code: String,
@@ -200,7 +200,7 @@ pub struct Pick {
     pub inspectors: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Excluded {
     pub credit_code: String,

@@ -25,7 +25,7 @@ use crate::visit::{RecordStatus, Visit};
 pub const DEFAULT_PUBLICATION_WORKING_DAYS: u32 = 20;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Task {
     /// `{plan id}:{matter code}:{credit code}`: stable across pulls.
@@ -53,7 +53,7 @@ pub struct Task {
     pub over_cap: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TaskInspector {
     pub certificate_no: String,
@@ -96,7 +96,7 @@ pub fn tasks_of(plan_id: &str, inputs: &DrawInputs, result: &DrawResult, due: Da
 }
 
 /// Where a task stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum TaskState {
     /// The draw found fewer than two inspectors who could go.
@@ -126,7 +126,7 @@ impl TaskState {
 }
 
 /// The result published for a target (检查结果).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum TaskOutcome {
     /// 未发现问题
@@ -157,7 +157,7 @@ impl TaskOutcome {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskProgress {
     pub task_id: String,
@@ -173,7 +173,7 @@ pub struct TaskProgress {
     pub publication: Option<Deadline>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanProgress {
     pub total: usize,
@@ -345,7 +345,7 @@ pub fn visit_for(task: &Task) -> Visit {
 }
 
 /// The names of task states and results, for the screens.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskTerms {
     pub states: Vec<Term<TaskState>>,
@@ -353,7 +353,7 @@ pub struct TaskTerms {
     pub publication_columns: [&'static str; 9],
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, crate::encode::ToJson)]
 pub struct Term<T> {
     pub value: T,
     pub label: Text,

@@ -36,7 +36,7 @@ use crate::visit::{SiteKind, UnreachableReason, Visit};
 use Input::{Bool, Code, Date, Integer, Multi, Number, NumberList, Rows, Tel, TextList};
 
 /// How a value is entered (`FieldInput` in types.d.ts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename = "FieldInput", rename_all = "camelCase")]
 pub enum Input {
     Text,
@@ -65,7 +65,7 @@ pub enum Input {
 
 /// One option of a choice: the value stored in the record and its label.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Choice {
     pub value: String,
@@ -75,7 +75,7 @@ pub struct Choice {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Field {
     /// Dotted path from the item (or row) to the value: "verification.validUntil".
@@ -102,7 +102,7 @@ pub struct Field {
 /// One part of the visit: the operator, the site, the officers, the refusal
 /// to sign, the visit's own notes, or one of the four kinds of check.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Section {
     /// The visit's member holding it ("" for the visit itself).
@@ -117,7 +117,7 @@ pub struct Section {
 }
 
 /// A member of the record that no form field sets, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 pub struct Internal {
     /// In the notation of [`Catalogue::paths`]: "priceChecks[].id".
     pub path: &'static str,
@@ -125,7 +125,7 @@ pub struct Internal {
 }
 
 /// The words the app shows for the core's other concepts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Vocabulary {
     pub check_kinds: Vec<Choice>,
@@ -137,7 +137,7 @@ pub struct Vocabulary {
     pub verdicts: Vec<Choice>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Catalogue {
     pub schema_version: u32,

@@ -25,7 +25,7 @@ use crate::time::Date;
 use crate::visit::Attachment;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RectificationRecord {
     pub schema_version: Option<u32>,
@@ -44,7 +44,7 @@ pub struct RectificationRecord {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RectificationItem {
     /// The finding's rule code, as the visit's evaluation names it.
@@ -56,7 +56,7 @@ pub struct RectificationItem {
     pub photo_sha256: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum RectificationMethod {
     /// 现场复查: an officer went back and looked.
@@ -65,7 +65,7 @@ pub enum RectificationMethod {
     Documentary,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum RectificationOutcome {
     /// 已整改
@@ -75,7 +75,7 @@ pub enum RectificationOutcome {
 }
 
 /// A choice with its name in the core's words (so no label is written twice in JS).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Choice<T> {
     pub value: T,
@@ -83,7 +83,7 @@ pub struct Choice<T> {
 }
 
 /// The names of the ways a rectification is checked and of its outcomes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RectificationTerms {
     pub methods: Vec<Choice<RectificationMethod>>,

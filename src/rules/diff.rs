@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{Rule, RuleVersion, Rulebook};
 use crate::problem::Text;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RulebookDiff {
     pub from_version: String,
@@ -26,14 +26,14 @@ pub struct RulebookDiff {
     pub unchanged: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleRef {
     pub code: String,
     pub title: Text,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleChange {
     pub code: String,

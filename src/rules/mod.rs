@@ -31,7 +31,7 @@ pub const RULEBOOK_FORMAT: u32 = 1;
 
 const DEFAULT_RULEBOOK: &str = include_str!(concat!(env!("OUT_DIR"), "/rulebook.json"));
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum CheckKind {
     Price,
@@ -54,7 +54,7 @@ impl CheckKind {
 }
 
 /// A violation makes the visit non-compliant; a notice is for follow-up only.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum FindingLevel {
     Violation,
@@ -73,7 +73,7 @@ impl FindingLevel {
 }
 
 /// What the officer orders or does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Measure {
     /// 责令改正
@@ -115,7 +115,7 @@ impl Measure {
 /// Where a rule comes from. Confidence: H read in the primary text; M from
 /// secondary sources; L recalled, to be verified.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LegalBasis {
     pub law: Text,
@@ -124,7 +124,7 @@ pub struct LegalBasis {
     pub confidence: Confidence,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 pub enum Confidence {
     H,
     M,
@@ -133,7 +133,7 @@ pub enum Confidence {
 
 /// One version of a rule's parameters, in force `from`..=`until`.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RuleVersion {
     pub from: Date,
@@ -161,7 +161,7 @@ impl RuleVersion {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Rule {
     pub code: String,
@@ -187,7 +187,7 @@ impl Rule {
 
 /// A city's added required tag elements for named goods (Order 56 Art. 7 ¶4).
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CityPriceElements {
     /// The city as written on the site (e.g. "福州市").
@@ -203,7 +203,7 @@ pub struct CityPriceElements {
 
 /// The rulebook file HQ publishes, as read (public for tests/decode_places.rs only).
 #[doc(hidden)]
-#[derive(Clone, Debug, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RulebookFile {
     format: u32,

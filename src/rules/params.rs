@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Params {
     /// Days in a look-back window (comparison prices).
@@ -69,7 +69,8 @@ const REQUIRED: &[(&str, &[&str])] = &[
 
 /// Parameters a version lacks; rules with alternatives are checked by hand.
 pub fn missing_for(code: &str, p: &Params) -> Vec<String> {
-    let present = serde_json::to_value(p).unwrap_or_default();
+    // What the parameters write as JSON (absent ones are skipped), by the core's writer.
+    let present: serde_json::Value = serde_json::from_str(&crate::encode::to_json_text(p)).unwrap_or_default();
     let has = |k: &str| present.get(k).is_some();
     let mut missing: Vec<String> = REQUIRED.iter().filter(|(c, _)| *c == code).flat_map(|(_, keys)| keys.iter()).filter(|k| !has(k)).map(|k| k.to_string()).collect();
     let one_of = |keys: &[&str]| keys.iter().any(|k| has(k));

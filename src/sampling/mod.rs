@@ -15,7 +15,7 @@ use crate::time::Date;
 pub use validate::{validate_follow_up_fields, validate_sample};
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Sample {
     pub id: Option<String>,
@@ -58,7 +58,7 @@ pub struct Sample {
     pub notes: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum SampleCategory {
     /// 食品 (食品安全法)
@@ -81,7 +81,7 @@ impl SampleCategory {
 /// The product categories bureaus report sampling by: the food groups of the
 /// 食品安全监督抽检 plans, and the product groups of 产品质量监督抽查 reports
 /// ("服装鞋帽202个批次，69个批次不合格"). Each belongs to one [`SampleCategory`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum ProductCategory {
     Grain,
@@ -175,7 +175,7 @@ impl ProductCategory {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum SealView {
     /// 无异议
@@ -198,7 +198,7 @@ impl SealView {
 /// The life of one sample after the visit, kept by HQ (and pulled to the
 /// tablet): lab delivery, result, notification, 复检, disposal.
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SampleFollowUp {
     pub schema_version: Option<u32>,
@@ -216,7 +216,7 @@ pub struct SampleFollowUp {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LabResult {
     pub report_no: Option<String>,
@@ -226,7 +226,7 @@ pub struct LabResult {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LabItem {
     /// 检验项目, e.g. "毒死蜱".
@@ -245,7 +245,7 @@ pub struct LabItem {
     pub verdict: Option<Verdict>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum LimitKind {
     #[default]
@@ -264,7 +264,7 @@ impl LimitKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     Pass,
@@ -283,14 +283,14 @@ impl Verdict {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Disposal {
     pub actions: Vec<DisposalAction>,
     pub completed_on: Option<Date>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum DisposalAction {
     /// 下架

@@ -17,7 +17,7 @@ use crate::visit::Visit;
 macro_rules! counts {
     ($($(#[$doc:meta])* $f:ident),* $(,)?) => {
         /// Every count a summary reports, for one visit or for many.
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
         #[serde(rename_all = "camelCase")]
         pub struct Counts { $($(#[$doc])* pub $f: u32,)* }
 
@@ -76,7 +76,7 @@ counts! {
 }
 
 /// A rectification done (复查): the finding it closes and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Rectification {
     pub visit_id: String,

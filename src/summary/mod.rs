@@ -35,7 +35,7 @@ pub use period::{parse_period, Period};
 
 /// Who and what a summary covers (all given conditions must hold).
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Scope {
     /// A market / mall (`site.marketId`).
@@ -48,7 +48,7 @@ pub struct Scope {
     pub kind: Option<CheckKind>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum GroupBy {
     Market,
@@ -59,7 +59,7 @@ pub enum GroupBy {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SummaryQuery {
     /// "2026-03", "2026-Q1", "2026-H1", "2026" or "2026-01-01/2026-06-30".
@@ -75,7 +75,7 @@ pub struct SummaryQuery {
 
 /// A rate with its numerator and denominator; over zero it is "—", never NaN.
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Rate {
     pub numerator: u32,
@@ -96,7 +96,7 @@ impl Rate {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct CodeCount {
     pub code: String,
@@ -104,7 +104,7 @@ pub struct CodeCount {
     pub count: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Figures {
     /// 检查经营主体家次
@@ -133,7 +133,7 @@ pub struct Figures {
     pub counts: Counts,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceFigures {
     pub checks: u32,
@@ -142,7 +142,7 @@ pub struct PriceFigures {
     pub by_type: Vec<CodeCount>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct MetrologyFigures {
     /// 检查计量器具台
@@ -155,7 +155,7 @@ pub struct MetrologyFigures {
     pub by_type: Vec<CodeCount>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EquipmentFigures {
     /// 检查特种设备台（套）
@@ -171,7 +171,7 @@ pub struct EquipmentFigures {
 }
 
 /// One kind of special equipment: units checked, hazards found.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct KindFigures {
     pub kind: crate::equipment::EquipmentKind,
@@ -182,7 +182,7 @@ pub struct KindFigures {
 
 /// One product category's batches ("服装鞋帽202个批次，69个批次不合格，80个批次未出结果").
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryFigures {
     /// None: samples recorded without a product category.
@@ -193,7 +193,7 @@ pub struct CategoryFigures {
     pub pending_results: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SamplingFigures {
     /// 抽检批次
@@ -213,7 +213,7 @@ pub struct SamplingFigures {
     pub by_category: Vec<CategoryFigures>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RectificationFigures {
     /// 责令整改
@@ -226,7 +226,7 @@ pub struct RectificationFigures {
     pub on_time_rate: Rate,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthPoint {
     pub month: String,
@@ -239,7 +239,7 @@ pub struct MonthPoint {
     pub samples_failed: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupSummary {
     pub key: String,
@@ -248,7 +248,7 @@ pub struct GroupSummary {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub period: Period,
@@ -702,7 +702,7 @@ pub fn summarise_digests(digests: &[Digest], query: &SummaryQuery, book: &Rulebo
 }
 
 /// One record behind a figure: the visit and what it adds to the count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordShare {
     pub visit_id: String,

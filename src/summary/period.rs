@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::problem::Text;
 use crate::time::Date;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Period {
     /// As given, e.g. "2026-H1".

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Summary;
 use crate::problem::Text;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportParagraphs {
     pub total: Text,

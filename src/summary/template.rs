@@ -21,7 +21,7 @@ use super::{CodeCount, Summary};
 use crate::problem::Text;
 
 /// A bureau's report template.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReportTemplate {
     pub version: String,
@@ -35,7 +35,7 @@ pub struct ReportTemplate {
     pub sampling: Vec<Variant>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Variant {
     /// `"figure = 0"` or `"figure > 0"`; absent: always.

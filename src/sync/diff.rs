@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// One leaf that differs: its pointer, and its value in each version (absent: `None`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Difference {
     pub path: String,

@@ -27,7 +27,8 @@ fn normalise(v: &Value) -> Value {
 pub fn canonical_json(v: &Value) -> String {
     // serde_json's map is ordered by key (no `preserve_order` feature), so
     // writing the normalised value is canonical.
-    serde_json::to_string(&normalise(v)).expect("a JSON value always serialises")
+    // The core's writer: serde_json's text exactly (tests/encode_same.rs), with no serializer in the wasm.
+    crate::encode::to_json_text(&normalise(v))
 }
 
 /// SHA-256 of the canonical JSON, as 64 lowercase hex digits.

@@ -33,7 +33,7 @@ pub fn sha256_of_bytes(bytes: &[u8]) -> String {
 /// The protocol version this core speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum RecordKind {
     Visit,
@@ -44,7 +44,7 @@ pub enum RecordKind {
     Rectification,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Change {
     pub kind: RecordKind,
@@ -66,7 +66,7 @@ pub struct Change {
 
 /// A device's signature of a record's content hash, by a key HQ registered
 /// for that device (`keyId`: SHA-256 of the public key's SPKI bytes).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordSignature {
     pub key_id: String,
@@ -83,7 +83,7 @@ pub fn signed_message(record_id: &str, sha256: &str) -> String {
     format!("xuncha-record-v1\n{record_id}\n{sha256}")
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PushRequest {
     pub protocol_version: u32,
@@ -91,7 +91,7 @@ pub struct PushRequest {
     pub changes: Vec<Change>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum ChangeStatus {
     /// Stored as the record's current revision.
@@ -105,7 +105,7 @@ pub enum ChangeStatus {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeResult {
     pub id: String,
@@ -126,7 +126,7 @@ pub struct ChangeResult {
     pub missing_attachments: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PushResponse {
     pub protocol_version: u32,
@@ -134,7 +134,7 @@ pub struct PushResponse {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PullRequest {
     pub protocol_version: u32,
@@ -149,7 +149,7 @@ pub struct PullRequest {
     pub tasks_version: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PulledChange {
     pub kind: RecordKind,
@@ -160,7 +160,7 @@ pub struct PulledChange {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PullResponse {
     pub protocol_version: u32,

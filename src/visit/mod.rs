@@ -24,7 +24,7 @@ pub use validate::validate_visit_fields;
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Visit {
     pub schema_version: Option<u32>,
@@ -65,7 +65,7 @@ pub struct Visit {
 
 /// Why the officers could not inspect the operator they went to.
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Unreachable {
     pub reason: Option<UnreachableReason>,
@@ -73,7 +73,7 @@ pub struct Unreachable {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum UnreachableReason {
     /// 通过登记的住所（经营场所）无法联系: not found at the registered address.
@@ -97,7 +97,7 @@ impl UnreachableReason {
 /// One document's number: the bureau's prefix, the year and a serial from a
 /// block HQ leased; printed as `{prefix}〔{year}〕第 {serial:04} 号`.
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DocumentNumber {
     /// The document's key within the visit (as `visitDocuments` names it).
@@ -114,7 +114,7 @@ impl DocumentNumber {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum RecordStatus {
     #[default]
@@ -127,7 +127,7 @@ pub enum RecordStatus {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Amendment {
     /// The id of the record this one corrects.
@@ -136,7 +136,7 @@ pub struct Amendment {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Operator {
     pub name: Option<String>,
@@ -150,7 +150,7 @@ pub struct Operator {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Site {
     pub name: Option<String>,
@@ -162,7 +162,7 @@ pub struct Site {
     pub market_id: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum SiteKind {
     FarmersMarket,
@@ -208,7 +208,7 @@ impl SiteKind {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Officer {
     pub name: Option<String>,
@@ -223,7 +223,7 @@ pub struct Officer {
 /// its rights to state its case and to ask for an officer's recusal
 /// (处罚程序规定 Art. 21 ¶2). The 现场笔录 records both, and the party's answer.
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Notice {
     /// 已出示执法证件.
@@ -235,7 +235,7 @@ pub struct Notice {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct GeoPoint {
     pub lat: Option<f64>,
@@ -244,7 +244,7 @@ pub struct GeoPoint {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Attachment {
     /// SHA-256 of the bytes, 64 lowercase hex digits.
@@ -256,7 +256,7 @@ pub struct Attachment {
 }
 
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Signature {
     pub signer_name: Option<String>,
@@ -270,7 +270,7 @@ pub struct Signature {
 /// note *and* 录音、录像, 「必要时」 a witness; a refusal with neither a
 /// recording nor a witness is not finalised.
 #[skip_serializing_none]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SignatureRefusal {
     pub note: Option<String>,
@@ -280,7 +280,7 @@ pub struct SignatureRefusal {
     pub witness_contact: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, crate::decode::FromValue, crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmedWarning {
     pub code: ProblemCode,

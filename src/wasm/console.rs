@@ -20,7 +20,7 @@ pub fn validate_visits(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits:
     Ok(to_js(&reports))
 }
 
-#[derive(Serialize)]
+#[derive(crate::encode::ToJson)]
 struct CodeInfo {
     code: ProblemCode,
     severity: crate::Severity,

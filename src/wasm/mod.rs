@@ -11,7 +11,7 @@
 //! 5. The tablet's build has only what the officer's app calls; the staff
 //!    console's build adds [`console`] (feature `console`, `pkg/console/`).
 
-use serde::Serialize;
+use crate::encode::ToJson;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -107,17 +107,12 @@ fn js_error(e: &dyn CoreError) -> JsValue {
     err.into()
 }
 
-/// Every output crosses as JSON text: the typed value to a `serde_json::Value`
-/// (so each type's writer is compiled once, for `Value`), then to text, then the
-/// browser's `JSON.parse`. No JS serializer in the module, and one call across
-/// the boundary instead of one per member.
-fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    json_to_js(&serde_json::to_value(value).expect("core types always serialise"))
-}
-
-fn json_to_js(value: &serde_json::Value) -> JsValue {
-    let text = serde_json::to_string(value).expect("a JSON value always serialises");
-    js_sys::JSON::parse(&text).expect("serde_json writes JSON")
+/// Every output crosses as JSON text: written by the core's own writer
+/// (`encode::ToJson`, the same text serde_json gave), then the browser's
+/// `JSON.parse`. No serializer in the module, and one call across the
+/// boundary instead of one per member.
+fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
+    js_sys::JSON::parse(&crate::encode::to_json_text(value)).expect("the writer writes JSON (tests/encode_same.rs)")
 }
 
 /// Every input crosses as JSON text too: the browser's `JSON.stringify`, then
@@ -365,7 +360,7 @@ pub fn evaluate_visit(#[wasm_bindgen(unchecked_param_type = "Visit")] visit: JsV
     Ok(to_js(&eval))
 }
 
-#[derive(Serialize)]
+#[derive(crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 struct RulebookInfo {
     version: String,
@@ -454,7 +449,7 @@ pub fn dashboard(#[wasm_bindgen(unchecked_param_type = "Visit[]")] visits: js_sy
 
 /// `Dashboard` in types.d.ts. Typed, so the figures are turned into JSON once
 /// (a `json!` tree would be built, then copied again by `to_js`).
-#[derive(Serialize)]
+#[derive(crate::encode::ToJson)]
 #[serde(rename_all = "camelCase")]
 struct Dashboard<'a> {
     figures: &'a crate::summary::Figures,
