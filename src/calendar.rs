@@ -8,7 +8,7 @@
 //! Outside the years the data covers, days are counted as weekdays only and
 //! the answer says so — never a silent guess.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, Weekday};
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,9 @@ pub struct YearAdjustments {
 /// day by day for every sample of every visit in a summary.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WorkCalendar {
-    years: BTreeMap<i32, Year>,
+    /// Ordered by year. A few years: a sorted list, not a map (a map's code
+    /// for one more key type is ≈ 1 KB of the tablet's module).
+    years: Vec<(i32, Year)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,15 +83,16 @@ impl WorkCalendar {
     /// Build from per-year data. Every date must lie in its year, make-up
     /// working days must be weekend days, and each year names its notice.
     pub fn from_years(data: &BTreeMap<String, YearAdjustments>) -> Result<Self, Vec<String>> {
-        let mut years = BTreeMap::new();
+        let mut years: Vec<(i32, Year)> = Vec::new();
         let mut errors = Vec::new();
         for (key, adj) in data {
             let Ok(year) = key.parse::<i32>() else {
                 errors.push(format!("calendar/{key}: not a year"));
                 continue;
             };
-            let mut off = BTreeSet::new();
-            let mut work = BTreeSet::new();
+            // a few dozen days each: lists, searched
+            let mut off: Vec<Date> = Vec::new();
+            let mut work: Vec<Date> = Vec::new();
             for (list, into, what) in [(&adj.off, &mut off, "off"), (&adj.work, &mut work, "work")] {
                 for s in list {
                     match parse_days(s) {
@@ -98,13 +101,16 @@ impl WorkCalendar {
                                 if d.year() != year {
                                     errors.push(format!("calendar/{key}/{what}: {d} is not in {year}"));
                                 }
-                                into.insert(d);
+                                into.push(d);
                             }
                         }
                         Err(e) => errors.push(format!("calendar/{key}/{what}: {e}")),
                     }
                 }
             }
+            // in date order, once each (what the errors list)
+            work.sort_unstable();
+            work.dedup();
             for d in &work {
                 if !is_weekend(*d) {
                     errors.push(format!("calendar/{key}/work: {d} is a weekday already"));
@@ -125,7 +131,12 @@ impl WorkCalendar {
                     }
                 }
             }
-            years.insert(year, Year { working, source: adj.source.clone() });
+            let entry = (year, Year { working, source: adj.source.clone() });
+            // one entry a year, the last written winning (as a map's insert)
+            match years.binary_search_by_key(&year, |(y, _)| *y) {
+                Ok(i) => years[i] = entry,
+                Err(i) => years.insert(i, entry),
+            }
         }
         if errors.is_empty() {
             Ok(WorkCalendar { years })
@@ -134,18 +145,22 @@ impl WorkCalendar {
         }
     }
 
+    fn year(&self, year: i32) -> Option<&Year> {
+        self.years.binary_search_by_key(&year, |(y, _)| *y).ok().map(|i| &self.years[i].1)
+    }
+
     /// The years with official data.
     pub fn known_years(&self) -> Vec<i32> {
-        self.years.keys().copied().collect()
+        self.years.iter().map(|(y, _)| *y).collect()
     }
 
     pub fn source(&self, year: i32) -> Option<&str> {
-        self.years.get(&year).map(|y| y.source.as_str())
+        self.year(year).map(|y| y.source.as_str())
     }
 
     /// Whether `d` is a working day, and whether that is known or assumed.
     pub fn is_working_day(&self, d: Date) -> Counted<bool> {
-        match self.years.get(&d.year()) {
+        match self.year(d.year()) {
             Some(y) => Counted { value: y.is_working(d), outside_known_years: false },
             None => Counted { value: !is_weekend(d), outside_known_years: true },
         }
