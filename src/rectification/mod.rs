@@ -12,8 +12,6 @@
 //! and open rectifications from it (按期整改率), and the visit's rectification
 //! deadlines are met by it ([`close_deadlines`]).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
 
@@ -143,15 +141,21 @@ pub fn validate_rectification_fields(r: &RectificationRecord, c: &mut Checks) {
 /// The findings these records show rectified, each on the first day one of
 /// them says so (a later "not rectified" does not undo a rectification seen).
 pub fn rectifications_of(records: &[RectificationRecord]) -> Vec<Rectification> {
-    let mut first: BTreeMap<(String, String, String), Date> = BTreeMap::new();
+    let mut all = Vec::new();
     for r in records {
         let (Some(visit_id), Some(day)) = (&r.visit_id, r.checked_on) else { continue };
         for item in r.items.iter().filter(|i| i.outcome == Some(RectificationOutcome::Rectified)) {
             let (Some(code), Some(path)) = (&item.finding_code, &item.path) else { continue };
-            first.entry((visit_id.clone(), code.clone(), path.clone())).and_modify(|d| *d = (*d).min(day)).or_insert(day);
+            all.push(Rectification { visit_id: visit_id.clone(), finding_code: code.clone(), path: path.clone(), rectified_on: day });
         }
     }
-    first.into_iter().map(|((visit_id, finding_code, path), rectified_on)| Rectification { visit_id, finding_code, path, rectified_on }).collect()
+    // by finding, earliest first; then the earliest of each (a sort, not a map: less wasm)
+    fn key(r: &Rectification) -> (&str, &str, &str) {
+        (&r.visit_id, &r.finding_code, &r.path)
+    }
+    all.sort_by(|a, b| (key(a), a.rectified_on).cmp(&(key(b), b.rectified_on)));
+    all.dedup_by(|later, kept| key(later) == key(kept));
+    all
 }
 
 /// Meet the evaluation's rectification deadlines that `rectifications` close:
@@ -231,5 +235,17 @@ mod tests {
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].rectified_on.to_string(), "2026-06-20");
         assert!(rectifications_of(&[record("2026-06-10", RectificationOutcome::NotRectified)]).is_empty());
+    }
+
+    #[test]
+    fn one_per_finding_in_the_order_of_visit_code_and_place() {
+        let at = |path: &str, day: &str| {
+            let mut r = record(day, RectificationOutcome::Rectified);
+            r.items[0].path = Some(path.into());
+            r
+        };
+        let list = rectifications_of(&[at("/priceChecks/2", "2026-06-21"), at("/priceChecks/1", "2026-06-22"), at("/priceChecks/2", "2026-06-20"), at("/priceChecks/1", "2026-06-23")]);
+        let got: Vec<(&str, String)> = list.iter().map(|r| (r.path.as_str(), r.rectified_on.to_string())).collect();
+        assert_eq!(got, [("/priceChecks/1", "2026-06-22".to_string()), ("/priceChecks/2", "2026-06-20".to_string())]);
     }
 }

@@ -216,6 +216,11 @@ pub struct RulebookFile {
     rules: Vec<Rule>,
 }
 
+/// Where the rule with `code` is in rules ordered by code (or would go).
+fn position(rules: &[Rule], code: &str) -> Result<usize, usize> {
+    rules.binary_search_by(|r| r.code.as_str().cmp(code))
+}
+
 /// A checked rulebook, ready for evaluation.
 #[derive(Clone, Debug)]
 pub struct Rulebook {
@@ -224,7 +229,9 @@ pub struct Rulebook {
     pub note: Option<Text>,
     pub calendar: WorkCalendar,
     pub city_price_elements: Vec<CityPriceElements>,
-    rules: BTreeMap<String, Rule>,
+    /// Ordered by code: a sorted list, not a map (a map's code for one more
+    /// value type is ≈ 1 KB of the tablet's module).
+    rules: Vec<Rule>,
     source: RulebookFile,
 }
 
@@ -264,20 +271,24 @@ impl Rulebook {
             reasons.extend(e);
             WorkCalendar::default()
         });
-        let mut rules = BTreeMap::new();
+        let mut rules: Vec<Rule> = Vec::with_capacity(file.rules.len());
         for (i, rule) in file.rules.iter().enumerate() {
             let at = format!("rules[{i}] {}", rule.code);
             check_rule(rule, &at, &mut reasons);
-            if rules.insert(rule.code.clone(), rule.clone()).is_some() {
-                reasons.push(format!("{at}: the code appears twice"));
+            match position(&rules, &rule.code) {
+                Ok(j) => {
+                    reasons.push(format!("{at}: the code appears twice"));
+                    rules[j] = rule.clone();
+                }
+                Err(j) => rules.insert(j, rule.clone()),
             }
         }
         for code in crate::evaluate::IMPLEMENTED_RULES {
-            if !rules.contains_key(*code) {
+            if position(&rules, code).is_err() {
                 reasons.push(format!("rule {code}: missing (the engine needs it)"));
             }
         }
-        for code in rules.keys() {
+        for code in rules.iter().map(|r| &r.code) {
             if !crate::evaluate::IMPLEMENTED_RULES.contains(&code.as_str()) {
                 reasons.push(format!("rule {code}: unknown to this core (update the app)"));
             }
@@ -300,11 +311,11 @@ impl Rulebook {
     }
 
     pub fn rule(&self, code: &str) -> Option<&Rule> {
-        self.rules.get(code)
+        position(&self.rules, code).ok().map(|i| &self.rules[i])
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
-        self.rules.values()
+        self.rules.iter()
     }
 
     /// The rulebook as JSON (what HQ stores and pushes).
