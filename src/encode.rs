@@ -207,19 +207,24 @@ impl JsonKey for String {
 /// variant, `Value`'s by the name it is written as).
 impl<K: JsonKey, V: ToJson> ToJson for BTreeMap<K, V> {
     fn write_json(&self, out: &mut String) {
-        let mut members: Vec<(String, &V)> = self.iter().map(|(k, v)| (k.key_text(), v)).collect();
-        members.sort_by(|a, b| a.0.cmp(&b.0));
-        out.push('{');
-        for (i, (key, value)) in members.into_iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_str(&key, out);
-            out.push(':');
-            value.write_json(out);
-        }
-        out.push('}');
+        write_map(self.iter(), out)
     }
+}
+
+/// A map's entries as an object, in the order of the names they are written as.
+pub fn write_map<'a, K: JsonKey + 'a, V: ToJson + 'a>(entries: impl Iterator<Item = (&'a K, &'a V)>, out: &mut String) {
+    let mut members: Vec<(String, &V)> = entries.map(|(k, v)| (k.key_text(), v)).collect();
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    out.push('{');
+    for (i, (key, value)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(&key, out);
+        out.push(':');
+        value.write_json(out);
+    }
+    out.push('}');
 }
 
 impl ToJson for serde_json::Value {

@@ -34,6 +34,7 @@ pub mod problem;
 pub mod rectification;
 pub mod rules;
 pub mod sampling;
+pub mod sorted_map;
 pub mod summary;
 pub mod sync;
 pub mod time;

@@ -5,7 +5,7 @@
 //! requires it — and a template that leaves a requirement out is refused
 //! whole, like a rulebook the engine cannot use.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;
@@ -30,7 +30,7 @@ pub struct TemplateSet {
     pub version: String,
     pub published: Date,
     /// Per kind of document, what the law requires it to contain.
-    pub requirements: BTreeMap<DocumentKind, Vec<Requirement>>,
+    pub requirements: SortedMap<DocumentKind, Vec<Requirement>>,
     pub templates: Vec<Template>,
 }
 
@@ -52,7 +52,7 @@ pub struct Template {
     pub region: String,
     pub name: Text,
     pub effective_from: Date,
-    pub documents: BTreeMap<DocumentKind, DocumentTemplate>,
+    pub documents: SortedMap<DocumentKind, DocumentTemplate>,
 }
 
 #[skip_serializing_none]
