@@ -8,8 +8,6 @@
 //! Outside the years the data covers, days are counted as weekdays only and
 //! the answer says so — never a silent guess.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Duration, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +80,7 @@ fn parse_days(s: &str) -> Result<Vec<Date>, String> {
 impl WorkCalendar {
     /// Build from per-year data. Every date must lie in its year, make-up
     /// working days must be weekend days, and each year names its notice.
-    pub fn from_years(data: &BTreeMap<String, YearAdjustments>) -> Result<Self, Vec<String>> {
+    pub fn from_years<'a>(data: impl IntoIterator<Item = (&'a String, &'a YearAdjustments)>) -> Result<Self, Vec<String>> {
         let mut years: Vec<(i32, Year)> = Vec::new();
         let mut errors = Vec::new();
         for (key, adj) in data {

@@ -1,5 +1,5 @@
 //! A map kept as a list sorted by key, for the small maps of published files
-//! (a handful of keys, read once, looked up often). On the wire it is a JSON
+//! and of summaries (a handful of keys: kinds of document, years, months). On the wire it is a JSON
 //! object, exactly as a `BTreeMap` is: serde reads and writes it through
 //! `BTreeMap` itself, and the core's reader and writer take it as they take a
 //! `BTreeMap` (tests/decode_places.rs, tests/encode_same.rs).
@@ -38,6 +38,29 @@ impl<K: Ord, V> SortedMap<K, V> {
                 None
             }
         }
+    }
+
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.position(key).ok().map(|i| &mut self.0[i].1)
+    }
+
+    /// The value under `key`, put there first as `V::default()` if missing (`entry(key).or_default()`).
+    pub fn get_or_default(&mut self, key: K) -> &mut V
+    where
+        V: Default,
+    {
+        let i = match self.position(&key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (key, V::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        self.position(key).ok().map(|i| self.0.remove(i).1)
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {

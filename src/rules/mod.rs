@@ -12,7 +12,6 @@ mod catalogue;
 pub mod diff;
 mod params;
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -210,7 +209,7 @@ pub struct RulebookFile {
     version: String,
     published: Date,
     note: Option<Text>,
-    calendar: BTreeMap<String, YearAdjustments>,
+    calendar: crate::sorted_map::SortedMap<String, YearAdjustments>,
     #[serde(default)]
     city_price_elements: Vec<CityPriceElements>,
     rules: Vec<Rule>,

@@ -3,7 +3,7 @@
 //! take one away — so adding a visit, or replacing a record by its amendment,
 //! costs one contribution, not a recount.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -249,7 +249,7 @@ pub struct Aggregate {
     failed_instrument_operators: FastMap<u32, u32>,
     /// Kept by month (`year * 100 + month`) when asked: the total's trend (groups do not need one).
     pub by_month: bool,
-    pub months: BTreeMap<u32, Counts>,
+    pub months: crate::sorted_map::SortedMap<u32, Counts>,
 }
 
 fn count_in(map: &mut FastMap<u32, u32>, key: u32) {
@@ -297,7 +297,7 @@ impl Aggregate {
             count_in(&mut self.failed_instrument_operators, ids.operator);
         }
         if self.by_month {
-            self.months.entry(c.month).or_default().add(&c.counts);
+            self.months.get_or_default(c.month).add(&c.counts);
         }
     }
 
