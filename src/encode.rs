@@ -30,6 +30,15 @@ pub fn to_json_text<T: ToJson + ?Sized>(value: &T) -> String {
     out
 }
 
+/// `value` as a `serde_json::Value`: its text read back (equal to
+/// `serde_json::to_value`, floats included: the text is the shortest that
+/// reads back as the same number). For the few values the core builds as
+/// JSON (a finding's figures, a record's changed fields), so that the wasm
+/// carries one writer.
+pub fn to_value<T: ToJson + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::from_str(&to_json_text(value)).expect("the writer writes JSON (tests/encode_same.rs)")
+}
+
 /// An object being written: the derive's writers call [`Object::key`] before each member.
 pub struct Object<'a> {
     out: &'a mut String,

@@ -21,6 +21,8 @@ fn same<T: Serialize + ToJson + ?Sized>(value: &T, what: &str) -> usize {
     let ours = to_json_text(value);
     let theirs = reference(value);
     assert_eq!(ours, theirs, "{what}");
+    // and the value the core builds from it (a finding's figures, a record's changed fields)
+    assert_eq!(xuncha::encode::to_value(value), serde_json::to_value(value).unwrap(), "{what}: as a value");
     ours.len()
 }
 

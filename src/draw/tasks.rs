@@ -327,7 +327,12 @@ pub fn publication_csv(tasks: &[Task], progress: &PlanProgress) -> String {
 /// so the tablet carries no writer for a whole visit.
 pub fn visit_record_for(task: &Task) -> serde_json::Value {
     let visit = visit_for(task);
-    serde_json::json!({ "taskId": visit.task_id, "operator": visit.operator, "site": visit.site, "officers": visit.officers })
+    let mut record = serde_json::Map::new();
+    record.insert("taskId".into(), crate::encode::to_value(&visit.task_id));
+    record.insert("operator".into(), crate::encode::to_value(&visit.operator));
+    record.insert("site".into(), crate::encode::to_value(&visit.site));
+    record.insert("officers".into(), crate::encode::to_value(&visit.officers));
+    serde_json::Value::Object(record)
 }
 
 /// The visit a task starts, before the officer adds a thing: the task's id,

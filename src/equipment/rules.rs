@@ -1,7 +1,7 @@
 //! Compliance rules for special equipment (特种设备安全法 and its schedules).
 
+use crate::encode::to_value;
 use chrono::{Datelike, Duration};
-use serde_json::json;
 
 use super::{EquipmentCheck, EquipmentKind, InspectionResult};
 use crate::check::Ptr;
@@ -73,7 +73,7 @@ pub fn evaluate(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr) {
                     &at.key("registrationNo"),
                     id,
                     Text::new(format!("{name}{code}于 {first} 投入使用，至今未办理使用登记（应在 {deadline} 前）"), format!("the {subj} in use since {first} is not registered (due by {deadline})")),
-                    vec![("firstUsedOn", json!(first)), ("registrationDue", json!(deadline))],
+                    vec![("firstUsedOn", to_value(&first)), ("registrationDue", to_value(&deadline))],
                 );
             }
         }
@@ -165,7 +165,7 @@ fn inspection(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, kind: EquipmentKind, 
                 format!("{name}{code}按{}应于 {due} 前完成定期检验，已超期 {} 天仍在使用", how.0, (ctx.date - due).num_days()),
                 format!("the {subj} was due for periodic inspection by {due} ({}), {} days overdue", how.1, (ctx.date - due).num_days()),
             ),
-            vec![("dueOn", json!(due)), ("dueFrom", json!(source))],
+            vec![("dueOn", to_value(&due)), ("dueFrom", to_value(&source))],
         );
     } else if let Some((_, v)) = ctx.in_force("EQ.INSPECTION_DUE_SOON", Some(subj)) {
         let request_by = sub_months(due, v.values.warn_months.unwrap_or(1));
@@ -176,7 +176,7 @@ fn inspection(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, kind: EquipmentKind, 
                 &at.key(field),
                 &e.id,
                 Text::new(format!("{name}{code}定期检验将于 {due} 到期，应在 {request_by} 前提出检验要求"), format!("the {subj} inspection falls due on {due}; the request was due by {request_by}")),
-                vec![("dueOn", json!(due)), ("requestBy", json!(request_by)), ("dueFrom", json!(source))],
+                vec![("dueOn", to_value(&due)), ("requestBy", to_value(&request_by)), ("dueFrom", to_value(&source))],
             );
         }
     }
@@ -198,7 +198,7 @@ fn lift_maintenance(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
                 format!("电梯{code}上次维护保养 {last}，距检查日 {} 天，超过 {max_days} 日", (ctx.date - last).num_days()),
                 format!("the lift was last maintained on {last}, {} days ago (limit {max_days})", (ctx.date - last).num_days()),
             ),
-            vec![("lastMaintenanceOn", json!(last)), ("daysSince", json!((ctx.date - last).num_days())), ("maxDays", json!(max_days))],
+            vec![("lastMaintenanceOn", to_value(&last)), ("daysSince", to_value(&((ctx.date - last).num_days()))), ("maxDays", to_value(&max_days))],
         ),
         Some(_) => {}
         None => ctx.find("EQ.LIFT_MAINTENANCE", Some("lift"), &at.key("lastMaintenanceOn"), &e.id, Text::new(format!("电梯{code}未见维护保养记录"), "no maintenance record for the lift"), vec![]),
@@ -257,7 +257,7 @@ fn cylinder_life(e: &EquipmentCheck, ctx: &mut Ctx, at: &Ptr, code: &str) {
         &at.key("manufacturedOn"),
         &e.id,
         Text::new(format!("气瓶{code}制造于 {made}，{why_zh}（{end}），应报废"), format!("the cylinder made {made} is {why_en} ({end}) and must be scrapped")),
-        vec![("manufacturedOn", json!(made)), ("lifeEndsOn", json!(end))],
+        vec![("manufacturedOn", to_value(&made)), ("lifeEndsOn", to_value(&end))],
     );
 }
 

@@ -1,6 +1,6 @@
 //! Compliance rules for measuring instruments.
 
-use serde_json::json;
+use crate::encode::to_value;
 
 use super::{AccuracyClass, InstrumentCheck, InstrumentType, SealState};
 use crate::check::Ptr;
@@ -128,7 +128,7 @@ fn verification(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, kind: InstrumentTy
                 &vat.key(if v.valid_until.is_some() { "validUntil" } else { "verifiedOn" }),
                 &m.id,
                 Text::new(format!("{name}{serial}检定有效期至 {until}，已过期"), format!("the {subj} verification was valid until {until}")),
-                vec![("validUntil", json!(until))],
+                vec![("validUntil", to_value(&until))],
             );
         }
     }
@@ -178,7 +178,7 @@ fn scale_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str) {
                     format!("{class_name} 级秤，试验载荷 {} g（{}e）示值 {} g，误差 {} g，超过使用中检验最大允许误差 ±{} g（±{}e）", g(load), g(load_e), g(reading), signed_g(error), g(mpe), g(mpe_e)),
                     format!("class {class_name}: load {} g ({}e) read {} g, error {} g beyond the in-service MPE ±{} g (±{}e)", g(load), g(load_e), g(reading), signed_g(error), g(mpe), g(mpe_e)),
                 ),
-                vec![("loadG", json!(load)), ("readingG", json!(reading)), ("errorG", json!(error)), ("mpeG", json!(mpe)), ("loadE", json!(load_e)), ("mpeE", json!(mpe_e))],
+                vec![("loadG", to_value(&load)), ("readingG", to_value(&reading)), ("errorG", to_value(&error)), ("mpeG", to_value(&mpe)), ("loadE", to_value(&load_e)), ("mpeE", to_value(&mpe_e))],
             );
         }
     }
@@ -213,7 +213,7 @@ fn dispenser_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
                         format!("加油机示值 {} L，标准量器 {} L，误差 {}，超过最大允许误差 ±{:.2}%", d.indicated_l.unwrap_or(0.0), d.actual_l.unwrap_or(0.0), percent(err), mpe),
                         format!("dispenser showed {} L for {} L, error {} beyond the MPE ±{:.2}%", d.indicated_l.unwrap_or(0.0), d.actual_l.unwrap_or(0.0), percent(err), mpe),
                     ),
-                    vec![("errorPercent", json!(err)), ("mpePercent", json!(mpe))],
+                    vec![("errorPercent", to_value(&err)), ("mpePercent", to_value(&mpe))],
                 );
             }
         }
@@ -230,7 +230,7 @@ fn dispenser_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
                     &at.key("deliveries"),
                     &m.id,
                     Text::new(format!("加油机重复性 {:.2}%，超过 {:.2}%", hi - lo, limit), format!("repeatability {:.2}% exceeds {:.2}%", hi - lo, limit)),
-                    vec![("spreadPercent", json!(hi - lo)), ("limitPercent", json!(limit))],
+                    vec![("spreadPercent", to_value(&(hi - lo))), ("limitPercent", to_value(&limit))],
                 );
             }
         }
@@ -261,7 +261,7 @@ fn taxi_errors(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr) {
                     format!("实际里程 {actual} km，计价器显示 {shown} km，误差 {}，超出 {low:+.1}% 至 {high:+.1}%", percent(err)),
                     format!("actual {actual} km, meter {shown} km, error {} outside {low:+.1}% to {high:+.1}%", percent(err)),
                 ),
-                vec![("errorPercent", json!(err)), ("lowPercent", json!(low)), ("highPercent", json!(high))],
+                vec![("errorPercent", to_value(&err)), ("lowPercent", to_value(&low)), ("highPercent", to_value(&high))],
             );
         }
     }
@@ -297,7 +297,7 @@ fn service_life(m: &InstrumentCheck, ctx: &mut Ctx, at: &Ptr, subj: &str, name: 
             &at.key("installedOn"),
             &m.id,
             Text::new(format!("{name}安装于 {installed}，使用期限 {years} 年，已于 {end} 到期应轮换"), format!("the {subj} installed {installed} had a {years}-year life ending {end}")),
-            vec![("installedOn", json!(installed)), ("lifeYears", json!(years)), ("endsOn", json!(end))],
+            vec![("installedOn", to_value(&installed)), ("lifeYears", to_value(&years)), ("endsOn", to_value(&end))],
         );
     }
 }

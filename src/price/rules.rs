@@ -1,6 +1,6 @@
 //! Compliance rules for price tagging (SAMR Order 56).
 
-use serde_json::json;
+use crate::encode::to_value;
 
 use super::{PriceCheck, PriceSubject, TagElement};
 use crate::check::Ptr;
@@ -40,7 +40,7 @@ pub fn evaluate(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr) {
                     &at.key("elementsSeen"),
                     id,
                     Text::new(format!("“{item}”的标价缺少：{zh}"), format!("the tag of \"{item}\" lacks: {en}")),
-                    vec![("missing", json!(missing))],
+                    vec![("missing", to_value(&missing))],
                 );
             }
             if subject == PriceSubject::Goods {
@@ -62,7 +62,7 @@ pub fn evaluate(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr) {
                     format!("“{item}”标价 {} 元，实收 {} 元，高出 {} 元", yuan(marked), yuan(charged), yuan(charged - marked)),
                     format!("\"{item}\": marked ¥{}, charged ¥{}, ¥{} more", yuan(marked), yuan(charged), yuan(charged - marked)),
                 ),
-                vec![("markedPrice", json!(marked)), ("chargedPrice", json!(charged)), ("difference", json!(charged - marked))],
+                vec![("markedPrice", to_value(&marked)), ("chargedPrice", to_value(&charged)), ("difference", to_value(&(charged - marked)))],
             );
         }
     }
@@ -73,7 +73,7 @@ pub fn evaluate(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr) {
             &at.key("unmarkedFees"),
             id,
             Text::new(format!("“{item}”另收未标明费用 {} 元", yuan(fee)), format!("\"{item}\": an unmarked fee of ¥{}", yuan(fee))),
-            vec![("unmarkedFees", json!(fee))],
+            vec![("unmarkedFees", to_value(&fee))],
         );
     }
 
@@ -88,7 +88,7 @@ pub fn evaluate(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr) {
             &at.key("otherMarkedPrices"),
             id,
             Text::new(format!("“{item}”同时标示不同价格：{list} 元"), format!("\"{item}\" shows different prices at once: ¥{list}")),
-            vec![("prices", json!(prices))],
+            vec![("prices", to_value(&prices))],
         );
     }
 
@@ -156,7 +156,7 @@ fn city_elements(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
             &at.key("elementsSeen"),
             &p.id,
             Text::new(format!("按{city}规定，“{item}”的标价还应标明：{zh}"), format!("{city} also requires \"{item}\" to show: {en}")),
-            vec![("missing", json!(missing)), ("city", json!(city))],
+            vec![("missing", to_value(&missing)), ("city", to_value(&city))],
         );
         if let Some(f) = ctx.findings.get_mut(before) {
             f.basis.push(entry.basis.clone());
@@ -195,7 +195,7 @@ fn comparison(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
                 format!("“{item}”标示被比较价格 {} 元，但无 {since} 之前的成交记录可核，请调取交易记录", yuan(price)),
                 format!("\"{item}\" shows a comparison price of ¥{} with no transaction before {since} to check it against; obtain the sales records", yuan(price)),
             ),
-            vec![("comparisonPrice", json!(price))],
+            vec![("comparisonPrice", to_value(&price))],
         );
         return;
     };
@@ -209,7 +209,7 @@ fn comparison(p: &PriceCheck, ctx: &mut Ctx, at: &Ptr, item: &str) {
                 format!("“{item}”被比较价格 {} 元，高于{how_zh} {} 元", yuan(price), yuan(reference)),
                 format!("\"{item}\": comparison price ¥{} is above the {how_en}, ¥{}", yuan(price), yuan(reference)),
             ),
-            vec![("comparisonPrice", json!(price)), ("referencePrice", json!(reference)), ("windowStart", json!(first_day)), ("shownSince", json!(since))],
+            vec![("comparisonPrice", to_value(&price)), ("referencePrice", to_value(&reference)), ("windowStart", to_value(&first_day)), ("shownSince", to_value(&since))],
         );
     }
 }

@@ -2,7 +2,7 @@
 //! sampling procedure) and, with the follow-up records, failed test items and
 //! the lifecycle's legal time limits (counted in working days where the law says so).
 
-use serde_json::json;
+use crate::encode::to_value;
 
 use super::{units, LimitKind, Sample, SampleCategory, SampleFollowUp};
 use crate::check::Ptr;
@@ -34,7 +34,7 @@ pub fn evaluate(s: &Sample, ctx: &mut Ctx, at: &Ptr) {
                     format!("“{product}”生产日期 {made}，保质期 {days} 天，已于 {end} 过期，仍在销售"),
                     format!("\"{product}\" made {made} with a {days}-day shelf life expired on {end} and is on sale"),
                 ),
-                vec![("productionDate", json!(made)), ("shelfLifeDays", json!(days)), ("expiredOn", json!(end))],
+                vec![("productionDate", to_value(&made)), ("shelfLifeDays", to_value(&days)), ("expiredOn", to_value(&end))],
             );
         }
     }
@@ -48,7 +48,7 @@ pub fn evaluate(s: &Sample, ctx: &mut Ctx, at: &Ptr) {
                 &at.key("samplers"),
                 id,
                 Text::new(format!("抽样人员 {samplers} 名，不得少于 {min} 名"), format!("{samplers} sampler(s); at least {min} are required")),
-                vec![("samplers", json!(samplers)), ("minimum", json!(min))],
+                vec![("samplers", to_value(&samplers)), ("minimum", to_value(&min))],
             );
         }
     }
@@ -125,14 +125,14 @@ fn lifecycle(s: &Sample, f: Option<&SampleFollowUp>, ctx: &mut Ctx, at: &Ptr, su
             id,
             Text::new(format!("“{product}”{name}检出 {value} {unit}，{cmp_zh} {limit} {limit_unit}"), format!("\"{product}\": {name} {value} {unit}, {cmp_en} {limit} {limit_unit}")),
             vec![
-                ("followUpId", json!(f.id)),
-                ("item", json!(name)),
-                ("itemIndex", json!(i)),
-                ("value", json!(value)),
-                ("unit", json!(unit)),
-                ("limit", json!(limit)),
-                ("limitUnit", json!(limit_unit)),
-                ("standard", json!(item.standard)),
+                ("followUpId", to_value(&f.id)),
+                ("item", to_value(&name)),
+                ("itemIndex", to_value(&i)),
+                ("value", to_value(&value)),
+                ("unit", to_value(&unit)),
+                ("limit", to_value(&limit)),
+                ("limitUnit", to_value(&limit_unit)),
+                ("standard", to_value(&item.standard)),
             ],
         );
     }
@@ -155,7 +155,7 @@ fn lifecycle(s: &Sample, f: Option<&SampleFollowUp>, ctx: &mut Ctx, at: &Ptr, su
                 &at.key("recheckRequestedOn"),
                 id,
                 Text::new(format!("复检申请于 {asked} 提出，已超过期限（{due}），依法不予受理"), format!("复检 was requested on {asked}, after the window closed on {due}")),
-                vec![("dueOn", json!(due)), ("requestedOn", json!(asked))],
+                vec![("dueOn", to_value(&due)), ("requestedOn", to_value(&asked))],
             );
         }
     }
@@ -177,7 +177,7 @@ fn late(code: &str, status: DeadlineStatus, due: chrono::NaiveDate, done: Option
         _ => return,
     };
     let before = ctx.findings.len();
-    ctx.find(code, subj, at, id, Text::new(zh, en), vec![("dueOn", json!(due)), ("doneOn", json!(done))]);
+    ctx.find(code, subj, at, id, Text::new(zh, en), vec![("dueOn", to_value(&due)), ("doneOn", to_value(&done))]);
     // Not done: a finding only once the limit has passed (judged as of a later day).
     if status == DeadlineStatus::Overdue && ctx.findings.len() > before {
         ctx.unless_done_by.push((before, due));

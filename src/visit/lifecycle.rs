@@ -9,7 +9,6 @@
 //! wrote is kept as written (timestamps in its own form, nothing re-encoded),
 //! and the tablet carries no writer for a whole visit.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{validate_visit_fields, Amendment, ConfirmedWarning, RecordStatus, Visit};
@@ -29,8 +28,8 @@ pub struct Changed {
 }
 
 /// Writes `value` at `key` of the object `record` (removes it for `None`).
-fn set(record: &mut Map<String, Value>, key: &str, value: &impl Serialize) {
-    match serde_json::to_value(value).expect("a record field always serialises") {
+fn set(record: &mut Map<String, Value>, key: &str, value: &impl crate::encode::ToJson) {
+    match crate::encode::to_value(value) {
         Value::Null => record.remove(key),
         value => record.insert(key.to_string(), value),
     };
