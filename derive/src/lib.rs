@@ -31,40 +31,80 @@ pub fn derive_from_value(input: TokenStream) -> TokenStream {
     }
 }
 
+/// The `#[serde(...)]` attributes the two derives understand, parsed once. One
+/// only one side can honour is kept as that side's error (with its place), so
+/// a shape a derive cannot handle is a compile error, never a silent difference.
 #[derive(Default)]
 struct SerdeAttrs {
     rename_all: Option<String>,
     rename: Option<String>,
+    tag: Option<String>,
     default: bool,
     deny_unknown_fields: bool,
-    skip: bool,
+    skip_reading: bool,
+    skip_writing: bool,
+    skip_if: Option<syn::ExprPath>,
+    /// An attribute `FromValue` cannot honour (`tag`, `try_from`, `from`, `default = "…"`).
+    not_read: Option<Error>,
+    /// An attribute `ToJson` cannot honour (`into`).
+    not_written: Option<Error>,
 }
 
-/// The `#[serde(...)]` attributes that change reading; serialize-only ones are passed over.
 fn serde_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
     let mut out = SerdeAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {
             let name = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            let by_hand = |derive: &str| meta.error(format!("{derive} does not handle `#[serde({name})]`: write `impl {derive}` by hand"));
             match name.as_str() {
                 "rename_all" => out.rename_all = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "rename" => out.rename = Some(meta.value()?.parse::<LitStr>()?.value()),
-                "default" if meta.input.peek(syn::Token![=]) => return Err(meta.error("FromValue: `default = \"path\"` is not supported")),
+                "tag" => {
+                    out.not_read = Some(by_hand("FromValue"));
+                    out.tag = Some(meta.value()?.parse::<LitStr>()?.value());
+                }
+                "default" if meta.input.peek(syn::Token![=]) => {
+                    out.not_read = Some(meta.error("FromValue: `default = \"path\"` is not supported"));
+                    meta.value()?.parse::<LitStr>()?;
+                }
                 "default" => out.default = true,
                 "deny_unknown_fields" => out.deny_unknown_fields = true,
-                "skip" | "skip_deserializing" => out.skip = true,
-                // Serialize-only: no effect on reading.
-                "skip_serializing_if" | "skip_serializing" | "into" => {
-                    if meta.input.peek(syn::Token![=]) {
-                        meta.value()?.parse::<LitStr>()?;
-                    }
+                "skip" => (out.skip_reading, out.skip_writing) = (true, true),
+                "skip_deserializing" => out.skip_reading = true,
+                "skip_serializing" => out.skip_writing = true,
+                "skip_serializing_if" => out.skip_if = Some(meta.value()?.parse::<LitStr>()?.parse()?),
+                "try_from" | "from" => {
+                    out.not_read = Some(by_hand("FromValue"));
+                    meta.value()?.parse::<LitStr>()?;
                 }
-                other => return Err(meta.error(format!("FromValue does not read `#[serde({other})]`: write `impl FromValue` by hand (delegating to serde)"))),
+                "into" => {
+                    out.not_written = Some(by_hand("ToJson"));
+                    meta.value()?.parse::<LitStr>()?;
+                }
+                _ => return Err(by_hand("FromValue or ToJson")),
             }
             Ok(())
         })?;
     }
     Ok(out)
+}
+
+/// The attributes, for reading: refused if one cannot be honoured.
+fn read_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
+    let mut out = serde_attrs(attrs)?;
+    match out.not_read.take() {
+        Some(error) => Err(error),
+        None => Ok(out),
+    }
+}
+
+/// The attributes, for writing: refused if one cannot be honoured.
+fn write_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
+    let mut out = serde_attrs(attrs)?;
+    match out.not_written.take() {
+        Some(error) => Err(error),
+        None => Ok(out),
+    }
 }
 
 fn unraw(ident: &syn::Ident) -> String {
@@ -106,7 +146,7 @@ fn rename_variant(rule: Option<&str>, variant: &str, span: Span) -> syn::Result<
 }
 
 fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
-    let container = serde_attrs(&input.attrs)?;
+    let container = read_attrs(&input.attrs)?;
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let body = match &input.data {
@@ -138,8 +178,8 @@ fn struct_body(input: &DeriveInput, container: &SerdeAttrs, fields: &Fields) -> 
     let mut finish = Vec::new();
     for field in &fields.named {
         let ident = field.ident.as_ref().expect("named");
-        let attrs = serde_attrs(&field.attrs)?;
-        if attrs.skip {
+        let attrs = read_attrs(&field.attrs)?;
+        if attrs.skip_reading {
             finish.push(quote! { #ident: ::core::default::Default::default() });
             continue;
         }
@@ -200,8 +240,8 @@ fn enum_body(input: &DeriveInput, container: &SerdeAttrs, data: &syn::DataEnum) 
         if !matches!(variant.fields, Fields::Unit) {
             return Err(Error::new_spanned(&variant.ident, "FromValue: only enums of unit variants; write `impl FromValue` by hand (delegating to serde)"));
         }
-        let attrs = serde_attrs(&variant.attrs)?;
-        if attrs.skip {
+        let attrs = read_attrs(&variant.attrs)?;
+        if attrs.skip_reading {
             return Err(Error::new_spanned(&variant.ident, "FromValue: skipped variants are not supported"));
         }
         wire.push(match attrs.rename {
@@ -252,41 +292,6 @@ pub fn derive_to_json(input: TokenStream) -> TokenStream {
         Ok(tokens) => tokens.into(),
         Err(error) => error.to_compile_error().into(),
     }
-}
-
-#[derive(Default)]
-struct WriteAttrs {
-    rename_all: Option<String>,
-    rename: Option<String>,
-    skip: bool,
-    skip_if: Option<syn::ExprPath>,
-    tag: Option<String>,
-}
-
-/// The `#[serde(...)]` attributes that change writing; read-only ones are passed over.
-fn write_attrs(attrs: &[syn::Attribute]) -> syn::Result<WriteAttrs> {
-    let mut out = WriteAttrs::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let name = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-            match name.as_str() {
-                "rename_all" => out.rename_all = Some(meta.value()?.parse::<LitStr>()?.value()),
-                "rename" => out.rename = Some(meta.value()?.parse::<LitStr>()?.value()),
-                "tag" => out.tag = Some(meta.value()?.parse::<LitStr>()?.value()),
-                "skip" | "skip_serializing" => out.skip = true,
-                "skip_serializing_if" => out.skip_if = Some(meta.value()?.parse::<LitStr>()?.parse()?),
-                // Read-only: no effect on writing.
-                "default" | "deny_unknown_fields" | "skip_deserializing" => {
-                    if meta.input.peek(syn::Token![=]) {
-                        meta.value()?.parse::<LitStr>()?;
-                    }
-                }
-                other => return Err(meta.error(format!("ToJson does not write `#[serde({other})]`: write `impl ToJson` by hand"))),
-            }
-            Ok(())
-        })?;
-    }
-    Ok(out)
 }
 
 /// `"name":` as JSON text: names are identifiers, never in need of escapes.
@@ -352,7 +357,7 @@ fn named_members(fields: &syn::FieldsNamed, rename_all: Option<&str>, access: im
     for field in &fields.named {
         let ident = field.ident.as_ref().expect("named");
         let attrs = write_attrs(&field.attrs)?;
-        if attrs.skip {
+        if attrs.skip_writing {
             continue;
         }
         let wire = match attrs.rename {
@@ -387,12 +392,12 @@ fn object(mut members: Vec<Member>) -> Tokens {
     }
 }
 
-fn write_enum(input: &DeriveInput, container: &WriteAttrs, data: &syn::DataEnum) -> syn::Result<Tokens> {
+fn write_enum(input: &DeriveInput, container: &SerdeAttrs, data: &syn::DataEnum) -> syn::Result<Tokens> {
     let name = &input.ident;
     let mut arms = Vec::new();
     for variant in &data.variants {
         let attrs = write_attrs(&variant.attrs)?;
-        if attrs.skip {
+        if attrs.skip_writing {
             return Err(Error::new_spanned(&variant.ident, "ToJson: skipped variants are not supported"));
         }
         let wire = match attrs.rename {
