@@ -24,6 +24,11 @@ use syn::{parse_macro_input, Data, DeriveInput, Error, Fields, LitStr};
 
 #[proc_macro_derive(FromValue, attributes(serde))]
 pub fn derive_from_value(input: TokenStream) -> TokenStream {
+    derive_with(input, expand)
+}
+
+/// `input` expanded by `expand`, or its error as a compile error.
+fn derive_with(input: TokenStream, expand: fn(&DeriveInput) -> syn::Result<Tokens>) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match expand(&input) {
         Ok(tokens) => tokens.into(),
@@ -287,11 +292,7 @@ fn enum_body(input: &DeriveInput, container: &SerdeAttrs, data: &syn::DataEnum) 
 /// else is a compile error naming the attribute.
 #[proc_macro_derive(ToJson, attributes(serde))]
 pub fn derive_to_json(input: TokenStream) -> TokenStream {
-    let input = parse_macro_input!(input as DeriveInput);
-    match expand_write(&input) {
-        Ok(tokens) => tokens.into(),
-        Err(error) => error.to_compile_error().into(),
-    }
+    derive_with(input, expand_write)
 }
 
 /// `"name":` as JSON text: names are identifiers, never in need of escapes.

@@ -519,34 +519,26 @@ impl<T: FromValue> FromValue for Vec<T> {
 /// unit variant's name), with an error about a key pinned at its member.
 impl<K: FromValue + Ord, T: FromValue> FromValue for std::collections::BTreeMap<K, T> {
     fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
-        let mut out = std::collections::BTreeMap::new();
-        read_entries(at, |k, v| {
-            out.insert(k, v);
-        })?;
-        Ok(out)
+        read_entries(at)
     }
 }
 
 /// Read as a `BTreeMap` is: the same entries, values and errors.
 impl<K: FromValue + Ord, T: FromValue> FromValue for crate::sorted_map::SortedMap<K, T> {
     fn from_value(at: At<'_, '_>) -> Result<Self, Error> {
-        let mut out = crate::sorted_map::SortedMap::new();
-        read_entries(at, |k, v| {
-            out.insert(k, v);
-        })?;
-        Ok(out)
+        read_entries(at)
     }
 }
 
-/// Each member of an object as a key and a value, in the object's order.
-fn read_entries<K: FromValue, T: FromValue>(at: At<'_, '_>, mut put: impl FnMut(K, T)) -> Result<(), Error> {
-    let map = at.entries_of("a map")?;
-    for (key, value) in map {
+/// A map of each member of an object as a key and a value, put in in the object's order.
+fn read_entries<K: FromValue, T: FromValue, M: Default + Extend<(K, T)>>(at: At<'_, '_>) -> Result<M, Error> {
+    let mut out = M::default();
+    for (key, value) in at.entries_of("a map")? {
         let place = Place::Key(at.place, key);
         let key: K = read_child(at.notes, &Value::String(key.clone()), Place::Key(at.place, key))?;
-        put(key, read_child(at.notes, value, place)?);
+        out.extend([(key, read_child(at.notes, value, place)?)]);
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Read `T` from a child value at `place`, pinning an error there.
